@@ -1,0 +1,134 @@
+// Generator for the WebAssembly text of the matmul micro-kernels.
+//
+// The module holds one macro-kernel per dtype. A macro-kernel multiplies a packed block of A
+// (mPanels panels of MR rows, each panel stored k-major: panel[p*MR + r]) by a packed block of
+// B (nPanels panels of NR columns, each stored k-major: panel[p*NR + c]) and ADDS the product
+// into a row-major C block with leading dimension ldc (elements). Panels are zero-padded by the
+// packer, so the kernel never sees a partial tile; the caller's C buffer is padded likewise.
+//
+// The register tile is MR x NR, held in MR * NR/LANES v128 accumulators. Loop order inside the
+// macro-kernel is jr (B micro-panel, stays in L1) outer, ir (A micro-panel, streamed from L2)
+// inner, as in BLIS.
+//
+// Used by scripts/gen-matmul-wasm.ts (writes src/kernels/wasm/matmul-wasm.generated.ts) and by
+// the tuning script.
+
+export interface KernelSpec {
+  /** exported function name */
+  name: string;
+  dtype: 'f32' | 'f64';
+  /** rows of the register tile */
+  mr: number;
+  /** columns of the register tile, a multiple of the lane count (4 for f32, 2 for f64) */
+  nr: number;
+  /** k-loop unroll factor (1 or 2) */
+  unroll: number;
+}
+
+export function kernelWat(spec: KernelSpec): string {
+  const { name, dtype, mr, nr, unroll } = spec;
+  const lanes = dtype === 'f32' ? 4 : 2;
+  const esz = dtype === 'f32' ? 4 : 8;
+  const vx = dtype === 'f32' ? 'f32x4' : 'f64x2';
+  const splat = dtype === 'f32' ? 'v128.load32_splat' : 'v128.load64_splat';
+  if (nr % lanes !== 0) throw new Error('nr must be a multiple of the lane count');
+  const nv = nr / lanes;
+  const acc = (i: number, v: number) => `$c${i}_${v}`;
+  const L: string[] = [];
+  const e = (s: string) => L.push(s);
+
+  e(`  (func $${name} (export "${name}")`);
+  e(`    (param $ap i32) (param $bp i32) (param $cp i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32) (param $ldc i32)`);
+  e(`    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $c i32) (local $kk i32)`);
+  e(`    (local $ldcb i32) (local $aStride i32) (local $bStride i32) (local $bPanel i32) (local $cCol i32)`);
+  e(`    (local $av v128)`);
+  for (let v = 0; v < nv; v++) e(`    (local $b${v} v128)`);
+  for (let i = 0; i < mr; i++) for (let v = 0; v < nv; v++) e(`    (local ${acc(i, v)} v128)`);
+  e(`    (local.set $ldcb (i32.mul (local.get $ldc) (i32.const ${esz})))`);
+  e(`    (local.set $aStride (i32.mul (local.get $kc) (i32.const ${mr * esz})))`);
+  e(`    (local.set $bStride (i32.mul (local.get $kc) (i32.const ${nr * esz})))`);
+  e(`    (if (i32.eqz (local.get $kc)) (then (return)))`);
+  e(`    (local.set $bPanel (local.get $bp))`);
+  e(`    (local.set $cCol (local.get $cp))`);
+  e(`    (local.set $jr (local.get $nPanels))`);
+  e(`    (block $jdone (loop $jloop`);
+  e(`      (br_if $jdone (i32.eqz (local.get $jr)))`);
+  e(`      (local.set $a (local.get $ap))`);
+  e(`      (local.set $c (local.get $cCol))`);
+  e(`      (local.set $ir (local.get $mPanels))`);
+  e(`      (block $idone (loop $iloop`);
+  e(`        (br_if $idone (i32.eqz (local.get $ir)))`);
+  for (let i = 0; i < mr; i++) for (let v = 0; v < nv; v++) e(`        (local.set ${acc(i, v)} (v128.const i32x4 0 0 0 0))`);
+  e(`        (local.set $b (local.get $bPanel))`);
+
+  const step = (aOffEl: number, bOffEl: number) => {
+    for (let v = 0; v < nv; v++)
+      e(`          (local.set $b${v} (v128.load offset=${(bOffEl + v * lanes) * esz} align=${Math.min(esz * lanes, 16)} (local.get $b)))`);
+    for (let i = 0; i < mr; i++) {
+      e(`          (local.set $av (${splat} offset=${(aOffEl + i) * esz} (local.get $a)))`);
+      for (let v = 0; v < nv; v++)
+        e(`          (local.set ${acc(i, v)} (${vx}.add (local.get ${acc(i, v)}) (${vx}.mul (local.get $av) (local.get $b${v}))))`);
+    }
+  };
+
+  if (unroll === 2) {
+    // pairs of k steps, then one remainder step
+    e(`        (local.set $kk (i32.shr_u (local.get $kc) (i32.const 1)))`);
+    e(`        (block $k2done (loop $k2loop`);
+    e(`          (br_if $k2done (i32.eqz (local.get $kk)))`);
+    step(0, 0);
+    step(mr, nr);
+    e(`          (local.set $a (i32.add (local.get $a) (i32.const ${2 * mr * esz})))`);
+    e(`          (local.set $b (i32.add (local.get $b) (i32.const ${2 * nr * esz})))`);
+    e(`          (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))`);
+    e(`          (br $k2loop)))`);
+    e(`        (if (i32.and (local.get $kc) (i32.const 1)) (then`);
+    step(0, 0);
+    e(`          (local.set $a (i32.add (local.get $a) (i32.const ${mr * esz})))`);
+    e(`        ))`);
+  } else {
+    e(`        (local.set $kk (local.get $kc))`);
+    e(`        (loop $kloop`);
+    step(0, 0);
+    e(`          (local.set $a (i32.add (local.get $a) (i32.const ${mr * esz})))`);
+    e(`          (local.set $b (i32.add (local.get $b) (i32.const ${nr * esz})))`);
+    e(`          (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))`);
+    e(`          (br_if $kloop (local.get $kk)))`);
+  }
+  // C += acc   ($a already points at the next A panel)
+  for (let i = 0; i < mr; i++) {
+    const row = i === 0 ? `(local.get $c)` : `(i32.add (local.get $c) (i32.mul (local.get $ldcb) (i32.const ${i})))`;
+    e(`        (local.set $kk ${row})`);
+    for (let v = 0; v < nv; v++) {
+      const off = v * lanes * esz;
+      e(`        (v128.store offset=${off} (local.get $kk) (${vx}.add (v128.load offset=${off} (local.get $kk)) (local.get ${acc(i, v)})))`);
+    }
+  }
+  e(`        (local.set $c (i32.add (local.get $c) (i32.mul (local.get $ldcb) (i32.const ${mr}))))`);
+  e(`        (local.set $ir (i32.sub (local.get $ir) (i32.const 1)))`);
+  e(`        (br $iloop)))`);
+  e(`      (local.set $bPanel (i32.add (local.get $bPanel) (local.get $bStride)))`);
+  e(`      (local.set $cCol (i32.add (local.get $cCol) (i32.const ${nr * esz})))`);
+  e(`      (local.set $jr (i32.sub (local.get $jr) (i32.const 1)))`);
+  e(`      (br $jloop)))`);
+  e(`  )`);
+  return L.join('\n');
+}
+
+export function moduleWat(specs: KernelSpec[]): string {
+  return ['(module', '  (memory (export "memory") 1)', ...specs.map(kernelWat), ')', ''].join('\n');
+}
+
+/** Assemble WebAssembly text to bytes with the wabt package (a devDependency). */
+export async function assemble(wat: string): Promise<Uint8Array> {
+  const { default: wabtInit } = await import('wabt');
+  const wabt = await wabtInit();
+  const mod = wabt.parseWat('matmul.wat', wat, { simd: true });
+  try {
+    mod.validate();
+    const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
+    return new Uint8Array(buffer);
+  } finally {
+    mod.destroy();
+  }
+}

@@ -1,0 +1,148 @@
+// Matrix multiplication kernel: out[m,n] (+)= op(A) op(B) on flat row-major typed arrays.
+//
+// Dispatch:
+//   - small products (m*k*n below WASM_MIN_WORK) use the 4x4 register-tiled JS kernel;
+//   - larger ones use the WebAssembly SIMD kernels (f32x4 4x8 register tile for float32,
+//     f64x2 4x4 for float64) with packing and cache blocking, see matmul-wasm.ts;
+//   - without WebAssembly SIMD everything goes to the tiled JS kernel.
+// All paths are synchronous. `out` must not overlap `a` or `b`.
+
+import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
+import { WasmGemm, wasmApi, type MacroKernel, type WasmMemory } from './matmul-wasm.ts';
+import { MATMUL_WASM_BASE64 } from './wasm/matmul-wasm.generated.ts';
+import { KERNELS } from './wasm/matmul-wasm-spec.ts';
+
+export { matmulReference, matmulTiled };
+export type { FloatArray };
+
+/**
+ * Below this many multiply-adds (m*k*n) the JS kernel is used. Measured crossover on the
+ * 2-core benchmark VM (Node 20): see bench/README.md.
+ */
+export const WASM_MIN_WORK = 4096;
+
+interface Backends {
+  f32: WasmGemm;
+  f64: WasmGemm;
+}
+
+let backends: Backends | null | undefined;
+
+function decodeBase64(s: string): Uint8Array {
+  const bin = atob(s);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+/** Instantiate the wasm module (synchronously, once). Returns null when wasm SIMD is unavailable. */
+function getBackends(): Backends | null {
+  if (backends !== undefined) return backends;
+  backends = null;
+  try {
+    const WA = wasmApi();
+    if (WA === undefined) return null;
+    const bytes = decodeBase64(MATMUL_WASM_BASE64);
+    if (!WA.validate(bytes)) return null;
+    const inst = new WA.Instance(new WA.Module(bytes), {});
+    const memory = inst.exports.memory as WasmMemory;
+    const s32 = KERNELS.f32;
+    const s64 = KERNELS.f64;
+    backends = {
+      // KC * NR * 4 B = 16 KiB B micro-panel in L1; MC * KC * 4 B = 128 KiB A block in L2
+      f32: new WasmGemm({
+        dtype: 'f32',
+        kernel: inst.exports[s32.name] as MacroKernel,
+        memory,
+        mr: s32.mr,
+        nr: s32.nr,
+        kc: 512,
+        mc: 64,
+        nc: 4096,
+      }),
+      // KC * NR * 8 B = 8 KiB; MC * KC * 8 B = 128 KiB
+      f64: new WasmGemm({
+        dtype: 'f64',
+        kernel: inst.exports[s64.name] as MacroKernel,
+        memory,
+        mr: s64.mr,
+        nr: s64.nr,
+        kc: 256,
+        mc: 64,
+        nc: 4096,
+      }),
+    };
+  } catch {
+    backends = null;
+  }
+  return backends;
+}
+
+/** True when the WebAssembly SIMD kernels are in use (false: the JS fallback). */
+export function matmulUsesWasm(): boolean {
+  return getBackends() !== null;
+}
+
+/**
+ * out[outOff .. outOff + m*n) (+)= op(A) op(B), all row-major and contiguous.
+ * A is stored [m,k] (or [k,m] when transA) at aOff; B is [k,n] (or [n,k] when transB) at bOff.
+ * With accumulate the product is added to out. All three arrays must have the same dtype.
+ */
+export function matmul(
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  out: FloatArray,
+  outOff: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  accumulate = false,
+): void {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) out.fill(0, outOff, outOff + m * n);
+    return;
+  }
+  if (m * k * n >= WASM_MIN_WORK) {
+    const be = getBackends();
+    if (be !== null) {
+      const g = out instanceof Float32Array ? be.f32 : be.f64;
+      g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
+      return;
+    }
+  }
+  matmulTiled(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
+}
+
+/**
+ * The wasm path regardless of size (for tests and benchmarks). Throws when WebAssembly SIMD is
+ * unavailable.
+ */
+export function matmulWasm(
+  a: FloatArray,
+  aOff: number,
+  b: FloatArray,
+  bOff: number,
+  out: FloatArray,
+  outOff: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  accumulate = false,
+): void {
+  const be = getBackends();
+  if (be === null) throw new Error('WebAssembly SIMD is not available');
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate) out.fill(0, outOff, outOff + m * n);
+    return;
+  }
+  const g = out instanceof Float32Array ? be.f32 : be.f64;
+  g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
+}
