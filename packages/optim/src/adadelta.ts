@@ -1,0 +1,63 @@
+import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import { Optimizer } from './optimizer.ts';
+import type { FloatArray, ParamLike } from './param.ts';
+import { zerosLike } from './param.ts';
+import { definedOnly } from './util.ts';
+
+export interface AdadeltaOptions extends BaseOptions {
+  lr: number;
+  rho: number;
+  eps: number;
+  weightDecay: number;
+  maximize: boolean;
+}
+
+export interface AdadeltaState extends ParamState {
+  squareAvg: FloatArray;
+  accDelta: FloatArray;
+}
+
+/**
+ * Adadelta — PyTorch `torch.optim.Adadelta`: g ← g + λθ; v ← ρv + (1−ρ)g²; Δ = √(u + ε)/√(v + ε) · g;
+ * u ← ρu + (1−ρ)Δ²; θ ← θ − γΔ.
+ */
+export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
+  static readonly defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
+
+  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdadeltaOptions>[], options: Partial<AdadeltaOptions> = {}) {
+    super('Adadelta', params, { ...Adadelta.defaults, ...definedOnly(options) });
+  }
+
+  protected validateOptions(o: AdadeltaOptions): void {
+    const c = this.check;
+    c.lr(o.lr);
+    c.unit('rho', o.rho, true);
+    c.nonNegative('epsilon', o.eps);
+    c.nonNegative('weight decay', o.weightDecay);
+    c.boolean('maximize', o.maximize);
+  }
+
+  protected createState(p: ParamLike): AdadeltaState {
+    return { step: 0, squareAvg: zerosLike(p.data), accDelta: zerosLike(p.data) };
+  }
+
+  protected stateSpec(): StateSpec {
+    return { scalars: [], buffers: ['squareAvg', 'accDelta'], optionalBuffers: [] };
+  }
+
+  protected update(x: FloatArray, g: FloatArray, st: AdadeltaState, group: ResolvedParamGroup<AdadeltaOptions>): void {
+    const { lr, rho, eps, weightDecay: wd, maximize } = group;
+    const sq = st.squareAvg;
+    const acc = st.accDelta;
+    const w = 1 - rho;
+    for (let i = 0, n = x.length; i < n; i++) {
+      let gi = maximize ? -g[i] : g[i];
+      if (wd !== 0) gi = gi + wd * x[i];
+      sq[i] = sq[i] * rho + w * gi * gi;
+      const std = Math.sqrt(sq[i] + eps);
+      const delta = (Math.sqrt(acc[i] + eps) / std) * gi;
+      acc[i] = acc[i] * rho + w * delta * delta;
+      x[i] = x[i] + -lr * delta;
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import { Optimizer } from './optimizer.ts';
+import type { FloatArray, ParamLike } from './param.ts';
+import { zerosLike } from './param.ts';
+import { definedOnly } from './util.ts';
+
+export interface AdagradOptions extends BaseOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+export interface AdagradState extends ParamState {
+  sum: FloatArray;
+}
+
+/**
+ * Adagrad — PyTorch `torch.optim.Adagrad`: g ← g + λθ; γ̃ = γ / (1 + (t−1)η); s ← s + g²;
+ * θ ← θ − γ̃ g / (√s + ε). The accumulator starts at `initialAccumulatorValue`.
+ */
+export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
+  static readonly defaults: AdagradOptions = {
+    lr: 1e-2,
+    lrDecay: 0,
+    weightDecay: 0,
+    initialAccumulatorValue: 0,
+    eps: 1e-10,
+    maximize: false,
+  };
+
+  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {
+    super('Adagrad', params, { ...Adagrad.defaults, ...definedOnly(options) });
+  }
+
+  protected validateOptions(o: AdagradOptions): void {
+    const c = this.check;
+    c.lr(o.lr);
+    c.nonNegative('lr decay', o.lrDecay);
+    c.nonNegative('weight decay', o.weightDecay);
+    c.nonNegative('initial accumulator value', o.initialAccumulatorValue);
+    c.nonNegative('epsilon', o.eps);
+    c.boolean('maximize', o.maximize);
+  }
+
+  protected createState(p: ParamLike, group: ResolvedParamGroup<AdagradOptions>): AdagradState {
+    const sum = zerosLike(p.data);
+    sum.fill(group.initialAccumulatorValue);
+    return { step: 0, sum };
+  }
+
+  protected stateSpec(): StateSpec {
+    return { scalars: [], buffers: ['sum'], optionalBuffers: [] };
+  }
+
+  protected update(x: FloatArray, g: FloatArray, st: AdagradState, group: ResolvedParamGroup<AdagradOptions>): void {
+    const { lr, lrDecay, weightDecay: wd, eps, maximize } = group;
+    const clr = lr / (1 + (st.step - 1) * lrDecay);
+    const sum = st.sum;
+    for (let i = 0, n = x.length; i < n; i++) {
+      let gi = maximize ? -g[i] : g[i];
+      if (wd !== 0) gi = gi + wd * x[i];
+      sum[i] = sum[i] + gi * gi;
+      const std = Math.sqrt(sum[i]) + eps;
+      x[i] = x[i] + (-clr * gi) / std;
+    }
+  }
+}

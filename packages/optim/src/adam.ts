@@ -1,0 +1,111 @@
+import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import { Optimizer } from './optimizer.ts';
+import type { FloatArray, ParamLike } from './param.ts';
+import { zerosLike } from './param.ts';
+import { definedOnly, lerp } from './util.ts';
+
+export interface AdamOptions extends BaseOptions {
+  lr: number;
+  betas: readonly [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+export interface AdamState extends ParamState {
+  expAvg: FloatArray;
+  expAvgSq: FloatArray;
+  maxExpAvgSq?: FloatArray;
+}
+
+abstract class AdamCore extends Optimizer<AdamOptions, AdamState> {
+  protected abstract readonly decoupled: boolean;
+
+  protected validateOptions(o: AdamOptions): void {
+    const c = this.check;
+    c.lr(o.lr);
+    c.betas(o.betas);
+    c.nonNegative('epsilon', o.eps);
+    c.nonNegative('weight decay', o.weightDecay);
+    c.boolean('amsgrad', o.amsgrad);
+    c.boolean('maximize', o.maximize);
+  }
+
+  protected createState(p: ParamLike, group: ResolvedParamGroup<AdamOptions>): AdamState {
+    const st: AdamState = { step: 0, expAvg: zerosLike(p.data), expAvgSq: zerosLike(p.data) };
+    if (group.amsgrad) st.maxExpAvgSq = zerosLike(p.data);
+    return st;
+  }
+
+  protected stateSpec(): StateSpec {
+    return { scalars: [], buffers: ['expAvg', 'expAvgSq'], optionalBuffers: ['maxExpAvgSq'] };
+  }
+
+  protected update(x: FloatArray, g: FloatArray, st: AdamState, group: ResolvedParamGroup<AdamOptions>): void {
+    const { lr, eps, weightDecay: wd, amsgrad, maximize } = group;
+    const [beta1, beta2] = group.betas;
+    const decoupled = this.decoupled;
+    const t = st.step;
+    const bc1 = 1 - beta1 ** t;
+    const bc2 = 1 - beta2 ** t;
+    const stepSize = lr / bc1;
+    const bc2Sqrt = Math.sqrt(bc2);
+    const decay = 1 - lr * wd;
+    const w1 = 1 - beta1;
+    const w2 = 1 - beta2;
+    const m = st.expAvg;
+    const v = st.expAvgSq;
+    const vmax = amsgrad ? (st.maxExpAvgSq ??= zerosLike(x)) : undefined;
+    for (let i = 0, n = x.length; i < n; i++) {
+      let gi = maximize ? -g[i] : g[i];
+      if (wd !== 0) {
+        if (decoupled) x[i] = x[i] * decay;
+        else gi = gi + wd * x[i];
+      }
+      m[i] = lerp(m[i], gi, w1);
+      v[i] = v[i] * beta2 + w2 * gi * gi;
+      let denom: number;
+      if (vmax !== undefined) {
+        vmax[i] = Math.max(vmax[i], v[i]);
+        denom = Math.sqrt(vmax[i]) / bc2Sqrt + eps;
+      } else {
+        denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
+      }
+      x[i] = x[i] + (-stepSize * m[i]) / denom;
+    }
+  }
+}
+
+/**
+ * Adam — PyTorch `torch.optim.Adam`: g ← g + λθ; m ← lerp(m, g, 1−β₁); v ← β₂v + (1−β₂)g²;
+ * (AMSGrad: v̂max ← max(v̂max, v)); θ ← θ − (γ/(1−β₁ᵗ)) m / (√v / √(1−β₂ᵗ) + ε).
+ */
+export class Adam extends AdamCore {
+  static readonly defaults: AdamOptions = {
+    lr: 1e-3,
+    betas: [0.9, 0.999],
+    eps: 1e-8,
+    weightDecay: 0,
+    amsgrad: false,
+    maximize: false,
+  };
+  protected readonly decoupled: boolean = false;
+
+  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+    super('Adam', params, { ...Adam.defaults, ...definedOnly(options) });
+  }
+}
+
+/**
+ * AdamW — PyTorch `torch.optim.AdamW`: Adam with decoupled weight decay, θ ← θ(1 − γλ) before the Adam step.
+ * `weightDecay` defaults to 1e-2.
+ */
+export class AdamW extends AdamCore {
+  static readonly defaults: AdamOptions = { ...Adam.defaults, weightDecay: 1e-2 };
+  protected readonly decoupled: boolean = true;
+
+  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+    super('AdamW', params, { ...AdamW.defaults, ...definedOnly(options) });
+  }
+}

@@ -1,0 +1,87 @@
+import type { FloatArray, ParamLike } from './param.ts';
+
+export interface ClipGradNormOptions {
+  /** Throw if the total norm is NaN or ±Infinity (PyTorch `error_if_nonfinite`). Default false. */
+  errorIfNonfinite?: boolean;
+}
+
+function toList(params: ParamLike | Iterable<ParamLike>): ParamLike[] {
+  return Symbol.iterator in Object(params) ? [...(params as Iterable<ParamLike>)] : [params as ParamLike];
+}
+
+function vectorNorm(values: ArrayLike<number>, p: number): number {
+  const n = values.length;
+  if (p === Infinity) {
+    let m = 0;
+    for (let i = 0; i < n; i++) {
+      const a = Math.abs(values[i]);
+      if (a > m || Number.isNaN(a)) m = a;
+      if (Number.isNaN(m)) return NaN;
+    }
+    return m;
+  }
+  let s = 0;
+  if (p === 2) {
+    for (let i = 0; i < n; i++) s += values[i] * values[i];
+    return Math.sqrt(s);
+  }
+  if (p === 1) {
+    for (let i = 0; i < n; i++) s += Math.abs(values[i]);
+    return s;
+  }
+  for (let i = 0; i < n; i++) s += Math.abs(values[i]) ** p;
+  return s ** (1 / p);
+}
+
+/**
+ * Rescale gradients in place so that their global `normType`-norm (over all gradients together) is at most
+ * `maxNorm` — PyTorch `clip_grad_norm_`: coef = maxNorm / (total + 1e-6), gradients are multiplied by coef when
+ * coef < 1. Parameters with a null grad are ignored. Returns the total norm before clipping.
+ * `normType` is a positive number or `Infinity` (max-abs).
+ */
+export function clipGradNorm(
+  params: ParamLike | Iterable<ParamLike>,
+  maxNorm: number,
+  normType = 2,
+  options: ClipGradNormOptions = {},
+): number {
+  if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
+    throw new RangeError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
+  }
+  if (typeof normType !== 'number' || !(normType > 0)) {
+    throw new RangeError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
+  }
+  const grads: FloatArray[] = [];
+  for (const p of toList(params)) if (p.grad) grads.push(p.grad.data);
+  if (grads.length === 0) return 0;
+  const norms = grads.map((g) => vectorNorm(g, normType));
+  const total = vectorNorm(norms, normType);
+  if (options.errorIfNonfinite && !Number.isFinite(total)) {
+    throw new Error(
+      `clipGradNorm: the total norm of order ${normType} for gradients is non-finite (${total}), so it cannot be clipped`,
+    );
+  }
+  const coef = maxNorm / (total + 1e-6);
+  // Math.min(NaN, 1) is NaN: like PyTorch, a NaN total norm turns the gradients into NaN.
+  const clamped = Math.min(coef, 1);
+  if (clamped !== 1) {
+    for (const g of grads) for (let i = 0, n = g.length; i < n; i++) g[i] = g[i] * clamped;
+  }
+  return total;
+}
+
+/** Clamp every gradient element into [-clipValue, clipValue] in place (PyTorch `clip_grad_value_`). */
+export function clipGradValue(params: ParamLike | Iterable<ParamLike>, clipValue: number): void {
+  if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
+    throw new RangeError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
+  }
+  for (const p of toList(params)) {
+    if (!p.grad) continue;
+    const g = p.grad.data;
+    for (let i = 0, n = g.length; i < n; i++) {
+      const v = g[i];
+      if (v > clipValue) g[i] = clipValue;
+      else if (v < -clipValue) g[i] = -clipValue;
+    }
+  }
+}

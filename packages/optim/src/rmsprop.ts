@@ -1,0 +1,89 @@
+import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import { Optimizer } from './optimizer.ts';
+import type { FloatArray, ParamLike } from './param.ts';
+import { zerosLike } from './param.ts';
+import { definedOnly, lerp } from './util.ts';
+
+export interface RMSpropOptions extends BaseOptions {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  centered: boolean;
+  maximize: boolean;
+}
+
+export interface RMSpropState extends ParamState {
+  squareAvg: FloatArray;
+  momentumBuffer?: FloatArray;
+  gradAvg?: FloatArray;
+}
+
+/**
+ * RMSprop — PyTorch `torch.optim.RMSprop`: g ← g + λθ; v ← αv + (1−α)g²; if centered, ḡ ← lerp(ḡ, g, 1−α) and
+ * v' = v − ḡ²; d = √v' + ε; with momentum b ← μb + g/d, θ ← θ − γb; else θ ← θ − γ g/d.
+ */
+export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
+  static readonly defaults: RMSpropOptions = {
+    lr: 1e-2,
+    alpha: 0.99,
+    eps: 1e-8,
+    weightDecay: 0,
+    momentum: 0,
+    centered: false,
+    maximize: false,
+  };
+
+  constructor(params: readonly ParamLike[] | readonly ParamGroup<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {
+    super('RMSprop', params, { ...RMSprop.defaults, ...definedOnly(options) });
+  }
+
+  protected validateOptions(o: RMSpropOptions): void {
+    const c = this.check;
+    c.lr(o.lr);
+    c.unit('alpha', o.alpha, true);
+    c.nonNegative('epsilon', o.eps);
+    c.nonNegative('weight decay', o.weightDecay);
+    c.nonNegative('momentum', o.momentum);
+    c.boolean('centered', o.centered);
+    c.boolean('maximize', o.maximize);
+  }
+
+  protected createState(p: ParamLike, group: ResolvedParamGroup<RMSpropOptions>): RMSpropState {
+    const st: RMSpropState = { step: 0, squareAvg: zerosLike(p.data) };
+    if (group.momentum > 0) st.momentumBuffer = zerosLike(p.data);
+    if (group.centered) st.gradAvg = zerosLike(p.data);
+    return st;
+  }
+
+  protected stateSpec(): StateSpec {
+    return { scalars: [], buffers: ['squareAvg'], optionalBuffers: ['momentumBuffer', 'gradAvg'] };
+  }
+
+  protected update(x: FloatArray, g: FloatArray, st: RMSpropState, group: ResolvedParamGroup<RMSpropOptions>): void {
+    const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
+    const sq = st.squareAvg;
+    const buf = momentum > 0 ? (st.momentumBuffer ??= zerosLike(x)) : undefined;
+    const ga = centered ? (st.gradAvg ??= zerosLike(x)) : undefined;
+    const oneMinusAlpha = 1 - alpha;
+    for (let i = 0, n = x.length; i < n; i++) {
+      let gi = maximize ? -g[i] : g[i];
+      if (wd !== 0) gi = gi + wd * x[i];
+      sq[i] = sq[i] * alpha + oneMinusAlpha * gi * gi;
+      let avg: number;
+      if (ga !== undefined) {
+        ga[i] = lerp(ga[i], gi, oneMinusAlpha);
+        avg = Math.sqrt(sq[i] + -1 * ga[i] * ga[i]) + eps;
+      } else {
+        avg = Math.sqrt(sq[i]) + eps;
+      }
+      if (buf !== undefined) {
+        buf[i] = buf[i] * momentum + gi / avg;
+        x[i] = x[i] + -lr * buf[i];
+      } else {
+        x[i] = x[i] + (-lr * gi) / avg;
+      }
+    }
+  }
+}

@@ -1,0 +1,443 @@
+/** What a learning-rate scheduler needs of an optimizer: every memograd optimizer satisfies this. */
+export interface SchedulableOptimizer {
+  readonly paramGroups: ReadonlyArray<{ lr: number; initialLr?: number }>;
+}
+
+/** Plain JSON-serializable scheduler snapshot. */
+export interface SchedulerStateDict {
+  scheduler: string;
+  lastEpoch: number;
+  baseLrs: number[];
+  lastLr: number[];
+  [key: string]: unknown;
+}
+
+function fail(owner: string, message: string): never {
+  throw new RangeError(`${owner}: ${message}`);
+}
+
+function checkPositiveInt(owner: string, label: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(owner, `${label} must be a positive integer, got ${String(v)}`);
+}
+
+function checkPositive(owner: string, label: string, v: unknown): void {
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(owner, `${label} must be positive, got ${String(v)}`);
+}
+
+function checkNonNegative(owner: string, label: string, v: unknown): void {
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(owner, `${label} must be non-negative, got ${String(v)}`);
+}
+
+/**
+ * Base class of epoch-based learning-rate schedulers (PyTorch `LRScheduler` semantics).
+ *
+ * Construction records each group's `initialLr` (if not already set, so chained schedulers share it), takes
+ * `baseLrs` from it, and performs the initial step to epoch 0. Each `step()` advances one epoch and writes the new
+ * learning rates into the optimizer's groups. Call it after `optimizer.step()`, once per epoch.
+ */
+export abstract class LRScheduler {
+  readonly optimizer: SchedulableOptimizer;
+  /** Each group's learning rate at construction (`initialLr`). */
+  readonly baseLrs: number[];
+  /** The epoch of the last `step()`; 0 right after construction. */
+  lastEpoch = -1;
+  protected lastLr: number[] = [];
+  protected readonly name: string;
+
+  protected constructor(name: string, optimizer: SchedulableOptimizer) {
+    this.name = name;
+    if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
+      throw new TypeError(`${name}: expected an optimizer with paramGroups`);
+    }
+    this.optimizer = optimizer;
+    for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
+    this.baseLrs = optimizer.paramGroups.map((g) => g.initialLr as number);
+  }
+
+  /** Subclasses call this at the end of their constructor (after their own fields are set). */
+  protected initialStep(): void {
+    this.step();
+  }
+
+  /** The learning rates for epoch `this.lastEpoch` (may read the groups' current lr, as PyTorch's chainable form does). */
+  protected abstract computeLr(): number[];
+
+  /** Advance one epoch and update the optimizer's learning rates. */
+  step(): void {
+    this.lastEpoch += 1;
+    const lrs = this.computeLr();
+    this.optimizer.paramGroups.forEach((g, i) => {
+      g.lr = lrs[i];
+    });
+    this.lastLr = lrs.slice();
+  }
+
+  /** The learning rates set by the last step, one per group. */
+  getLastLr(): number[] {
+    return this.lastLr.slice();
+  }
+
+  stateDict(): SchedulerStateDict {
+    return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLrs: this.baseLrs.slice(), lastLr: this.lastLr.slice() };
+  }
+
+  /** Restore `lastEpoch`/`lastLr` (the optimizer's lrs are restored by the optimizer's own loadStateDict). */
+  loadStateDict(sd: unknown): void {
+    const s = sd as Partial<SchedulerStateDict> | null;
+    const n = this.optimizer.paramGroups.length;
+    const okList = (a: unknown): a is number[] =>
+      Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && Number.isFinite(x));
+    if (typeof s !== 'object' || s === null || s.scheduler !== this.name) {
+      throw new Error(`${this.name}: invalid state dict: not saved by ${this.name}`);
+    }
+    if (typeof s.lastEpoch !== 'number' || !Number.isInteger(s.lastEpoch) || s.lastEpoch < 0) {
+      throw new Error(`${this.name}: invalid state dict: bad lastEpoch ${String(s.lastEpoch)}`);
+    }
+    if (!okList(s.baseLrs) || !okList(s.lastLr)) {
+      throw new Error(`${this.name}: invalid state dict: baseLrs/lastLr must be ${n} finite numbers`);
+    }
+    this.lastEpoch = s.lastEpoch;
+    this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
+    this.lastLr = s.lastLr.slice();
+  }
+
+  protected currentLrs(): number[] {
+    return this.optimizer.paramGroups.map((g) => g.lr);
+  }
+}
+
+/** lr = base · lambda(epoch), one lambda for all groups or one per group (PyTorch `LambdaLR`). */
+export class LambdaLR extends LRScheduler {
+  private readonly lambdas: Array<(epoch: number) => number>;
+
+  constructor(optimizer: SchedulableOptimizer, lrLambda: ((epoch: number) => number) | Array<(epoch: number) => number>) {
+    super('LambdaLR', optimizer);
+    const n = optimizer.paramGroups.length;
+    if (Array.isArray(lrLambda)) {
+      if (lrLambda.length !== n) fail('LambdaLR', `expected ${n} lr lambdas, got ${lrLambda.length}`);
+      this.lambdas = lrLambda.slice();
+    } else {
+      if (typeof lrLambda !== 'function') throw new TypeError('LambdaLR: lrLambda must be a function');
+      this.lambdas = Array.from({ length: n }, () => lrLambda);
+    }
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    return this.baseLrs.map((b, i) => b * this.lambdas[i](this.lastEpoch));
+  }
+}
+
+/** Multiply the lr by `gamma` every `stepSize` epochs (PyTorch `StepLR`, chainable form). */
+export class StepLR extends LRScheduler {
+  readonly stepSize: number;
+  readonly gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, stepSize: number, gamma = 0.1) {
+    super('StepLR', optimizer);
+    checkPositiveInt('StepLR', 'stepSize', stepSize);
+    checkPositive('StepLR', 'gamma', gamma);
+    this.stepSize = stepSize;
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const e = this.lastEpoch;
+    if (e === 0 || e % this.stepSize !== 0) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * this.gamma);
+  }
+}
+
+/** Multiply the lr by `gamma` at each milestone epoch (PyTorch `MultiStepLR`; a repeated milestone applies twice). */
+export class MultiStepLR extends LRScheduler {
+  readonly milestones: readonly number[];
+  readonly gamma: number;
+  private readonly counts = new Map<number, number>();
+
+  constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], gamma = 0.1) {
+    super('MultiStepLR', optimizer);
+    if (!Array.isArray(milestones)) throw new TypeError('MultiStepLR: milestones must be an array of epochs');
+    for (const m of milestones) {
+      if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) fail('MultiStepLR', `milestones must be non-negative integers, got ${String(m)}`);
+      this.counts.set(m, (this.counts.get(m) ?? 0) + 1);
+    }
+    checkPositive('MultiStepLR', 'gamma', gamma);
+    this.milestones = [...milestones].sort((a, b) => a - b);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const c = this.counts.get(this.lastEpoch);
+    if (c === undefined) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * this.gamma ** c);
+  }
+}
+
+/** Multiply the lr by `gamma` every epoch (PyTorch `ExponentialLR`, chainable form). */
+export class ExponentialLR extends LRScheduler {
+  readonly gamma: number;
+
+  constructor(optimizer: SchedulableOptimizer, gamma: number) {
+    super('ExponentialLR', optimizer);
+    checkPositive('ExponentialLR', 'gamma', gamma);
+    this.gamma = gamma;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    if (this.lastEpoch === 0) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * this.gamma);
+  }
+}
+
+/**
+ * Cosine annealing (PyTorch `CosineAnnealingLR`, closed form):
+ * lr = etaMin + (base − etaMin)(1 + cos(π·epoch/tMax))/2. Past `tMax` it rises again (period 2·tMax), as PyTorch's does.
+ */
+export class CosineAnnealingLR extends LRScheduler {
+  readonly tMax: number;
+  readonly etaMin: number;
+
+  constructor(optimizer: SchedulableOptimizer, tMax: number, etaMin = 0) {
+    super('CosineAnnealingLR', optimizer);
+    checkPositiveInt('CosineAnnealingLR', 'tMax', tMax);
+    checkNonNegative('CosineAnnealingLR', 'etaMin', etaMin);
+    this.tMax = tMax;
+    this.etaMin = etaMin;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    return this.baseLrs.map((b) => cosineLr(b, this.lastEpoch, this.tMax, this.etaMin));
+  }
+}
+
+/**
+ * Scale the lr linearly from `startFactor`·base to `endFactor`·base over `totalIters` epochs, then hold
+ * (PyTorch `LinearLR`, chainable form).
+ */
+export class LinearLR extends LRScheduler {
+  readonly startFactor: number;
+  readonly endFactor: number;
+  readonly totalIters: number;
+
+  constructor(optimizer: SchedulableOptimizer, startFactor = 1 / 3, endFactor = 1.0, totalIters = 5) {
+    super('LinearLR', optimizer);
+    if (typeof startFactor !== 'number' || !(startFactor > 0 && startFactor <= 1)) {
+      fail('LinearLR', `startFactor must be in (0, 1], got ${String(startFactor)}`);
+    }
+    if (typeof endFactor !== 'number' || !(endFactor >= 0 && endFactor <= 1)) {
+      fail('LinearLR', `endFactor must be in [0, 1], got ${String(endFactor)}`);
+    }
+    checkPositiveInt('LinearLR', 'totalIters', totalIters);
+    this.startFactor = startFactor;
+    this.endFactor = endFactor;
+    this.totalIters = totalIters;
+    this.initialStep();
+  }
+
+  protected computeLr(): number[] {
+    const e = this.lastEpoch;
+    const { startFactor: s, endFactor: f, totalIters: n } = this;
+    if (e === 0) return this.currentLrs().map((lr) => lr * s);
+    if (e > n) return this.currentLrs();
+    return this.currentLrs().map((lr) => lr * (1 + (f - s) / (n * s + (e - 1) * (f - s))));
+  }
+}
+
+export interface ReduceLROnPlateauOptions {
+  /** 'min': reduce when the metric stops decreasing; 'max': when it stops increasing. */
+  mode?: 'min' | 'max';
+  /** Multiply the lr by this on a plateau; must be < 1. Default 0.1. */
+  factor?: number;
+  /** Number of epochs with no improvement tolerated before reducing. Default 10. */
+  patience?: number;
+  /** Minimum change counting as an improvement. Default 1e-4. */
+  threshold?: number;
+  thresholdMode?: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting bad epochs again. Default 0. */
+  cooldown?: number;
+  /** Lower bound on the lr, one for all groups or one per group. Default 0. */
+  minLr?: number | number[];
+  /** Reductions smaller than this are ignored. Default 1e-8. */
+  eps?: number;
+}
+
+/** Reduce the learning rate when a metric has stopped improving (PyTorch `ReduceLROnPlateau`). */
+export class ReduceLROnPlateau {
+  readonly optimizer: SchedulableOptimizer;
+  readonly mode: 'min' | 'max';
+  readonly factor: number;
+  readonly patience: number;
+  readonly threshold: number;
+  readonly thresholdMode: 'rel' | 'abs';
+  readonly cooldown: number;
+  readonly minLrs: number[];
+  readonly eps: number;
+  best: number;
+  numBadEpochs = 0;
+  cooldownCounter = 0;
+  lastEpoch = 0;
+  private lastLr: number[];
+
+  constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
+    const owner = 'ReduceLROnPlateau';
+    const {
+      mode = 'min',
+      factor = 0.1,
+      patience = 10,
+      threshold = 1e-4,
+      thresholdMode = 'rel',
+      cooldown = 0,
+      minLr = 0,
+      eps = 1e-8,
+    } = options;
+    if (mode !== 'min' && mode !== 'max') fail(owner, `mode must be 'min' or 'max', got ${String(mode)}`);
+    if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
+      fail(owner, `thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
+    }
+    if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) fail(owner, `factor must be in [0, 1), got ${String(factor)}`);
+    if (typeof patience !== 'number' || !Number.isInteger(patience) || patience < 0) {
+      fail(owner, `patience must be a non-negative integer, got ${String(patience)}`);
+    }
+    if (typeof cooldown !== 'number' || !Number.isInteger(cooldown) || cooldown < 0) {
+      fail(owner, `cooldown must be a non-negative integer, got ${String(cooldown)}`);
+    }
+    checkNonNegative(owner, 'threshold', threshold);
+    checkNonNegative(owner, 'eps', eps);
+    const n = optimizer.paramGroups.length;
+    const mins = Array.isArray(minLr) ? minLr.slice() : Array.from({ length: n }, () => minLr);
+    if (mins.length !== n) fail(owner, `expected ${n} minLr values, got ${mins.length}`);
+    for (const m of mins) checkNonNegative(owner, 'minLr', m);
+    this.optimizer = optimizer;
+    this.mode = mode;
+    this.factor = factor;
+    this.patience = patience;
+    this.threshold = threshold;
+    this.thresholdMode = thresholdMode;
+    this.cooldown = cooldown;
+    this.minLrs = mins;
+    this.eps = eps;
+    this.best = mode === 'min' ? Infinity : -Infinity;
+    this.lastLr = optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  /** Whether `a` improves on the best value so far. */
+  isBetter(a: number, best: number): boolean {
+    const { mode, thresholdMode: tm, threshold: th } = this;
+    if (mode === 'min' && tm === 'rel') return a < best * (1 - th);
+    if (mode === 'min') return a < best - th;
+    if (tm === 'rel') return a > best * (th + 1);
+    return a > best + th;
+  }
+
+  get inCooldown(): boolean {
+    return this.cooldownCounter > 0;
+  }
+
+  /** Record this epoch's metric and reduce the lr if it has plateaued. */
+  step(metric: number): void {
+    if (typeof metric !== 'number') throw new TypeError(`ReduceLROnPlateau: metric must be a number, got ${String(metric)}`);
+    this.lastEpoch += 1;
+    if (this.isBetter(metric, this.best)) {
+      this.best = metric;
+      this.numBadEpochs = 0;
+    } else {
+      this.numBadEpochs += 1;
+    }
+    if (this.inCooldown) {
+      this.cooldownCounter -= 1;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.patience) {
+      this.reduceLr();
+      this.cooldownCounter = this.cooldown;
+      this.numBadEpochs = 0;
+    }
+    this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
+  }
+
+  private reduceLr(): void {
+    this.optimizer.paramGroups.forEach((g, i) => {
+      const old = g.lr;
+      const next = Math.max(old * this.factor, this.minLrs[i]);
+      if (old - next > this.eps) g.lr = next;
+    });
+  }
+
+  getLastLr(): number[] {
+    return this.lastLr.slice();
+  }
+
+  stateDict(): SchedulerStateDict {
+    return {
+      scheduler: 'ReduceLROnPlateau',
+      lastEpoch: this.lastEpoch,
+      baseLrs: [],
+      lastLr: this.lastLr.slice(),
+      best: this.best,
+      numBadEpochs: this.numBadEpochs,
+      cooldownCounter: this.cooldownCounter,
+    };
+  }
+
+  loadStateDict(sd: unknown): void {
+    const s = sd as Partial<SchedulerStateDict> | null;
+    const bad = (m: string): never => {
+      throw new Error(`ReduceLROnPlateau: invalid state dict: ${m}`);
+    };
+    if (typeof s !== 'object' || s === null || s.scheduler !== 'ReduceLROnPlateau') bad('not saved by ReduceLROnPlateau');
+    const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+    if (!int(s!.lastEpoch) || !int(s!.numBadEpochs) || !int(s!.cooldownCounter)) bad('bad counters');
+    // JSON turns ±Infinity into null: accept null as "no best yet".
+    const best = s!.best === null ? (this.mode === 'min' ? Infinity : -Infinity) : s!.best;
+    if (typeof best !== 'number' || Number.isNaN(best)) bad('bad best');
+    const lastLr = s!.lastLr;
+    if (!Array.isArray(lastLr) || lastLr.length !== this.optimizer.paramGroups.length) bad('bad lastLr');
+    this.lastEpoch = s!.lastEpoch as number;
+    this.numBadEpochs = s!.numBadEpochs as number;
+    this.cooldownCounter = s!.cooldownCounter as number;
+    this.best = best as number;
+    this.lastLr = (lastLr as number[]).slice();
+  }
+}
+
+// ---- Pure schedule functions: (epoch or step) => lr ----
+
+/** base · gamma^floor(epoch / stepSize). */
+export function stepSchedule(baseLr: number, stepSize: number, gamma = 0.1): (epoch: number) => number {
+  return (e) => baseLr * gamma ** Math.floor(e / stepSize);
+}
+
+/** base · gamma^(number of milestones <= epoch). */
+export function multiStepSchedule(baseLr: number, milestones: readonly number[], gamma = 0.1): (epoch: number) => number {
+  const ms = milestones.slice();
+  return (e) => baseLr * gamma ** ms.filter((m) => m <= e).length;
+}
+
+/** base · gamma^epoch. */
+export function exponentialSchedule(baseLr: number, gamma: number): (epoch: number) => number {
+  return (e) => baseLr * gamma ** e;
+}
+
+/** etaMin + (base − etaMin)(1 + cos(π·t/tMax))/2. */
+export function cosineLr(baseLr: number, t: number, tMax: number, etaMin = 0): number {
+  return etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2;
+}
+
+/** Cosine annealing as a function of the epoch (see `cosineLr`). */
+export function cosineSchedule(baseLr: number, tMax: number, etaMin = 0): (epoch: number) => number {
+  return (e) => cosineLr(baseLr, e, tMax, etaMin);
+}
+
+/** Linear warmup from 0 to `baseLr` over `warmupSteps`, then cosine decay to `minLr` at `totalSteps` (held after). */
+export function warmupCosineSchedule(baseLr: number, warmupSteps: number, totalSteps: number, minLr = 0): (step: number) => number {
+  return (s) => {
+    if (s < warmupSteps) return (baseLr * (s + 1)) / warmupSteps;
+    const span = Math.max(1, totalSteps - warmupSteps);
+    const t = Math.min(s - warmupSteps, span);
+    return cosineLr(baseLr, t, span, minLr);
+  };
+}

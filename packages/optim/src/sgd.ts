@@ -1,0 +1,83 @@
+import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import { Optimizer } from './optimizer.ts';
+import type { FloatArray, ParamLike } from './param.ts';
+import { zerosLike } from './param.ts';
+import { definedOnly } from './util.ts';
+
+export interface SGDOptions extends BaseOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+export interface SGDState extends ParamState {
+  momentumBuffer?: FloatArray;
+}
+
+/**
+ * Stochastic gradient descent, optionally with (Nesterov) momentum — PyTorch `torch.optim.SGD`:
+ * g ← g + λθ; b ← g on the first step, else μb + (1−τ)g; g ← g + μb (Nesterov) or b; θ ← θ − γg.
+ */
+export class SGD extends Optimizer<SGDOptions, SGDState> {
+  static readonly defaults: SGDOptions = {
+    lr: 1e-3,
+    momentum: 0,
+    dampening: 0,
+    weightDecay: 0,
+    nesterov: false,
+    maximize: false,
+  };
+
+  constructor(params: readonly ParamLike[] | readonly ParamGroup<SGDOptions>[], options: Partial<SGDOptions> = {}) {
+    super('SGD', params, { ...SGD.defaults, ...definedOnly(options) });
+  }
+
+  protected validateOptions(o: SGDOptions): void {
+    const c = this.check;
+    c.lr(o.lr);
+    c.nonNegative('momentum', o.momentum);
+    c.finite('dampening', o.dampening);
+    c.nonNegative('weight decay', o.weightDecay);
+    c.boolean('nesterov', o.nesterov);
+    c.boolean('maximize', o.maximize);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      c.fail(`Nesterov momentum requires momentum > 0 and dampening = 0, got momentum ${o.momentum} and dampening ${o.dampening}`);
+    }
+  }
+
+  protected createState(): SGDState {
+    return { step: 0 };
+  }
+
+  protected stateSpec(): StateSpec {
+    return { scalars: [], buffers: [], optionalBuffers: ['momentumBuffer'] };
+  }
+
+  protected update(x: FloatArray, g: FloatArray, st: SGDState, group: ResolvedParamGroup<SGDOptions>): void {
+    const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
+    const n = x.length;
+    if (momentum === 0) {
+      for (let i = 0; i < n; i++) {
+        let gi = maximize ? -g[i] : g[i];
+        if (wd !== 0) gi = gi + wd * x[i];
+        x[i] = x[i] + -lr * gi;
+      }
+      return;
+    }
+    let buf = st.momentumBuffer;
+    const first = buf === undefined;
+    if (buf === undefined) buf = st.momentumBuffer = zerosLike(x);
+    const keep = 1 - dampening;
+    for (let i = 0; i < n; i++) {
+      let gi = maximize ? -g[i] : g[i];
+      if (wd !== 0) gi = gi + wd * x[i];
+      buf[i] = first ? gi : buf[i] * momentum + keep * gi;
+      const d = nesterov ? gi + momentum * buf[i] : buf[i];
+      x[i] = x[i] + -lr * d;
+    }
+  }
+}
+
