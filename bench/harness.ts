@@ -1,0 +1,204 @@
+// Shared helpers for the @memograd/bench suites: CLI options, Benchmark.js runs, result table,
+// deterministic random data, tfjs loading under Node.
+//
+// A suite is one file `<name>.bench.ts` that default-exports `(opts: BenchOptions) => Promise<Row[]>`
+// and calls `runIfMain(import.meta.url, suite)` so it can also run on its own. `run.ts` runs every
+// `*.bench.ts` in this folder.
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import Benchmark from 'benchmark';
+
+export interface BenchOptions {
+  /** fewer samples and smaller problems: a smoke run in seconds, numbers are rough */
+  quick: boolean;
+  /** raw --key=value arguments */
+  args: Record<string, string | true>;
+}
+
+export function parseOptions(argv = process.argv.slice(2)): BenchOptions {
+  const args: Record<string, string | true> = {};
+  for (const a of argv) {
+    const m = /^--([^=]+)(?:=(.*))?$/.exec(a);
+    if (m) args[m[1]!] = m[2] === undefined ? true : m[2];
+  }
+  return { quick: args.quick === true, args };
+}
+
+/** Comma-separated numeric option with a default. */
+export function numList(opts: BenchOptions, key: string, dflt: number[]): number[] {
+  const v = opts.args[key];
+  return typeof v === 'string' ? v.split(',').map(Number) : dflt;
+}
+
+export interface Row {
+  /** group label, e.g. "matmul f32 n=512"; ratios are computed within a group */
+  group: string;
+  impl: string;
+  /** true for our implementation: the ratio column is ours / this row */
+  ours?: boolean;
+  hz: number;
+  rme: number;
+  samples: number;
+  /** floating point operations per call, for the GFLOP/s column (0: not applicable) */
+  flop: number;
+  note?: string;
+}
+
+/**
+ * Time fn with Benchmark.js (synchronously). quick: ~0.3 s per case, otherwise ~2 s and at least
+ * 5 samples (more time for slow cases).
+ */
+export function measure(
+  group: string,
+  impl: string,
+  fn: () => void,
+  flop: number,
+  opts: BenchOptions,
+  ours = false,
+): Row {
+  const bench = new Benchmark(impl, fn, {
+    async: false,
+    initCount: 1,
+    minSamples: opts.quick ? 2 : 5,
+    maxTime: opts.quick ? 0.3 : 2,
+    minTime: opts.quick ? 0.02 : 0.1,
+  });
+  bench.run();
+  if (bench.error) throw bench.error;
+  const row: Row = {
+    group,
+    impl,
+    ours,
+    hz: bench.hz,
+    rme: bench.stats.rme,
+    samples: bench.stats.sample.length,
+    flop,
+  };
+  process.stderr.write(`  ${group.padEnd(24)} ${impl.padEnd(30)} ${fmt(row.hz)} ops/s ±${row.rme.toFixed(1)}%\n`);
+  return row;
+}
+
+export function fmt(x: number, d = 2): string {
+  if (!Number.isFinite(x)) return '-';
+  if (Math.abs(x) >= 1000) return x.toFixed(0);
+  if (Math.abs(x) >= 100) return x.toFixed(1);
+  return x.toFixed(d);
+}
+
+/**
+ * One Markdown table for all rows: ops/s, ±rme %, GFLOP/s and, for peers, how many times faster
+ * our implementation of the same group is ("ours / peer").
+ */
+export function table(rows: Row[]): string {
+  const header = ['case', 'impl', 'ops/s', '±rme %', 'GFLOP/s', 'ours / this', 'samples'];
+  const lines = ['| ' + header.join(' | ') + ' |', '|' + header.map(() => '---').join('|') + '|'];
+  for (const r of rows) {
+    const our = rows.find((x) => x.group === r.group && x.ours);
+    const ratio = r.ours ? '1 (ours)' : our ? `${fmt(our.hz / r.hz)}x` : '-';
+    const gflops = r.flop > 0 ? fmt((r.flop * r.hz) / 1e9) : '-';
+    lines.push(
+      '| ' +
+        [r.group, r.impl + (r.note ? ` (${r.note})` : ''), fmt(r.hz), r.rme.toFixed(1), gflops, ratio, String(r.samples)].join(
+          ' | ',
+        ) +
+        ' |',
+    );
+  }
+  return lines.join('\n');
+}
+
+export function machineLine(): string {
+  const cpus = os.cpus();
+  return `${cpus[0]?.model ?? 'unknown cpu'} x${cpus.length}, Node ${process.version} (V8 ${process.versions.v8}), load ${os
+    .loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}`;
+}
+
+/** Deterministic uniform [-1, 1) data (mulberry32). */
+export function randomArray<T extends Float32Array | Float64Array>(
+  Ctor: new (n: number) => T,
+  n: number,
+  seed: number,
+): T {
+  const out = new Ctor(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+// ---- tfjs under Node -------------------------------------------------------------------------
+
+export type Tf = typeof import('@tensorflow/tfjs-core');
+
+let tfPromise: Promise<Tf> | undefined;
+
+/**
+ * Load tfjs-core with both the cpu and the wasm backend registered (the wasm backend uses its
+ * SIMD binary, single-threaded: tfjs 4.22 disables wasm threads under Node). Switch with
+ * `await tf.setBackend('cpu' | 'wasm')`.
+ */
+export function loadTf(): Promise<Tf> {
+  tfPromise ??= (async () => {
+    // silence the "install tfjs-node" banner
+    const origLog = console.log;
+    const origWarn = console.warn;
+    const quiet =
+      (orig: (...a: unknown[]) => void) =>
+      (...a: unknown[]) => {
+        const s = String(a[0] ?? '');
+        if (s.includes('tfjs-node') || s.includes('Hi there') || s.startsWith('====')) return;
+        orig(...a);
+      };
+    console.log = quiet(origLog);
+    console.warn = quiet(origWarn);
+    try {
+      const tf = await import('@tensorflow/tfjs-core');
+      await import('@tensorflow/tfjs-backend-cpu');
+      const wasm = await import('@tensorflow/tfjs-backend-wasm');
+      const require = createRequire(import.meta.url);
+      wasm.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')) + '/dist/');
+      for (const b of ['wasm', 'cpu']) {
+        if (!(await tf.setBackend(b))) throw new Error(`tfjs backend ${b} failed to initialise`);
+      }
+      await tf.ready();
+      return tf;
+    } finally {
+      console.log = origLog;
+      console.warn = origWarn;
+    }
+  })();
+  return tfPromise;
+}
+
+// ---- running ---------------------------------------------------------------------------------
+
+export type Suite = (opts: BenchOptions) => Promise<Row[]>;
+
+/** Run `suite` and print its table when the file is the entry point. */
+export function runIfMain(metaUrl: string, title: string, suite: Suite): void {
+  const entry = process.argv[1];
+  if (entry === undefined || pathToFileURL(entry).href !== metaUrl) return;
+  const opts = parseOptions();
+  suite(opts).then(
+    (rows) => printReport(title, rows, opts),
+    (e: unknown) => {
+      console.error(e);
+      process.exitCode = 1;
+    },
+  );
+}
+
+export function printReport(title: string, rows: Row[], opts: BenchOptions): void {
+  console.log(`\n## ${title}${opts.quick ? ' (--quick: rough numbers)' : ''}\n`);
+  console.log(machineLine() + '\n');
+  console.log(table(rows));
+}
