@@ -115,8 +115,88 @@ export function kernelWat(spec: KernelSpec): string {
   return L.join('\n');
 }
 
+/**
+ * Packing routine `pack_<dtype>_<w>`: copies an operand block into panels of width W, k-major.
+ * Element (r, p) of the source block is at byte address src + r*rs + p*cs; panel t holds rows
+ * r in [t*W, t*W + W) as dst[t][p][0..W), rows at or past nValid are written as zeros. Serves A
+ * (W = MR, r = row of op(A), p = k index) and B (W = NR, r = column of op(B)).
+ * When rs equals the element size (the W elements are contiguous: plain B, transposed A) the
+ * full panels are copied with v128 loads/stores.
+ */
+export function packWat(dtype: 'f32' | 'f64', w: number): string {
+  const esz = dtype === 'f32' ? 4 : 8;
+  const ld = `${dtype}.load`;
+  const st = `${dtype}.store`;
+  const L: string[] = [];
+  const e = (x: string) => L.push(x);
+  e(`  (func $pack_${dtype}_${w} (export "pack_${dtype}_${w}")`);
+  e(`    (param $src i32) (param $rs i32) (param $cs i32) (param $nValid i32) (param $panels i32) (param $kc i32) (param $dst i32)`);
+  e(`    (local $t i32) (local $p i32) (local $s i32) (local $x i32) (local $rows i32) (local $r i32)`);
+  e(`    (local.set $t (i32.const 0))`);
+  e(`    (block $tdone (loop $tloop`);
+  e(`      (br_if $tdone (i32.ge_u (local.get $t) (local.get $panels)))`);
+  e(`      (local.set $rows (i32.sub (local.get $nValid) (i32.mul (local.get $t) (i32.const ${w}))))`);
+  e(`      (local.set $s (i32.add (local.get $src) (i32.mul (i32.mul (local.get $t) (i32.const ${w})) (local.get $rs))))`);
+  e(`      (local.set $p (local.get $kc))`);
+  e(`      (if (i32.ge_s (local.get $rows) (i32.const ${w})) (then`);
+  e(`        (if (i32.eq (local.get $rs) (i32.const ${esz})) (then`);
+  // contiguous: vector copy
+  e(`          (block $vdone (loop $vloop`);
+  e(`            (br_if $vdone (i32.eqz (local.get $p)))`);
+  for (let o = 0; o < w * esz; o += 16) e(`            (v128.store offset=${o} align=4 (local.get $dst) (v128.load offset=${o} align=4 (local.get $s)))`);
+  e(`            (local.set $s (i32.add (local.get $s) (local.get $cs)))`);
+  e(`            (local.set $dst (i32.add (local.get $dst) (i32.const ${w * esz})))`);
+  e(`            (local.set $p (i32.sub (local.get $p) (i32.const 1)))`);
+  e(`            (br $vloop)))`);
+  e(`        ) (else`);
+  // strided full panel: unrolled gather
+  e(`          (block $fdone (loop $floop`);
+  e(`            (br_if $fdone (i32.eqz (local.get $p)))`);
+  e(`            (local.set $x (local.get $s))`);
+  for (let r = 0; r < w; r++) {
+    e(`            (${st} offset=${r * esz} (local.get $dst) (${ld} (local.get $x)))`);
+    if (r < w - 1) e(`            (local.set $x (i32.add (local.get $x) (local.get $rs)))`);
+  }
+  e(`            (local.set $s (i32.add (local.get $s) (local.get $cs)))`);
+  e(`            (local.set $dst (i32.add (local.get $dst) (i32.const ${w * esz})))`);
+  e(`            (local.set $p (i32.sub (local.get $p) (i32.const 1)))`);
+  e(`            (br $floop)))`);
+  e(`        ))`);
+  e(`      ) (else`);
+  // partial panel: zero-padded
+  e(`        (block $pdone (loop $ploop`);
+  e(`          (br_if $pdone (i32.eqz (local.get $p)))`);
+  e(`          (local.set $x (local.get $s))`);
+  e(`          (local.set $r (i32.const 0))`);
+  e(`          (loop $rloop`);
+  e(`            (${st} (i32.add (local.get $dst) (i32.mul (local.get $r) (i32.const ${esz})))`);
+  e(`              (if (result ${dtype}) (i32.lt_s (local.get $r) (local.get $rows)) (then (${ld} (local.get $x))) (else (${dtype}.const 0))))`);
+  e(`            (local.set $x (i32.add (local.get $x) (local.get $rs)))`);
+  e(`            (local.set $r (i32.add (local.get $r) (i32.const 1)))`);
+  e(`            (br_if $rloop (i32.lt_u (local.get $r) (i32.const ${w}))))`);
+  e(`          (local.set $s (i32.add (local.get $s) (local.get $cs)))`);
+  e(`          (local.set $dst (i32.add (local.get $dst) (i32.const ${w * esz})))`);
+  e(`          (local.set $p (i32.sub (local.get $p) (i32.const 1)))`);
+  e(`          (br $ploop)))`);
+  e(`      ))`);
+  e(`      (local.set $t (i32.add (local.get $t) (i32.const 1)))`);
+  e(`      (br $tloop)))`);
+  e(`  )`);
+  return L.join('\n');
+}
+
 export function moduleWat(specs: KernelSpec[]): string {
-  return ['(module', '  (memory (export "memory") 1)', ...specs.map(kernelWat), ')', ''].join('\n');
+  const packs = new Set<string>();
+  const packFuncs: string[] = [];
+  for (const s of specs)
+    for (const w of [s.mr, s.nr]) {
+      const key = `${s.dtype}_${w}`;
+      if (!packs.has(key)) {
+        packs.add(key);
+        packFuncs.push(packWat(s.dtype, w));
+      }
+    }
+  return ['(module', '  (memory (export "memory") 1)', ...specs.map(kernelWat), ...packFuncs, ')', ''].join('\n');
 }
 
 /** Assemble WebAssembly text to bytes with the wabt package (a devDependency). */

@@ -2,7 +2,7 @@
 // sizes at runtime and times them. Not part of the build; run with
 //   node --import tsx packages/autograd/scripts/tune-matmul.ts [--dtype=f64] [--sizes=256,1024]
 import { moduleWat, assemble, type KernelSpec } from './matmul-wat.ts';
-import { WasmGemm, wasmApi, type MacroKernel, type WasmMemory } from '../src/kernels/matmul-wasm.ts';
+import { WasmGemm, wasmApi, type MacroKernel, type PackFn, type WasmMemory } from '../src/kernels/matmul-wasm.ts';
 import { matmulTiled } from '../src/kernels/matmul-js.ts';
 
 const argv = Object.fromEntries(
@@ -35,6 +35,8 @@ for (const spec of specs) {
     const g = new WasmGemm({
       dtype,
       kernel: inst.exports[spec.name] as MacroKernel,
+      packA: inst.exports[`pack_${dtype}_${spec.mr}`] as PackFn,
+      packB: inst.exports[`pack_${dtype}_${spec.nr}`] as PackFn,
       memory: inst.exports.memory as WasmMemory,
       mr: spec.mr,
       nr: spec.nr,

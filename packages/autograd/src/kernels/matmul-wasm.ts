@@ -1,10 +1,12 @@
-// Driver for the WebAssembly SIMD matmul micro-kernels: packing (which absorbs transA/transB),
-// cache blocking, and the copy of C in and out of wasm memory. Synchronous throughout.
+// Driver for the WebAssembly SIMD matmul micro-kernels: cache blocking, the calls to the wasm
+// packing routines (which absorb transA/transB), and the copies of A, B and C in and out of wasm
+// memory. Synchronous throughout.
 //
 // Memory layout inside the module's own linear memory (bytes):
 //   [0, aBytes)              packed A block: MC x KC, as MC/MR panels of [KC][MR]
 //   [aBytes, aBytes+bBytes)  packed B block: KC x NC, as NC/NR panels of [KC][NR]
 //   [aBytes+bBytes, ...)     C, padded to mp x np (multiples of MR and NR), row-major
+//   then the raw A (m*k) and raw B (k*n) as the caller stored them
 // The kernels compute C += Apack * Bpack for one (MC, KC, NC) block.
 
 import type { FloatArray } from './matmul-js.ts';
@@ -36,9 +38,16 @@ export type MacroKernel = (
   ldc: number,
 ) => void;
 
+/** wasm packing routine, see scripts/matmul-wat.ts packWat (all addresses/strides in bytes) */
+export type PackFn = (src: number, rs: number, cs: number, nValid: number, panels: number, kc: number, dst: number) => void;
+
 export interface GemmConfig {
   dtype: 'f32' | 'f64';
   kernel: MacroKernel;
+  /** packs MR-row panels of op(A) */
+  packA: PackFn;
+  /** packs NR-column panels of op(B) */
+  packB: PackFn;
   memory: WasmMemory;
   mr: number;
   nr: number;
@@ -103,29 +112,36 @@ export class WasmGemm {
     const aBase = 0;
     const bBase = aBase + MC * KC;
     const cBase = bBase + Math.ceil((KC * NC) / 4) * 4;
-    const v = this.ensure(cBase + mp * np);
     const esz = this.esz;
+    const { packA, packB } = this.cfg;
 
+    // raw operands, copied once; the wasm pack routines read them with strides (absorbing
+    // the transposes) into the panel buffers
+    const aRaw = cBase + mp * np;
+    const bRaw = aRaw + Math.ceil((m * k) / 4) * 4;
+    const total = bRaw + k * n;
+    const v = this.ensure(total);
     // C in
     v.fill(0, cBase, cBase + mp * np);
     if (accumulate) {
       if (np === n) v.set(out.subarray(outOff, outOff + m * n), cBase);
       else for (let i = 0; i < m; i++) v.set(out.subarray(outOff + i * n, outOff + i * n + n), cBase + i * np);
     }
-
-    const rsA = transA ? 1 : k;
-    const csA = transA ? m : 1;
-    const rsB = transB ? 1 : n;
-    const csB = transB ? k : 1;
+    v.set(a.subarray(aOff, aOff + m * k), aRaw);
+    v.set(b.subarray(bOff, bOff + k * n), bRaw);
+    const rsA = (transA ? 1 : k) * esz;
+    const csA = (transA ? m : 1) * esz;
+    const rsB = (transB ? 1 : n) * esz;
+    const csB = (transB ? k : 1) * esz;
 
     for (let jc = 0; jc < np; jc += NC) {
       const nc = Math.min(NC, np - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
-        packB(v, bBase, b, bOff, rsB, csB, transB, pc, kc, jc, nc, n, nr);
+        packB(bRaw * esz + jc * csB + pc * rsB, csB, rsB, n - jc, nc / nr, kc, bBase * esz);
         for (let ic = 0; ic < mp; ic += MC) {
           const mc = Math.min(MC, mp - ic);
-          packA(v, aBase, a, aOff, rsA, csA, transA, ic, mc, pc, kc, m, mr);
+          packA(aRaw * esz + ic * rsA + pc * csA, rsA, csA, m - ic, mc / mr, kc, aBase * esz);
           kernel(aBase * esz, bBase * esz, (cBase + ic * np + jc) * esz, mc / mr, nc / nr, kc, np);
         }
       }
@@ -134,98 +150,5 @@ export class WasmGemm {
     // C out
     if (np === n) out.set(v.subarray(cBase, cBase + m * n), outOff);
     else for (let i = 0; i < m; i++) out.set(v.subarray(cBase + i * np, cBase + i * np + n), outOff + i * n);
-  }
-}
-
-/** Pack rows ic..ic+mc (zero-padded past m), columns pc..pc+kc of op(A) into MR-row panels. */
-function packA(
-  v: FloatArray,
-  base: number,
-  a: FloatArray,
-  aOff: number,
-  rsA: number,
-  csA: number,
-  transA: boolean,
-  ic: number,
-  mc: number,
-  pc: number,
-  kc: number,
-  m: number,
-  mr: number,
-): void {
-  let d = base;
-  for (let i0 = ic; i0 < ic + mc; i0 += mr) {
-    const rows = Math.min(mr, m - i0);
-    if (rows < mr) v.fill(0, d, d + kc * mr);
-    if (transA) {
-      // op(A) row i is column i of the stored [k, m] matrix: walk stored rows p contiguously
-      let s = aOff + pc * csA + i0;
-      for (let p = 0; p < kc; p++) {
-        const dp = d + p * mr;
-        for (let r = 0; r < rows; r++) v[dp + r] = a[s + r];
-        s += csA;
-      }
-    } else {
-      for (let r = 0; r < rows; r++) {
-        let s = aOff + (i0 + r) * rsA + pc;
-        let dp = d + r;
-        for (let p = 0; p < kc; p++) {
-          v[dp] = a[s + p];
-          dp += mr;
-        }
-      }
-    }
-    d += kc * mr;
-  }
-}
-
-/** Pack rows pc..pc+kc, columns jc..jc+nc (zero-padded past n) of op(B) into NR-column panels. */
-function packB(
-  v: FloatArray,
-  base: number,
-  b: FloatArray,
-  bOff: number,
-  rsB: number,
-  csB: number,
-  transB: boolean,
-  pc: number,
-  kc: number,
-  jc: number,
-  nc: number,
-  n: number,
-  nr: number,
-): void {
-  let d = base;
-  for (let j0 = jc; j0 < jc + nc; j0 += nr) {
-    const cols = Math.min(nr, n - j0);
-    if (cols < nr) v.fill(0, d, d + kc * nr);
-    if (transB) {
-      // op(B) column j is row j of the stored [n, k] matrix
-      for (let c = 0; c < cols; c++) {
-        const s = bOff + (j0 + c) * csB + pc;
-        let dp = d + c;
-        for (let p = 0; p < kc; p++) {
-          v[dp] = b[s + p];
-          dp += nr;
-        }
-      }
-    } else if (cols === nr) {
-      let s = bOff + pc * rsB + j0;
-      let dp = d;
-      for (let p = 0; p < kc; p++) {
-        for (let c = 0; c < nr; c++) v[dp + c] = b[s + c];
-        s += rsB;
-        dp += nr;
-      }
-    } else {
-      let s = bOff + pc * rsB + j0;
-      let dp = d;
-      for (let p = 0; p < kc; p++) {
-        for (let c = 0; c < cols; c++) v[dp + c] = b[s + c];
-        s += rsB;
-        dp += nr;
-      }
-    }
-    d += kc * nr;
   }
 }

@@ -8,7 +8,7 @@
 // All paths are synchronous. `out` must not overlap `a` or `b`.
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
-import { WasmGemm, wasmApi, type MacroKernel, type WasmMemory } from './matmul-wasm.ts';
+import { WasmGemm, wasmApi, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
 import { MATMUL_WASM_BASE64 } from './wasm/matmul-wasm.generated.ts';
 import { KERNELS } from './wasm/matmul-wasm-spec.ts';
 
@@ -19,7 +19,7 @@ export type { FloatArray };
  * Below this many multiply-adds (m*k*n) the JS kernel is used. Measured crossover on the
  * 2-core benchmark VM (Node 20): see bench/README.md.
  */
-export const WASM_MIN_WORK = 4096;
+export const WASM_MIN_WORK = 1024;
 
 interface Backends {
   f32: WasmGemm;
@@ -53,6 +53,8 @@ function getBackends(): Backends | null {
       f32: new WasmGemm({
         dtype: 'f32',
         kernel: inst.exports[s32.name] as MacroKernel,
+        packA: inst.exports[`pack_f32_${s32.mr}`] as PackFn,
+        packB: inst.exports[`pack_f32_${s32.nr}`] as PackFn,
         memory,
         mr: s32.mr,
         nr: s32.nr,
@@ -64,6 +66,8 @@ function getBackends(): Backends | null {
       f64: new WasmGemm({
         dtype: 'f64',
         kernel: inst.exports[s64.name] as MacroKernel,
+        packA: inst.exports[`pack_f64_${s64.mr}`] as PackFn,
+        packB: inst.exports[`pack_f64_${s64.nr}`] as PackFn,
         memory,
         mr: s64.mr,
         nr: s64.nr,
