@@ -118,11 +118,18 @@ export function machineLine(): string {
 }
 
 /** Deterministic uniform [-1, 1) data (mulberry32). */
-export function randomArray<T extends Float32Array | Float64Array>(
-  Ctor: new (n: number) => T,
+export function randomArray(Ctor: Float32ArrayConstructor, n: number, seed: number): Float32Array;
+export function randomArray(Ctor: Float64ArrayConstructor, n: number, seed: number): Float64Array;
+export function randomArray(
+  Ctor: Float32ArrayConstructor | Float64ArrayConstructor,
   n: number,
   seed: number,
-): T {
+): Float32Array | Float64Array;
+export function randomArray(
+  Ctor: Float32ArrayConstructor | Float64ArrayConstructor,
+  n: number,
+  seed: number,
+): Float32Array | Float64Array {
   const out = new Ctor(n);
   let s = seed >>> 0;
   for (let i = 0; i < n; i++) {
