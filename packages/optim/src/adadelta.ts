@@ -2,7 +2,6 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly } from './util.ts';
 
 export interface AdadeltaOptions extends BaseOptions {
   lr: number;
@@ -25,7 +24,7 @@ export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
   static readonly defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<AdadeltaOptions>[], options: Partial<AdadeltaOptions> = {}) {
-    super('Adadelta', params, { ...Adadelta.defaults, ...definedOnly(options) });
+    super('Adadelta', params, Adadelta.defaults, options);
   }
 
   protected validateOptions(o: AdadeltaOptions): void {

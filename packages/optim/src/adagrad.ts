@@ -2,7 +2,6 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly } from './util.ts';
 
 export interface AdagradOptions extends BaseOptions {
   lr: number;
@@ -32,7 +31,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   };
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {
-    super('Adagrad', params, { ...Adagrad.defaults, ...definedOnly(options) });
+    super('Adagrad', params, Adagrad.defaults, options);
   }
 
   protected validateOptions(o: AdagradOptions): void {

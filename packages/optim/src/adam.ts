@@ -2,7 +2,7 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly, lerp } from './util.ts';
+import { lerp } from './util.ts';
 
 export interface AdamOptions extends BaseOptions {
   lr: number;
@@ -93,7 +93,7 @@ export class Adam extends AdamCore {
   protected readonly decoupled: boolean = false;
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamOptions>[], options: Partial<AdamOptions> = {}) {
-    super('Adam', params, { ...Adam.defaults, ...definedOnly(options) });
+    super('Adam', params, Adam.defaults, options);
   }
 }
 
@@ -106,6 +106,6 @@ export class AdamW extends AdamCore {
   protected readonly decoupled: boolean = true;
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamOptions>[], options: Partial<AdamOptions> = {}) {
-    super('AdamW', params, { ...AdamW.defaults, ...definedOnly(options) });
+    super('AdamW', params, AdamW.defaults, options);
   }
 }

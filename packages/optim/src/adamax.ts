@@ -2,7 +2,7 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly, lerp } from './util.ts';
+import { lerp } from './util.ts';
 
 export interface AdamaxOptions extends BaseOptions {
   lr: number;
@@ -25,7 +25,7 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
   static readonly defaults: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamaxOptions>[], options: Partial<AdamaxOptions> = {}) {
-    super('Adamax', params, { ...Adamax.defaults, ...definedOnly(options) });
+    super('Adamax', params, Adamax.defaults, options);
   }
 
   protected validateOptions(o: AdamaxOptions): void {

@@ -2,7 +2,7 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly, lerp } from './util.ts';
+import { lerp } from './util.ts';
 
 export interface NAdamOptions extends BaseOptions {
   lr: number;
@@ -39,7 +39,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
   };
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<NAdamOptions>[], options: Partial<NAdamOptions> = {}) {
-    super('NAdam', params, { ...NAdam.defaults, ...definedOnly(options) });
+    super('NAdam', params, NAdam.defaults, options);
   }
 
   protected validateOptions(o: NAdamOptions): void {

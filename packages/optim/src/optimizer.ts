@@ -128,11 +128,26 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   protected readonly state = new Map<ParamLike, S>();
   protected readonly check: OptionChecker;
 
-  protected constructor(name: string, params: readonly ParamLike[] | readonly ParamGroup<O>[], defaults: O) {
+  /**
+   * @param defaults the optimizer's built-in defaults (every option)
+   * @param options the user's overrides of the defaults; undefined values are ignored, unknown keys rejected
+   */
+  protected constructor(
+    name: string,
+    params: readonly ParamLike[] | readonly ParamGroup<O>[],
+    defaults: O,
+    options: Partial<O> = {},
+  ) {
     this.name = name;
     this.check = new OptionChecker(name);
-    this.validateOptions(defaults);
-    this.defaults = Object.freeze({ ...defaults });
+    const merged: Record<string, unknown> = { ...(defaults as object) };
+    for (const [k, v] of Object.entries(options ?? {})) {
+      if (v === undefined) continue;
+      if (!(k in defaults)) this.check.fail(`unknown option '${k}'`, true);
+      merged[k] = copyOption(v);
+    }
+    this.validateOptions(merged as unknown as O);
+    this.defaults = Object.freeze(merged as unknown as O);
     if (!Array.isArray(params)) this.check.fail('params must be an array of parameters or parameter groups', true);
     if (params.length === 0) this.check.fail('optimizer got an empty parameter list');
     const groups: ParamGroup<O>[] = isGroupList(params)

@@ -2,7 +2,7 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly, lerp } from './util.ts';
+import { lerp } from './util.ts';
 
 export interface RMSpropOptions extends BaseOptions {
   lr: number;
@@ -36,7 +36,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   };
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {
-    super('RMSprop', params, { ...RMSprop.defaults, ...definedOnly(options) });
+    super('RMSprop', params, RMSprop.defaults, options);
   }
 
   protected validateOptions(o: RMSpropOptions): void {

@@ -2,7 +2,6 @@ import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { definedOnly } from './util.ts';
 
 export interface SGDOptions extends BaseOptions {
   lr: number;
@@ -32,7 +31,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   };
 
   constructor(params: readonly ParamLike[] | readonly ParamGroup<SGDOptions>[], options: Partial<SGDOptions> = {}) {
-    super('SGD', params, { ...SGD.defaults, ...definedOnly(options) });
+    super('SGD', params, SGD.defaults, options);
   }
 
   protected validateOptions(o: SGDOptions): void {
