@@ -1,1 +1,36 @@
-export const VERSION = "0.1.0";
+/**
+ * @memograd/autograd: reverse-mode automatic differentiation for TypeScript.
+ * The public surface, in one reviewable file.
+ */
+export { Tensor, tensor, scalar, toTensor } from './tensor.ts';
+export type { TensorLike, NestedArray, TensorOptions } from './tensor.ts';
+export type { DType, FloatArray } from './dtype.ts';
+export { Generator, manualSeed, defaultGenerator } from './random.ts';
+export {
+  MemogradError, ShapeError, DTypeError, ArgumentError, GraphError, AnomalyError, GradcheckError,
+} from './errors.ts';
+export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, Node } from './engine.ts';
+export type { BackwardOptions } from './engine.ts';
+export { grad, valueAndGrad, vjp, hessian, customFunction } from './autodiff.ts';
+export type { GradOptions, CustomFunctionSpec } from './autodiff.ts';
+export { gradcheck, assertGradcheck, gradgradcheck, assertGradgradcheck } from './gradcheck.ts';
+export type { GradcheckOptions, GradcheckReport, GradcheckEntry, GradgradcheckOptions } from './gradcheck.ts';
+export { broadcastShapes, formatShape } from './shape.ts';
+export { explain, toDot } from './explain.ts';
+
+// the functional API: every op as a free function
+export {
+  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, log1p, expm1, sqrt, abs, square, reciprocal,
+  sin, cos, clamp, where, eq, ne, lt, le, gt, ge, sign, cast, clone,
+  sigmoid, tanh, relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax,
+  sum, mean, max, min, prod, variance, std, logSumExp, norm, argmax, argmin, sumTo,
+  matmul, outer,
+  reshape, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, cat, stack, gather, indexSelect,
+  zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
+} from './ops/index.ts';
+export type { ReduceOptions, VarOptions, NormOptions, SoftplusOptions, IndexLike, CreationOptions, RandomOptions } from './ops/index.ts';
+export { stableSigmoid } from './ops/activation.ts';
+export { erf, erfc } from './ops/special.ts';
+export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
+export { defineOp } from './ops/define.ts';
+export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick } from './ops/define.ts';

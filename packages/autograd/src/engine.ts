@@ -1,0 +1,317 @@
+/**
+ * The tape: how ops are recorded and how gradients flow back.
+ *
+ * Every op applied to a tensor that requires a gradient records a `Node` on its output: the op's
+ * definition, its input tensors and its parameters. The graph lives on the tensors themselves, so
+ * nothing global needs clearing and an unreachable graph is collected like any other object.
+ *
+ * Backward walks the graph in reverse topological order. That order is what makes backprop a
+ * memoized computation (the lecture's "memoization"): a tensor's adjoint is the sum over every
+ * path from it to the output, and by visiting each node only after all of its consumers, that sum
+ * is complete when the node is visited, so each node's backward rule runs exactly once and its
+ * result is reused by every path through it. A naive recursive "call backward on my inputs"
+ * visits shared subexpressions once per path (exponential in diamonds) and overflows the stack on
+ * deep chains; the order here is computed with an explicit stack instead.
+ */
+import { AnomalyError, DTypeError, GraphError, ShapeError } from './errors.ts';
+import type { OpDef } from './ops/define.ts';
+import { formatShape, shapesEqual, sizeOf } from './shape.ts';
+import type { Tensor } from './tensor.ts';
+
+/** What an op records on its output when any input requires a gradient. */
+export class Node {
+  /** False after a backward pass released it (unless `retainGraph` was set). */
+  released = false;
+  constructor(
+    readonly op: OpDef<any>,
+    public inputs: readonly Tensor[],
+    public params: unknown,
+  ) {}
+}
+
+let gradEnabled = true;
+let anomalyEnabled = false;
+
+export function isGradEnabled(): boolean {
+  return gradEnabled;
+}
+
+/** Runs `fn` without recording anything on the tape (like `torch.no_grad()`). */
+export function noGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = false;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/** Runs `fn` with recording on, even inside `noGrad` (like `torch.enable_grad()`). */
+export function enableGrad<T>(fn: () => T): T {
+  const prev = gradEnabled;
+  gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    gradEnabled = prev;
+  }
+}
+
+/**
+ * Anomaly mode: every op's forward output and every backward rule's gradients are checked for
+ * NaN and infinity, and the first op to produce one is named in an `AnomalyError`.
+ * `detectAnomaly(fn)` turns it on for the duration of `fn`; `setDetectAnomaly(on)` globally.
+ */
+export function detectAnomaly<T>(fn: () => T): T {
+  const prev = anomalyEnabled;
+  anomalyEnabled = true;
+  try {
+    return fn();
+  } finally {
+    anomalyEnabled = prev;
+  }
+}
+
+export function setDetectAnomaly(on: boolean): void {
+  anomalyEnabled = on;
+}
+
+export function isAnomalyEnabled(): boolean {
+  return anomalyEnabled;
+}
+
+function firstNonFinite(t: Tensor): number {
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return i;
+  return -1;
+}
+
+// Tensor and op helpers are injected by tensor.ts to keep this module free of import cycles at load.
+export interface EngineHooks {
+  makeTensor(def: OpDef<any>, inputs: readonly Tensor[], params: unknown): Tensor;
+  sumTo(g: Tensor, shape: readonly number[]): Tensor;
+  add(a: Tensor, b: Tensor): Tensor;
+  onesLike(t: Tensor): Tensor;
+  detach(t: Tensor): Tensor;
+}
+let hooks: EngineHooks;
+export function installEngineHooks(h: EngineHooks): void {
+  hooks = h;
+}
+
+/**
+ * Applies a primitive op: checks dtypes, runs the shape rule and the forward kernel, and records a
+ * node when recording is on and some input requires a gradient.
+ */
+export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Tensor {
+  if (inputs.length > 1) {
+    const dtype = inputs[0]!.dtype;
+    for (let i = 1; i < inputs.length; i++) {
+      if (inputs[i]!.dtype !== dtype) {
+        throw new DTypeError(
+          op.name,
+          `cannot mix ${dtype} and ${inputs[i]!.dtype} inputs (${inputName(op, 0)} and ${inputName(op, i)}); ` +
+            `convert one with .to('${inputs[i]!.dtype}') or .to('${dtype}')`,
+        );
+      }
+    }
+  }
+  const out = hooks.makeTensor(op, inputs, params);
+  if (gradEnabled && op.differentiable !== false) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i]!.requiresGrad) {
+        out.requiresGrad = true;
+        out.node = new Node(op, inputs, params);
+        break;
+      }
+    }
+  }
+  if (anomalyEnabled) {
+    const bad = firstNonFinite(out);
+    if (bad >= 0) {
+      throw new AnomalyError(
+        op.name,
+        `forward produced ${out.data[bad]} at flat index ${bad} of output ${formatShape(out.shape)} ` +
+          `(input shapes ${inputs.map((t) => formatShape(t.shape)).join(', ')})`,
+      );
+    }
+  }
+  return out;
+}
+
+function inputName(op: OpDef<any>, i: number): string {
+  return Array.isArray(op.inputs) ? `'${op.inputs[i] ?? `input ${i}`}'` : `input ${i}`;
+}
+
+export interface BackwardOptions {
+  /** Keep the graph after the pass so that backward can run through it again. */
+  retainGraph?: boolean;
+  /** Record the backward rules themselves, so the gradients can be differentiated again. */
+  createGraph?: boolean;
+}
+
+let epoch = 0;
+
+/**
+ * The core reverse pass shared by `Tensor.backward` and `grad`.
+ * With `targets`, returns their adjoints (null where no path reaches them) and leaves `.grad`
+ * alone; without, accumulates into the `.grad` of every leaf that requires a gradient.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  seeds: readonly Tensor[],
+  options: BackwardOptions,
+  targets: readonly Tensor[] | null,
+): (Tensor | null)[] {
+  const createGraph = options.createGraph ?? false;
+  const retainGraph = options.retainGraph ?? createGraph;
+  const mark = ++epoch;
+
+  // 1. Reverse topological order by an explicit-stack depth-first search (no recursion).
+  const order: Tensor[] = [];
+  const stack: Tensor[] = [];
+  const next: number[] = [];
+  for (const root of roots) {
+    if (root._mark === mark || !root.requiresGrad) continue;
+    root._mark = mark;
+    stack.push(root);
+    next.push(0);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const t = stack[top]!;
+      const node = t.node;
+      if (node !== null && node.released) throw releasedError(node);
+      const i = next[top]!;
+      if (node !== null && i < node.inputs.length) {
+        next[top] = i + 1;
+        const input = node.inputs[i]!;
+        if (input.requiresGrad && input._mark !== mark) {
+          input._mark = mark;
+          stack.push(input);
+          next.push(0);
+        }
+      } else {
+        stack.pop();
+        next.pop();
+        order.push(t);
+      }
+    }
+  }
+
+  const targetSet = targets ? new Set(targets) : null;
+  const captured = new Map<Tensor, Tensor>();
+  const run = (): void => {
+    // 2. Seed the outputs' adjoints.
+    for (let r = 0; r < roots.length; r++) {
+      const root = roots[r]!;
+      if (!root.requiresGrad) continue;
+      root._adj = root._adj === null ? seeds[r]! : hooks.add(root._adj, seeds[r]!);
+    }
+    // 3. Visit each tensor once, consumers before producers.
+    for (let k = order.length - 1; k >= 0; k--) {
+      const t = order[k]!;
+      let g = t._adj;
+      t._adj = null;
+      if (g === null) continue;
+      if (t._hooks !== null) {
+        for (const hook of t._hooks) {
+          const replaced = hook(g);
+          if (replaced !== undefined) g = checkHookGrad(t, g, replaced);
+        }
+      }
+      if (targetSet !== null && targetSet.has(t)) captured.set(t, g);
+      const node = t.node;
+      if (node === null) {
+        if (targetSet === null) {
+          const leafGrad = createGraph ? g : hooks.detach(g);
+          t.grad = t.grad === null ? leafGrad : hooks.add(t.grad, leafGrad);
+        }
+        continue;
+      }
+      if (targetSet === null && t._retainGrad) {
+        t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
+      }
+      const grads = node.op.backward({ grad: g, inputs: node.inputs, out: t, params: node.params });
+      if (grads.length !== node.inputs.length) {
+        throw new GraphError(
+          'backward',
+          `rule for '${node.op.name}' returned ${grads.length} gradients for ${node.inputs.length} inputs`,
+        );
+      }
+      for (let i = 0; i < grads.length; i++) {
+        const input = node.inputs[i]!;
+        let gi = grads[i];
+        if (!input.requiresGrad || gi === null || gi === undefined) continue;
+        if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(node, i, gi, input.shape);
+        if (gi.dtype !== input.dtype) {
+          throw new DTypeError('backward', `rule for '${node.op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
+        }
+        if (anomalyEnabled) {
+          const bad = firstNonFinite(gi);
+          if (bad >= 0) {
+            throw new AnomalyError(
+              node.op.name,
+              `backward produced ${gi.data[bad]} in the gradient of input ${i} (shape ${formatShape(input.shape)}) at flat index ${bad}`,
+            );
+          }
+        }
+        input._adj = input._adj === null ? gi : hooks.add(input._adj, gi);
+      }
+      if (!retainGraph) {
+        node.released = true;
+        node.inputs = [];
+        node.params = undefined;
+      }
+    }
+  };
+  try {
+    if (createGraph) enableGradDuring(run);
+    else noGrad(run);
+  } finally {
+    for (const t of order) t._adj = null;
+  }
+  return targets ? targets.map((t) => captured.get(t) ?? null) : [];
+}
+
+function enableGradDuring(fn: () => void): void {
+  enableGrad(fn);
+}
+
+function releasedError(node: Node): GraphError {
+  return new GraphError(
+    'backward',
+    `trying to backward through the graph a second time (through '${node.op.name}'), but its saved values ` +
+      `were released after the first backward. Pass { retainGraph: true } to the first backward() or grad() ` +
+      `call if you need to go through the graph again`,
+  );
+}
+
+function checkHookGrad(t: Tensor, g: Tensor, replaced: Tensor): Tensor {
+  if (!shapesEqual(replaced.shape, g.shape)) {
+    throw new ShapeError(
+      'hook',
+      `a gradient hook returned shape ${formatShape(replaced.shape)} for a gradient of shape ${formatShape(g.shape)}`,
+      [replaced.shape, g.shape],
+    );
+  }
+  return replaced;
+}
+
+/** Sums a gradient that arrived in a broadcast shape back down to the input's shape. */
+function unbroadcast(node: Node, i: number, g: Tensor, shape: readonly number[]): Tensor {
+  const gs = g.shape;
+  let ok = gs.length >= shape.length;
+  for (let k = 1; ok && k <= shape.length; k++) {
+    const d = shape[shape.length - k]!;
+    if (d !== 1 && d !== gs[gs.length - k]) ok = false;
+  }
+  if (!ok || sizeOf(gs) < sizeOf(shape)) {
+    throw new ShapeError(
+      'backward',
+      `rule for '${node.op.name}' returned shape ${formatShape(gs)} for input ${i} of shape ${formatShape(shape)}`,
+      [gs, shape],
+    );
+  }
+  return hooks.sumTo(g, shape);
+}

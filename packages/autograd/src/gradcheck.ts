@@ -1,0 +1,267 @@
+/**
+ * Finite-difference checking of gradients, as a public API (PyTorch's gradcheck/gradgradcheck).
+ *
+ * The analytical Jacobian (one backward pass per output element, or one vector-Jacobian product
+ * in fast mode) is compared with central differences (f(x + eps) - f(x - eps)) / 2 eps, entry by
+ * entry: |analytical - numerical| <= atol + rtol |numerical|. Work in float64: in float32 the
+ * differences lose about half of the significant digits and the check says nothing.
+ */
+import { grad } from './autodiff.ts';
+import { noGrad } from './engine.ts';
+import { DTypeError, GradcheckError, ArgumentError } from './errors.ts';
+import { Generator } from './random.ts';
+import { formatShape } from './shape.ts';
+import { Tensor } from './tensor.ts';
+
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6, as PyTorch). */
+  eps?: number;
+  /** Absolute tolerance (default 1e-5). */
+  atol?: number;
+  /** Relative tolerance (default 1e-3). */
+  rtol?: number;
+  /**
+   * Check one random projection vᵀJu instead of the whole Jacobian: one backward and two forwards
+   * whatever the size. On failure the full Jacobians are computed to explain it.
+   */
+  fastMode?: boolean;
+  /** Seed of the random projections in fast mode. */
+  seed?: number;
+  /** Name used in messages (default: the function's name). */
+  name?: string;
+}
+
+export interface GradcheckEntry {
+  input: number;
+  output: number;
+  /** Position in the input, as a multi-index. */
+  inputIndex: number[];
+  /** Position in the output, as a multi-index. */
+  outputIndex: number[];
+  analytical: number;
+  numerical: number;
+  absDiff: number;
+}
+
+export interface GradcheckReport {
+  ok: boolean;
+  mode: 'full' | 'fast';
+  /** The entry with the largest violation (or the largest difference, when all pass). */
+  worst: GradcheckEntry | null;
+  /** Number of Jacobian entries outside tolerance. */
+  failures: number;
+  /** Notes on kinks: entries whose one-sided differences disagree, where no derivative exists. */
+  warnings: string[];
+  message: string;
+}
+
+type Fn = (...xs: Tensor[]) => Tensor | readonly Tensor[];
+
+function unflatten(i: number, shape: readonly number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d]!;
+    i = Math.floor(i / shape[d]!);
+  }
+  return idx;
+}
+
+function asList(y: Tensor | readonly Tensor[]): Tensor[] {
+  return y instanceof Tensor ? [y] : [...y];
+}
+
+function evaluate(f: Fn, inputs: readonly Tensor[]): Float64Array[] {
+  return noGrad(() => asList(f(...inputs)).map((t) => Float64Array.from(t.data)));
+}
+
+function validate(op: string, inputs: readonly Tensor[]): number[] {
+  if (!Array.isArray(inputs)) throw new ArgumentError(op, 'inputs must be an array of tensors');
+  const diff: number[] = [];
+  inputs.forEach((t, i) => {
+    if (!(t instanceof Tensor)) throw new ArgumentError(op, `input ${i} is not a Tensor`);
+    if (t.requiresGrad && t.dtype !== 'float64') {
+      throw new DTypeError(
+        op,
+        `input ${i} (shape ${formatShape(t.shape)}) is float32; finite differences in float32 lose about half the digits, ` +
+          `so gradcheck needs float64 inputs: use x.float64() or create it with { dtype: 'float64' }`,
+      );
+    }
+    if (t.requiresGrad) diff.push(i);
+  });
+  if (diff.length === 0) throw new ArgumentError(op, 'no input requires grad: set requiresGrad on the inputs to check');
+  return diff;
+}
+
+/** Checks f's gradients against central differences and returns a report (never throws on mismatch). */
+export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  const diff = validate('gradcheck', inputs);
+  const eps = options.eps ?? 1e-6;
+  const atol = options.atol ?? 1e-5;
+  const rtol = options.rtol ?? 1e-3;
+  const name = options.name ?? (f.name || 'f');
+  if (options.fastMode) {
+    const fast = fastCheck(f, inputs, diff, eps, atol, rtol, options.seed ?? 0);
+    if (fast.ok) return { ok: true, mode: 'fast', worst: null, failures: 0, warnings: [], message: `gradcheck(${name}): ok (fast mode, vᵀJu ${fast.analytical} vs ${fast.numerical})` };
+    const full = fullCheck(f, inputs, diff, eps, atol, rtol, name);
+    return { ...full, mode: 'fast', ok: false, message: `${full.message}\n  (fast mode: vᵀJu analytical ${fast.analytical} vs numerical ${fast.numerical})` };
+  }
+  return fullCheck(f, inputs, diff, eps, atol, rtol, name);
+}
+
+/** The throwing form: raises a GradcheckError describing the worst entry when the check fails. */
+export function assertGradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
+  const report = gradcheck(f, inputs, options);
+  if (!report.ok) throw new GradcheckError('gradcheck', report.message.replace(/^gradcheck(\([^)]*\))?: /, ''));
+  return report;
+}
+
+function fastCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number, atol: number, rtol: number, seed: number) {
+  const g = new Generator(seed);
+  const outputs = asList(f(...inputs));
+  const us = diff.map((i) => Float64Array.from(inputs[i]!.data, () => g.uniform(-1, 1)));
+  const vs = outputs.map((o) => new Tensor(Float64Array.from(o.data, () => g.uniform(-1, 1)), o.shape, 'float64'));
+  // analytical: sum_outputs vᵀ J u via one backward pass over all outputs
+  let analytical = 0;
+  const live = outputs.map((o, k) => [o, vs[k]!] as const).filter(([o]) => o.requiresGrad);
+  if (live.length > 0) {
+    const grads = grad(live.map(([o]) => o), diff.map((i) => inputs[i]!), {
+      gradOutputs: live.map(([, v]) => (v.dtype === live[0]![0].dtype ? v : v.to(live[0]![0].dtype))),
+      allowUnused: true,
+    });
+    grads.forEach((gi, k) => {
+      const u = us[k]!;
+      for (let j = 0; j < u.length; j++) analytical += gi.data[j]! * u[j]!;
+    });
+  }
+  const shift = (sign: number): Float64Array[] => {
+    const saved = diff.map((i) => Float64Array.from(inputs[i]!.data));
+    diff.forEach((i, k) => {
+      const d = inputs[i]!.data;
+      for (let j = 0; j < d.length; j++) d[j] = saved[k]![j]! + sign * eps * us[k]![j]!;
+    });
+    try {
+      return evaluate(f, inputs);
+    } finally {
+      diff.forEach((i, k) => inputs[i]!.data.set(saved[k]!));
+    }
+  };
+  const plus = shift(1);
+  const minus = shift(-1);
+  let numerical = 0;
+  vs.forEach((v, k) => {
+    for (let j = 0; j < v.size; j++) numerical += v.data[j]! * ((plus[k]![j]! - minus[k]![j]!) / (2 * eps));
+  });
+  return { ok: Math.abs(analytical - numerical) <= atol + rtol * Math.abs(numerical), analytical, numerical };
+}
+
+function fullCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number, atol: number, rtol: number, name: string): GradcheckReport {
+  const outputs = asList(f(...inputs));
+  // analytical[o][k]: rows = output elements, columns = elements of input diff[k]
+  const analytical: Float64Array[][] = outputs.map((o) => diff.map((i) => new Float64Array(o.size * inputs[i]!.size)));
+  outputs.forEach((o, oi) => {
+    if (!o.requiresGrad) return;
+    for (let r = 0; r < o.size; r++) {
+      const seed = new Tensor(o.dtype === 'float64' ? new Float64Array(o.size) : new Float32Array(o.size), o.shape, o.dtype);
+      seed.data[r] = 1;
+      const gs = grad(o, diff.map((i) => inputs[i]!), { gradOutputs: [seed], retainGraph: true, allowUnused: true });
+      gs.forEach((g, k) => {
+        const n = inputs[diff[k]!]!.size;
+        for (let c = 0; c < n; c++) analytical[oi]![k]![r * n + c] = g.data[c]!;
+      });
+    }
+  });
+  const warnings: string[] = [];
+  let worst: GradcheckEntry | null = null;
+  let worstExcess = -Infinity;
+  let failures = 0;
+  diff.forEach((i, k) => {
+    const x = inputs[i]!;
+    for (let c = 0; c < x.size; c++) {
+      const orig = x.data[c]!;
+      x.data[c] = orig + eps;
+      const plus = evaluate(f, inputs);
+      x.data[c] = orig - eps;
+      const minus = evaluate(f, inputs);
+      x.data[c] = orig;
+      let center: Float64Array[] | null = null;
+      outputs.forEach((o, oi) => {
+        for (let r = 0; r < o.size; r++) {
+          const num = (plus[oi]![r]! - minus[oi]![r]!) / (2 * eps);
+          const ana = analytical[oi]![k]![r * x.size + c]!;
+          const absDiff = Math.abs(ana - num);
+          const excess = absDiff - (atol + rtol * Math.abs(num));
+          const bad = !(excess <= 0);
+          if (bad) {
+            failures++;
+            center ??= evaluate(f, inputs);
+            const right = (plus[oi]![r]! - center[oi]![r]!) / eps;
+            const left = (center[oi]![r]! - minus[oi]![r]!) / eps;
+            if (Math.abs(right - left) > 10 * (atol + rtol * Math.abs(num))) {
+              warnings.push(
+                `input ${i} at ${formatShape(unflatten(c, x.shape))}: one-sided differences disagree (left ${left}, right ${right}); ` +
+                  `f has a kink there, so no derivative exists to compare: move the point away from it`,
+              );
+            }
+          }
+          if (excess > worstExcess || Number.isNaN(excess)) {
+            worstExcess = Number.isNaN(excess) ? Infinity : excess;
+            worst = { input: i, output: oi, inputIndex: unflatten(c, x.shape), outputIndex: unflatten(r, o.shape), analytical: ana, numerical: num, absDiff };
+          }
+        }
+      });
+    }
+  });
+  const ok = failures === 0;
+  const w = worst as GradcheckEntry | null;
+  const shapes = inputs.map((t, i) => `${i}:${formatShape(t.shape)}`).join(' ');
+  const message = ok
+    ? `gradcheck(${name}): ok (${diff.length} input(s), ${outputs.length} output(s); largest |diff| ${w ? w.absDiff : 0})`
+    : `gradcheck(${name}): Jacobian mismatch for output ${w!.output} with respect to input ${w!.input} (shape ${formatShape(inputs[w!.input]!.shape)})\n` +
+      `  worst entry: input index ${formatShape(w!.inputIndex)}, output index ${formatShape(w!.outputIndex)}: analytical ${w!.analytical} vs numerical ${w!.numerical} ` +
+      `(|diff| ${w!.absDiff} > atol ${atol} + rtol ${rtol}·|numerical|)\n` +
+      `  ${failures} entr${failures === 1 ? 'y' : 'ies'} out of tolerance; input shapes ${shapes}; eps ${eps}` +
+      (warnings.length ? `\n  warning: ${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : ''}` : '');
+  return { ok, mode: 'full', worst: w, failures, warnings, message };
+}
+
+export interface GradgradcheckOptions extends GradcheckOptions {
+  /** Cotangents for f's outputs (random float64 ones by default); they are checked as inputs too. */
+  gradOutputs?: readonly Tensor[];
+}
+
+/**
+ * Checks second derivatives: the gradients of f, written as the differentiable function
+ * (xs, v) -> vᵀJ(xs) built with `createGraph`, are themselves gradient-checked with respect to
+ * both the inputs and the cotangent v.
+ */
+export function gradgradcheck(f: Fn, inputs: readonly Tensor[], options: GradgradcheckOptions = {}): GradcheckReport {
+  const diff = validate('gradgradcheck', inputs);
+  const outputs = asList(f(...inputs));
+  const g = new Generator(options.seed ?? 1);
+  const vs = options.gradOutputs
+    ? options.gradOutputs.map((v) => v)
+    : outputs.map((o) => {
+        const v = new Tensor(Float64Array.from(o.data, () => g.uniform(-1, 1)), o.shape, 'float64');
+        v.requiresGrad = true;
+        return v;
+      });
+  const n = inputs.length;
+  const firstOrder = (...all: Tensor[]): Tensor[] => {
+    const xs = all.slice(0, n);
+    const cot = all.slice(n);
+    const ys = asList(f(...xs));
+    const live = ys.map((y, k) => [y, cot[k]!] as const).filter(([y]) => y.requiresGrad);
+    const targets = diff.map((i) => xs[i]!);
+    if (live.length === 0) return targets.map((t) => t.mul(0));
+    return grad(live.map(([y]) => y), targets, { gradOutputs: live.map(([, v]) => v), createGraph: true, allowUnused: true });
+  };
+  const report = gradcheck(firstOrder, [...inputs, ...vs], { ...options, name: `grad of ${options.name ?? (f.name || 'f')}` });
+  return { ...report, message: report.message.replace(/^gradcheck/, 'gradgradcheck') };
+}
+
+/** The throwing form of gradgradcheck. */
+export function assertGradgradcheck(f: Fn, inputs: readonly Tensor[], options: GradgradcheckOptions = {}): GradcheckReport {
+  const report = gradgradcheck(f, inputs, options);
+  if (!report.ok) throw new GradcheckError('gradgradcheck', report.message.replace(/^gradgradcheck(\([^)]*\))?: /, ''));
+  return report;
+}

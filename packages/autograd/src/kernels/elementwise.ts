@@ -1,0 +1,66 @@
+import type { FloatArray } from '../dtype.ts';
+import { broadcastStrides, type Shape } from '../shape.ts';
+
+/** out[i] = f(x[i]). */
+export function unaryMap(x: FloatArray, out: FloatArray, f: (v: number) => number): void {
+  const n = out.length;
+  for (let i = 0; i < n; i++) out[i] = f(x[i]!);
+}
+
+/**
+ * out = f(a, b) with NumPy broadcasting. Fast paths for equal shapes and for a scalar operand;
+ * otherwise one pass over the output with incrementally updated input offsets (no divisions).
+ */
+export function binaryMap(
+  a: FloatArray,
+  aShape: Shape,
+  b: FloatArray,
+  bShape: Shape,
+  out: FloatArray,
+  outShape: Shape,
+  f: (x: number, y: number) => number,
+): void {
+  const n = out.length;
+  if (a.length === n && b.length === n) {
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, b[i]!);
+    return;
+  }
+  if (b.length === 1 && a.length === n) {
+    const y = b[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(a[i]!, y);
+    return;
+  }
+  if (a.length === 1 && b.length === n) {
+    const x = a[0]!;
+    for (let i = 0; i < n; i++) out[i] = f(x, b[i]!);
+    return;
+  }
+  if (n === 0) return;
+  const rank = outShape.length;
+  const as = broadcastStrides(aShape, outShape);
+  const bs = broadcastStrides(bShape, outShape);
+  const inner = outShape[rank - 1]!;
+  const ai = as[rank - 1]!;
+  const bi = bs[rank - 1]!;
+  const idx = new Array<number>(rank).fill(0);
+  let ao = 0;
+  let bo = 0;
+  for (let o = 0; o < n; o += inner) {
+    for (let j = 0; j < inner; j++) out[o + j] = f(a[ao + j * ai]!, b[bo + j * bi]!);
+    // advance the multi-index over the outer dimensions
+    for (let d = rank - 2; d >= 0; d--) {
+      idx[d]!++;
+      ao += as[d]!;
+      bo += bs[d]!;
+      if (idx[d]! < outShape[d]!) break;
+      ao -= as[d]! * outShape[d]!;
+      bo -= bs[d]! * outShape[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Copies `x` (of `shape`) broadcast to `target` into `out`. */
+export function broadcastTo(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
+  binaryMap(x, shape, x.subarray(0, 1), [], out, target, (v) => v);
+}

@@ -1,0 +1,193 @@
+import { allocate } from '../dtype.ts';
+import { apply } from '../engine.ts';
+import { ArgumentError } from '../errors.ts';
+import { normalizeAxis } from '../shape.ts';
+import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
+import { defineOp } from './define.ts';
+import { where } from './elementwise.ts';
+import { applyUnary, unaryOp } from './helpers.ts';
+import { exp, mul, sub } from './elementwise.ts';
+import { sum } from './reduce.ts';
+import { normalCdf, normalPdf } from './special.ts';
+
+/** 1 / (1 + e^-x), evaluated so that neither branch overflows (e^x for x < 0). */
+export function stableSigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+// d sigmoid = s (1 - s)
+export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] });
+// d tanh = 1 - tanh^2
+export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {});
+// relu: the subgradient at 0 is 0 (as in PyTorch)
+export const reluOp = unaryOp('relu', (v) => (v > 0 ? v : 0), ({ grad, inputs: [x] }) => grad.mul(x!.gt(0)), {
+  avoid: (v) => Math.abs(v) < 1e-3,
+});
+export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
+  'leakyRelu',
+  (v, { negativeSlope }) => (v > 0 ? v : v * negativeSlope),
+  ({ grad, inputs: [x], params: { negativeSlope } }) => grad.mul(where(x!.gt(0), 1, negativeSlope)),
+  { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ negativeSlope: [0.01, 0.2, 1.5][pick(3)]! }) },
+);
+// elu: x > 0 ? x : alpha (e^x - 1); below zero the derivative is alpha e^x = out + alpha
+export const eluOp = unaryOp<{ alpha: number }>(
+  'elu',
+  (v, { alpha }) => (v > 0 ? v : alpha * Math.expm1(v)),
+  ({ grad, inputs: [x], out, params: { alpha } }) => where(x!.gt(0), grad, grad.mul(out.add(alpha))),
+  { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ alpha: [1, 0.5][pick(2)]! }) },
+);
+// gelu (exact): x Phi(x); d/dx = Phi(x) + x phi(x)
+export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4] });
+// the derivative of gelu as an op of its own, so that gelu has second derivatives:
+// d/dx [Phi(x) + x phi(x)] = 2 phi(x) - x^2 phi(x) = phi(x) (2 - x^2)
+export const geluGradOp = unaryOp(
+  'geluGrad',
+  (v) => normalCdf(v) + v * normalPdf(v),
+  ({ grad, inputs: [x] }) => {
+    const x2 = x!.mul(x!);
+    return grad.mul(exp(x2.mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI))).mul(sub(2, x2));
+  },
+  { domain: [-4, 4] },
+);
+// silu: x s(x); d/dx = s (1 + x (1 - s))
+export const siluOp = unaryOp(
+  'silu',
+  (v) => v * stableSigmoid(v),
+  ({ grad, inputs: [x] }) => {
+    const s = x!.sigmoid();
+    return grad.mul(s).mul(x!.mul(sub(1, s)).add(1));
+  },
+  {},
+);
+
+export interface SoftplusOptions {
+  beta?: number;
+  /** Above beta*x > threshold the function is treated as linear (PyTorch's default 20). */
+  threshold?: number;
+}
+// softplus = log(1 + e^{beta x}) / beta, written as max(z,0) + log1p(e^{-|z|}) so it never overflows
+export const softplusOp = unaryOp<{ beta: number; threshold: number }>(
+  'softplus',
+  (v, { beta, threshold }) => {
+    const z = v * beta;
+    if (z > threshold) return v;
+    return (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
+  },
+  // d/dx = sigmoid(beta x) (1 in the linear region)
+  ({ grad, inputs: [x], params: { beta, threshold } }) => {
+    const z = x!.mul(beta);
+    return where(z.gt(threshold), grad, grad.mul(z.sigmoid()));
+  },
+  { params: (_s, pick) => [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }, { beta: 0.5, threshold: 1 }][pick(3)]!,
+    avoid: (v) => Math.abs(v - 2) < 1e-3 },
+);
+
+export function sigmoid(x: TensorLike): Tensor { return applyUnary(sigmoidOp, x, undefined); }
+export function tanh(x: TensorLike): Tensor { return applyUnary(tanhOp, x, undefined); }
+export function relu(x: TensorLike): Tensor { return applyUnary(reluOp, x, undefined); }
+export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
+  if (!Number.isFinite(negativeSlope)) throw new ArgumentError('leakyRelu', `negativeSlope must be finite, got ${negativeSlope}`);
+  return applyUnary(leakyReluOp, x, { negativeSlope });
+}
+export function elu(x: TensorLike, alpha = 1): Tensor {
+  if (!Number.isFinite(alpha)) throw new ArgumentError('elu', `alpha must be finite, got ${alpha}`);
+  return applyUnary(eluOp, x, { alpha });
+}
+export function gelu(x: TensorLike): Tensor { return applyUnary(geluOp, x, undefined); }
+export function geluGrad(x: TensorLike): Tensor { return applyUnary(geluGradOp, x, undefined); }
+export function silu(x: TensorLike): Tensor { return applyUnary(siluOp, x, undefined); }
+export function softplus(x: TensorLike, options: SoftplusOptions = {}): Tensor {
+  const beta = options.beta ?? 1;
+  const threshold = options.threshold ?? 20;
+  if (!(beta > 0) || !Number.isFinite(beta)) throw new ArgumentError('softplus', `beta must be a positive number, got ${beta}`);
+  return applyUnary(softplusOp, x, { beta, threshold });
+}
+
+// ------------------------------------------------------------------ softmax family
+
+interface AxisParams {
+  axis: number;
+}
+
+/** Runs f over every 1-D lane of `x` along `axis`: f(src, dst, offset, stride, length). */
+function lanes(
+  x: Tensor,
+  axis: number,
+  out: Float32Array | Float64Array,
+  f: (src: Float32Array | Float64Array, dst: Float32Array | Float64Array, off: number, stride: number, n: number) => void,
+): void {
+  const shape = x.shape;
+  const n = shape[axis] ?? 1;
+  let inner = 1;
+  for (let d = axis + 1; d < shape.length; d++) inner *= shape[d]!;
+  const outer = n === 0 ? 0 : x.size / (n * inner);
+  for (let o = 0; o < outer; o++) for (let i = 0; i < inner; i++) f(x.data, out, o * n * inner + i, inner, n);
+}
+
+function softmaxLane(src: Float32Array | Float64Array, dst: Float32Array | Float64Array, off: number, s: number, n: number): void {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) m = Math.max(m, src[off + k * s]!);
+  if (m === -Infinity) m = 0;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const e = Math.exp(src[off + k * s]! - m);
+    dst[off + k * s] = e;
+    total += e;
+  }
+  for (let k = 0; k < n; k++) dst[off + k * s] = dst[off + k * s]! / total;
+}
+
+function logSoftmaxLane(src: Float32Array | Float64Array, dst: Float32Array | Float64Array, off: number, s: number, n: number): void {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) m = Math.max(m, src[off + k * s]!);
+  if (m === -Infinity) m = 0;
+  let total = 0;
+  for (let k = 0; k < n; k++) total += Math.exp(src[off + k * s]! - m);
+  const lse = m + Math.log(total);
+  for (let k = 0; k < n; k++) dst[off + k * s] = src[off + k * s]! - lse;
+}
+
+const axisParams = (shapes: readonly number[][], pick: (n: number) => number): AxisParams => {
+  const rank = shapes[0]!.length;
+  return { axis: rank === 0 ? 0 : pick(rank) - (pick(2) ? rank : 0) };
+};
+
+// softmax: s = e^{x - max} / sum; d = s (g - sum(g s))
+export const softmaxOp = defineOp<AxisParams>({
+  name: 'softmax',
+  inputs: ['x'],
+  shape: ([s], { axis }) => (normalizeAxis('softmax', axis, s!.length), s!.slice()),
+  forward: ([x], { axis }) => {
+    const out = allocate(x!.dtype, x!.size);
+    lanes(x!, normalizeAxis('softmax', axis, x!.rank), out, softmaxLane);
+    return out;
+  },
+  backward: ({ grad, out, params: { axis } }) => [out.mul(grad.sub(sum(grad.mul(out), { axis, keepDims: true })))],
+  test: { shapes: 'unary', params: axisParams },
+});
+
+// log-softmax: x - logsumexp(x); d = g - softmax * sum(g)
+export const logSoftmaxOp = defineOp<AxisParams>({
+  name: 'logSoftmax',
+  inputs: ['x'],
+  shape: ([s], { axis }) => (normalizeAxis('logSoftmax', axis, s!.length), s!.slice()),
+  forward: ([x], { axis }) => {
+    const out = allocate(x!.dtype, x!.size);
+    lanes(x!, normalizeAxis('logSoftmax', axis, x!.rank), out, logSoftmaxLane);
+    return out;
+  },
+  backward: ({ grad, out, params: { axis } }) => [grad.sub(mul(exp(out), sum(grad, { axis, keepDims: true })))],
+  test: { shapes: 'unary', params: axisParams },
+});
+
+/** Softmax along `axis` (default the last), shifted by the max so that it never overflows. */
+export function softmax(x: TensorLike, axis = -1): Tensor {
+  return apply(softmaxOp, [toTensor(x, 'x', 'softmax')], { axis });
+}
+
+/** log(softmax(x)) computed directly (stable, and exact for very negative entries). */
+export function logSoftmax(x: TensorLike, axis = -1): Tensor {
+  return apply(logSoftmaxOp, [toTensor(x, 'x', 'logSoftmax')], { axis });
+}

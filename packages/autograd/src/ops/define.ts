@@ -1,0 +1,83 @@
+/**
+ * The contract of an op definition: the one place an op lives.
+ *
+ * Each primitive op is one object holding
+ * - `shape`: the shape rule. It validates the input shapes and parameters and throws a ShapeError or
+ *   ArgumentError naming the op before anything is allocated;
+ * - `forward`: computes the output's elements from the inputs with plain kernels (no graph);
+ * - `backward`: the vector-Jacobian product. It receives `grad` (the adjoint of the output, the
+ *   cotangent), the `inputs`, the forward result `out` and the `params`, and returns one gradient
+ *   per input, or null for an input that is not differentiable. Rules are written with Tensor ops,
+ *   not kernels, so that with `createGraph` they are recorded too and gradients of gradients work;
+ *   otherwise the engine runs them with recording off. A rule may return a gradient in the output's
+ *   broadcast shape: the engine sums it down to the input's shape, so no rule repeats that logic;
+ * - `test`: how to sample inputs for the shared property tests (shapes, value domain, values to
+ *   avoid such as kinks and poles, random parameters, an elementwise oracle). Every registered op is
+ *   gradient-checked against central finite differences from this description alone.
+ *
+ * Composite ops (softmax-like compositions, losses) have no backward rule: they are built from
+ * primitives, and get the same tests through a `CompositeDef`.
+ */
+import type { FloatArray } from '../dtype.ts';
+import type { Shape } from '../shape.ts';
+import type { Tensor } from '../tensor.ts';
+
+export interface BackwardArgs<P> {
+  readonly grad: Tensor;
+  readonly inputs: readonly Tensor[];
+  readonly out: Tensor;
+  readonly params: P;
+}
+
+/** A uniform random integer in [0, n), supplied by the test harness. */
+export type Pick = (n: number) => number;
+
+export type ShapeFamily =
+  | 'unary' // one tensor of rank 0..3, sizes 1..4
+  | 'binary' // two shapes that broadcast together (including equal shapes and scalars)
+  | 'matmul'; // two operands of a (batched) matrix product
+
+export interface OpTest<P> {
+  shapes: ShapeFamily | ((pick: Pick) => number[][]);
+  /** Draws shapes and parameters together, overriding `shapes` and `params` (when they depend on each other). */
+  sample?: (pick: Pick) => { shapes: number[][]; params: P };
+  /** Value range of every input, or one range per input. Default [-2, 2]. */
+  domain?: readonly [number, number] | readonly (readonly [number, number])[];
+  /** Reject sampled values near kinks, poles or ties: return true to redraw. */
+  avoid?: (value: number, input: number, all: readonly (readonly number[])[]) => boolean;
+  /** Random parameters for the sampled shapes. */
+  params?: (shapes: readonly number[][], pick: Pick) => P;
+  /** Whether a second derivative exists to gradgradcheck (default true). */
+  secondOrder?: boolean;
+  /** An elementwise scalar oracle: out[i] = reference(inputs broadcast at i). */
+  reference?: (...values: number[]) => number;
+  /** Looser tolerances for ops whose finite differences are noisier. */
+  atol?: number;
+  rtol?: number;
+}
+
+export interface OpDef<P = undefined> {
+  readonly name: string;
+  /** Input names used in messages; 'variadic' for ops over a list (cat). */
+  readonly inputs: readonly string[] | 'variadic';
+  /** False for ops that record nothing (comparisons, argmax). Default true. */
+  readonly differentiable?: boolean;
+  shape(shapes: readonly Shape[], params: P): number[];
+  forward(inputs: readonly Tensor[], params: P, outShape: readonly number[]): FloatArray;
+  backward(args: BackwardArgs<P>): readonly (Tensor | null)[];
+  readonly test: OpTest<P> | null;
+}
+
+/** Identity helper that gives the definition its type. */
+export function defineOp<P = undefined>(def: OpDef<P>): OpDef<P> {
+  return def;
+}
+
+/** One entry of the registry that drives the property tests. */
+export interface RegistryEntry {
+  readonly name: string;
+  readonly kind: 'primitive' | 'composite';
+  readonly differentiable: boolean;
+  call(inputs: readonly Tensor[], params: any): Tensor;
+  readonly test: OpTest<any> | null;
+}

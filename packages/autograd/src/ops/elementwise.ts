@@ -1,0 +1,234 @@
+import { allocate, isDType, type DType } from '../dtype.ts';
+import { apply } from '../engine.ts';
+import { ArgumentError } from '../errors.ts';
+import { binaryMap } from '../kernels/elementwise.ts';
+import { broadcastShapes, formatShape, sizeOf } from '../shape.ts';
+import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
+import { defineOp } from './define.ts';
+import { applyBinary, applyUnary, binaryOp, pair, unaryOp } from './helpers.ts';
+
+// ------------------------------------------------------------------ arithmetic
+
+export const addOp = binaryOp('add', (a, b) => a + b, ({ grad }) => [grad, grad], {}); // d(a+b) = da + db
+export const subOp = binaryOp('sub', (a, b) => a - b, ({ grad }) => [grad, grad.neg()], {});
+export const mulOp = binaryOp('mul', (a, b) => a * b, ({ grad, inputs: [a, b] }) => [grad.mul(b!), grad.mul(a!)], {});
+// d(a/b) = da/b - a db / b^2 = da/b - out db / b
+export const divOp = binaryOp(
+  'div',
+  (a, b) => a / b,
+  ({ grad, inputs: [, b], out }) => [grad.div(b!), grad.mul(out).div(b!).neg()],
+  { avoid: (v, i) => i === 1 && Math.abs(v) < 0.2 },
+);
+// d(a^b) = b a^(b-1) da + a^b ln(a) db; sampled with a > 0 so that ln(a) exists
+export const powOp = binaryOp(
+  'pow',
+  (a, b) => Math.pow(a, b),
+  ({ grad, inputs: [a, b], out }) => [grad.mul(b!).mul(a!.pow(b!.sub(1))), grad.mul(out).mul(a!.log())],
+  { domain: [[0.3, 2], [-2, 2]] },
+);
+// maximum/minimum: at ties the gradient is split evenly between the operands (as PyTorch does)
+export const maximumOp = binaryOp(
+  'maximum',
+  (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  ({ grad, inputs: [a, b] }) => {
+    const half = a!.eq(b!).mul(0.5);
+    return [grad.mul(a!.gt(b!).add(half)), grad.mul(a!.lt(b!).add(half))];
+  },
+  {}, // ties have probability ~1e-6 at eps 1e-6: no filter needed
+);
+export const minimumOp = binaryOp(
+  'minimum',
+  (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  ({ grad, inputs: [a, b] }) => {
+    const half = a!.eq(b!).mul(0.5);
+    return [grad.mul(a!.lt(b!).add(half)), grad.mul(a!.gt(b!).add(half))];
+  },
+  {},
+);
+
+export function add(a: TensorLike, b: TensorLike): Tensor { return applyBinary(addOp, a, b); }
+export function sub(a: TensorLike, b: TensorLike): Tensor { return applyBinary(subOp, a, b); }
+export function mul(a: TensorLike, b: TensorLike): Tensor { return applyBinary(mulOp, a, b); }
+export function div(a: TensorLike, b: TensorLike): Tensor { return applyBinary(divOp, a, b); }
+export function maximum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(maximumOp, a, b); }
+export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(minimumOp, a, b); }
+
+/** a ** b, with a number exponent (any base) or a tensor exponent (positive base for its gradient). */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  if (typeof b === 'number') return applyUnary(powScalarOp, a, { exponent: b });
+  return applyBinary(powOp, a, b);
+}
+
+// x^p for a constant p: d/dx = p x^(p-1)
+export const powScalarOp = unaryOp<{ exponent: number }>(
+  'powScalar',
+  (v, { exponent }) => Math.pow(v, exponent),
+  ({ grad, inputs: [x], params: { exponent } }) =>
+    exponent === 0 ? grad.mul(0) : grad.mul(x!.pow(exponent - 1)).mul(exponent),
+  {
+    params: (_s, pick) => ({ exponent: [2, 3, -1, 0.5, 1.5, -2.5][pick(6)]! }),
+    domain: [0.3, 2],
+  },
+);
+
+// ------------------------------------------------------------------ unary math
+
+export const negOp = unaryOp('neg', (v) => -v, ({ grad }) => grad.neg(), {});
+export const expOp = unaryOp('exp', Math.exp, ({ grad, out }) => grad.mul(out), {}); // d exp x = exp x
+export const logOp = unaryOp('log', Math.log, ({ grad, inputs: [x] }) => grad.div(x!), { domain: [0.1, 4] }); // d ln x = 1/x
+export const log1pOp = unaryOp('log1p', Math.log1p, ({ grad, inputs: [x] }) => grad.div(x!.add(1)), { domain: [-0.8, 4] });
+export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(out.add(1)), {});
+export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }); // 1/(2 sqrt x)
+// |x|: the subgradient at 0 is 0 (PyTorch's sign(x))
+export const absOp = unaryOp('abs', Math.abs, ({ grad, inputs: [x] }) => grad.mul(x!.sign()), {
+  avoid: (v) => Math.abs(v) < 1e-3,
+});
+export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {});
+export const reciprocalOp = unaryOp('reciprocal', (v) => 1 / v, ({ grad, out }) => grad.mul(out).mul(out).neg(), {
+  avoid: (v) => Math.abs(v) < 0.2,
+});
+export const sinOp = unaryOp('sin', Math.sin, ({ grad, inputs: [x] }) => grad.mul(x!.cos()), {});
+export const cosOp = unaryOp('cos', Math.cos, ({ grad, inputs: [x] }) => grad.mul(x!.sin()).neg(), {});
+
+export function neg(x: TensorLike): Tensor { return applyUnary(negOp, x, undefined); }
+export function exp(x: TensorLike): Tensor { return applyUnary(expOp, x, undefined); }
+export function log(x: TensorLike): Tensor { return applyUnary(logOp, x, undefined); }
+export function log1p(x: TensorLike): Tensor { return applyUnary(log1pOp, x, undefined); }
+export function expm1(x: TensorLike): Tensor { return applyUnary(expm1Op, x, undefined); }
+export function sqrt(x: TensorLike): Tensor { return applyUnary(sqrtOp, x, undefined); }
+export function abs(x: TensorLike): Tensor { return applyUnary(absOp, x, undefined); }
+export function square(x: TensorLike): Tensor { return applyUnary(squareOp, x, undefined); }
+export function reciprocal(x: TensorLike): Tensor { return applyUnary(reciprocalOp, x, undefined); }
+export function sin(x: TensorLike): Tensor { return applyUnary(sinOp, x, undefined); }
+export function cos(x: TensorLike): Tensor { return applyUnary(cosOp, x, undefined); }
+
+// clamp: the gradient passes where min <= x <= max (inclusive, as in PyTorch)
+export const clampOp = unaryOp<{ min: number; max: number }>(
+  'clamp',
+  (v, { min, max }) => (v < min ? min : v > max ? max : v),
+  ({ grad, inputs: [x], params: { min, max } }) => grad.mul(x!.ge(min).mul(x!.le(max))),
+  {
+    params: (_s, pick) => [{ min: -1, max: 1 }, { min: -Infinity, max: 0.5 }, { min: -0.5, max: Infinity }][pick(3)]!,
+    avoid: (v) => [-1, 1, 0.5, -0.5].some((k) => Math.abs(v - k) < 1e-3),
+  },
+);
+
+/** Limits values to [min, max]; either bound may be omitted. */
+export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new ArgumentError('clamp', `bounds must not be NaN, got min=${min}, max=${max}`);
+  if (lo > hi) throw new ArgumentError('clamp', `min ${lo} is greater than max ${hi}`);
+  return applyUnary(clampOp, x, { min: lo, max: hi });
+}
+
+// ------------------------------------------------------------------ where
+
+export interface WhereParams {
+  cond: Tensor;
+}
+
+// where(cond, a, b): the gradient goes to a where cond holds and to b elsewhere
+export const whereOp = defineOp<WhereParams>({
+  name: 'where',
+  inputs: ['a', 'b'],
+  shape: ([a, b], { cond }) => broadcastShapes('where', broadcastShapes('where', cond.shape, a!), b!),
+  forward: ([a, b], { cond }, shape) => {
+    const n = sizeOf(shape);
+    const ab = allocate(a!.dtype, n);
+    const c = allocate(a!.dtype, n);
+    binaryMap(cond.data, cond.shape, a!.data, a!.shape, c, shape, (k) => k);
+    binaryMap(a!.data, a!.shape, b!.data, b!.shape, ab, shape, (x) => x);
+    const bb = allocate(a!.dtype, n);
+    binaryMap(a!.data, a!.shape, b!.data, b!.shape, bb, shape, (_x, y) => y);
+    for (let i = 0; i < n; i++) ab[i] = c[i] !== 0 ? ab[i]! : bb[i]!;
+    return ab;
+  },
+  backward: ({ grad, params: { cond } }) => [where(cond, grad, 0), where(cond, 0, grad)],
+  test: {
+    shapes: 'binary',
+    params: (shapes, pick) => {
+      const shape = broadcastShapes('where', shapes[0]!, shapes[1]!);
+      const data = new Float64Array(sizeOf(shape)).map(() => pick(2));
+      return { cond: new Tensor(data, shape, 'float64') };
+    },
+  },
+});
+
+/** Elementwise choice: a where `cond` is non-zero (true), b elsewhere. All three broadcast. */
+export function where(cond: TensorLike | readonly boolean[], a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = pair(a, b, 'where');
+  const c = Array.isArray(cond) && typeof cond[0] === 'boolean'
+    ? toTensor((cond as boolean[]).map(Number), 'cond', 'where', x.dtype)
+    : toTensor(cond as TensorLike, 'cond', 'where', x.dtype);
+  return apply(whereOp, [x, y], { cond: c.detach() });
+}
+
+// ------------------------------------------------------------------ comparisons (not differentiable)
+
+export const eqOp = binaryOp('eq', (a, b) => (a === b ? 1 : 0), null, null);
+export const neOp = binaryOp('ne', (a, b) => (a !== b ? 1 : 0), null, null);
+export const ltOp = binaryOp('lt', (a, b) => (a < b ? 1 : 0), null, null);
+export const leOp = binaryOp('le', (a, b) => (a <= b ? 1 : 0), null, null);
+export const gtOp = binaryOp('gt', (a, b) => (a > b ? 1 : 0), null, null);
+export const geOp = binaryOp('ge', (a, b) => (a >= b ? 1 : 0), null, null);
+export const signOp = defineOp({
+  name: 'sign',
+  inputs: ['x'],
+  differentiable: false,
+  shape: ([s]) => s!.slice(),
+  forward: ([x]) => x!.data.map((v) => (v > 0 ? 1 : v < 0 ? -1 : v)),
+  backward: () => [null],
+  test: null,
+});
+
+/** 1 where a == b, else 0 (in a's dtype). Records no gradient. */
+export function eq(a: TensorLike, b: TensorLike): Tensor { return applyBinary(eqOp, a, b); }
+export function ne(a: TensorLike, b: TensorLike): Tensor { return applyBinary(neOp, a, b); }
+export function lt(a: TensorLike, b: TensorLike): Tensor { return applyBinary(ltOp, a, b); }
+export function le(a: TensorLike, b: TensorLike): Tensor { return applyBinary(leOp, a, b); }
+export function gt(a: TensorLike, b: TensorLike): Tensor { return applyBinary(gtOp, a, b); }
+export function ge(a: TensorLike, b: TensorLike): Tensor { return applyBinary(geOp, a, b); }
+export function sign(x: TensorLike): Tensor { return applyUnary(signOp, x, undefined); }
+
+// ------------------------------------------------------------------ dtype conversion and copies
+
+export const castOp = defineOp<{ dtype: DType }>({
+  name: 'cast',
+  inputs: ['x'],
+  shape: ([s]) => s!.slice(),
+  forward: ([x], { dtype }) => {
+    const out = allocate(dtype, x!.size);
+    out.set(x!.data);
+    return out;
+  },
+  backward: ({ grad, inputs: [x] }) => [cast(grad, x!.dtype)],
+  test: { shapes: 'unary', params: () => ({ dtype: 'float64' as DType }) },
+});
+
+/** Converts to `dtype`; a no-op (the same tensor) when it already has it. */
+export function cast(x: TensorLike, dtype: DType): Tensor {
+  if (!isDType(dtype)) throw new ArgumentError('cast', `unknown dtype '${String(dtype)}' (expected 'float32' or 'float64')`);
+  const t = toTensor(x, 'x', 'cast', dtype);
+  if (t.dtype === dtype) return t;
+  return apply(castOp, [t], { dtype });
+}
+
+export const cloneOp = defineOp({
+  name: 'clone',
+  inputs: ['x'],
+  shape: ([s]) => s!.slice(),
+  forward: ([x]) => x!.data.slice(),
+  backward: ({ grad }) => [grad],
+  test: { shapes: 'unary' },
+});
+
+export function clone(x: TensorLike): Tensor {
+  return applyUnary(cloneOp, x, undefined);
+}
+
+export function assertSameShape(op: string, a: Tensor, b: Tensor): void {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new ArgumentError(op, `shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} differ`);
+  }
+}

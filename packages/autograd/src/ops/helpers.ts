@@ -1,0 +1,75 @@
+import { allocate, type DType } from '../dtype.ts';
+import { apply } from '../engine.ts';
+import { binaryMap, unaryMap } from '../kernels/elementwise.ts';
+import { broadcastShapes, sizeOf } from '../shape.ts';
+import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
+import { defineOp, type BackwardArgs, type OpDef, type OpTest } from './define.ts';
+
+/** Converts two operands; a number or array takes the dtype of the tensor operand. */
+export function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
+  const dtype: DType = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  return [toTensor(a, 'a', op, dtype), toTensor(b, 'b', op, dtype)];
+}
+
+export function one(x: TensorLike, op: string): Tensor {
+  return toTensor(x, 'x', op);
+}
+
+/** An elementwise op of one tensor: out[i] = f(x[i]). */
+export function unaryOp<P = undefined>(
+  name: string,
+  f: (v: number, params: P) => number,
+  backward: (args: BackwardArgs<P>) => Tensor | null,
+  test: Omit<OpTest<P>, 'shapes'> & { shapes?: OpTest<P>['shapes'] },
+): OpDef<P> {
+  return defineOp<P>({
+    name,
+    inputs: ['x'],
+    shape: ([s]) => s!.slice(),
+    forward: ([x], params) => {
+      const out = allocate(x!.dtype, x!.size);
+      const d = x!.data;
+      for (let i = 0; i < out.length; i++) out[i] = f(d[i]!, params);
+      return out;
+    },
+    backward: (args) => [backward(args)],
+    test: { shapes: 'unary', ...test },
+  });
+}
+
+/** A broadcasting elementwise op of two tensors: out = f(a, b). */
+export function binaryOp(
+  name: string,
+  f: (a: number, b: number) => number,
+  backward: ((args: BackwardArgs<undefined>) => readonly (Tensor | null)[]) | null,
+  test: Omit<OpTest<undefined>, 'shapes'> | null,
+): OpDef<undefined> {
+  return defineOp({
+    name,
+    inputs: ['a', 'b'],
+    differentiable: backward !== null,
+    shape: ([a, b]) => broadcastShapes(name, a!, b!),
+    forward: ([a, b], _p, shape) => {
+      const out = allocate(a!.dtype, sizeOf(shape));
+      binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, f);
+      return out;
+    },
+    backward: backward ?? (() => [null, null]),
+    test: test === null ? null : { shapes: 'binary', reference: f, ...test },
+  });
+}
+
+export function applyUnary<P>(op: OpDef<P>, x: TensorLike, params: P): Tensor {
+  return apply(op, [toTensor(x, 'x', op.name)], params);
+}
+
+export function applyBinary(op: OpDef<undefined>, a: TensorLike, b: TensorLike): Tensor {
+  return apply(op, pair(a, b, op.name), undefined);
+}
+
+/** A unary map computed straight from a kernel, for ops that reuse a raw loop. */
+export function mapData(x: Tensor, f: (v: number) => number): Tensor {
+  const out = allocate(x.dtype, x.size);
+  unaryMap(x.data, out, f);
+  return new Tensor(out, x.shape, x.dtype);
+}

@@ -1,0 +1,292 @@
+import { allocate } from '../dtype.ts';
+import { apply } from '../engine.ts';
+import { ArgumentError, ShapeError } from '../errors.ts';
+import { reduceInto } from '../kernels/reduce.ts';
+import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, type Shape } from '../shape.ts';
+import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
+import { defineOp, type OpDef, type Pick } from './define.ts';
+import { exp, where } from './elementwise.ts';
+import { expand, reshape } from './shape-ops.ts';
+
+export interface ReduceOptions {
+  /** The axis or axes to reduce; all when omitted. Negative axes count from the end. */
+  axis?: number | readonly number[];
+  /** Keep reduced axes as size 1 (default false). */
+  keepDims?: boolean;
+}
+
+interface ReduceParams {
+  axes: readonly number[];
+  keepDims: boolean;
+}
+
+function reduceParams(op: string, x: Tensor, options: ReduceOptions | undefined): ReduceParams {
+  return { axes: normalizeAxes(op, options?.axis, x.rank), keepDims: options?.keepDims ?? false };
+}
+
+/** Random axes for the property tests: all, one (maybe negative) or two, with or without keepDims. */
+export const sampleReduceParams = (shapes: readonly number[][], pick: Pick): ReduceParams => {
+  const rank = shapes[0]!.length;
+  const keepDims = pick(2) === 1;
+  const mode = rank === 0 ? 0 : pick(3);
+  if (mode === 0) return { axes: Array.from({ length: rank }, (_, i) => i), keepDims };
+  const a = pick(rank);
+  if (mode === 1 || rank < 2) return { axes: [a], keepDims };
+  const b = (a + 1 + pick(rank - 1)) % rank;
+  return { axes: [Math.min(a, b), Math.max(a, b)], keepDims };
+};
+
+function reduceKernel(x: Tensor, { axes }: ReduceParams, init: number, combine: (acc: number, v: number) => number): Float32Array | Float64Array {
+  const flags = x.shape.map((_, d) => axes.includes(d));
+  const out = allocate(x.dtype, sizeOf(reducedShape(x.shape, axes, false)));
+  out.fill(init);
+  reduceInto(x.data, x.shape, flags, out, combine);
+  return out;
+}
+
+/** The reduced result (or its gradient) reshaped with size-1 axes so that it broadcasts against x. */
+function keep(t: Tensor, x: Tensor, { axes }: ReduceParams): Tensor {
+  return reshape(t, reducedShape(x.shape, axes, true));
+}
+
+function reductionOp(
+  name: string,
+  init: number,
+  combine: (acc: number, v: number) => number,
+  backward: OpDef<ReduceParams>['backward'],
+  test: Partial<NonNullable<OpDef<ReduceParams>['test']>> = {},
+  checkEmpty = false,
+): OpDef<ReduceParams> {
+  return defineOp<ReduceParams>({
+    name,
+    inputs: ['x'],
+    shape: ([s], p) => {
+      if (checkEmpty) {
+        for (const a of p.axes) {
+          if (s![a] === 0) throw new ShapeError(name, `cannot reduce an empty axis ${a} of ${formatShape(s!)} (no identity)`, [s!]);
+        }
+        if (s!.length === 0 || p.axes.length === s!.length) {
+          if (sizeOf(s!) === 0) throw new ShapeError(name, `cannot reduce an empty tensor ${formatShape(s!)} (no identity)`, [s!]);
+        }
+      }
+      return reducedShape(s!, p.axes, p.keepDims);
+    },
+    forward: ([x], p) => reduceKernel(x!, p, init, combine),
+    backward,
+    test: { shapes: 'unary', params: sampleReduceParams, ...test },
+  });
+}
+
+// sum: every input element receives the output's gradient
+export const sumOp = reductionOp('sum', 0, (a, v) => a + v, ({ grad, inputs: [x], params }) => [expand(keep(grad, x!, params), x!.shape)]);
+
+// max/min: the gradient is shared evenly among the elements equal to the extreme (PyTorch's amax)
+function extremeBackward({ grad, inputs: [x], out, params }: Parameters<OpDef<ReduceParams>['backward']>[0]): Tensor[] {
+  const mask = x!.eq(keep(out, x!, params));
+  const count = apply(sumOp, [mask], { axes: params.axes, keepDims: true });
+  return [keep(grad, x!, params).mul(mask).div(count)];
+}
+export const maxOp = reductionOp('max', -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a), extremeBackward, {}, true);
+export const minOp = reductionOp('min', Infinity, (a, v) => (v < a || Number.isNaN(v) ? v : a), extremeBackward, {}, true);
+
+// prod: d/dx_i = prod_{j != i} x_j, written out/x_i (sampled away from zero; see docs)
+export const prodOp = reductionOp(
+  'prod',
+  1,
+  (a, v) => a * v,
+  ({ grad, inputs: [x], out, params }) => [keep(grad.mul(out), x!, params).div(x!)],
+  { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3 },
+);
+
+// logsumexp: m + log sum e^{x-m}; d/dx = e^{x - out}
+export const logSumExpOp = defineOp<ReduceParams>({
+  name: 'logSumExp',
+  inputs: ['x'],
+  shape: ([s], p) => reducedShape(s!, p.axes, p.keepDims),
+  forward: ([x], p) => {
+    const m = reduceKernel(x!, p, -Infinity, (a, v) => (v > a ? v : a));
+    const shift = new Tensor(m, reducedShape(x!.shape, p.axes, true), x!.dtype);
+    const mk = shift.data.map((v) => (Number.isFinite(v) ? v : 0));
+    const shifted = x!.sub(new Tensor(mk, shift.shape, x!.dtype)).exp();
+    const s = reduceKernel(shifted, p, 0, (a, v) => a + v);
+    for (let i = 0; i < s.length; i++) s[i] = mk[i]! + Math.log(s[i]!);
+    return s;
+  },
+  backward: ({ grad, inputs: [x], out, params }) => [keep(grad, x!, params).mul(exp(x!.sub(keep(out, x!, params))))],
+  test: { shapes: 'unary', params: sampleReduceParams },
+});
+
+// 2-norm: sqrt(sum x^2); d/dx = x / norm, and 0 where the norm is 0 (PyTorch's subgradient)
+export const norm2Op = defineOp<ReduceParams>({
+  name: 'norm',
+  inputs: ['x'],
+  shape: ([s], p) => reducedShape(s!, p.axes, p.keepDims),
+  forward: ([x], p) => reduceKernel(x!, p, 0, (a, v) => a + v * v).map(Math.sqrt),
+  backward: ({ grad, inputs: [x], out, params }) => {
+    const n = keep(out, x!, params);
+    const safe = where(n.eq(0), 1, n);
+    return [keep(grad, x!, params).mul(x!).div(safe).mul(n.ne(0))];
+  },
+  test: { shapes: 'unary', params: sampleReduceParams },
+});
+
+// sumTo: sums a broadcast gradient back down to a shape; its adjoint is the broadcast (expand)
+export const sumToOp = defineOp<{ shape: readonly number[] }>({
+  name: 'sumTo',
+  inputs: ['x'],
+  shape: ([s], { shape }) => {
+    const off = s!.length - shape.length;
+    if (off < 0 || shape.some((d, i) => d !== 1 && d !== s![i + off])) {
+      throw new ShapeError('sumTo', `cannot sum ${formatShape(s!)} down to ${formatShape(shape)}`, [s!, shape]);
+    }
+    return shape.slice();
+  },
+  forward: ([x], { shape }) => {
+    const off = x!.rank - shape.length;
+    const flags = x!.shape.map((d, i) => i < off || (shape[i - off] === 1 && d !== 1));
+    const out = allocate(x!.dtype, sizeOf(shape));
+    reduceInto(x!.data, x!.shape, flags, out, (a, v) => a + v);
+    return out;
+  },
+  backward: ({ grad, inputs: [x] }) => [expand(grad, x!.shape)],
+  test: {
+    shapes: (pick) => {
+      const big = Array.from({ length: 1 + pick(3) }, () => 1 + pick(3));
+      const small = big.slice(pick(big.length)).map((d) => (pick(2) ? d : 1));
+      return [big, small];
+    },
+    params: (shapes) => ({ shape: shapes[1]! }),
+  },
+});
+
+/** Sums `x` down to `shape` (the reverse of broadcasting `shape` up to x's shape). */
+export function sumTo(x: TensorLike, shape: Shape): Tensor {
+  const t = toTensor(x, 'x', 'sumTo');
+  if (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
+  return apply(sumToOp, [t], { shape: shape.slice() });
+}
+
+export function sum(x: TensorLike, options?: ReduceOptions): Tensor {
+  const t = toTensor(x, 'x', 'sum');
+  return apply(sumOp, [t], reduceParams('sum', t, options));
+}
+export function max(x: TensorLike, options?: ReduceOptions): Tensor {
+  const t = toTensor(x, 'x', 'max');
+  return apply(maxOp, [t], reduceParams('max', t, options));
+}
+export function min(x: TensorLike, options?: ReduceOptions): Tensor {
+  const t = toTensor(x, 'x', 'min');
+  return apply(minOp, [t], reduceParams('min', t, options));
+}
+export function prod(x: TensorLike, options?: ReduceOptions): Tensor {
+  const t = toTensor(x, 'x', 'prod');
+  return apply(prodOp, [t], reduceParams('prod', t, options));
+}
+/** log(sum(exp(x))) along the axes, shifted by the max so that it never overflows. */
+export function logSumExp(x: TensorLike, options?: ReduceOptions): Tensor {
+  const t = toTensor(x, 'x', 'logSumExp');
+  return apply(logSumExpOp, [t], reduceParams('logSumExp', t, options));
+}
+
+/** The mean over the axes (sum divided by the number of reduced elements). */
+export function mean(x: TensorLike, options?: ReduceOptions): Tensor {
+  const t = toTensor(x, 'x', 'mean');
+  const p = reduceParams('mean', t, options);
+  const count = p.axes.reduce((n, a) => n * t.shape[a]!, 1);
+  if (count === 0) throw new ShapeError('mean', `cannot average over an empty selection of ${formatShape(t.shape)}`, [t.shape]);
+  return apply(sumOp, [t], p).div(count);
+}
+
+export interface VarOptions extends ReduceOptions {
+  /** Bessel's correction: divide by N - correction (default 1, the unbiased estimate, as in PyTorch). */
+  correction?: number;
+}
+
+/** The variance over the axes, sum((x - mean)^2) / (N - correction). */
+export function variance(x: TensorLike, options: VarOptions = {}): Tensor {
+  const t = toTensor(x, 'x', 'var');
+  const p = reduceParams('var', t, options);
+  const count = p.axes.reduce((n, a) => n * t.shape[a]!, 1);
+  const correction = options.correction ?? 1;
+  const dof = count - correction;
+  if (dof <= 0) {
+    throw new ArgumentError('var', `needs more than ${correction} element(s) per reduction with correction=${correction}, got ${count}`);
+  }
+  const centered = t.sub(mean(t, { axis: p.axes, keepDims: true }));
+  return apply(sumOp, [centered.mul(centered)], p).div(dof);
+}
+
+/** The standard deviation, sqrt(var). */
+export function std(x: TensorLike, options: VarOptions = {}): Tensor {
+  return variance(x, options).sqrt();
+}
+
+export interface NormOptions extends ReduceOptions {
+  /** The order: 2 (default), 1, Infinity, or any p > 0. */
+  p?: number;
+}
+
+/** The vector p-norm over the axes (all by default). */
+export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
+  const t = toTensor(x, 'x', 'norm');
+  const p = options.p ?? 2;
+  const rp = reduceParams('norm', t, options);
+  if (p === 2) return apply(norm2Op, [t], rp);
+  if (p === Infinity) return apply(maxOp, [t.abs()], rp);
+  if (p === 1) return apply(sumOp, [t.abs()], rp);
+  if (!(p > 0) || !Number.isFinite(p)) throw new ArgumentError('norm', `p must be a positive number or Infinity, got ${p}`);
+  return apply(sumOp, [t.abs().pow(p)], rp).pow(1 / p);
+}
+
+// ------------------------------------------------------------------ argmax / argmin (not differentiable)
+
+function argExtreme(name: string, better: (v: number, best: number) => boolean) {
+  return defineOp<{ axis: number | null; keepDims: boolean }>({
+    name,
+    inputs: ['x'],
+    differentiable: false,
+    shape: ([s], { axis, keepDims }) => {
+      if (sizeOf(s!) === 0) throw new ShapeError(name, `cannot take ${name} of an empty tensor ${formatShape(s!)}`, [s!]);
+      if (axis === null) return keepDims ? s!.map(() => 1) : [];
+      return reducedShape(s!, [axis], keepDims);
+    },
+    forward: ([x], { axis }) => {
+      const data = x!.data;
+      if (axis === null) {
+        let best = 0;
+        for (let i = 1; i < data.length; i++) if (better(data[i]!, data[best]!)) best = i;
+        return allocate(x!.dtype, 1).fill(best);
+      }
+      const n = x!.shape[axis]!;
+      let inner = 1;
+      for (let d = axis + 1; d < x!.rank; d++) inner *= x!.shape[d]!;
+      const outer = x!.size / (n * inner);
+      const out = allocate(x!.dtype, outer * inner);
+      for (let o = 0; o < outer; o++) {
+        for (let i = 0; i < inner; i++) {
+          const base = o * n * inner + i;
+          let best = 0;
+          for (let k = 1; k < n; k++) if (better(data[base + k * inner]!, data[base + best * inner]!)) best = k;
+          out[o * inner + i] = best;
+        }
+      }
+      return out;
+    },
+    backward: () => [null],
+    test: null,
+  });
+}
+export const argmaxOp = argExtreme('argmax', (v, best) => v > best || (Number.isNaN(v) && !Number.isNaN(best)));
+export const argminOp = argExtreme('argmin', (v, best) => v < best || (Number.isNaN(v) && !Number.isNaN(best)));
+
+/** Index of the largest value (first on ties), over all elements or along `axis`, as a float tensor. */
+export function argmax(x: TensorLike, options: { axis?: number; keepDims?: boolean } = {}): Tensor {
+  const t = toTensor(x, 'x', 'argmax');
+  const axis = options.axis === undefined ? null : normalizeAxis('argmax', options.axis, t.rank);
+  return apply(argmaxOp, [t], { axis, keepDims: options.keepDims ?? false });
+}
+export function argmin(x: TensorLike, options: { axis?: number; keepDims?: boolean } = {}): Tensor {
+  const t = toTensor(x, 'x', 'argmin');
+  const axis = options.axis === undefined ? null : normalizeAxis('argmin', options.axis, t.rank);
+  return apply(argminOp, [t], { axis, keepDims: options.keepDims ?? false });
+}

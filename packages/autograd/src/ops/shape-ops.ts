@@ -1,0 +1,524 @@
+import { allocate } from '../dtype.ts';
+import { apply } from '../engine.ts';
+import { ArgumentError, ShapeError } from '../errors.ts';
+import { broadcastTo } from '../kernels/elementwise.ts';
+import { permuteInto, sliceInto } from '../kernels/movement.ts';
+import { formatShape, normalizeAxis, sizeOf, stridesOf, type Shape } from '../shape.ts';
+import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
+import { defineOp, type OpDef, type Pick } from './define.ts';
+
+// ------------------------------------------------------------------ reshape
+
+export const reshapeOp = defineOp<{ shape: readonly number[] }>({
+  name: 'reshape',
+  inputs: ['x'],
+  shape: ([s], { shape }) => shape.slice(),
+  // contiguous storage: the output shares the input's elements
+  forward: ([x]) => x!.data,
+  backward: ({ grad, inputs: [x] }) => [reshape(grad, x!.shape)],
+  test: {
+    shapes: 'unary',
+    params: (shapes, pick) => {
+      const n = sizeOf(shapes[0]!);
+      const divisors = Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
+      const d = divisors[pick(divisors.length)]!;
+      return { shape: pick(2) ? [d, n / d] : [n / d, d, 1] };
+    },
+  },
+});
+
+/** Resolves a target shape with at most one -1 against a size. */
+function resolveShape(op: string, from: Shape, shape: readonly number[]): number[] {
+  const n = sizeOf(from);
+  let infer = -1;
+  let known = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (d === -1) {
+      if (infer >= 0) throw new ArgumentError(op, `only one size may be -1, got ${formatShape(shape)}`);
+      infer = i;
+    } else if (!Number.isInteger(d) || d < 0) {
+      throw new ArgumentError(op, `invalid size ${d} in ${formatShape(shape)}`);
+    } else known *= d;
+  }
+  const out = shape.slice();
+  if (infer >= 0) {
+    if (known === 0 || n % known !== 0) {
+      throw new ShapeError(op, `cannot reshape ${formatShape(from)} (${n} elements) into ${formatShape(shape)}`, [from, shape]);
+    }
+    out[infer] = n / known;
+  } else if (known !== n) {
+    throw new ShapeError(op, `cannot reshape ${formatShape(from)} (${n} elements) into ${formatShape(shape)} (${known} elements)`, [from, shape]);
+  }
+  return out;
+}
+
+/** A tensor with the same elements in a new shape; one size may be -1 (inferred). */
+export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
+  const t = toTensor(x, 'x', 'reshape');
+  const target = resolveShape('reshape', t.shape, shape);
+  if (target.length === t.rank && target.every((d, i) => d === t.shape[i])) return t;
+  return apply(reshapeOp, [t], { shape: target });
+}
+
+/** Flattens axes startAxis..endAxis into one. */
+export function flatten(x: TensorLike, startAxis = 0, endAxis = -1): Tensor {
+  const t = toTensor(x, 'x', 'flatten');
+  if (t.rank === 0) return reshape(t, [1]);
+  const s = normalizeAxis('flatten', startAxis, t.rank);
+  const e = normalizeAxis('flatten', endAxis, t.rank);
+  if (s > e) throw new ArgumentError('flatten', `startAxis ${startAxis} comes after endAxis ${endAxis}`);
+  const shape = [...t.shape.slice(0, s), sizeOf(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
+  return reshape(t, shape);
+}
+
+/** Adds a size-1 axis at `axis` (which may be rank, to append). */
+export function unsqueeze(x: TensorLike, axis: number): Tensor {
+  const t = toTensor(x, 'x', 'unsqueeze');
+  const a = normalizeAxis('unsqueeze', axis, t.rank + 1);
+  return reshape(t, [...t.shape.slice(0, a), 1, ...t.shape.slice(a)]);
+}
+
+/** Removes size-1 axes: all of them, or the given ones (which must have size 1). */
+export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
+  const t = toTensor(x, 'x', 'squeeze');
+  if (axis === undefined) return reshape(t, t.shape.filter((d) => d !== 1));
+  const axes = (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, t.rank));
+  for (const a of axes) {
+    if (t.shape[a] !== 1) throw new ShapeError('squeeze', `axis ${a} of ${formatShape(t.shape)} has size ${t.shape[a]}, not 1`, [t.shape]);
+  }
+  return reshape(t, t.shape.filter((_, i) => !axes.includes(i)));
+}
+
+// ------------------------------------------------------------------ permute / transpose
+
+export const permuteOp = defineOp<{ axes: readonly number[] }>({
+  name: 'permute',
+  inputs: ['x'],
+  shape: ([s], { axes }) => axes.map((a) => s![a]!),
+  forward: ([x], { axes }) => {
+    const out = allocate(x!.dtype, x!.size);
+    permuteInto(x!.data, x!.shape, axes, out);
+    return out;
+  },
+  // the adjoint of a permutation is the inverse permutation
+  backward: ({ grad, params: { axes } }) => {
+    const inverse = new Array<number>(axes.length);
+    axes.forEach((a, i) => (inverse[a] = i));
+    return [permute(grad, inverse)];
+  },
+  test: {
+    shapes: 'unary',
+    params: (shapes, pick) => {
+      const axes = Array.from({ length: shapes[0]!.length }, (_, i) => i);
+      for (let i = axes.length - 1; i > 0; i--) {
+        const j = pick(i + 1);
+        [axes[i], axes[j]] = [axes[j]!, axes[i]!];
+      }
+      return { axes };
+    },
+  },
+});
+
+/** Reorders the axes: output axis i is input axis axes[i]. */
+export function permute(x: TensorLike, axes: readonly number[]): Tensor {
+  const t = toTensor(x, 'x', 'permute');
+  if (axes.length !== t.rank) {
+    throw new ArgumentError('permute', `needs ${t.rank} axes for shape ${formatShape(t.shape)}, got ${formatShape(axes)}`);
+  }
+  const norm = axes.map((a) => normalizeAxis('permute', a, t.rank));
+  if (new Set(norm).size !== norm.length) throw new ArgumentError('permute', `axes ${formatShape(axes)} repeat an axis`);
+  if (norm.every((a, i) => a === i)) return t;
+  return apply(permuteOp, [t], { axes: norm });
+}
+
+/** Swaps two axes (by default the last two: the matrix transpose). */
+export function transpose(x: TensorLike, axis0 = -2, axis1 = -1): Tensor {
+  const t = toTensor(x, 'x', 'transpose');
+  if (t.rank < 2) return t;
+  const a = normalizeAxis('transpose', axis0, t.rank);
+  const b = normalizeAxis('transpose', axis1, t.rank);
+  const axes = Array.from({ length: t.rank }, (_, i) => i);
+  axes[a] = b;
+  axes[b] = a;
+  return permute(t, axes);
+}
+
+// ------------------------------------------------------------------ expand
+
+export const expandOp = defineOp<{ shape: readonly number[] }>({
+  name: 'expand',
+  inputs: ['x'],
+  shape: ([s], { shape }) => {
+    const off = shape.length - s!.length;
+    if (off < 0 || s!.some((d, i) => d !== 1 && d !== shape[i + off])) {
+      throw new ShapeError('expand', `cannot expand ${formatShape(s!)} to ${formatShape(shape)}`, [s!, shape]);
+    }
+    return shape.slice();
+  },
+  forward: ([x], { shape }) => {
+    const out = allocate(x!.dtype, sizeOf(shape));
+    broadcastTo(x!.data, x!.shape, out, shape);
+    return out;
+  },
+  // the engine sums the gradient back to the input's shape
+  backward: ({ grad }) => [grad],
+  test: {
+    shapes: (pick) => {
+      const small = Array.from({ length: pick(3) }, () => (pick(2) ? 1 : 2));
+      return [small];
+    },
+    params: (shapes, pick) => ({
+      shape: [...(pick(2) ? [3] : []), ...shapes[0]!.map((d) => (d === 1 ? 1 + pick(3) : d))],
+    }),
+  },
+});
+
+/** Broadcasts to `shape` (sizes of -1 keep the input's size). */
+export function expand(x: TensorLike, shape: readonly number[]): Tensor {
+  const t = toTensor(x, 'x', 'expand');
+  const off = shape.length - t.rank;
+  const target = shape.map((d, i) => (d === -1 && i >= off ? t.shape[i - off]! : d));
+  if (target.length === t.rank && target.every((d, i) => d === t.shape[i])) return t;
+  return apply(expandOp, [t], { shape: target });
+}
+
+// ------------------------------------------------------------------ slice
+
+interface SliceParams {
+  begin: readonly number[];
+  size: readonly number[];
+}
+
+const sampleSlice = (shapes: readonly number[][], pick: Pick): SliceParams => {
+  const s = shapes[0]!;
+  const begin = s.map((d) => pick(d));
+  return { begin, size: s.map((d, i) => 1 + pick(d - begin[i]!)) };
+};
+
+export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
+  name: 'slice',
+  inputs: ['x'],
+  shape: (_s, { size }) => size.slice(),
+  forward: ([x], { begin, size }) => {
+    const out = allocate(x!.dtype, sizeOf(size));
+    sliceInto(x!.data, x!.shape, begin, size, size.map(() => 1), out, false);
+    return out;
+  },
+  backward: ({ grad, inputs: [x], params: { begin } }) => [apply(sliceGradOp, [grad], { begin, shape: x!.shape })],
+  test: { shapes: 'unary', params: sampleSlice },
+});
+
+// the adjoint of slice: place the gradient into zeros of the input's shape; its adjoint is slice
+export const sliceGradOp: OpDef<{ begin: readonly number[]; shape: readonly number[] }> = defineOp<{ begin: readonly number[]; shape: readonly number[] }>({
+  name: 'sliceGrad',
+  inputs: ['grad'],
+  shape: (_s, { shape }) => shape.slice(),
+  forward: ([g], { begin, shape }) => {
+    const out = allocate(g!.dtype, sizeOf(shape));
+    sliceInto(out, shape, begin, g!.shape, g!.shape.map(() => 1), g!.data, true);
+    return out;
+  },
+  backward: ({ grad, inputs: [g], params: { begin } }) => [apply(sliceOp, [grad], { begin, size: g!.shape })],
+  test: {
+    shapes: 'unary',
+    params: (shapes, pick) => {
+      const s = shapes[0]!;
+      const begin = s.map(() => pick(3));
+      return { begin, shape: s.map((d, i) => d + begin[i]! + pick(2)) };
+    },
+  },
+});
+
+/**
+ * A contiguous block: `begin` per axis and `size` per axis (-1 or omitted: to the end), as in
+ * TensorFlow.js. Negative begins count from the end.
+ */
+export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
+  const t = toTensor(x, 'x', 'slice');
+  if (begin.length > t.rank || (size && size.length > t.rank)) {
+    throw new ArgumentError('slice', `begin ${formatShape(begin)} / size ${formatShape(size ?? [])} have more axes than ${formatShape(t.shape)}`);
+  }
+  const b = t.shape.map((d, i) => {
+    const v = begin[i] ?? 0;
+    const r = v < 0 ? v + d : v;
+    if (!Number.isInteger(v) || r < 0 || r > d) throw new ArgumentError('slice', `begin ${v} is out of range for axis ${i} of ${formatShape(t.shape)}`);
+    return r;
+  });
+  const s = t.shape.map((d, i) => {
+    const v = size?.[i] ?? -1;
+    const r = v === -1 ? d - b[i]! : v;
+    if (!Number.isInteger(r) || r < 0 || b[i]! + r > d) {
+      throw new ArgumentError('slice', `size ${v} from begin ${b[i]} does not fit axis ${i} of ${formatShape(t.shape)}`);
+    }
+    return r;
+  });
+  return apply(sliceOp, [t], { begin: b, size: s });
+}
+
+// ------------------------------------------------------------------ cat / stack
+
+export const catOp = defineOp<{ axis: number }>({
+  name: 'cat',
+  inputs: 'variadic',
+  shape: (shapes, { axis }) => {
+    const first = shapes[0]!;
+    let total = 0;
+    shapes.forEach((s, k) => {
+      if (s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i])) {
+        throw new ShapeError('cat', `tensor ${k} has shape ${formatShape(s)}, which does not match ${formatShape(first)} outside axis ${axis}`, shapes);
+      }
+      total += s[axis]!;
+    });
+    const out = first.slice();
+    out[axis] = total;
+    return out;
+  },
+  forward: (inputs, { axis }, shape) => {
+    const out = allocate(inputs[0]!.dtype, sizeOf(shape));
+    let outer = 1;
+    for (let d = 0; d < axis; d++) outer *= shape[d]!;
+    const rowOut = sizeOf(shape.slice(axis));
+    let offset = 0;
+    for (const t of inputs) {
+      const row = sizeOf(t.shape.slice(axis));
+      for (let o = 0; o < outer; o++) out.set(t.data.subarray(o * row, (o + 1) * row), o * rowOut + offset);
+      offset += row;
+    }
+    return out;
+  },
+  backward: ({ grad, inputs, params: { axis } }) => {
+    let start = 0;
+    return inputs.map((t) => {
+      const begin = t.shape.map((_, i) => (i === axis ? start : 0));
+      start += t.shape[axis]!;
+      return apply(sliceOp, [grad], { begin, size: t.shape });
+    });
+  },
+  test: {
+    shapes: (pick) => {
+      const base = Array.from({ length: 1 + pick(3) }, () => 1 + pick(3));
+      const axis = pick(base.length);
+      return Array.from({ length: 2 + pick(2) }, () => base.map((d, i) => (i === axis ? 1 + pick(3) : d)));
+    },
+    params: (shapes) => {
+      const a = shapes[0]!;
+      const axis = a.findIndex((d, i) => shapes.some((s) => s[i] !== d));
+      return { axis: axis < 0 ? 0 : axis };
+    },
+  },
+});
+
+/** Joins tensors along an existing axis. */
+export function cat(tensors: readonly TensorLike[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('cat', 'needs a non-empty list of tensors');
+  const first = toTensor(tensors[0]!, 'tensors[0]', 'cat');
+  const ts = tensors.map((t, i) => toTensor(t, `tensors[${i}]`, 'cat', first.dtype));
+  if (first.rank === 0) throw new ShapeError('cat', 'cannot concatenate 0-d tensors; use stack', [first.shape]);
+  const a = normalizeAxis('cat', axis, first.rank);
+  if (ts.length === 1) return ts[0]!;
+  return apply(catOp, ts, { axis: a });
+}
+
+/** Joins tensors of equal shape along a new axis. */
+export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('stack', 'needs a non-empty list of tensors');
+  const first = toTensor(tensors[0]!, 'tensors[0]', 'stack');
+  const ts = tensors.map((t, i) => toTensor(t, `tensors[${i}]`, 'stack', first.dtype));
+  ts.forEach((t, k) => {
+    if (t.rank !== first.rank || t.shape.some((d, i) => d !== first.shape[i])) {
+      throw new ShapeError('stack', `tensor ${k} has shape ${formatShape(t.shape)}, expected ${formatShape(first.shape)}`, ts.map((x) => x.shape));
+    }
+  });
+  const a = normalizeAxis('stack', axis, first.rank + 1);
+  const parts = ts.map((t) => unsqueeze(t, a));
+  return parts.length === 1 ? parts[0]! : apply(catOp, parts, { axis: a });
+}
+
+// ------------------------------------------------------------------ gather / indexSelect
+
+/** Integer indices: a number array, an Int32Array, or a tensor holding integers. */
+export type IndexLike = readonly number[] | readonly (readonly number[])[] | Int32Array | Tensor;
+
+interface IndexParams {
+  axis: number;
+  index: Int32Array;
+  indexShape: readonly number[];
+}
+
+function toIndex(op: string, index: IndexLike): { index: Int32Array; shape: number[] } {
+  let data: ArrayLike<number>;
+  let shape: number[];
+  if (index instanceof Tensor) {
+    data = index.data;
+    shape = index.shape.slice();
+  } else if (index instanceof Int32Array) {
+    data = index;
+    shape = [index.length];
+  } else {
+    const t = toTensor(index as number[], 'index', op, 'float64');
+    data = t.data;
+    shape = t.shape.slice();
+  }
+  const out = new Int32Array(data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (!Number.isInteger(v)) throw new ArgumentError(op, `index values must be integers, got ${v} at position ${i}`);
+    out[i] = v;
+  }
+  return { index: out, shape };
+}
+
+function checkRange(op: string, index: Int32Array, size: number, axis: number, shape: Shape): void {
+  for (let i = 0; i < index.length; i++) {
+    const v = index[i]!;
+    if (v < -size || v >= size) {
+      throw new ArgumentError(op, `index ${v} is out of range for axis ${axis} of size ${size} (shape ${formatShape(shape)})`);
+    }
+    if (v < 0) index[i] = v + size;
+  }
+}
+
+// gather (PyTorch semantics): out[i][j][k] = x[index[i][j][k]][j][k] for axis 0, and so on
+export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
+  name: 'gather',
+  inputs: ['x'],
+  shape: (_s, { indexShape }) => indexShape.slice(),
+  forward: ([x], { axis, index, indexShape }) => {
+    const out = allocate(x!.dtype, index.length);
+    forEachGather(x!.shape, axis, indexShape, index, (o, src) => (out[o] = x!.data[src]!));
+    return out;
+  },
+  backward: ({ grad, inputs: [x], params }) => [apply(scatterAddOp, [grad], { ...params, shape: x!.shape })],
+  test: { shapes: 'unary', params: sampleGather },
+});
+
+// the adjoint of gather: add each gradient into the position it was gathered from
+export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = defineOp<IndexParams & { shape: readonly number[] }>({
+  name: 'scatterAdd',
+  inputs: ['src'],
+  shape: (_s, { shape }) => shape.slice(),
+  forward: ([g], { axis, index, indexShape, shape }) => {
+    const out = allocate(g!.dtype, sizeOf(shape));
+    forEachGather(shape, axis, indexShape, index, (o, dst) => (out[dst] = out[dst]! + g!.data[o]!));
+    return out;
+  },
+  backward: ({ grad, params: { axis, index, indexShape } }) => [apply(gatherOp, [grad], { axis, index, indexShape })],
+  test: {
+    shapes: 'unary',
+    params: (shapes, pick) => {
+      const p = sampleGather(shapes, pick);
+      return { ...p, shape: shapes[0]!.map((d, i) => (i === p.axis ? d + pick(2) : d)) };
+    },
+  },
+});
+
+function sampleGather(shapes: readonly number[][], pick: Pick): IndexParams {
+  const s = shapes[0]!.length === 0 ? [1] : shapes[0]!;
+  const axis = pick(s.length);
+  const indexShape = s.map((d, i) => (i === axis ? 1 + pick(4) : 1 + pick(d)));
+  const index = new Int32Array(sizeOf(indexShape)).map(() => pick(s[axis]!));
+  return { axis, index, indexShape };
+}
+
+function forEachGather(shape: Shape, axis: number, indexShape: Shape, index: Int32Array, f: (o: number, src: number) => void): void {
+  const xs = stridesOf(shape);
+  const rank = indexShape.length;
+  const idx = new Array<number>(rank).fill(0);
+  for (let o = 0; o < index.length; o++) {
+    let src = 0;
+    for (let d = 0; d < rank; d++) src += (d === axis ? index[o]! : idx[d]!) * xs[d]!;
+    f(o, src);
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d]! < indexShape[d]!) break;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** Picks values along `axis` at `index` (same rank as x; PyTorch's gather). */
+export function gather(x: TensorLike, axis: number, index: IndexLike): Tensor {
+  const t = toTensor(x, 'x', 'gather');
+  const a = normalizeAxis('gather', axis, t.rank);
+  const { index: ix, shape } = toIndex('gather', index);
+  if (shape.length !== t.rank) {
+    throw new ShapeError('gather', `index has rank ${shape.length} but x has rank ${t.rank} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
+  }
+  shape.forEach((d, i) => {
+    if (i !== a && d > t.shape[i]!) {
+      throw new ShapeError('gather', `index size ${d} exceeds x's size ${t.shape[i]} at axis ${i} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
+    }
+  });
+  checkRange('gather', ix, t.shape[a]!, a, t.shape);
+  return apply(gatherOp, [t], { axis: a, index: ix, indexShape: shape });
+}
+
+// indexSelect: whole slices along `axis` at the given indices (a 1-D list)
+export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineOp<{ axis: number; index: Int32Array }>({
+  name: 'indexSelect',
+  inputs: ['x'],
+  shape: ([s], { axis, index }) => s!.map((d, i) => (i === axis ? index.length : d)),
+  forward: ([x], { axis, index }, shape) => {
+    const out = allocate(x!.dtype, sizeOf(shape));
+    const inner = sizeOf(x!.shape.slice(axis + 1));
+    const n = x!.shape[axis]!;
+    const outer = sizeOf(x!.shape.slice(0, axis));
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < index.length; k++) {
+        const src = (o * n + index[k]!) * inner;
+        out.set(x!.data.subarray(src, src + inner), (o * index.length + k) * inner);
+      }
+    }
+    return out;
+  },
+  backward: ({ grad, inputs: [x], params: { axis, index } }) => [apply(indexAddOp, [grad], { axis, index, size: x!.shape[axis]! })],
+  test: { shapes: 'unary', params: sampleIndexSelect },
+});
+
+// the adjoint of indexSelect: add each selected slice's gradient back at its index
+export const indexAddOp: OpDef<{ axis: number; index: Int32Array; size: number }> = defineOp<{ axis: number; index: Int32Array; size: number }>({
+  name: 'indexAdd',
+  inputs: ['src'],
+  shape: ([s], { axis, size }) => s!.map((d, i) => (i === axis ? size : d)),
+  forward: ([g], { axis, index, size }, shape) => {
+    const out = allocate(g!.dtype, sizeOf(shape));
+    const inner = sizeOf(g!.shape.slice(axis + 1));
+    const outer = sizeOf(g!.shape.slice(0, axis));
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < index.length; k++) {
+        const dst = (o * size + index[k]!) * inner;
+        const src = (o * index.length + k) * inner;
+        for (let j = 0; j < inner; j++) out[dst + j] = out[dst + j]! + g!.data[src + j]!;
+      }
+    }
+    return out;
+  },
+  backward: ({ grad, params: { axis, index } }) => [apply(indexSelectOp, [grad], { axis, index })],
+  test: {
+    shapes: (pick) => [Array.from({ length: 1 + pick(3) }, () => 1 + pick(3))],
+    params: (shapes, pick) => {
+      const s = shapes[0]!;
+      const axis = pick(s.length);
+      const size = 1 + pick(4);
+      return { axis, size, index: new Int32Array(s[axis]!).map(() => pick(size)) };
+    },
+  },
+});
+
+function sampleIndexSelect(shapes: readonly number[][], pick: Pick): { axis: number; index: Int32Array } {
+  const s = shapes[0]!;
+  const axis = s.length === 0 ? 0 : pick(s.length);
+  const n = s[axis] ?? 1;
+  return { axis, index: new Int32Array(1 + pick(4)).map(() => pick(n)) };
+}
+
+/** Selects whole slices along `axis` at the 1-D `index` (rows of a matrix for axis 0). */
+export function indexSelect(x: TensorLike, axis: number, index: IndexLike): Tensor {
+  const t = toTensor(x, 'x', 'indexSelect');
+  if (t.rank === 0) throw new ShapeError('indexSelect', 'cannot index a 0-d tensor', [t.shape]);
+  const a = normalizeAxis('indexSelect', axis, t.rank);
+  const { index: ix, shape } = toIndex('indexSelect', index);
+  if (shape.length !== 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape ${formatShape(shape)}`, [shape]);
+  checkRange('indexSelect', ix, t.shape[a]!, a, t.shape);
+  return apply(indexSelectOp, [t], { axis: a, index: ix });
+}

@@ -1,0 +1,64 @@
+/**
+ * Special functions in double precision, for the exact (erf-based) GELU that PyTorch uses.
+ * erfc is computed without cancellation on both tails: a power series for erf near zero and a
+ * continued fraction for the tail, so 1 + erf(x) stays accurate for very negative x.
+ */
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+function erfSeries(x: number): number {
+  // erf(x) = 2/sqrt(pi) e^{-x^2} sum_n 2^n x^{2n+1} / (1*3*...*(2n+1)); every term is positive
+  const x2 = x * x;
+  let term = x;
+  let sum = x;
+  for (let n = 1; n < 200; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    sum += term;
+    if (term < sum * 1e-17) break;
+  }
+  return TWO_OVER_SQRT_PI * Math.exp(-x2) * sum;
+}
+
+function erfcContinuedFraction(x: number): number {
+  // erfc(x) = e^{-x^2}/sqrt(pi) * 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))), x > 0,
+  // evaluated by the modified Lentz method
+  const tiny = 1e-300;
+  let f = x;
+  let c = x;
+  let d = 0;
+  for (let n = 1; n < 300; n++) {
+    const a = n / 2;
+    d = x + a * d;
+    d = d === 0 ? tiny : d;
+    c = x + a / c;
+    c = c === 0 ? tiny : c;
+    d = 1 / d;
+    const delta = c * d;
+    f *= delta;
+    if (Math.abs(delta - 1) < 1e-16) break;
+  }
+  return Math.exp(-x * x) / (Math.sqrt(Math.PI) * f);
+}
+
+export function erfc(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (x < 0) return 2 - erfc(-x);
+  if (x < 2.5) return 1 - erfSeries(x);
+  if (x > 27) return 0;
+  return erfcContinuedFraction(x);
+}
+
+export function erf(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  if (Math.abs(x) < 2.5) return x < 0 ? -erfSeries(-x) : erfSeries(x);
+  return x < 0 ? erfc(-x) - 1 : 1 - erfc(x);
+}
+
+/** The standard normal CDF, Phi(x) = erfc(-x / sqrt 2) / 2. */
+export function normalCdf(x: number): number {
+  return 0.5 * erfc(-x * Math.SQRT1_2);
+}
+
+/** The standard normal density. */
+export function normalPdf(x: number): number {
+  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}

@@ -1,0 +1,363 @@
+import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
+import { apply, installEngineHooks, Node, runBackward, type BackwardOptions } from './engine.ts';
+import { ArgumentError, GraphError } from './errors.ts';
+import type { OpDef } from './ops/define.ts';
+import { formatShape, sizeOf } from './shape.ts';
+import { formatTensor } from './format.ts';
+import * as ops from './ops/index.ts';
+
+/** Nested arrays of numbers, as accepted by `tensor()`. */
+export type NestedArray = number | readonly NestedArray[];
+/** Anything accepted where a tensor is: a Tensor, a number, or nested arrays of numbers. */
+export type TensorLike = Tensor | number | readonly NestedArray[];
+
+export interface TensorOptions {
+  dtype?: DType;
+  requiresGrad?: boolean;
+  /** A name shown in errors, graph exports and explanations (e.g. 'w13'). */
+  name?: string;
+}
+
+type GradHook = (grad: Tensor) => Tensor | void;
+
+/**
+ * An n-dimensional array of float32 or float64 numbers, stored contiguously in row-major order,
+ * that can record the operations applied to it for reverse-mode differentiation.
+ */
+export class Tensor {
+  /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */
+  readonly data: FloatArray;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Whether gradients flow to this tensor. Set on leaves you want `.grad` for. */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after `backward()`; null until then. */
+  grad: Tensor | null = null;
+  /** The op that produced this tensor, when it was recorded; null for leaves. */
+  node: Node | null = null;
+  name: string | undefined = undefined;
+  /** @internal engine bookkeeping: traversal mark and pending adjoint. */
+  _mark = 0;
+  /** @internal */
+  _adj: Tensor | null = null;
+  /** @internal */
+  _hooks: GradHook[] | null = null;
+  /** @internal */
+  _retainGrad = false;
+
+  constructor(data: FloatArray, shape: readonly number[], dtype?: DType) {
+    this.data = data;
+    this.shape = shape;
+    this.dtype = dtype ?? (data instanceof Float64Array ? 'float64' : 'float32');
+  }
+
+  get size(): number {
+    return this.data.length;
+  }
+  get rank(): number {
+    return this.shape.length;
+  }
+  /** Leaves are tensors not produced by a recorded op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  /** The value of a one-element tensor as a number. */
+  item(): number {
+    if (this.data.length !== 1) {
+      throw new ArgumentError('item', `needs a tensor with one element, got shape ${formatShape(this.shape)}`);
+    }
+    return this.data[0]!;
+  }
+
+  /** The values as nested arrays (a number for a 0-d tensor). */
+  toArray(): NestedArray {
+    const d = this.data;
+    const shape = this.shape;
+    if (shape.length === 0) return d[0]!;
+    let pos = 0;
+    const build = (dim: number): NestedArray[] => {
+      const n = shape[dim]!;
+      const out = new Array<NestedArray>(n);
+      for (let i = 0; i < n; i++) out[i] = dim === shape.length - 1 ? d[pos++]! : build(dim + 1);
+      return out;
+    };
+    return build(0);
+  }
+
+  /** Prints like a tensor library: `tensor([[1.0000, 2.0000], ...], dtype=float32)`. */
+  toString(): string {
+    return formatTensor(this);
+  }
+
+  /** Sets `requiresGrad` (on a leaf) and returns this, for chaining. */
+  requiresGrad_(flag = true): this {
+    if (!flag && this.node !== null) {
+      throw new GraphError('requiresGrad_', 'can only turn off requiresGrad on a leaf; use detach() instead');
+    }
+    this.requiresGrad = flag;
+    return this;
+  }
+
+  /** A tensor sharing this one's data but cut from the tape: no gradient flows through it. */
+  detach(): Tensor {
+    const t = new Tensor(this.data, this.shape, this.dtype);
+    t.name = this.name;
+    return t;
+  }
+
+  /** A copy with its own data, recorded (its gradient is the identity). */
+  clone(): Tensor {
+    return ops.clone(this);
+  }
+
+  /** Keeps `.grad` on a non-leaf tensor after backward (like PyTorch's `retain_grad`). */
+  retainGrad(): this {
+    this._retainGrad = true;
+    return this;
+  }
+
+  /**
+   * Registers a hook called with this tensor's gradient when backward computes it. The hook may
+   * return a replacement gradient of the same shape. Returns a function that removes the hook.
+   */
+  registerHook(hook: GradHook): () => void {
+    if (!this.requiresGrad) throw new GraphError('registerHook', 'cannot register a hook on a tensor that does not require grad');
+    (this._hooks ??= []).push(hook);
+    return () => {
+      const i = this._hooks?.indexOf(hook) ?? -1;
+      if (i >= 0) this._hooks!.splice(i, 1);
+    };
+  }
+
+  /**
+   * Back-propagates from this tensor, accumulating into the `.grad` of every leaf that requires
+   * it. A non-scalar tensor needs an explicit `gradient` (the seed) of its own shape.
+   */
+  backward(gradient?: TensorLike, options: BackwardOptions = {}): void {
+    if (!this.requiresGrad) {
+      throw new GraphError('backward', 'this tensor does not require grad and has no recorded graph; set requiresGrad on the inputs');
+    }
+    runBackward([this], [seedFor(this, gradient, 'backward')], options, null);
+  }
+
+  /** Converts to another dtype (a recorded op; its gradient converts back). */
+  to(dtype: DType): Tensor {
+    return ops.cast(this, dtype);
+  }
+  float32(): Tensor {
+    return ops.cast(this, 'float32');
+  }
+  float64(): Tensor {
+    return ops.cast(this, 'float64');
+  }
+
+  // ---- elementwise ----
+  add(other: TensorLike): Tensor { return ops.add(this, other); }
+  sub(other: TensorLike): Tensor { return ops.sub(this, other); }
+  mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  div(other: TensorLike): Tensor { return ops.div(this, other); }
+  pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
+  maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  neg(): Tensor { return ops.neg(this); }
+  exp(): Tensor { return ops.exp(this); }
+  log(): Tensor { return ops.log(this); }
+  log1p(): Tensor { return ops.log1p(this); }
+  expm1(): Tensor { return ops.expm1(this); }
+  sqrt(): Tensor { return ops.sqrt(this); }
+  abs(): Tensor { return ops.abs(this); }
+  square(): Tensor { return ops.square(this); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  sin(): Tensor { return ops.sin(this); }
+  cos(): Tensor { return ops.cos(this); }
+  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  sign(): Tensor { return ops.sign(this); }
+  eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  le(other: TensorLike): Tensor { return ops.le(this, other); }
+  gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  ge(other: TensorLike): Tensor { return ops.ge(this, other); }
+
+  // ---- activations ----
+  sigmoid(): Tensor { return ops.sigmoid(this); }
+  tanh(): Tensor { return ops.tanh(this); }
+  relu(): Tensor { return ops.relu(this); }
+  leakyRelu(negativeSlope?: number): Tensor { return ops.leakyRelu(this, negativeSlope); }
+  elu(alpha?: number): Tensor { return ops.elu(this, alpha); }
+  gelu(): Tensor { return ops.gelu(this); }
+  silu(): Tensor { return ops.silu(this); }
+  softplus(options?: ops.SoftplusOptions): Tensor { return ops.softplus(this, options); }
+  softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
+
+  // ---- reductions ----
+  sum(options?: ops.ReduceOptions): Tensor { return ops.sum(this, options); }
+  mean(options?: ops.ReduceOptions): Tensor { return ops.mean(this, options); }
+  max(options?: ops.ReduceOptions): Tensor { return ops.max(this, options); }
+  min(options?: ops.ReduceOptions): Tensor { return ops.min(this, options); }
+  prod(options?: ops.ReduceOptions): Tensor { return ops.prod(this, options); }
+  var(options?: ops.VarOptions): Tensor { return ops.variance(this, options); }
+  std(options?: ops.VarOptions): Tensor { return ops.std(this, options); }
+  logSumExp(options?: ops.ReduceOptions): Tensor { return ops.logSumExp(this, options); }
+  norm(options?: ops.NormOptions): Tensor { return ops.norm(this, options); }
+  argmax(options?: { axis?: number; keepDims?: boolean }): Tensor { return ops.argmax(this, options); }
+  argmin(options?: { axis?: number; keepDims?: boolean }): Tensor { return ops.argmin(this, options); }
+
+  // ---- linear algebra ----
+  matmul(other: TensorLike): Tensor { return ops.matmul(this, other); }
+  outer(other: TensorLike): Tensor { return ops.outer(this, other); }
+
+  // ---- shape ----
+  reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  flatten(startAxis = 0, endAxis = -1): Tensor { return ops.flatten(this, startAxis, endAxis); }
+  transpose(axis0?: number, axis1?: number): Tensor { return ops.transpose(this, axis0, axis1); }
+  /** The transpose of a matrix (last two axes swapped). */
+  get T(): Tensor { return ops.transpose(this); }
+  permute(axes: readonly number[]): Tensor { return ops.permute(this, axes); }
+  expand(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
+  squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
+  unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
+  slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  gather(axis: number, index: ops.IndexLike): Tensor { return ops.gather(this, axis, index); }
+  indexSelect(axis: number, index: ops.IndexLike): Tensor { return ops.indexSelect(this, axis, index); }
+}
+
+/** The seed gradient of a backward pass: ones for a scalar, else the caller's of the same shape. */
+export function seedFor(t: Tensor, gradient: TensorLike | undefined, op: string): Tensor {
+  if (gradient === undefined || gradient === null) {
+    if (t.data.length !== 1) {
+      throw new GraphError(
+        op,
+        `output has shape ${formatShape(t.shape)}; pass an explicit gradient of that shape or reduce to a scalar first (e.g. .sum())`,
+      );
+    }
+    return new Tensor(t.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), t.shape, t.dtype);
+  }
+  const g = toTensor(gradient, 'gradient', op, t.dtype);
+  if (g.shape.length !== t.shape.length || g.shape.some((d, i) => d !== t.shape[i])) {
+    throw new GraphError(op, `gradient has shape ${formatShape(g.shape)} but the output has shape ${formatShape(t.shape)}`);
+  }
+  return g.dtype === t.dtype ? g : ops.cast(g.detach(), t.dtype);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversion of tensor-likes
+
+/** Converts a TensorLike to a Tensor; numbers and arrays take `dtype` (the other operand's). */
+export function toTensor(value: TensorLike, arg: string, op: string, dtype: DType = 'float32'): Tensor {
+  if (value instanceof Tensor) return value;
+  if (typeof value === 'number') {
+    const data = allocate(dtype, 1);
+    data[0] = value;
+    return new Tensor(data, [], dtype);
+  }
+  if (Array.isArray(value)) return fromNested(value, dtype, `${op}: argument '${arg}'`);
+  throw new ArgumentError(op, `argument '${arg}' must be a Tensor, a number or a nested array, got ${describe(value)}`);
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  return `${typeof v} ${String(v)}`;
+}
+
+/** Builds a tensor from nested arrays, validating that they are rectangular and finite. */
+export function fromNested(value: NestedArray, dtype: DType, where: string): Tensor {
+  const shape: number[] = [];
+  let probe: NestedArray = value;
+  while (Array.isArray(probe)) {
+    shape.push(probe.length);
+    if (probe.length === 0) break;
+    probe = probe[0]!;
+  }
+  const data = allocate(dtype, sizeOf(shape));
+  let pos = 0;
+  const walk = (v: NestedArray, dim: number, path: string): void => {
+    if (dim === shape.length) {
+      if (typeof v !== 'number') {
+        throw new ArgumentError(where.split(':')[0]!, `${where.includes(':') ? where.slice(where.indexOf(':') + 2) + ' ' : ''}is ragged: element ${path || '[]'} is ${Array.isArray(v) ? 'an array' : describe(v)} where a number was expected (shape so far ${formatShape(shape)})`);
+      }
+      if (!Number.isFinite(v)) {
+        throw new ArgumentError(where.split(':')[0]!, `element ${path || '[]'} is ${v}; tensors built from arrays must be finite (use full() for non-finite fills)`);
+      }
+      data[pos++] = v;
+      return;
+    }
+    if (!Array.isArray(v) || v.length !== shape[dim]) {
+      throw new ArgumentError(
+        where.split(':')[0]!,
+        `nested array is ragged: element ${path || '[]'} has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[dim]} (shape ${formatShape(shape)})`,
+      );
+    }
+    for (let i = 0; i < v.length; i++) walk(v[i]!, dim + 1, `${path}[${i}]`);
+  };
+  walk(value, 0, '');
+  return new Tensor(data, shape, dtype);
+}
+
+/** Creates a tensor from a number, nested arrays or a typed array (with `shape`). */
+export function tensor(
+  values: NestedArray | FloatArray | readonly number[],
+  options: TensorOptions & { shape?: readonly number[] } = {},
+): Tensor {
+  const dtype = options.dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
+  if (!isDType(dtype)) throw new ArgumentError('tensor', `unknown dtype '${String(dtype)}' (expected 'float32' or 'float64')`);
+  let t: Tensor;
+  if (values instanceof Float32Array || values instanceof Float64Array) {
+    const shape = options.shape ?? [values.length];
+    if (sizeOf(shape) !== values.length) {
+      throw new ArgumentError('tensor', `shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, got ${values.length}`);
+    }
+    const data = allocate(dtype, values.length);
+    data.set(values);
+    t = new Tensor(data, shape.slice(), dtype);
+  } else {
+    t = fromNested(values as NestedArray, dtype, 'tensor');
+    if (options.shape !== undefined) t = new Tensor(t.data, reshapeCheck(t, options.shape), dtype);
+  }
+  if (options.requiresGrad) t.requiresGrad = true;
+  if (options.name !== undefined) t.name = options.name;
+  return t;
+}
+
+function reshapeCheck(t: Tensor, shape: readonly number[]): number[] {
+  if (sizeOf(shape) !== t.size) {
+    throw new ArgumentError('tensor', `cannot shape ${t.size} values as ${formatShape(shape)}`);
+  }
+  return shape.slice();
+}
+
+/**
+ * A named 0-d tensor that requires a gradient, for hand-sized equations:
+ * `const w13 = scalar(0.1, { name: 'w13' })`. Defaults to float64.
+ */
+export function scalar(value: number, options: TensorOptions = {}): Tensor {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new ArgumentError('scalar', `value must be a finite number, got ${String(value)}`);
+  }
+  const dtype = options.dtype ?? 'float64';
+  const data = allocate(dtype, 1);
+  data[0] = value;
+  const t = new Tensor(data, [], dtype);
+  t.requiresGrad = options.requiresGrad ?? true;
+  if (options.name !== undefined) t.name = options.name;
+  return t;
+}
+
+// The engine builds op outputs through this hook, which keeps engine.ts free of a load-time cycle.
+installEngineHooks({
+  makeTensor(op: OpDef<any>, inputs, params) {
+    const outShape = op.shape(inputs.map((t) => t.shape), params);
+    const data = op.forward(inputs, params, outShape);
+    return new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
+  },
+  sumTo: (g, shape) => ops.sumTo(g, shape),
+  add: (a, b) => ops.add(a, b),
+  onesLike: (t) => ops.onesLike(t),
+  detach: (t) => t.detach(),
+});
+
+export { apply };
