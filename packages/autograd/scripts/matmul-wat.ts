@@ -185,7 +185,12 @@ export function packWat(dtype: 'f32' | 'f64', w: number): string {
   return L.join('\n');
 }
 
-export function moduleWat(specs: KernelSpec[]): string {
+/**
+ * The module. With sharedMemory it imports `env.memory` as a shared memory (for the worker
+ * threads, which instantiate the same bytes on the same memory); otherwise it owns and exports
+ * its memory.
+ */
+export function moduleWat(specs: KernelSpec[], sharedMemory = false): string {
   const packs = new Set<string>();
   const packFuncs: string[] = [];
   for (const s of specs)
@@ -196,18 +201,26 @@ export function moduleWat(specs: KernelSpec[]): string {
         packFuncs.push(packWat(s.dtype, w));
       }
     }
-  return ['(module', '  (memory (export "memory") 1)', ...specs.map(kernelWat), ...packFuncs, ')', ''].join('\n');
+  const mem = sharedMemory
+    ? '  (import "env" "memory" (memory 1 65536 shared))'
+    : '  (memory (export "memory") 1)';
+  return ['(module', mem, ...specs.map(kernelWat), ...packFuncs, ')', ''].join('\n');
 }
 
 /** Assemble WebAssembly text to bytes with the wabt package (a devDependency). */
 export async function assemble(wat: string): Promise<Uint8Array> {
   const { default: wabtInit } = await import('wabt');
   const wabt = await wabtInit();
-  const mod = wabt.parseWat('matmul.wat', wat, { simd: true });
+  const mod = wabt.parseWat('matmul.wat', wat, { simd: true, threads: true });
   try {
-    mod.validate();
+    // wabt 1.0.39's validator rejects shared memories even with `threads` on; V8 validates
+    // the shared variant instead (WebAssembly.validate below)
+    if (!wat.includes(' shared)')) mod.validate();
     const { buffer } = mod.toBinary({ log: false, write_debug_names: false });
-    return new Uint8Array(buffer);
+    const bytes = new Uint8Array(buffer);
+    const WA = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } }).WebAssembly;
+    if (!WA.validate(bytes)) throw new Error('assembled module does not validate');
+    return bytes;
   } finally {
     mod.destroy();
   }

@@ -10,6 +10,7 @@
 // The kernels compute C += Apack * Bpack for one (MC, KC, NC) block.
 
 import type { FloatArray } from './matmul-js.ts';
+import type { MatmulPool } from './matmul-threads.ts';
 
 /**
  * The slice of the WebAssembly JS API used here. The workspace compiles against lib ES2022
@@ -22,6 +23,7 @@ export interface WasmMemory {
 export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
 }
 export function wasmApi(): WasmApi | undefined {
@@ -57,6 +59,10 @@ export interface GemmConfig {
   mc: number;
   /** n block (multiple of nr) */
   nc: number;
+  /** helper threads sharing `memory` (Node), or null */
+  pool?: MatmulPool | null;
+  /** m*k*n from which the helpers are used */
+  threadsMinWork?: number;
 }
 
 export class WasmGemm {
@@ -108,9 +114,15 @@ export class WasmGemm {
     const KC = Math.min(this.cfg.kc, k);
     const MC = Math.min(this.cfg.mc, mp);
     const NC = Math.min(this.cfg.nc, np);
-    // element offsets (all multiples of 4 elements = 16 bytes for f32, 2 for f64)
+    // threads: split the rows of C (in MR panels) between the caller and the ready helpers
+    const pool = this.cfg.pool;
+    const helpers = pool && m * k * n >= (this.cfg.threadsMinWork ?? Infinity) && mp >= 2 * mr ? pool.readyHelpers() : [];
+    const nThreads = Math.min(1 + helpers.length, mp / mr);
+    const chunk = Math.ceil(mp / mr / nThreads) * mr;
+    // element offsets (all multiples of 4 elements = 16 bytes for f32, 2 for f64); one packed A
+    // block per thread
     const aBase = 0;
-    const bBase = aBase + MC * KC;
+    const bBase = aBase + nThreads * MC * KC;
     const cBase = bBase + Math.ceil((KC * NC) / 4) * 4;
     const esz = this.esz;
     const { packA, packB } = this.cfg;
@@ -139,11 +151,36 @@ export class WasmGemm {
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
         packB(bRaw * esz + jc * csB + pc * rsB, csB, rsB, n - jc, nc / nr, kc, bBase * esz);
-        for (let ic = 0; ic < mp; ic += MC) {
-          const mc = Math.min(MC, mp - ic);
+        for (let t = 1; t < nThreads; t++) {
+          const i0 = t * chunk;
+          const i1 = Math.min(mp, i0 + chunk);
+          if (i0 >= i1) continue;
+          helpers[t - 1]!.post({
+            dtype: this.cfg.dtype,
+            aSrc: aRaw * esz + pc * csA,
+            rsA,
+            csA,
+            m,
+            i0,
+            i1,
+            mcBlock: MC,
+            kc,
+            aPack: t * MC * KC * esz,
+            bPack: bBase * esz,
+            cBlock: (cBase + jc) * esz,
+            np,
+            nc,
+            mr,
+            nr,
+          });
+        }
+        const iEnd = nThreads > 1 ? Math.min(mp, chunk) : mp;
+        for (let ic = 0; ic < iEnd; ic += MC) {
+          const mc = Math.min(MC, iEnd - ic);
           packA(aRaw * esz + ic * rsA + pc * csA, rsA, csA, m - ic, mc / mr, kc, aBase * esz);
           kernel(aBase * esz, bBase * esz, (cBase + ic * np + jc) * esz, mc / mr, nc / nr, kc, np);
         }
+        for (let t = 1; t < nThreads; t++) if (t * chunk < mp) helpers[t - 1]!.wait();
       }
     }
 

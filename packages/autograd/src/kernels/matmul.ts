@@ -9,7 +9,8 @@
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
 import { WasmGemm, wasmApi, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
-import { MATMUL_WASM_BASE64 } from './wasm/matmul-wasm.generated.ts';
+import { MatmulPool, cpuCount } from './matmul-threads.ts';
+import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './wasm/matmul-wasm.generated.ts';
 import { KERNELS } from './wasm/matmul-wasm-spec.ts';
 
 export { matmulReference, matmulTiled };
@@ -21,9 +22,24 @@ export type { FloatArray };
  */
 export const WASM_MIN_WORK = 1024;
 
+/**
+ * From this many multiply-adds on, the rows of C are split between the calling thread and the
+ * helper worker threads (Node only). Measured: see bench/README.md.
+ */
+export const THREADS_MIN_WORK = 1 << 20;
+
 interface Backends {
   f32: WasmGemm;
   f64: WasmGemm;
+  pool: MatmulPool | null;
+}
+
+/** MEMOGRAD_MATMUL_THREADS=n caps the total threads (1: no helpers); default min(cpus, 4). */
+function threadsWanted(): number {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  const v = Number(env?.MEMOGRAD_MATMUL_THREADS);
+  if (Number.isInteger(v) && v >= 1) return v;
+  return Math.max(1, Math.min(cpuCount(), 4));
 }
 
 let backends: Backends | null | undefined;
@@ -42,13 +58,41 @@ function getBackends(): Backends | null {
   try {
     const WA = wasmApi();
     if (WA === undefined) return null;
-    const bytes = decodeBase64(MATMUL_WASM_BASE64);
-    if (!WA.validate(bytes)) return null;
-    const inst = new WA.Instance(new WA.Module(bytes), {});
-    const memory = inst.exports.memory as WasmMemory;
     const s32 = KERNELS.f32;
     const s64 = KERNELS.f64;
+    let inst: { exports: Record<string, unknown> } | null = null;
+    let memory: WasmMemory | null = null;
+    let pool: MatmulPool | null = null;
+    const threads = threadsWanted();
+    if (threads > 1 && typeof SharedArrayBuffer === 'function') {
+      // shared memory + helper threads; any failure falls back to the single-threaded module
+      try {
+        const shared = decodeBase64(MATMUL_WASM_SHARED_BASE64);
+        if (WA.validate(shared)) {
+          const mem = new WA.Memory({ initial: 1, maximum: 65536, shared: true });
+          const i = new WA.Instance(new WA.Module(shared), { env: { memory: mem } });
+          const names = {
+            f32: { kernel: s32.name, packA: `pack_f32_${s32.mr}` },
+            f64: { kernel: s64.name, packA: `pack_f64_${s64.mr}` },
+          };
+          pool = MatmulPool.create(shared, mem, names, threads - 1);
+          if (pool !== null) {
+            inst = i;
+            memory = mem;
+          }
+        }
+      } catch {
+        pool = null;
+      }
+    }
+    if (inst === null || memory === null) {
+      const bytes = decodeBase64(MATMUL_WASM_BASE64);
+      if (!WA.validate(bytes)) return null;
+      inst = new WA.Instance(new WA.Module(bytes), {});
+      memory = inst.exports.memory as WasmMemory;
+    }
     backends = {
+      pool,
       // KC * NR * 4 B = 16 KiB B micro-panel in L1; MC * KC * 4 B = 128 KiB A block in L2
       f32: new WasmGemm({
         dtype: 'f32',
@@ -61,6 +105,8 @@ function getBackends(): Backends | null {
         kc: 512,
         mc: 64,
         nc: 4096,
+        pool,
+        threadsMinWork: THREADS_MIN_WORK,
       }),
       // KC * NR * 8 B = 8 KiB; MC * KC * 8 B = 128 KiB
       f64: new WasmGemm({
@@ -74,12 +120,25 @@ function getBackends(): Backends | null {
         kc: 256,
         mc: 64,
         nc: 4096,
+        pool,
+        threadsMinWork: THREADS_MIN_WORK,
       }),
     };
   } catch {
     backends = null;
   }
   return backends;
+}
+
+/**
+ * Threads matmul can use right now (1 + ready helper threads). Helpers start in the background
+ * on the first large matmul; pass waitMs to block until they are ready (tests, benchmarks).
+ */
+export function matmulThreads(waitMs = 0): number {
+  const be = getBackends();
+  if (be === null || be.pool === null) return 1;
+  if (waitMs > 0) return 1 + be.pool.waitReady(waitMs);
+  return 1 + be.pool.readyHelpers().length;
 }
 
 /** True when the WebAssembly SIMD kernels are in use (false: the JS fallback). */
@@ -149,4 +208,12 @@ export function matmulWasm(
   }
   const g = out instanceof Float32Array ? be.f32 : be.f64;
   g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
+}
+
+/** Change the m*k*n from which helper threads are used (tests use 0 to force the split). */
+export function setMatmulThreadsMinWork(work: number): void {
+  const be = getBackends();
+  if (be === null) return;
+  be.f32.cfg.threadsMinWork = work;
+  be.f64.cfg.threadsMinWork = work;
 }

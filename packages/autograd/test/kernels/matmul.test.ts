@@ -5,7 +5,10 @@ import {
   matmulReference,
   matmulTiled,
   matmulUsesWasm,
+  matmulThreads,
   matmulWasm,
+  setMatmulThreadsMinWork,
+  THREADS_MIN_WORK,
   WASM_MIN_WORK,
   type FloatArray,
 } from '../../src/kernels/matmul.ts';
@@ -197,6 +200,45 @@ describe('matmul kernels vs matmulReference', () => {
     matmul(a, 0, b, 0, o1, 0, 3, 4, 5, false, false);
     matmulTiled(a, 0, b, 0, o2, 0, 3, 4, 5, false, false);
     expect(Array.from(o1)).toEqual(Array.from(o2));
+  });
+
+  describe('with helper threads (rows of C split across worker_threads)', () => {
+    const threads = matmulThreads(10_000);
+
+    it('starts a helper thread when the machine has more than one CPU', async () => {
+      const os = await import('node:os');
+      if (os.availableParallelism() > 1 && process.env.MEMOGRAD_MATMUL_THREADS !== '1') expect(threads).toBeGreaterThan(1);
+      else expect(threads).toBe(1);
+    });
+
+    it('matches the reference on random shapes with the split forced at every size', () => {
+      setMatmulThreadsMinWork(0);
+      try {
+        for (const [, Arr, rtol] of dtypes) {
+          fc.assert(
+            fc.property(caseArb(70), (c) => check(matmulWasm, Arr, c, rtol)),
+            { numRuns: 100 },
+          );
+          for (const transA of [false, true])
+            for (const transB of [false, true])
+              check(matmulWasm, Arr, { m: 257, k: 600, n: 130, transA, transB, aOff: 1, bOff: 2, outOff: 3, accumulate: transA, seed: 11 }, rtol);
+        }
+      } finally {
+        setMatmulThreadsMinWork(THREADS_MIN_WORK);
+      }
+    });
+
+    it('many consecutive threaded calls stay in sync (no lost or stale jobs)', () => {
+      setMatmulThreadsMinWork(0);
+      try {
+        for (let i = 0; i < 200; i++) {
+          const m = 8 + (i % 13), k = 5 + (i % 7), n = 9 + (i % 11);
+          check(matmulWasm, i % 2 ? Float32Array : Float64Array, { m, k, n, transA: i % 3 === 0, transB: i % 5 === 0, aOff: 0, bOff: 0, outOff: 0, accumulate: i % 4 === 0, seed: i }, i % 2 ? 1e-5 : 1e-12);
+        }
+      } finally {
+        setMatmulThreadsMinWork(THREADS_MIN_WORK);
+      }
+    });
   });
 
   it('non-finite inputs propagate like the reference (NaN / Infinity)', () => {
