@@ -44,7 +44,8 @@ abstract class AdamCore extends Optimizer<AdamOptions, AdamState> {
 
   protected update(x: FloatArray, g: FloatArray, st: AdamState, group: ResolvedParamGroup<AdamOptions>): void {
     const { lr, eps, weightDecay: wd, amsgrad, maximize } = group;
-    const [beta1, beta2] = group.betas;
+    const beta1 = group.betas[0];
+    const beta2 = group.betas[1];
     const decoupled = this.decoupled;
     const t = st.step;
     const bc1 = 1 - beta1 ** t;

@@ -47,7 +47,8 @@ export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
 
   protected update(x: FloatArray, g: FloatArray, st: AdamaxState, group: ResolvedParamGroup<AdamaxOptions>): void {
     const { lr, eps, weightDecay: wd, maximize } = group;
-    const [beta1, beta2] = group.betas;
+    const beta1 = group.betas[0];
+    const beta2 = group.betas[1];
     const clr = lr / (1 - beta1 ** st.step);
     const w1 = 1 - beta1;
     const m = st.expAvg;

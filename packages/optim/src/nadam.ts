@@ -63,7 +63,8 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
 
   protected update(x: FloatArray, g: FloatArray, st: NAdamState, group: ResolvedParamGroup<NAdamOptions>): void {
     const { lr, eps, weightDecay: wd, momentumDecay: psi, decoupledWeightDecay: decoupled, maximize } = group;
-    const [beta1, beta2] = group.betas;
+    const beta1 = group.betas[0];
+    const beta2 = group.betas[1];
     const t = st.step;
     const bc2 = 1 - beta2 ** t;
     const mu = beta1 * (1 - 0.5 * 0.96 ** (t * psi));

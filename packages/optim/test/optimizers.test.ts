@@ -475,3 +475,13 @@ describe('behaviour common to all optimizers', () => {
     expect(() => new SGD([p]).step()).toThrow(/SGD: gradient has 1 elements but the parameter has 2/);
   });
 });
+
+describe('typing', () => {
+  it('every optimizer is assignable to the base Optimizer type', () => {
+    const p = param([1], [1]);
+    const opts: Optimizer[] = [new SGD([p]), new Adagrad([p]), new RMSprop([p]), new Adam([p]), new AdamW([p]), new Adadelta([p]), new NAdam([p]), new Adamax([p])];
+    for (const o of opts) o.step();
+    expect(opts.map((o) => o.name)).toEqual(['SGD', 'Adagrad', 'RMSprop', 'Adam', 'AdamW', 'Adadelta', 'NAdam', 'Adamax']);
+    expect(new AdamW([p])).toBeInstanceOf(AdamW);
+  });
+});
