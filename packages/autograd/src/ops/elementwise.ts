@@ -157,7 +157,10 @@ export const whereOp = defineOp<WhereParams>({
 
 /** Elementwise choice: a where `cond` is non-zero (true), b elsewhere. All three broadcast. */
 export function where(cond: TensorLike | readonly boolean[], a: TensorLike, b: TensorLike): Tensor {
-  const [x, y] = pair(a, b, 'where');
+  // with two number branches the result takes the condition's dtype
+  const [x, y] = a instanceof Tensor || b instanceof Tensor || !(cond instanceof Tensor)
+    ? pair(a, b, 'where')
+    : [toTensor(a, 'a', 'where', cond.dtype), toTensor(b, 'b', 'where', cond.dtype)];
   const c = Array.isArray(cond) && typeof cond[0] === 'boolean'
     ? toTensor((cond as boolean[]).map(Number), 'cond', 'where', x.dtype)
     : toTensor(cond as TensorLike, 'cond', 'where', x.dtype);

@@ -150,12 +150,12 @@ export const sumToOp = defineOp<{ shape: readonly number[] }>({
   },
   backward: ({ grad, inputs: [x] }) => [expand(grad, x!.shape)],
   test: {
-    shapes: (pick) => {
+    shapes: 'unary',
+    sample: (pick) => {
       const big = Array.from({ length: 1 + pick(3) }, () => 1 + pick(3));
       const small = big.slice(pick(big.length)).map((d) => (pick(2) ? d : 1));
-      return [big, small];
+      return { shapes: [big], params: { shape: small } };
     },
-    params: (shapes) => ({ shape: shapes[1]! }),
   },
 });
 

@@ -390,8 +390,13 @@ export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
     return out;
   },
   backward: ({ grad, inputs: [x], params }) => [apply(scatterAddOp, [grad], { ...params, shape: x!.shape })],
-  test: { shapes: 'unary', params: sampleGather },
+  test: { shapes: nonScalarShape, params: sampleGather },
 });
+
+/** Rank 1..3 shapes: indexing ops need at least one axis. */
+function nonScalarShape(pick: Pick): number[][] {
+  return [Array.from({ length: 1 + pick(3) }, () => 1 + pick(4))];
+}
 
 // the adjoint of gather: add each gradient into the position it was gathered from
 export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = defineOp<IndexParams & { shape: readonly number[] }>({
@@ -406,9 +411,11 @@ export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = d
   backward: ({ grad, params: { axis, index, indexShape } }) => [apply(gatherOp, [grad], { axis, index, indexShape })],
   test: {
     shapes: 'unary',
-    params: (shapes, pick) => {
-      const p = sampleGather(shapes, pick);
-      return { ...p, shape: shapes[0]!.map((d, i) => (i === p.axis ? d + pick(2) : d)) };
+    // the source has the index's shape; the target is at least as large on every axis
+    sample: (pick) => {
+      const target = nonScalarShape(pick)[0]!;
+      const p = sampleGather([target], pick);
+      return { shapes: [p.indexShape.slice()], params: { ...p, shape: target } };
     },
   },
 });
@@ -472,7 +479,7 @@ export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineO
     return out;
   },
   backward: ({ grad, inputs: [x], params: { axis, index } }) => [apply(indexAddOp, [grad], { axis, index, size: x!.shape[axis]! })],
-  test: { shapes: 'unary', params: sampleIndexSelect },
+  test: { shapes: nonScalarShape, params: sampleIndexSelect },
 });
 
 // the adjoint of indexSelect: add each selected slice's gradient back at its index

@@ -1,0 +1,87 @@
+/**
+ * Turns an op's declarative `test` description into concrete float64 inputs and parameters.
+ * All randomness flows from one integer seed (drawn by fast-check), so a failing case is replayed
+ * from the seed fast-check prints.
+ */
+import { Generator, Tensor } from '../../src/index.ts';
+import type { OpTest, Pick } from '../../src/index.ts';
+
+export interface Sample {
+  shapes: number[][];
+  params: unknown;
+  inputs: Tensor[];
+}
+
+function randomShape(pick: Pick, maxRank = 3): number[] {
+  return Array.from({ length: pick(maxRank + 1) }, () => 1 + pick(4));
+}
+
+/** Two shapes that broadcast: equal, one a suffix of the other, 1s sprinkled in, or a scalar. */
+function broadcastPair(pick: Pick): number[][] {
+  const a = randomShape(pick);
+  let b: number[];
+  switch (pick(4)) {
+    case 0: b = a.slice(); break;
+    case 1: b = a.slice(pick(a.length + 1)); break;
+    case 2: b = a.map((d) => (pick(2) ? 1 : d)); break;
+    default: b = [];
+  }
+  return pick(2) ? [a, b] : [b, a];
+}
+
+export function drawShapes(test: OpTest<unknown>, pick: Pick): { shapes: number[][]; params: unknown } {
+  if (test.sample) return test.sample(pick);
+  const spec = test.shapes;
+  const shapes = typeof spec === 'function' ? spec(pick) : spec === 'binary' ? broadcastPair(pick) : [randomShape(pick)];
+  return { shapes, params: test.params ? test.params(shapes, pick) : undefined };
+}
+
+export function drawSample(test: OpTest<unknown>, seed: number): Sample {
+  const g = new Generator(seed);
+  const pick: Pick = (n) => Math.floor(g.random() * n);
+  const { shapes, params } = drawShapes(test, pick);
+  const domains = test.domain;
+  const domainOf = (i: number): readonly [number, number] => {
+    if (!domains) return [-2, 2];
+    return Array.isArray(domains[0]) ? (domains as readonly (readonly [number, number])[])[i] ?? [-2, 2] : (domains as readonly [number, number]);
+  };
+  const values: number[][] = shapes.map((s) => new Array(s.reduce((a, b) => a * b, 1)).fill(0));
+  values.forEach((vals, i) => {
+    const [lo, hi] = domainOf(i);
+    for (let j = 0; j < vals.length; j++) {
+      let v = lo + (hi - lo) * g.random();
+      for (let tries = 0; test.avoid?.(v, i, values) && tries < 1000; tries++) v = lo + (hi - lo) * g.random();
+      vals[j] = v;
+    }
+  });
+  const inputs = shapes.map((s, i) => {
+    const t = new Tensor(Float64Array.from(values[i]!), s, 'float64');
+    t.requiresGrad = true;
+    return t;
+  });
+  return { shapes, params, inputs };
+}
+
+/** Broadcasts flat values of `shape` to `target`, row-major. */
+export function broadcastValues(data: ArrayLike<number>, shape: readonly number[], target: readonly number[]): number[] {
+  const n = target.reduce((a, b) => a * b, 1);
+  const out = new Array<number>(n);
+  const off = target.length - shape.length;
+  for (let i = 0; i < n; i++) {
+    let rem = i;
+    let src = 0;
+    let stride = 1;
+    const idx = new Array<number>(target.length);
+    for (let d = target.length - 1; d >= 0; d--) {
+      idx[d] = rem % target[d]!;
+      rem = Math.floor(rem / target[d]!);
+    }
+    for (let d = shape.length - 1; d >= 0; d--) {
+      const k = shape[d] === 1 ? 0 : idx[d + off]!;
+      src += k * stride;
+      stride *= shape[d]!;
+    }
+    out[i] = data[src]!;
+  }
+  return out;
+}
