@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -23,7 +23,7 @@ export interface AdadeltaState extends ParamState {
 export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
   static readonly defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdadeltaOptions>[], options: Partial<AdadeltaOptions> = {}) {
+  constructor(params: Params<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {
     super('Adadelta', params, Adadelta.defaults, options);
   }
 

@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -30,7 +30,7 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
     maximize: false,
   };
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdagradOptions>[], options: Partial<AdagradOptions> = {}) {
+  constructor(params: Params<AdagradOptions>, options: Partial<AdagradOptions> = {}) {
     super('Adagrad', params, Adagrad.defaults, options);
   }
 

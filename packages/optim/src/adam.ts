@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -93,7 +93,7 @@ export class Adam extends AdamCore {
   };
   protected readonly decoupled: boolean = false;
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super('Adam', params, Adam.defaults, options);
   }
 }
@@ -106,7 +106,7 @@ export class AdamW extends AdamCore {
   static readonly defaults: AdamOptions = { ...Adam.defaults, weightDecay: 1e-2 };
   protected readonly decoupled: boolean = true;
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamOptions>[], options: Partial<AdamOptions> = {}) {
+  constructor(params: Params<AdamOptions>, options: Partial<AdamOptions> = {}) {
     super('AdamW', params, AdamW.defaults, options);
   }
 }

@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -24,7 +24,7 @@ export interface AdamaxState extends ParamState {
 export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
   static readonly defaults: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<AdamaxOptions>[], options: Partial<AdamaxOptions> = {}) {
+  constructor(params: Params<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {
     super('Adamax', params, Adamax.defaults, options);
   }
 

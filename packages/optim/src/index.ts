@@ -6,6 +6,7 @@ export type {
   OptimizerStateDict,
   OptionValue,
   ParamGroup,
+  Params,
   ParamState,
   ResolvedParamGroup,
   StateSpec,

@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -38,7 +38,7 @@ export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
     maximize: false,
   };
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<NAdamOptions>[], options: Partial<NAdamOptions> = {}) {
+  constructor(params: Params<NAdamOptions>, options: Partial<NAdamOptions> = {}) {
     super('NAdam', params, NAdam.defaults, options);
   }
 

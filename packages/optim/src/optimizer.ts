@@ -10,7 +10,10 @@ export interface BaseOptions {
 }
 
 /** A parameter group as given to a constructor: its params plus options overriding the defaults. */
-export type ParamGroup<O extends BaseOptions = BaseOptions> = { params: ParamLike[] } & Partial<O>;
+export type ParamGroup<O extends BaseOptions = BaseOptions> = { params: Iterable<ParamLike> } & Partial<O>;
+
+/** What an optimizer constructor takes: parameters, or parameter groups (any iterable, e.g. a generator). */
+export type Params<O extends BaseOptions = BaseOptions> = Iterable<ParamLike> | Iterable<ParamGroup<O>>;
 
 /** A parameter group as held by an optimizer: every option resolved. `initialLr` is set by LR schedulers. */
 export type ResolvedParamGroup<O extends BaseOptions = BaseOptions> = O & {
@@ -134,7 +137,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    */
   protected constructor(
     name: string,
-    params: readonly ParamLike[] | readonly ParamGroup<O>[],
+    params: Params<O>,
     defaults: O,
     options: Partial<O> = {},
   ) {
@@ -148,11 +151,14 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     }
     this.validateOptions(merged as unknown as O);
     this.defaults = Object.freeze(merged as unknown as O);
-    if (!Array.isArray(params)) this.check.fail('params must be an array of parameters or parameter groups', true);
-    if (params.length === 0) this.check.fail('optimizer got an empty parameter list');
-    const groups: ParamGroup<O>[] = isGroupList(params)
-      ? (params as readonly ParamGroup<O>[]).slice()
-      : [{ params: params as ParamLike[] } as ParamGroup<O>];
+    if (typeof params !== 'object' || params === null || !(Symbol.iterator in params) || isParamLike(params)) {
+      this.check.fail('params must be an array (or iterable) of parameters or parameter groups', true);
+    }
+    const list: readonly unknown[] = Array.isArray(params) ? params : [...(params as Iterable<unknown>)];
+    if (list.length === 0) this.check.fail('optimizer got an empty parameter list');
+    const groups: ParamGroup<O>[] = isGroupList(list)
+      ? (list as readonly ParamGroup<O>[]).slice()
+      : [{ params: list as ParamLike[] } as unknown as ParamGroup<O>];
     // Validate every group before adding any, so a bad constructor argument has no partial effect.
     const resolved = groups.map((g, i) => this.resolveGroup(g, i));
     this.checkDisjoint(resolved);
@@ -176,9 +182,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   protected abstract update(data: FloatArray, grad: FloatArray, state: S, group: ResolvedParamGroup<O>): void;
 
   private resolveGroup(group: ParamGroup<O>, index: number): ResolvedParamGroup<O> {
-    if (typeof group !== 'object' || group === null || !Array.isArray(group.params)) {
+    const gp: unknown = typeof group === 'object' && group !== null ? group.params : undefined;
+    if (typeof gp !== 'object' || gp === null || !(Symbol.iterator in gp) || isParamLike(gp)) {
       this.check.fail(`parameter group ${index} must be an object with a params array`, true);
     }
+    const params = Array.isArray(gp) ? (gp as ParamLike[]).slice() : [...(gp as Iterable<ParamLike>)];
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this.defaults)) out[k] = copyOption(v);
     for (const [k, v] of Object.entries(group)) {
@@ -191,11 +199,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
       if (!(k in this.defaults)) this.check.fail(`unknown option '${k}' in parameter group ${index}`, true);
       out[k] = copyOption(v);
     }
-    group.params.forEach((p, j) => {
+    params.forEach((p, j) => {
       if (!isParamLike(p)) this.check.fail(`parameter ${j} of group ${index} is not a parameter (needs a Float32Array/Float64Array data)`, true);
     });
     this.validateOptions(out as unknown as O);
-    out.params = [...group.params];
+    out.params = params;
     return out as unknown as ResolvedParamGroup<O>;
   }
 

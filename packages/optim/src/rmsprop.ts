@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -35,7 +35,7 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
     maximize: false,
   };
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<RMSpropOptions>[], options: Partial<RMSpropOptions> = {}) {
+  constructor(params: Params<RMSpropOptions>, options: Partial<RMSpropOptions> = {}) {
     super('RMSprop', params, RMSprop.defaults, options);
   }
 

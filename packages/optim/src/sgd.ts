@@ -1,4 +1,4 @@
-import type { BaseOptions, ParamGroup, ParamState, ResolvedParamGroup, StateSpec } from './optimizer.ts';
+import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } from './optimizer.ts';
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
@@ -30,7 +30,7 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
     maximize: false,
   };
 
-  constructor(params: readonly ParamLike[] | readonly ParamGroup<SGDOptions>[], options: Partial<SGDOptions> = {}) {
+  constructor(params: Params<SGDOptions>, options: Partial<SGDOptions> = {}) {
     super('SGD', params, SGD.defaults, options);
   }
 

@@ -184,6 +184,25 @@ describe('argument validation', () => {
     expect(f).toThrow(re);
   });
 
+  it('accepts any iterable of parameters or groups (e.g. a generator), not a bare parameter', () => {
+    const a = p();
+    const b = p();
+    function* gen() {
+      yield a;
+      yield b;
+    }
+    expect(new SGD(gen()).paramGroups[0].params).toEqual([a, b]);
+    expect(new SGD(new Set([a])).paramGroups[0].params).toEqual([a]);
+    expect(new SGD([{ params: new Set([a]) }, { params: gen2(b) }]).paramGroups[1].params).toEqual([b]);
+    function* gen2(x: ParamLike) {
+      yield x;
+    }
+    expect(() => new SGD(a as any)).toThrow(/^SGD: params must be an array \(or iterable\)/);
+    expect(() => new SGD([{ params: a as any }])).toThrow(/^SGD: parameter group 0 must be an object with a params array$/);
+    function* empty(): Generator<ParamLike> {}
+    expect(() => new SGD(empty())).toThrow(/empty parameter list/);
+  });
+
   it('lr = 0 is allowed (PyTorch allows it, and schedules may reach it)', () => {
     expect(() => new SGD([p()], { lr: 0 })).not.toThrow();
   });
