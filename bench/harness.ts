@@ -36,8 +36,10 @@ export interface Row {
   /** group label, e.g. "matmul f32 n=512"; ratios are computed within a group */
   group: string;
   impl: string;
-  /** true for our implementation: the ratio column is ours / this row */
+  /** true for our implementation: the ratio columns are ours / this row */
   ours?: boolean;
+  /** threads the implementation used (default 1); one ratio column per thread count of ours */
+  threads?: number;
   hz: number;
   rme: number;
   samples: number;
@@ -57,6 +59,7 @@ export function measure(
   flop: number,
   opts: BenchOptions,
   ours = false,
+  threads = 1,
 ): Row {
   const bench = new Benchmark(impl, fn, {
     async: false,
@@ -71,6 +74,7 @@ export function measure(
     group,
     impl,
     ours,
+    threads,
     hz: bench.hz,
     rme: bench.stats.rme,
     samples: bench.stats.sample.length,
@@ -88,23 +92,25 @@ export function fmt(x: number, d = 2): string {
 }
 
 /**
- * One Markdown table for all rows: ops/s, ±rme %, GFLOP/s and, for peers, how many times faster
- * our implementation of the same group is ("ours / peer").
+ * One Markdown table for all rows: ops/s, ±rme %, GFLOP/s and how many times faster our
+ * implementation of the same group is than each row ("ours / this"), one such column per thread
+ * count our rows were measured with.
  */
 export function table(rows: Row[]): string {
-  const header = ['case', 'impl', 'ops/s', '±rme %', 'GFLOP/s', 'ours / this', 'samples'];
+  const counts = [...new Set(rows.filter((r) => r.ours).map((r) => r.threads ?? 1))].sort((a, b) => a - b);
+  const ratioCols = counts.map((t) => `ours ${t}T / this`);
+  const header = ['case', 'impl', 'ops/s', '±rme %', 'GFLOP/s', ...ratioCols, 'samples'];
   const lines = ['| ' + header.join(' | ') + ' |', '|' + header.map(() => '---').join('|') + '|'];
   for (const r of rows) {
-    const our = rows.find((x) => x.group === r.group && x.ours);
-    const ratio = r.ours ? '1 (ours)' : our ? `${fmt(our.hz / r.hz)}x` : '-';
+    const ratios = counts.map((t) => {
+      const our = rows.find((x) => x.group === r.group && x.ours && (x.threads ?? 1) === t);
+      if (!our) return '-';
+      if (our === r) return '1';
+      return `${fmt(our.hz / r.hz)}x`;
+    });
     const gflops = r.flop > 0 ? fmt((r.flop * r.hz) / 1e9) : '-';
-    lines.push(
-      '| ' +
-        [r.group, r.impl + (r.note ? ` (${r.note})` : ''), fmt(r.hz), r.rme.toFixed(1), gflops, ratio, String(r.samples)].join(
-          ' | ',
-        ) +
-        ' |',
-    );
+    const impl = (r.ours ? `**${r.impl}**` : r.impl) + (r.note ? ` (${r.note})` : '');
+    lines.push('| ' + [r.group, impl, fmt(r.hz), r.rme.toFixed(1), gflops, ...ratios, String(r.samples)].join(' | ') + ' |');
   }
   return lines.join('\n');
 }

@@ -6,7 +6,14 @@
 // Every implementation's output is checked against a float64 reference before it is timed.
 // tfjs timings include `dataSync()` of the result (ours writes into a caller's Float32Array, so
 // both end with the product readable from JS); input tensors are created once, outside the timing.
-import { matmul, matmulReference, matmulTiled } from '../packages/autograd/src/kernels/matmul.ts';
+import {
+  matmul,
+  matmulReference,
+  matmulThreads,
+  matmulTiled,
+  setMatmulThreadsMinWork,
+  THREADS_MIN_WORK,
+} from '../packages/autograd/src/kernels/matmul.ts';
 import { loadTf, measure, numList, randomArray, runIfMain, type BenchOptions, type Row } from './harness.ts';
 
 type F = Float32Array | Float64Array;
@@ -34,6 +41,15 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
   const sizes = numList(opts, 'sizes', opts.quick ? [128, 256] : [128, 256, 512, 1024]);
   const tf = await loadTf();
   const rows: Row[] = [];
+  // helper threads start in the background; wait for them so every size sees the same setup
+  const threads = matmulThreads(10_000);
+  /** time ours single-threaded, then (if helpers exist) with all threads */
+  const ours = (group: string, impl: string, fn: () => void, flop: number) => {
+    setMatmulThreadsMinWork(Infinity);
+    rows.push(measure(group, `${impl}, 1 thread`, fn, flop, opts, true, 1));
+    setMatmulThreadsMinWork(THREADS_MIN_WORK);
+    if (threads > 1 && flop / 2 >= THREADS_MIN_WORK) rows.push(measure(group, `${impl}, ${threads} threads`, fn, flop, opts, true, threads));
+  };
 
   for (const n of sizes) {
     const flop = 2 * n * n * n;
@@ -65,7 +81,7 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
       const c = new Float32Array(n * n);
       matmul(a32, 0, b32, 0, c, 0, n, n, n, false, false);
       agree('memograd f32', c, ref, mag, 1e-5);
-      rows.push(measure(group, 'memograd matmul (wasm simd)', () => matmul(a32, 0, b32, 0, c, 0, n, n, n, false, false), flop, opts, true));
+      ours(group, 'memograd matmul (wasm simd)', () => matmul(a32, 0, b32, 0, c, 0, n, n, n, false, false), flop);
 
       for (const backend of ['cpu', 'wasm'] as const) {
         if (backend === 'cpu' && n > 512 && opts.quick) continue;
@@ -91,7 +107,7 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
       const c = new Float32Array(n * n);
       matmul(a32, 0, b32, 0, c, 0, n, n, n, true, false);
       agree('memograd f32 transA', c, refT, magT, 1e-5);
-      rows.push(measure(group, 'memograd matmul transA', () => matmul(a32, 0, b32, 0, c, 0, n, n, n, true, false), flop, opts, true));
+      ours(group, 'memograd matmul transA', () => matmul(a32, 0, b32, 0, c, 0, n, n, n, true, false), flop);
       await tf.setBackend('wasm');
       const ta = tf.tensor2d(a32, [n, n]);
       const tb = tf.tensor2d(b32, [n, n]);
@@ -117,7 +133,7 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
       const mag64 = new Float64Array(n * n);
       matmulTiled(a64.map(Math.abs), 0, b64.map(Math.abs), 0, mag64, 0, n, n, n, false, false);
       agree('memograd f64', c, ref64, mag64, 1e-12);
-      rows.push(measure(group, 'memograd matmul (wasm f64x2)', () => matmul(a64, 0, b64, 0, c, 0, n, n, n, false, false), flop, opts, true));
+      ours(group, 'memograd matmul (wasm f64x2)', () => matmul(a64, 0, b64, 0, c, 0, n, n, n, false, false), flop);
       const t = new Float64Array(n * n);
       rows.push(measure(group, 'plain JS, 4x4 register tile', () => matmulTiled(a64, 0, b64, 0, t, 0, n, n, n, false, false), flop, opts));
       if (n <= (opts.quick ? 256 : 512)) {

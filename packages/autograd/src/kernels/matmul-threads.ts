@@ -11,6 +11,9 @@
 import type { WasmMemory } from './matmul-wasm.ts';
 
 const JOB_TIMEOUT_MS = 60_000;
+/** Atomics.load polls before falling back to Atomics.wait (tens of microseconds; kept short so a
+ * spinning thread costs little when the machine is oversubscribed) */
+const SPIN = 5_000;
 
 // control block layout (Int32 indices)
 const SEQ = 0; // job sequence number, written by the caller
@@ -60,9 +63,14 @@ try {
 Atomics.notify(ctl, ${READY});
 let seen = 0;
 while (ex !== null) {
-  Atomics.wait(ctl, ${SEQ}, seen);
-  const seq = Atomics.load(ctl, ${SEQ});
-  if (seq === seen) continue;
+  // spin briefly before sleeping: the next block of the same matmul usually follows at once,
+  // and waking a thread from Atomics.wait costs tens of microseconds
+  let seq = Atomics.load(ctl, ${SEQ});
+  for (let i = 0; i < ${SPIN} && seq === seen; i++) seq = Atomics.load(ctl, ${SEQ});
+  if (seq === seen) {
+    Atomics.wait(ctl, ${SEQ}, seen);
+    continue;
+  }
   if (seq < 0) break;
   seen = seq;
   try {
@@ -141,6 +149,7 @@ class Helper {
   }
 
   wait(): void {
+    for (let i = 0; i < SPIN; i++) if (Atomics.load(this.ctl, DONE) === this.seq) break;
     const deadline = Date.now() + JOB_TIMEOUT_MS;
     for (;;) {
       const done = Atomics.load(this.ctl, DONE);

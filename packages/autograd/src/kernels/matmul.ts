@@ -26,7 +26,7 @@ export const WASM_MIN_WORK = 1024;
  * From this many multiply-adds on, the rows of C are split between the calling thread and the
  * helper worker threads (Node only). Measured: see bench/README.md.
  */
-export const THREADS_MIN_WORK = 1 << 20;
+export const THREADS_MIN_WORK = 1 << 21;
 
 interface Backends {
   f32: WasmGemm;
