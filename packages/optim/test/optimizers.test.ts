@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Adadelta, Adagrad, Adam, Adamax, AdamW, NAdam, RMSprop, SGD } from '../src/index.ts';
 import type { Optimizer, ParamLike } from '../src/index.ts';
@@ -483,5 +484,61 @@ describe('typing', () => {
     for (const o of opts) o.step();
     expect(opts.map((o) => o.name)).toEqual(['SGD', 'Adagrad', 'RMSprop', 'Adam', 'AdamW', 'Adadelta', 'NAdam', 'Adamax']);
     expect(new AdamW([p])).toBeInstanceOf(AdamW);
+  });
+});
+
+describe('property: random hyperparameters and gradients match the references', () => {
+  const unit = (max: number) => fc.double({ min: 0, max, noNaN: true });
+  const lr = fc.double({ min: 1e-4, max: 1, noNaN: true });
+  const eps = fc.double({ min: 1e-8, max: 1e-2, noNaN: true });
+  // beta2 >= 0.5 keeps the denominators away from eps alone, where rounding differences (lerp vs mul-add) get
+  // amplified by 1/eps.
+  const betas = fc.tuple(unit(0.99), fc.double({ min: 0.5, max: 0.999, noNaN: true }));
+  const arbs: Record<string, fc.Arbitrary<Opts>> = {
+    SGD: fc
+      .record({ lr, momentum: unit(0.99), dampening: unit(0.9), weightDecay: unit(0.1), nesterov: fc.boolean(), maximize: fc.boolean() })
+      .map((o) => (o.nesterov ? { ...o, dampening: 0, momentum: o.momentum + 0.01 } : o)),
+    Adagrad: fc.record({ lr, lrDecay: unit(1), weightDecay: unit(0.1), initialAccumulatorValue: unit(1), eps, maximize: fc.boolean() }),
+    RMSprop: fc.record({
+      lr,
+      alpha: fc.double({ min: 0.5, max: 0.999, noNaN: true }),
+      eps,
+      weightDecay: unit(0.1),
+      momentum: unit(0.99),
+      centered: fc.boolean(),
+      maximize: fc.boolean(),
+    }),
+    Adam: fc.record({ lr, betas, eps, weightDecay: unit(0.1), amsgrad: fc.boolean(), maximize: fc.boolean() }),
+    AdamW: fc.record({ lr, betas, eps, weightDecay: unit(0.1), amsgrad: fc.boolean(), maximize: fc.boolean() }),
+    Adadelta: fc.record({ lr, rho: fc.double({ min: 0.5, max: 0.99, noNaN: true }), eps, weightDecay: unit(0.1), maximize: fc.boolean() }),
+    NAdam: fc.record({
+      lr,
+      betas,
+      eps,
+      weightDecay: unit(0.1),
+      momentumDecay: unit(0.1),
+      decoupledWeightDecay: fc.boolean(),
+      maximize: fc.boolean(),
+    }),
+    Adamax: fc.record({ lr, betas, eps, weightDecay: unit(0.1), maximize: fc.boolean() }),
+  };
+  const vec = fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 3, maxLength: 3 });
+
+  it.each(cases)('$name', ({ name, make, ref }) => {
+    fc.assert(
+      fc.property(arbs[name], vec, fc.array(vec, { minLength: 4, maxLength: 4 }), (o, x0, grads) => {
+        const p = param(x0);
+        const opt = make([p], o);
+        const x = x0.slice();
+        const r = ref(3, o);
+        grads.forEach((g, t) => {
+          p.grad = { data: new Float64Array(g) };
+          opt.step();
+          r(x, g, t + 1);
+        });
+        expectClose(p.data, x, 1e-10, 1e-10);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
