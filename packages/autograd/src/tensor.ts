@@ -24,9 +24,17 @@ type GradHook = (grad: Tensor) => Tensor | void;
  * An n-dimensional array of float32 or float64 numbers, stored contiguously in row-major order,
  * that can record the operations applied to it for reverse-mode differentiation.
  */
+/** The shape of every 0-d tensor (shared; shapes are never mutated). */
+export const SCALAR_SHAPE: readonly number[] = Object.freeze([]) as readonly number[];
+
 export class Tensor {
-  /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */
-  readonly data: FloatArray;
+  /**
+   * @internal The elements; null for a 0-d tensor whose value still lives in `_value` (the scalar
+   * fast lane: hand-sized graphs of 0-d tensors allocate no typed arrays until `.data` is read).
+   */
+  _data: FloatArray | null;
+  /** @internal */
+  _value = 0;
   readonly shape: readonly number[];
   readonly dtype: DType;
   /** Whether gradients flow to this tensor. Set on leaves you want `.grad` for. */
@@ -45,14 +53,27 @@ export class Tensor {
   /** @internal */
   _retainGrad = false;
 
-  constructor(data: FloatArray, shape: readonly number[], dtype?: DType) {
-    this.data = data;
+  constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
+    this._data = data;
     this.shape = shape;
     this.dtype = dtype ?? (data instanceof Float64Array ? 'float64' : 'float32');
   }
 
+  /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */
+  get data(): FloatArray {
+    const d = this._data;
+    return d !== null ? d : this.materialize();
+  }
+
+  private materialize(): FloatArray {
+    const d = allocate(this.dtype, 1);
+    d[0] = this._value;
+    this._data = d;
+    return d;
+  }
+
   get size(): number {
-    return this.data.length;
+    return this._data === null ? 1 : this._data.length;
   }
   get rank(): number {
     return this.shape.length;
@@ -64,6 +85,7 @@ export class Tensor {
 
   /** The value of a one-element tensor as a number. */
   item(): number {
+    if (this._data === null) return this._value;
     if (this.data.length !== 1) {
       throw new ArgumentError('item', `needs a tensor with one element, got shape ${formatShape(this.shape)}`);
     }
@@ -101,7 +123,8 @@ export class Tensor {
 
   /** A tensor sharing this one's data but cut from the tape: no gradient flows through it. */
   detach(): Tensor {
-    const t = new Tensor(this.data, this.shape, this.dtype);
+    const t = new Tensor(this._data, this.shape, this.dtype);
+    t._value = this._value;
     t.name = this.name;
     return t;
   }
@@ -233,7 +256,7 @@ export function seedFor(t: Tensor, gradient: TensorLike | undefined, op: string)
         `output has shape ${formatShape(t.shape)}; pass an explicit gradient of that shape or reduce to a scalar first (e.g. .sum())`,
       );
     }
-    return new Tensor(t.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), t.shape, t.dtype);
+    return t.shape.length === 0 ? scalarTensor(1, t.dtype) : new Tensor(t.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), t.shape, t.dtype);
   }
   const g = toTensor(gradient, 'gradient', op, t.dtype);
   if (g.shape.length !== t.shape.length || g.shape.some((d, i) => d !== t.shape[i])) {
@@ -242,17 +265,26 @@ export function seedFor(t: Tensor, gradient: TensorLike | undefined, op: string)
   return g.dtype === t.dtype ? g : ops.cast(g.detach(), t.dtype);
 }
 
+/** @internal A 0-d tensor holding `value` (rounded to float32 when the dtype says so), no typed array. */
+export function scalarTensor(value: number, dtype: DType): Tensor {
+  const t = new Tensor(null, SCALAR_SHAPE, dtype);
+  t._value = dtype === 'float32' ? Math.fround(value) : value;
+  return t;
+}
+
+/** @internal The value of a one-element tensor without materialising its storage. */
+export function scalarValue(t: Tensor): number {
+  const d = t._data;
+  return d === null ? t._value : d[0]!;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Conversion of tensor-likes
 
 /** Converts a TensorLike to a Tensor; numbers and arrays take `dtype` (the other operand's). */
 export function toTensor(value: TensorLike, arg: string, op: string, dtype: DType = 'float32'): Tensor {
   if (value instanceof Tensor) return value;
-  if (typeof value === 'number') {
-    const data = allocate(dtype, 1);
-    data[0] = value;
-    return new Tensor(data, [], dtype);
-  }
+  if (typeof value === 'number') return scalarTensor(value, dtype);
   if (Array.isArray(value)) return fromNested(value, dtype, `${op}: argument '${arg}'`);
   throw new ArgumentError(op, `argument '${arg}' must be a Tensor, a number or a nested array, got ${describe(value)}`);
 }
@@ -350,6 +382,18 @@ export function scalar(value: number, options: TensorOptions = {}): Tensor {
 // The engine builds op outputs through this hook, which keeps engine.ts free of a load-time cycle.
 installEngineHooks({
   makeTensor(op: OpDef<any>, inputs, params) {
+    // the scalar fast lane: elementwise ops on 0-d inputs compute one number, no kernels or arrays
+    const f = op.scalar;
+    if (f !== undefined) {
+      if (inputs.length === 1) {
+        const x = inputs[0]!;
+        if (x.shape.length === 0) return scalarTensor(f(scalarValue(x), params), x.dtype);
+      } else if (inputs.length === 2) {
+        const a = inputs[0]!;
+        const b = inputs[1]!;
+        if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(f(scalarValue(a), scalarValue(b)), a.dtype);
+      }
+    }
     const outShape = op.shape(inputs.map((t) => t.shape), params);
     const data = op.forward(inputs, params, outShape);
     return new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');

@@ -66,6 +66,11 @@ export interface OpDef<P = undefined> {
   forward(inputs: readonly Tensor[], params: P, outShape: readonly number[]): FloatArray;
   backward(args: BackwardArgs<P>): readonly (Tensor | null)[];
   readonly test: OpTest<P> | null;
+  /**
+   * For elementwise ops: the scalar function, f(x, params) for one input or f(a, b) for two. The
+   * engine uses it directly when every input is 0-d (the fast lane for hand-sized scalar graphs).
+   */
+  readonly scalar?: (a: number, b: any) => number;
 }
 
 /** Identity helper that gives the definition its type. */

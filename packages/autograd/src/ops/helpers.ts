@@ -34,6 +34,7 @@ export function unaryOp<P = undefined>(
     },
     backward: (args) => [backward(args)],
     test: { shapes: 'unary', ...test },
+    scalar: f,
   });
 }
 
@@ -56,6 +57,7 @@ export function binaryOp(
     },
     backward: backward ?? (() => [null, null]),
     test: test === null ? null : { shapes: 'binary', reference: f, ...test },
+    scalar: f,
   });
 }
 
