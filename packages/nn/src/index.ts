@@ -1,1 +1,33 @@
-export {};
+/**
+ * @memograd/nn: modules, layers, initializers, losses, regularizers, summary and weights I/O on
+ * top of @memograd/autograd, with PyTorch's names and semantics (and Keras aliases).
+ */
+export { Module, Parameter, StateDictError } from './module.ts';
+export type { LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';
+export {
+  Linear, Dense, ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax, Identity,
+  Dropout, dropout, BatchNorm1d, LayerNorm, Flatten, Sequential, getActivation,
+} from './layers.ts';
+export type { ActivationName, LinearOptions, DropoutOptions, BatchNormOptions, LayerNormOptions } from './layers.ts';
+export * as init from './init.ts';
+export {
+  calculateGain, computeFans, zeros_, ones_, constant_, uniform_, normal_, xavierUniform_, xavierNormal_,
+  kaimingUniform_, kaimingNormal_, glorotUniform_, glorotNormal_, heUniform_, heNormal_,
+} from './init.ts';
+export type { InitOptions, KaimingOptions, Nonlinearity, FanMode } from './init.ts';
+export {
+  mseLoss, l1Loss, maeLoss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
+  crossEntropy, nllLoss, categoricalCrossEntropy, sparseCategoricalCrossEntropy,
+  Loss, MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss,
+  CategoricalCrossEntropy, SparseCategoricalCrossEntropy,
+} from './losses.ts';
+export type {
+  Reduction, ReductionOptions, Target, ClassIndices, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions,
+  NLLOptions, CrossEntropyOptions, CategoricalOptions,
+} from './losses.ts';
+export { l1Penalty, l2Penalty, regularizers } from './regularizers.ts';
+export type { Regularizer, ParamSource } from './regularizers.ts';
+export { summary, formatCount } from './summary.ts';
+export type { SummaryOptions } from './summary.ts';
+export { saveWeights, loadWeights, saveWeightsFile, loadWeightsFile } from './weights.ts';
+export * from './safetensors.ts';

@@ -1,0 +1,155 @@
+/**
+ * Weight initializers, following `torch.nn.init`. Each fills a tensor in place (its data is
+ * overwritten directly, so nothing is recorded on the tape) and returns it. Random ones draw from
+ * `options.generator`, or from the global generator seeded by `manualSeed`.
+ */
+import { ArgumentError, ShapeError, defaultGenerator, formatShape } from '@memograd/autograd';
+import type { Generator, Tensor } from '@memograd/autograd';
+
+export interface InitOptions {
+  /** The random generator to draw from (default: the global one). */
+  generator?: Generator;
+}
+
+export type Nonlinearity =
+  | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu'
+  | 'leaky_relu' | 'leakyRelu' | 'selu';
+
+export type FanMode = 'fanIn' | 'fanOut';
+
+/**
+ * The recommended gain for a nonlinearity (PyTorch's `calculate_gain`): 1 for linear and
+ * sigmoid, 5/3 for tanh, √2 for ReLU, √(2 / (1 + slope²)) for leaky ReLU (slope 0.01 by default),
+ * 3/4 for SELU.
+ */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear': case 'identity': case 'conv1d': case 'conv2d': case 'conv3d': case 'sigmoid':
+      return 1;
+    case 'tanh':
+      return 5 / 3;
+    case 'relu':
+      return Math.SQRT2;
+    case 'leaky_relu': case 'leakyRelu': {
+      const slope = param ?? 0.01;
+      if (!Number.isFinite(slope)) throw new ArgumentError('calculateGain', `negative slope must be a finite number, got ${slope}`);
+      return Math.sqrt(2 / (1 + slope * slope));
+    }
+    case 'selu':
+      return 3 / 4;
+    default:
+      throw new ArgumentError('calculateGain', `unsupported nonlinearity '${String(nonlinearity)}'`);
+  }
+}
+
+/**
+ * Fan-in and fan-out of a weight of shape `[out, in, ...receptive]` (PyTorch's rule):
+ * fanIn = in × receptive size, fanOut = out × receptive size. Needs at least 2 dimensions.
+ */
+export function computeFans(shape: readonly number[] | Tensor): { fanIn: number; fanOut: number } {
+  const s = Array.isArray(shape) ? (shape as readonly number[]) : (shape as Tensor).shape;
+  if (s.length < 2) {
+    throw new ShapeError('computeFans', `fan in and fan out need a tensor with at least 2 dimensions, got ${formatShape(s)}`, [s]);
+  }
+  let receptive = 1;
+  for (let i = 2; i < s.length; i++) receptive *= s[i]!;
+  return { fanIn: s[1]! * receptive, fanOut: s[0]! * receptive };
+}
+
+function gen(options: InitOptions | undefined): Generator {
+  return options?.generator ?? defaultGenerator;
+}
+
+/** Fills with zeros. */
+export function zeros_(t: Tensor): Tensor {
+  t.data.fill(0);
+  return t;
+}
+
+/** Fills with ones. */
+export function ones_(t: Tensor): Tensor {
+  t.data.fill(1);
+  return t;
+}
+
+/** Fills with `value`. */
+export function constant_(t: Tensor, value: number): Tensor {
+  if (typeof value !== 'number') throw new ArgumentError('constant_', `value must be a number, got ${String(value)}`);
+  t.data.fill(value);
+  return t;
+}
+
+/** Fills with draws from U(a, b). */
+export function uniform_(t: Tensor, a = 0, b = 1, options?: InitOptions): Tensor {
+  if (!(a <= b)) throw new ArgumentError('uniform_', `needs a <= b, got a=${a}, b=${b}`);
+  const g = gen(options);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = g.uniform(a, b);
+  return t;
+}
+
+/** Fills with draws from N(mean, std²). */
+export function normal_(t: Tensor, mean = 0, std = 1, options?: InitOptions): Tensor {
+  if (!(std >= 0)) throw new ArgumentError('normal_', `std must be non-negative, got ${std}`);
+  const g = gen(options);
+  const d = t.data;
+  for (let i = 0; i < d.length; i++) d[i] = g.normal(mean, std);
+  return t;
+}
+
+/** Glorot/Xavier uniform: U(-b, b) with b = gain · √(6 / (fanIn + fanOut)). */
+export function xavierUniform_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  const { fanIn, fanOut } = computeFans(t.shape);
+  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
+  return uniform_(t, -bound, bound, options);
+}
+
+/** Glorot/Xavier normal: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)). */
+export function xavierNormal_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  const { fanIn, fanOut } = computeFans(t.shape);
+  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
+}
+
+export interface KaimingOptions extends InitOptions {
+  /** Negative slope of the leaky ReLU that follows (default 0; used by 'leaky_relu'). */
+  a?: number;
+  /** Preserve the variance of the forward pass ('fanIn', default) or of the backward pass ('fanOut'). */
+  mode?: FanMode;
+  /** The nonlinearity that follows (default 'leaky_relu', as in PyTorch). */
+  nonlinearity?: Nonlinearity;
+}
+
+function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
+  const mode = options.mode ?? 'fanIn';
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ArgumentError(op, `mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
+  const fans = computeFans(t.shape);
+  const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
+  const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
+  return gain / Math.sqrt(fan);
+}
+
+/** He/Kaiming uniform: U(-b, b) with b = gain · √(3 / fan). */
+export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
+  return uniform_(t, -bound, bound, options);
+}
+
+/** He/Kaiming normal: N(0, std²) with std = gain / √fan. */
+export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
+  return normal_(t, 0, kaimingStd('kaimingNormal_', t, options), options);
+}
+
+/** Keras' name for `xavierUniform_`. */
+export const glorotUniform_ = xavierUniform_;
+/** Keras' name for `xavierNormal_`. */
+export const glorotNormal_ = xavierNormal_;
+
+/** Keras' `he_uniform`: Kaiming uniform for ReLU (b = √(6 / fanIn)). */
+export function heUniform_(t: Tensor, options: InitOptions = {}): Tensor {
+  return kaimingUniform_(t, { ...options, nonlinearity: 'relu' });
+}
+
+/** Keras' `he_normal`: Kaiming normal for ReLU (std = √(2 / fanIn)). */
+export function heNormal_(t: Tensor, options: InitOptions = {}): Tensor {
+  return kaimingNormal_(t, { ...options, nonlinearity: 'relu' });
+}

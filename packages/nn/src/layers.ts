@@ -1,0 +1,477 @@
+/**
+ * Layers: Linear (Dense), activations, Dropout, BatchNorm1d, LayerNorm, Sequential, Flatten.
+ * Each is a thin class over tensor ops, so autograd differentiates everything (including the
+ * batch statistics of BatchNorm).
+ */
+import {
+  ArgumentError, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
+} from '@memograd/autograd';
+import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
+import { Module, Parameter } from './module.ts';
+import { kaimingUniform_, uniform_ } from './init.ts';
+import type { Regularizer } from './regularizers.ts';
+
+function checkDType(op: string, dtype: DType | undefined): DType {
+  const d = dtype ?? 'float32';
+  if (d !== 'float32' && d !== 'float64') throw new ArgumentError(op, `dtype must be 'float32' or 'float64', got '${String(d)}'`);
+  return d;
+}
+
+function checkPositiveInt(op: string, name: string, v: number): void {
+  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(op, `${name} must be a positive integer, got ${String(v)}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Activations
+
+/** Names accepted by `Dense`'s `activation` option (Keras style). */
+export type ActivationName =
+  | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'logSoftmax' | 'gelu' | 'silu' | 'swish' | 'elu'
+  | 'leakyRelu' | 'softplus';
+
+/** The activation function for a name, or the function itself. */
+export function getActivation(activation: ActivationName | ((x: Tensor) => Tensor)): (x: Tensor) => Tensor {
+  if (typeof activation === 'function') return activation;
+  switch (activation) {
+    case 'linear': return (x) => x;
+    case 'relu': return (x) => x.relu();
+    case 'sigmoid': return (x) => x.sigmoid();
+    case 'tanh': return (x) => x.tanh();
+    case 'softmax': return (x) => x.softmax(-1);
+    case 'logSoftmax': return (x) => x.logSoftmax(-1);
+    case 'gelu': return (x) => x.gelu();
+    case 'silu': case 'swish': return (x) => x.silu();
+    case 'elu': return (x) => x.elu();
+    case 'leakyRelu': return (x) => x.leakyRelu();
+    case 'softplus': return (x) => x.softplus();
+    default: throw new ArgumentError('activation', `unknown activation '${String(activation)}'`);
+  }
+}
+
+/** max(0, x). */
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor { return x.relu(); }
+}
+/** x for x ≥ 0, negativeSlope · x otherwise. */
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) { super(); }
+  forward(x: Tensor): Tensor { return x.leakyRelu(this.negativeSlope); }
+  override extraRepr(): string { return `negativeSlope=${this.negativeSlope}`; }
+}
+/** x for x > 0, alpha · (eˣ − 1) otherwise. */
+export class ELU extends Module {
+  constructor(readonly alpha = 1) { super(); }
+  forward(x: Tensor): Tensor { return x.elu(this.alpha); }
+  override extraRepr(): string { return `alpha=${this.alpha}`; }
+}
+/** x · Φ(x) (exact, with erf). */
+export class GELU extends Module {
+  forward(x: Tensor): Tensor { return x.gelu(); }
+}
+/** x · σ(x) (swish). */
+export class SiLU extends Module {
+  forward(x: Tensor): Tensor { return x.silu(); }
+}
+/** 1 / (1 + e⁻ˣ). */
+export class Sigmoid extends Module {
+  forward(x: Tensor): Tensor { return x.sigmoid(); }
+}
+/** tanh x. */
+export class Tanh extends Module {
+  forward(x: Tensor): Tensor { return x.tanh(); }
+}
+/** log(1 + e^{βx}) / β. */
+export class Softplus extends Module {
+  constructor(readonly options: SoftplusOptions = {}) { super(); }
+  forward(x: Tensor): Tensor { return x.softplus(this.options); }
+}
+/** Softmax along `axis` (default the last). */
+export class Softmax extends Module {
+  constructor(readonly axis = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.softmax(this.axis); }
+  override extraRepr(): string { return `axis=${this.axis}`; }
+}
+/** Log-softmax along `axis` (default the last). */
+export class LogSoftmax extends Module {
+  constructor(readonly axis = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.logSoftmax(this.axis); }
+  override extraRepr(): string { return `axis=${this.axis}`; }
+}
+/** Returns its input. */
+export class Identity extends Module {
+  forward(x: Tensor): Tensor { return x; }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear
+
+export interface LinearOptions {
+  /** Add a learned bias (default true). */
+  bias?: boolean;
+  dtype?: DType;
+  /** Generator for the default initialization (default: the global one). */
+  generator?: Generator;
+  /** Keras-style activation applied after the affine map (default none). */
+  activation?: ActivationName | ((x: Tensor) => Tensor);
+  /** Keras-style penalty on the weight, summed by `regularizationLoss()`. */
+  kernelRegularizer?: Regularizer;
+  /** Keras-style penalty on the bias. */
+  biasRegularizer?: Regularizer;
+}
+
+/**
+ * y = x Wᵀ + b, with W of shape [outFeatures, inFeatures] and PyTorch's default initialization:
+ * W and b uniform in ±1/√inFeatures (Kaiming uniform with a = √5).
+ *
+ * @example
+ * const fc = new Linear(4, 8, { generator: new Generator(0) });
+ * const y = fc.call(randn([2, 4]));   // [2, 8]
+ */
+export class Linear extends Module {
+  readonly inFeatures: number;
+  readonly outFeatures: number;
+  weight: Parameter;
+  bias: Parameter | null;
+  private readonly activationName: string | null;
+  private readonly activationFn: ((x: Tensor) => Tensor) | null;
+  kernelRegularizer: Regularizer | null;
+  biasRegularizer: Regularizer | null;
+
+  constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    super();
+    checkPositiveInt('Linear', 'inFeatures', inFeatures);
+    checkPositiveInt('Linear', 'outFeatures', outFeatures);
+    const dtype = checkDType('Linear', options.dtype);
+    this.inFeatures = inFeatures;
+    this.outFeatures = outFeatures;
+    const g = options.generator ?? defaultGenerator;
+    this.weight = new Parameter(kaimingUniform_(zeros([outFeatures, inFeatures], { dtype }), { a: Math.sqrt(5), generator: g }));
+    if (options.bias ?? true) {
+      const bound = 1 / Math.sqrt(inFeatures);
+      this.bias = new Parameter(uniform_(zeros([outFeatures], { dtype }), -bound, bound, { generator: g }));
+    } else {
+      this.bias = null;
+    }
+    const act = options.activation;
+    this.activationName = act === undefined ? null : typeof act === 'string' ? act : act.name || 'custom';
+    this.activationFn = act === undefined ? null : getActivation(act);
+    this.kernelRegularizer = options.kernelRegularizer ?? null;
+    this.biasRegularizer = options.biasRegularizer ?? null;
+  }
+
+  /** The name used in errors: `Linear(4 → 8)`. */
+  get label(): string {
+    return `${this.typeName}(${this.inFeatures} → ${this.outFeatures})`;
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new ArgumentError(this.label, `expected a Tensor input, got ${typeof x}`);
+    if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
+      throw new ShapeError(this.label, `expected input with last dimension ${this.inFeatures}, got ${formatShape(x.shape)}`, [x.shape]);
+    }
+    let y = x.matmul(this.weight.T);
+    if (this.bias !== null) y = y.add(this.bias);
+    return this.activationFn === null ? y : this.activationFn(y);
+  }
+
+  override regularizationTerms(): Tensor[] {
+    const out: Tensor[] = [];
+    if (this.kernelRegularizer) out.push(this.kernelRegularizer.call(this.weight));
+    if (this.biasRegularizer && this.bias) out.push(this.biasRegularizer.call(this.bias));
+    return out;
+  }
+
+  override extraRepr(): string {
+    return `inFeatures=${this.inFeatures}, outFeatures=${this.outFeatures}, bias=${this.bias !== null}` +
+      (this.activationName ? `, activation=${this.activationName}` : '');
+  }
+}
+
+/** Keras' name for `Linear`: `new Dense(784, 128, { activation: 'relu' })`. */
+export class Dense extends Linear {}
+
+// ---------------------------------------------------------------------------------------------
+// Dropout
+
+export interface DropoutOptions {
+  /** Generator for the masks (default: the global one). */
+  generator?: Generator;
+}
+
+function checkP(op: string, p: number): void {
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ArgumentError(op, `p must be in [0, 1), got ${String(p)}`);
+}
+
+/**
+ * Inverted dropout: zeroes each element with probability p and scales the rest by 1 / (1 − p),
+ * so the expectation is unchanged. Identity when `training` is false or p = 0.
+ */
+export function dropout(x: Tensor, p = 0.5, options: DropoutOptions & { training?: boolean } = {}): Tensor {
+  checkP('dropout', p);
+  if (options.training === false || p === 0) return x;
+  const g = options.generator ?? defaultGenerator;
+  const mask = zeros(x.shape, { dtype: x.dtype });
+  const scale = 1 / (1 - p);
+  const m = mask.data;
+  for (let i = 0; i < m.length; i++) m[i] = g.random() < p ? 0 : scale;
+  return x.mul(mask);
+}
+
+/** Inverted dropout as a module (active only in training mode). */
+export class Dropout extends Module {
+  readonly p: number;
+  private readonly generator: Generator | undefined;
+  constructor(p = 0.5, options: DropoutOptions = {}) {
+    super();
+    checkP('Dropout', p);
+    this.p = p;
+    this.generator = options.generator;
+  }
+  forward(x: Tensor): Tensor {
+    return dropout(x, this.p, { training: this.training, generator: this.generator });
+  }
+  override extraRepr(): string { return `p=${this.p}`; }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Normalization
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch in the running averages (default 0.1); null for a cumulative average. */
+  momentum?: number | null;
+  /** Learn a per-feature scale (weight) and shift (bias) (default true). */
+  affine?: boolean;
+  /** Keep running mean and variance for evaluation (default true). */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Batch normalization over [N, C] or [N, C, L] inputs (PyTorch's BatchNorm1d). In training it
+ * normalizes with the batch mean and biased batch variance, and updates
+ * runningMean ← (1 − momentum) runningMean + momentum · mean and runningVar likewise with the
+ * unbiased batch variance; in eval mode it uses the running statistics.
+ */
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null = null;
+  bias: Parameter | null = null;
+  declare runningMean: Tensor | null;
+  declare runningVar: Tensor | null;
+  declare numBatchesTracked: Tensor | null;
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    checkPositiveInt('BatchNorm1d', 'numFeatures', numFeatures);
+    const dtype = checkDType('BatchNorm1d', options.dtype);
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    if (!(this.eps > 0)) throw new ArgumentError('BatchNorm1d', `eps must be positive, got ${this.eps}`);
+    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
+      throw new ArgumentError('BatchNorm1d', `momentum must be in [0, 1] or null, got ${this.momentum}`);
+    }
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    if (this.affine) {
+      this.weight = new Parameter(ones([numFeatures], { dtype }));
+      this.bias = new Parameter(zeros([numFeatures], { dtype }));
+    }
+    if (this.trackRunningStats) {
+      this.registerBuffer('runningMean', zeros([numFeatures], { dtype }));
+      this.registerBuffer('runningVar', ones([numFeatures], { dtype }));
+      this.registerBuffer('numBatchesTracked', zeros([], { dtype }));
+    } else {
+      this.registerBuffer('runningMean', null);
+      this.registerBuffer('runningVar', null);
+      this.registerBuffer('numBatchesTracked', null);
+    }
+  }
+
+  get label(): string {
+    return `BatchNorm1d(${this.numFeatures})`;
+  }
+
+  /** Zeroes the running mean, sets the running variance to one and the batch count to zero. */
+  resetRunningStats(): void {
+    this.runningMean?.data.fill(0);
+    this.runningVar?.data.fill(1);
+    this.numBatchesTracked?.data.fill(0);
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor) || (x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(
+        this.label,
+        `expected input of shape [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${x instanceof Tensor ? formatShape(x.shape) : typeof x}`,
+        x instanceof Tensor ? [x.shape] : [],
+      );
+    }
+    const axes = x.rank === 2 ? [0] : [0, 2];
+    const statShape = x.rank === 2 ? [this.numFeatures] : [this.numFeatures, 1];
+    const count = x.rank === 2 ? x.shape[0]! : x.shape[0]! * x.shape[2]!;
+    const useBatch = this.training || !this.trackRunningStats;
+    let normalized: Tensor;
+    if (useBatch) {
+      if (this.training && count <= 1) {
+        throw new ShapeError(this.label, `expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`, [x.shape]);
+      }
+      const mean = x.mean({ axis: axes, keepDims: true });
+      const centered = x.sub(mean);
+      const variance = centered.square().mean({ axis: axes, keepDims: true });
+      normalized = centered.div(variance.add(this.eps).sqrt());
+      if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, count);
+    } else {
+      const rm = this.runningMean!.reshape(statShape);
+      const rv = this.runningVar!.reshape(statShape);
+      normalized = x.sub(rm).div(rv.add(this.eps).sqrt());
+    }
+    if (this.affine) normalized = normalized.mul(this.weight!.reshape(statShape)).add(this.bias!.reshape(statShape));
+    return normalized;
+  }
+
+  private updateRunningStats(mean: Tensor, biasedVar: Tensor, count: number): void {
+    noGrad(() => {
+      const nbt = this.numBatchesTracked!;
+      nbt.data[0] = nbt.data[0]! + 1;
+      const f = this.momentum ?? 1 / nbt.data[0]!;
+      const rm = this.runningMean!.data;
+      const rv = this.runningVar!.data;
+      const m = mean.data;
+      const v = biasedVar.data;
+      const unbias = count / (count - 1);
+      for (let c = 0; c < rm.length; c++) {
+        rm[c] = (1 - f) * rm[c]! + f * m[c]!;
+        rv[c] = (1 - f) * rv[c]! + f * v[c]! * unbias;
+      }
+    });
+  }
+
+  override extraRepr(): string {
+    return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
+  }
+}
+
+export interface LayerNormOptions {
+  eps?: number;
+  /** Learn a per-element scale and shift over the normalized shape (default true). */
+  elementwiseAffine?: boolean;
+  /** Learn the shift (default true; only with elementwiseAffine). */
+  bias?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Layer normalization over the trailing `normalizedShape` axes of each sample, with the biased
+ * variance: y = (x − mean) / √(var + eps) · weight + bias.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: readonly number[];
+  readonly eps: number;
+  readonly elementwiseAffine: boolean;
+  weight: Parameter | null = null;
+  bias: Parameter | null = null;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+    if (shape.length === 0) throw new ArgumentError('LayerNorm', 'normalizedShape must have at least one dimension');
+    shape.forEach((d) => checkPositiveInt('LayerNorm', 'normalizedShape', d));
+    const dtype = checkDType('LayerNorm', options.dtype);
+    this.normalizedShape = shape;
+    this.eps = options.eps ?? 1e-5;
+    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    if (this.elementwiseAffine) {
+      this.weight = new Parameter(ones(shape, { dtype }));
+      if (options.bias ?? true) this.bias = new Parameter(zeros(shape, { dtype }));
+    }
+  }
+
+  get label(): string {
+    return `LayerNorm(${formatShape(this.normalizedShape)})`;
+  }
+
+  forward(x: Tensor): Tensor {
+    const k = this.normalizedShape.length;
+    const tail = x.shape.slice(x.rank - k);
+    if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
+      throw new ShapeError(this.label, `expected input ending in ${formatShape(this.normalizedShape)}, got ${formatShape(x.shape)}`, [x.shape]);
+    }
+    const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
+    const mean = x.mean({ axis: axes, keepDims: true });
+    const centered = x.sub(mean);
+    const variance = centered.square().mean({ axis: axes, keepDims: true });
+    let y = centered.div(variance.add(this.eps).sqrt());
+    if (this.weight) y = y.mul(this.weight);
+    if (this.bias) y = y.add(this.bias);
+    return y;
+  }
+
+  override extraRepr(): string {
+    return `${formatShape(this.normalizedShape)}, eps=${this.eps}, elementwiseAffine=${this.elementwiseAffine}`;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Containers and reshaping
+
+/** Flattens axes startAxis..endAxis into one (default: everything but the batch axis). */
+export class Flatten extends Module {
+  constructor(readonly startAxis = 1, readonly endAxis = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.flatten(this.startAxis, this.endAxis); }
+  override extraRepr(): string { return `startAxis=${this.startAxis}, endAxis=${this.endAxis}`; }
+}
+
+/**
+ * Applies modules in order. Children are named '0', '1', ...; `seq.at(i)` (or `seq[i]`) returns one.
+ *
+ * @example
+ * const model = new Sequential(new Linear(2, 8), new Tanh(), new Linear(8, 1));
+ */
+export class Sequential extends Module {
+  [index: number]: Module;
+
+  constructor(...modules: Module[]) {
+    super();
+    modules.forEach((m, i) => {
+      if (!(m instanceof Module)) throw new ArgumentError('Sequential', `argument ${i} is not a Module`);
+      this.registerModule(String(i), m);
+    });
+  }
+
+  /** The number of modules. */
+  get length(): number {
+    return this.children().length;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    const kids = this.children();
+    const i = index < 0 ? kids.length + index : index;
+    if (!Number.isInteger(i) || i < 0 || i >= kids.length) {
+      throw new ArgumentError('Sequential.at', `index ${index} is out of range for ${kids.length} modules`);
+    }
+    return kids[i]!;
+  }
+
+  /** Adds a module at the end. Returns this. */
+  append(module: Module): this {
+    this.registerModule(String(this.length), module);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children()[Symbol.iterator]();
+  }
+
+  forward(x: Tensor): Tensor {
+    let y = x;
+    for (const m of this.children()) y = m.call(y);
+    return y;
+  }
+}

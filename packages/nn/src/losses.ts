@@ -1,0 +1,372 @@
+/**
+ * Loss functions with PyTorch's formulas (and Keras' categorical cross-entropies from
+ * probabilities), as functions and as classes. Every one takes `reduction`: 'mean' (default),
+ * 'sum' or 'none'. They are composites of tensor ops, written in stable forms (log-softmax,
+ * log1p(exp(-|x|))), so autograd differentiates them.
+ */
+import { ArgumentError, ShapeError, Tensor, formatShape, tensor, where } from '@memograd/autograd';
+import type { NestedArray } from '@memograd/autograd';
+
+export type Reduction = 'mean' | 'sum' | 'none';
+
+export interface ReductionOptions {
+  reduction?: Reduction;
+}
+
+/** A target: a tensor, or nested arrays of numbers (converted to the input's dtype). */
+export type Target = Tensor | number | readonly NestedArray[];
+
+/** Class indices: a 1-D list of integers. */
+export type ClassIndices = readonly number[] | Int32Array | Tensor | number;
+
+function asTensor(op: string, name: string, v: Target, like: Tensor): Tensor {
+  if (v instanceof Tensor) return v.dtype === like.dtype ? v : v.to(like.dtype);
+  if (typeof v === 'number') return tensor(v, { dtype: like.dtype });
+  if (Array.isArray(v)) return tensor(v as NestedArray, { dtype: like.dtype });
+  throw new ArgumentError(op, `${name} must be a Tensor or nested arrays of numbers`);
+}
+
+function checkInput(op: string, input: unknown): Tensor {
+  if (!(input instanceof Tensor)) throw new ArgumentError(op, 'input must be a Tensor');
+  return input;
+}
+
+function sameShape(op: string, a: Tensor, b: Tensor, what = 'target'): void {
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
+    throw new ShapeError(op, `input has shape ${formatShape(a.shape)} but ${what} has shape ${formatShape(b.shape)} (they must match)`, [a.shape, b.shape]);
+  }
+}
+
+function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
+  switch (reduction ?? 'mean') {
+    case 'mean': return loss.mean();
+    case 'sum': return loss.sum();
+    case 'none': return loss;
+    default: throw new ArgumentError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Regression
+
+/** Mean squared error: (input − target)². */
+export function mseLoss(input: Tensor, target: Target, options: ReductionOptions = {}): Tensor {
+  const x = checkInput('mseLoss', input);
+  const t = asTensor('mseLoss', 'target', target, x);
+  sameShape('mseLoss', x, t);
+  return reduce('mseLoss', x.sub(t).square(), options.reduction);
+}
+
+/** Mean absolute error: |input − target|. */
+export function l1Loss(input: Tensor, target: Target, options: ReductionOptions = {}): Tensor {
+  const x = checkInput('l1Loss', input);
+  const t = asTensor('l1Loss', 'target', target, x);
+  sameShape('l1Loss', x, t);
+  return reduce('l1Loss', x.sub(t).abs(), options.reduction);
+}
+
+/** Keras' name for `l1Loss`. */
+export const maeLoss = l1Loss;
+
+export interface HuberOptions extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear (default 1). */
+  delta?: number;
+}
+
+/**
+ * Huber loss: ½ d² for |d| ≤ δ, δ (|d| − ½ δ) beyond, with d = input − target. Computed as
+ * ½ q² + δ (|d| − q) with q = min(|d|, δ).
+ */
+export function huberLoss(input: Tensor, target: Target, options: HuberOptions = {}): Tensor {
+  const x = checkInput('huberLoss', input);
+  const delta = options.delta ?? 1;
+  if (!(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError('huberLoss', `delta must be a positive number, got ${delta}`);
+  const t = asTensor('huberLoss', 'target', target, x);
+  sameShape('huberLoss', x, t);
+  const a = x.sub(t).abs();
+  const q = a.clamp(null, delta);
+  return reduce('huberLoss', q.square().mul(0.5).add(a.sub(q).mul(delta)), options.reduction);
+}
+
+export interface SmoothL1Options extends ReductionOptions {
+  /** Where the loss turns from quadratic to linear (default 1). */
+  beta?: number;
+}
+
+/** Smooth L1: ½ d² / β for |d| < β, |d| − ½ β beyond (Huber with δ = β, divided by β). */
+export function smoothL1Loss(input: Tensor, target: Target, options: SmoothL1Options = {}): Tensor {
+  const beta = options.beta ?? 1;
+  if (!(beta >= 0)) throw new ArgumentError('smoothL1Loss', `beta must be non-negative, got ${beta}`);
+  if (beta === 0) return l1Loss(input, target, options);
+  return reduce('smoothL1Loss', huberLoss(input, target, { delta: beta, reduction: 'none' }).div(beta), options.reduction);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Binary classification
+
+/** max(log x, −100), with gradients that stay finite where x is (almost) 0. */
+function clampedLog(x: Tensor): Tensor {
+  const floor = Math.exp(-100);
+  const ok = x.gt(floor);
+  // the inner where keeps log's backward away from 1/0; the outer one selects the -100 floor
+  return where(ok, where(ok, x, 1).log(), -100);
+}
+
+export interface BCEOptions extends ReductionOptions {
+  /** A rescaling weight for each element (broadcast against the input). */
+  weight?: Target;
+}
+
+/**
+ * Binary cross-entropy on probabilities: −w (t log p + (1 − t) log(1 − p)), each log clamped to
+ * ≥ −100 as in PyTorch (so p = 0 or 1 gives a finite loss).
+ */
+export function binaryCrossEntropy(probs: Tensor, target: Target, options: BCEOptions = {}): Tensor {
+  const p = checkInput('binaryCrossEntropy', probs);
+  const t = asTensor('binaryCrossEntropy', 'target', target, p);
+  sameShape('binaryCrossEntropy', p, t);
+  for (let i = 0; i < p.data.length; i++) {
+    const v = p.data[i]!;
+    if (!(v >= 0 && v <= 1)) throw new ArgumentError('binaryCrossEntropy', `input must hold probabilities in [0, 1], got ${v} at flat index ${i} (use binaryCrossEntropyWithLogits for logits)`);
+  }
+  let loss = t.mul(clampedLog(p)).add(t.neg().add(1).mul(clampedLog(p.neg().add(1)))).neg();
+  if (options.weight !== undefined) loss = loss.mul(asTensor('binaryCrossEntropy', 'weight', options.weight, p));
+  return reduce('binaryCrossEntropy', loss, options.reduction);
+}
+
+export interface BCEWithLogitsOptions extends BCEOptions {
+  /** Weight of the positive examples, per class (broadcast against the last axis). */
+  posWeight?: Target;
+}
+
+/**
+ * Binary cross-entropy on logits, in the stable form max(x, 0) − x t + log1p(e^{−|x|}); with
+ * `posWeight` p: (1 − t) x + (1 + (p − 1) t) (log1p(e^{−|x|}) + max(−x, 0)).
+ */
+export function binaryCrossEntropyWithLogits(logits: Tensor, target: Target, options: BCEWithLogitsOptions = {}): Tensor {
+  const x = checkInput('binaryCrossEntropyWithLogits', logits);
+  const t = asTensor('binaryCrossEntropyWithLogits', 'target', target, x);
+  sameShape('binaryCrossEntropyWithLogits', x, t);
+  const softTerm = x.abs().neg().exp().log1p();
+  let loss: Tensor;
+  if (options.posWeight === undefined) {
+    loss = x.relu().sub(x.mul(t)).add(softTerm);
+  } else {
+    const pw = asTensor('binaryCrossEntropyWithLogits', 'posWeight', options.posWeight, x);
+    const l = pw.sub(1).mul(t).add(1);
+    loss = t.neg().add(1).mul(x).add(l.mul(softTerm.add(x.neg().relu())));
+  }
+  if (options.weight !== undefined) loss = loss.mul(asTensor('binaryCrossEntropyWithLogits', 'weight', options.weight, x));
+  return reduce('binaryCrossEntropyWithLogits', loss, options.reduction);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Multi-class classification
+
+function classIndices(op: string, target: ClassIndices, n: number, c: number): Int32Array {
+  let values: ArrayLike<number>;
+  if (typeof target === 'number') {
+    values = [target];
+  } else if (target instanceof Tensor) {
+    if (target.rank > 1) throw new ShapeError(op, `class-index target must be 1-D, got shape ${formatShape(target.shape)}`, [target.shape]);
+    values = target.data;
+  } else if (target instanceof Int32Array || Array.isArray(target)) {
+    values = target as ArrayLike<number>;
+  } else {
+    throw new ArgumentError(op, 'target must be class indices (number[], Int32Array, 1-D Tensor) or class probabilities (a Tensor shaped like the input)');
+  }
+  if (values.length !== n) throw new ShapeError(op, `expected ${n} class indices (one per row of the input), got ${values.length}`, [[n], [values.length]]);
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v) || v < 0 || v >= c) throw new ArgumentError(op, `target[${i}] = ${v} is not a class index in [0, ${c})`);
+    out[i] = v;
+  }
+  return out;
+}
+
+function as2d(op: string, x: Tensor): Tensor {
+  if (x.rank === 1) return x.unsqueeze(0);
+  if (x.rank !== 2) throw new ShapeError(op, `expected input of shape [N, C] or [C], got ${formatShape(x.shape)}`, [x.shape]);
+  return x;
+}
+
+function classWeights(op: string, weight: Target | undefined, like: Tensor, c: number): Tensor | null {
+  if (weight === undefined) return null;
+  const w = asTensor(op, 'weight', weight, like);
+  if (w.rank !== 1 || w.shape[0] !== c) throw new ShapeError(op, `weight must have shape [${c}] (one per class), got ${formatShape(w.shape)}`, [w.shape]);
+  return w;
+}
+
+/** Reduces per-sample losses; a weighted mean divides by the total weight of the targets, as in PyTorch. */
+function reduceWeighted(op: string, loss: Tensor, denom: Tensor | null, reduction: Reduction | undefined, unbatched: boolean): Tensor {
+  const r = reduction ?? 'mean';
+  if (r === 'mean' && denom !== null) return loss.sum().div(denom.sum());
+  const out = reduce(op, loss, r);
+  return r === 'none' && unbatched ? out.reshape([]) : out;
+}
+
+export interface NLLOptions extends ReductionOptions {
+  /** A weight per class; the mean then divides by the sum of the targets' weights. */
+  weight?: Target;
+}
+
+/** Negative log-likelihood of class indices given log-probabilities [N, C]: −logProbs[i, yᵢ]. */
+export function nllLoss(logProbs: Tensor, target: ClassIndices, options: NLLOptions = {}): Tensor {
+  const x0 = checkInput('nllLoss', logProbs);
+  const x = as2d('nllLoss', x0);
+  const [n, c] = x.shape as [number, number];
+  const idx = classIndices('nllLoss', target, n, c);
+  const picked = x.gather(1, Array.from(idx, (v) => [v])).reshape([n]);
+  const w = classWeights('nllLoss', options.weight, x, c);
+  let loss = picked.neg();
+  let denom: Tensor | null = null;
+  if (w !== null) {
+    denom = w.indexSelect(0, idx);
+    loss = loss.mul(denom);
+  }
+  return reduceWeighted('nllLoss', loss, denom, options.reduction, x0.rank === 1);
+}
+
+export interface CrossEntropyOptions extends ReductionOptions {
+  /** Mix the target with the uniform distribution: (1 − ε) target + ε / C (default 0). */
+  labelSmoothing?: number;
+  /** A weight per class (as in PyTorch). */
+  weight?: Target;
+}
+
+function isIndexTarget(target: unknown, logits: Tensor): boolean {
+  if (target instanceof Int32Array || typeof target === 'number') return true;
+  if (target instanceof Tensor) return target.rank === logits.rank - 1;
+  if (Array.isArray(target)) return logits.rank === 2 && (target.length === 0 || typeof target[0] === 'number');
+  return false;
+}
+
+/**
+ * Cross-entropy of logits [N, C] (or [C]) against class indices (sparse: number[], Int32Array or
+ * a 1-D Tensor of integers) or class probabilities (a tensor of the logits' shape: one-hot or
+ * soft). Computed with log-softmax, so logits of any size give finite losses and gradients.
+ *
+ * @example
+ * crossEntropy(tensor([[2, 0.5, -1]]), [0]);
+ */
+export function crossEntropy(logits: Tensor, target: ClassIndices | Target, options: CrossEntropyOptions = {}): Tensor {
+  const x0 = checkInput('crossEntropy', logits);
+  const eps = options.labelSmoothing ?? 0;
+  if (!(eps >= 0 && eps <= 1)) throw new ArgumentError('crossEntropy', `labelSmoothing must be in [0, 1], got ${eps}`);
+  const x = as2d('crossEntropy', x0);
+  const [n, c] = x.shape as [number, number];
+  const logp = x.logSoftmax(-1);
+  const w = classWeights('crossEntropy', options.weight, x, c);
+  if (isIndexTarget(target, x0)) {
+    const idx = classIndices('crossEntropy', target as ClassIndices, n, c);
+    let nll = logp.gather(1, Array.from(idx, (v) => [v])).reshape([n]).neg();
+    let denom: Tensor | null = null;
+    if (w !== null) {
+      denom = w.indexSelect(0, idx);
+      nll = nll.mul(denom);
+    }
+    let loss = nll;
+    if (eps > 0) {
+      const weighted = w === null ? logp : logp.mul(w);
+      const smooth = weighted.sum({ axis: 1 }).neg().div(c);
+      loss = nll.mul(1 - eps).add(smooth.mul(eps));
+    }
+    return reduceWeighted('crossEntropy', loss, denom, options.reduction, x0.rank === 1);
+  }
+  let t = asTensor('crossEntropy', 'target', target as Target, x0);
+  if (x0.rank === 1) t = as2d('crossEntropy', t);
+  sameShape('crossEntropy', x, t, 'target probabilities');
+  if (eps > 0) t = t.mul(1 - eps).add(eps / c);
+  let prod = t.mul(logp);
+  if (w !== null) prod = prod.mul(w);
+  const loss = prod.sum({ axis: 1 }).neg();
+  return reduceWeighted('crossEntropy', loss, null, options.reduction, x0.rank === 1);
+}
+
+export interface CategoricalOptions extends ReductionOptions {
+  /** Whether the input holds logits rather than probabilities (default false, as in Keras). */
+  fromLogits?: boolean;
+  /** The clipping epsilon for probabilities (default 1e-7, Keras' epsilon). */
+  epsilon?: number;
+}
+
+function clippedLogProbs(op: string, probs: Tensor, epsilon: number): Tensor {
+  // Keras: scale rows to sum to one, clip to [eps, 1 - eps], then log
+  const normalized = probs.div(probs.sum({ axis: -1, keepDims: true }));
+  return normalized.clamp(epsilon, 1 - epsilon).log();
+}
+
+/**
+ * Keras' categorical cross-entropy: −Σ t log p over the last axis, with `probs` rescaled to sum
+ * to one and clipped to [1e-7, 1 − 1e-7]; with `fromLogits: true` it is `crossEntropy`.
+ */
+export function categoricalCrossEntropy(probs: Tensor, target: Target, options: CategoricalOptions = {}): Tensor {
+  const p = checkInput('categoricalCrossEntropy', probs);
+  if (options.fromLogits) return crossEntropy(p, asTensor('categoricalCrossEntropy', 'target', target, p), { reduction: options.reduction });
+  const t = asTensor('categoricalCrossEntropy', 'target', target, p);
+  sameShape('categoricalCrossEntropy', p, t);
+  const loss = t.mul(clippedLogProbs('categoricalCrossEntropy', p, options.epsilon ?? 1e-7)).sum({ axis: -1 }).neg();
+  return reduce('categoricalCrossEntropy', loss, options.reduction);
+}
+
+/**
+ * Keras' sparse categorical cross-entropy: class indices against probabilities [N, C] (clipped as
+ * in `categoricalCrossEntropy`), or against logits with `fromLogits: true`.
+ */
+export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndices, options: CategoricalOptions = {}): Tensor {
+  const p = checkInput('sparseCategoricalCrossEntropy', probs);
+  if (options.fromLogits) return crossEntropy(p, target, { reduction: options.reduction });
+  const x = as2d('sparseCategoricalCrossEntropy', p);
+  const [n, c] = x.shape as [number, number];
+  const logp = clippedLogProbs('sparseCategoricalCrossEntropy', x, options.epsilon ?? 1e-7);
+  const idx = classIndices('sparseCategoricalCrossEntropy', target, n, c);
+  const loss = logp.gather(1, Array.from(idx, (v) => [v])).reshape([n]).neg();
+  return reduceWeighted('sparseCategoricalCrossEntropy', loss, null, options.reduction, p.rank === 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Classes
+
+/** Base of the loss classes: `new MSELoss().call(input, target)`. */
+export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOptions> {
+  constructor(readonly options: O = {} as O) {}
+  abstract forward(input: Tensor, target: T): Tensor;
+  call(input: Tensor, target: T): Tensor {
+    return this.forward(input, target);
+  }
+  toString(): string {
+    return `${this.constructor.name}(reduction=${this.options.reduction ?? 'mean'})`;
+  }
+}
+
+export class MSELoss extends Loss {
+  forward(input: Tensor, target: Target): Tensor { return mseLoss(input, target, this.options); }
+}
+export class L1Loss extends Loss {
+  forward(input: Tensor, target: Target): Tensor { return l1Loss(input, target, this.options); }
+}
+export class HuberLoss extends Loss<Target, HuberOptions> {
+  forward(input: Tensor, target: Target): Tensor { return huberLoss(input, target, this.options); }
+}
+export class SmoothL1Loss extends Loss<Target, SmoothL1Options> {
+  forward(input: Tensor, target: Target): Tensor { return smoothL1Loss(input, target, this.options); }
+}
+export class BCELoss extends Loss<Target, BCEOptions> {
+  forward(input: Tensor, target: Target): Tensor { return binaryCrossEntropy(input, target, this.options); }
+}
+export class BCEWithLogitsLoss extends Loss<Target, BCEWithLogitsOptions> {
+  forward(input: Tensor, target: Target): Tensor { return binaryCrossEntropyWithLogits(input, target, this.options); }
+}
+export class CrossEntropyLoss extends Loss<ClassIndices | Target, CrossEntropyOptions> {
+  forward(input: Tensor, target: ClassIndices | Target): Tensor { return crossEntropy(input, target, this.options); }
+}
+export class NLLLoss extends Loss<ClassIndices, NLLOptions> {
+  forward(input: Tensor, target: ClassIndices): Tensor { return nllLoss(input, target, this.options); }
+}
+export class CategoricalCrossEntropy extends Loss<Target, CategoricalOptions> {
+  forward(input: Tensor, target: Target): Tensor { return categoricalCrossEntropy(input, target, this.options); }
+}
+export class SparseCategoricalCrossEntropy extends Loss<ClassIndices, CategoricalOptions> {
+  forward(input: Tensor, target: ClassIndices): Tensor { return sparseCategoricalCrossEntropy(input, target, this.options); }
+}

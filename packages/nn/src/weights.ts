@@ -1,0 +1,62 @@
+/**
+ * Saving and loading a module's weights (its state dict) in the safetensors format.
+ */
+import { ArgumentError } from '@memograd/autograd';
+import type { Module, LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';
+import { StateDictError } from './module.ts';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+import type { SafetensorsInput } from './safetensors.ts';
+
+/**
+ * The bytes of a safetensors file holding every parameter and buffer of `model`, named as in
+ * `stateDict()` (`0.weight`, `bn.runningMean`, ...).
+ *
+ * @example
+ * const bytes = saveWeights(model);
+ * loadWeights(otherModel, bytes);
+ */
+export function saveWeights(model: Module, metadata?: Record<string, string>): Uint8Array {
+  const tensors: Record<string, SafetensorsInput> = {};
+  for (const [name, t] of model.stateEntries()) {
+    Object.defineProperty(tensors, name, {
+      value: { dtype: t.dtype, shape: t.shape.slice(), data: t.data.slice() },
+      enumerable: true, writable: true, configurable: true,
+    });
+  }
+  return encodeSafetensors(tensors, metadata);
+}
+
+/**
+ * Loads weights saved by `saveWeights` (or any safetensors file with the same names, shapes and
+ * dtypes). The file is parsed and every name, shape and dtype validated before anything is
+ * written: a truncated or corrupt file (`SafetensorsError`) or a mismatch (`StateDictError`)
+ * leaves the model unchanged.
+ */
+export function loadWeights(model: Module, bytes: Uint8Array, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError('loadWeights', 'expected the file contents as a Uint8Array');
+  const decoded = decodeSafetensors(bytes);
+  const dict: Record<string, TensorRecord> = {};
+  const problems: string[] = [];
+  for (const [name, t] of Object.entries(decoded.tensors)) {
+    if (t.dtype === 'uint8') {
+      problems.push(`key '${name}': the file stores U8, which cannot be loaded into a float tensor`);
+      continue;
+    }
+    Object.defineProperty(dict, name, { value: { data: t.data, shape: t.shape, dtype: t.dtype }, enumerable: true, writable: true, configurable: true });
+  }
+  if (problems.length > 0) throw new StateDictError('loadWeights', problems);
+  return model.loadStateDict(dict, options);
+}
+
+/** Writes `saveWeights(model)` to a file (Node only). */
+export async function saveWeightsFile(model: Module, path: string, metadata?: Record<string, string>): Promise<void> {
+  const fs = await import('node:fs/promises');
+  await fs.writeFile(path, saveWeights(model, metadata));
+}
+
+/** Reads a safetensors file and loads it with `loadWeights` (Node only). */
+export async function loadWeightsFile(model: Module, path: string, options: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
+  const fs = await import('node:fs/promises');
+  const buf = await fs.readFile(path);
+  return loadWeights(model, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), options);
+}
