@@ -54,7 +54,7 @@ function asLeaf(x: TensorLike, i: number): Tensor {
   const t = x instanceof Tensor ? x : seedLike(x, i);
   const leaf = new Tensor(t.data, t.shape, t.dtype);
   leaf.requiresGrad = true;
-  leaf.name = t.name;
+  if (t.name !== undefined) leaf.name = t.name;
   return leaf;
 }
 

@@ -214,7 +214,7 @@ export function runBackward(
       let g = t._adj;
       t._adj = null;
       if (g === null) continue;
-      if (t._hooks !== null) {
+      if (t._hooks !== undefined) {
         for (const hook of t._hooks) {
           const replaced = hook(g);
           if (replaced !== undefined) g = checkHookGrad(t, g, replaced);

@@ -43,15 +43,18 @@ export class Tensor {
   grad: Tensor | null = null;
   /** The op that produced this tensor, when it was recorded; null for leaves. */
   node: Node | null = null;
-  name: string | undefined = undefined;
   /** @internal engine bookkeeping: traversal mark and pending adjoint. */
   _mark = 0;
   /** @internal */
   _adj: Tensor | null = null;
+  // Rarely set, so left off the object until used (smaller tensors mean less garbage-collector work
+  // in graphs of many scalars).
+  /** A name shown in errors, graph exports and explanations. */
+  declare name: string | undefined;
   /** @internal */
-  _hooks: GradHook[] | null = null;
+  declare _hooks: GradHook[] | undefined;
   /** @internal */
-  _retainGrad = false;
+  declare _retainGrad: boolean | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data;
@@ -125,7 +128,7 @@ export class Tensor {
   detach(): Tensor {
     const t = new Tensor(this._data, this.shape, this.dtype);
     t._value = this._value;
-    t.name = this.name;
+    if (this.name !== undefined) t.name = this.name;
     return t;
   }
 
@@ -272,6 +275,24 @@ export function scalarTensor(value: number, dtype: DType): Tensor {
   return t;
 }
 
+// Numbers used as operands become 0-d constants. They are immutable and never require grad, so the
+// same value is shared (a bounded cache): scalar graphs like `x.mul(0.5)` then keep no per-op copy alive.
+const constants = { float32: new Map<number, Tensor>(), float64: new Map<number, Tensor>() };
+const MAX_CONSTANTS = 4096;
+
+function constantTensor(value: number, dtype: DType): Tensor {
+  if (Object.is(value, -0)) return scalarTensor(value, dtype); // Map keys do not tell -0 from 0
+  const cache = constants[dtype];
+  let t = cache.get(value);
+  if (t === undefined || t._data !== null) {
+    // a constant whose storage was handed out through .data is not reused: it could have been written
+    if (cache.size >= MAX_CONSTANTS) cache.clear();
+    t = scalarTensor(value, dtype);
+    cache.set(value, t);
+  }
+  return t;
+}
+
 /** @internal The value of a one-element tensor without materialising its storage. */
 export function scalarValue(t: Tensor): number {
   const d = t._data;
@@ -284,7 +305,7 @@ export function scalarValue(t: Tensor): number {
 /** Converts a TensorLike to a Tensor; numbers and arrays take `dtype` (the other operand's). */
 export function toTensor(value: TensorLike, arg: string, op: string, dtype: DType = 'float32'): Tensor {
   if (value instanceof Tensor) return value;
-  if (typeof value === 'number') return scalarTensor(value, dtype);
+  if (typeof value === 'number') return constantTensor(value, dtype);
   if (Array.isArray(value)) return fromNested(value, dtype, `${op}: argument '${arg}'`);
   throw new ArgumentError(op, `argument '${arg}' must be a Tensor, a number or a nested array, got ${describe(value)}`);
 }

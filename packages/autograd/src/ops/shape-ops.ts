@@ -338,7 +338,8 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
 // ------------------------------------------------------------------ gather / indexSelect
 
 /** Integer indices: a number array, an Int32Array, or a tensor holding integers. */
-export type IndexLike = readonly number[] | readonly (readonly number[])[] | Int32Array | Tensor;
+export type NestedIndex = number | readonly NestedIndex[];
+export type IndexLike = readonly NestedIndex[] | Int32Array | Tensor;
 
 interface IndexParams {
   axis: number;
@@ -356,7 +357,7 @@ function toIndex(op: string, index: IndexLike): { index: Int32Array; shape: numb
     data = index;
     shape = [index.length];
   } else {
-    const t = toTensor(index as number[], 'index', op, 'float64');
+    const t = toTensor(index as readonly number[], 'index', op, 'float64');
     data = t.data;
     shape = t.shape.slice();
   }
