@@ -111,13 +111,18 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
       if (inputs[i]!.dtype !== dtype) {
         throw new DTypeError(
           op.name,
-          `cannot mix ${dtype} and ${inputs[i]!.dtype} inputs (${inputName(op, 0)} and ${inputName(op, i)}); ` +
+          `cannot mix ${dtype} and ${inputs[i]!.dtype} inputs (${inputName(op, 0, inputs[0])} and ${inputName(op, i, inputs[i])}); ` +
             `convert one with .to('${inputs[i]!.dtype}') or .to('${dtype}')`,
         );
       }
     }
   }
-  const out = hooks.makeTensor(op, inputs, params);
+  let out: Tensor;
+  try {
+    out = hooks.makeTensor(op, inputs, params);
+  } catch (err) {
+    throw withInputNames(err, inputs);
+  }
   if (gradEnabled && op.differentiable !== false) {
     for (let i = 0; i < inputs.length; i++) {
       if (inputs[i]!.requiresGrad) {
@@ -140,8 +145,17 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
   return out;
 }
 
-function inputName(op: OpDef<any>, i: number): string {
-  return Array.isArray(op.inputs) ? `'${op.inputs[i] ?? `input ${i}`}'` : `input ${i}`;
+/** Appends the names of named inputs (e.g. the lecture's 'w13') to an op's error message. */
+function withInputNames(err: unknown, inputs: readonly Tensor[]): unknown {
+  if (!(err instanceof Error) || !inputs.some((t) => t.name !== undefined)) return err;
+  const names = inputs.map((t, i) => `${t.name ?? `input ${i}`} ${formatShape(t.shape)}`).join(', ');
+  err.message += ` (inputs: ${names})`;
+  return err;
+}
+
+function inputName(op: OpDef<any>, i: number, t?: Tensor): string {
+  const base = Array.isArray(op.inputs) ? `'${op.inputs[i] ?? `input ${i}`}'` : `input ${i}`;
+  return t?.name !== undefined ? `${base} ('${t.name}')` : base;
 }
 
 export interface BackwardOptions {

@@ -125,7 +125,8 @@ export function matmul(a: TensorLike, b: TensorLike): Tensor {
     const sb = vecB ? [y.shape[0]!] : y.shape;
     throw new ShapeError(
       'matmul',
-      `cannot multiply ${formatShape(sa)} by ${formatShape(sb)} (inner sizes ${x.shape[x.rank - 1]} and ${y.shape[y.rank - 2]} differ)`,
+      `cannot multiply ${formatShape(sa)} by ${formatShape(sb)} (inner sizes ${x.shape[x.rank - 1]} and ${y.shape[y.rank - 2]} differ)` +
+        (x.name !== undefined || y.name !== undefined ? ` (inputs: ${x.name ?? 'a'} and ${y.name ?? 'b'})` : ''),
       [sa, sb],
     );
   }
