@@ -64,3 +64,68 @@ export function binaryMap(
 export function broadcastTo(x: FloatArray, shape: Shape, out: FloatArray, target: Shape): void {
   binaryMap(x, shape, x.subarray(0, 1), [], out, target, (v) => v);
 }
+
+export type ArithmeticCode = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * Explicit loops for the four arithmetic ops in their common layouts (equal shapes, a scalar
+ * operand, a trailing row broadcast such as a bias). The generic `binaryMap` calls its element
+ * function through one shared call site, which V8 cannot inline once many ops use it.
+ * Returns false when the layout is not one of these, so the caller falls back to `binaryMap`.
+ */
+export function arithmeticFast(
+  code: ArithmeticCode,
+  a: FloatArray,
+  aShape: Shape,
+  b: FloatArray,
+  bShape: Shape,
+  out: FloatArray,
+): boolean {
+  const n = out.length;
+  if (a.length === n && b.length === n) {
+    switch (code) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; return true;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; return true;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * b[i]!; return true;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / b[i]!; return true;
+    }
+  }
+  if (b.length === 1 && a.length === n) {
+    const y = b[0]!;
+    switch (code) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + y; return true;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - y; return true;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = a[i]! * y; return true;
+      case 'div': for (let i = 0; i < n; i++) out[i] = a[i]! / y; return true;
+    }
+  }
+  if (a.length === 1 && b.length === n) {
+    const x = a[0]!;
+    switch (code) {
+      case 'add': for (let i = 0; i < n; i++) out[i] = x + b[i]!; return true;
+      case 'sub': for (let i = 0; i < n; i++) out[i] = x - b[i]!; return true;
+      case 'mul': for (let i = 0; i < n; i++) out[i] = x * b[i]!; return true;
+      case 'div': for (let i = 0; i < n; i++) out[i] = x / b[i]!; return true;
+    }
+  }
+  // a row vector b (shape [..., 1, k] or [k]) broadcast over the rows of a [..., k]
+  const k = b.length;
+  if (a.length === n && k > 1 && n % k === 0 && aShape[aShape.length - 1] === k && isRow(bShape, k)) {
+    for (let r = 0; r < n; r += k) {
+      switch (code) {
+        case 'add': for (let j = 0; j < k; j++) out[r + j] = a[r + j]! + b[j]!; break;
+        case 'sub': for (let j = 0; j < k; j++) out[r + j] = a[r + j]! - b[j]!; break;
+        case 'mul': for (let j = 0; j < k; j++) out[r + j] = a[r + j]! * b[j]!; break;
+        case 'div': for (let j = 0; j < k; j++) out[r + j] = a[r + j]! / b[j]!; break;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+function isRow(shape: Shape, k: number): boolean {
+  if (shape[shape.length - 1] !== k) return false;
+  for (let i = 0; i < shape.length - 1; i++) if (shape[i] !== 1) return false;
+  return true;
+}

@@ -1,6 +1,6 @@
 import { allocate, type DType } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { binaryMap, unaryMap } from '../kernels/elementwise.ts';
+import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type BackwardArgs, type OpDef, type OpTest } from './define.ts';
@@ -45,6 +45,7 @@ export function binaryOp(
   backward: ((args: BackwardArgs<undefined>) => readonly (Tensor | null)[]) | null,
   test: Omit<OpTest<undefined>, 'shapes'> | null,
 ): OpDef<undefined> {
+  const fast = name === 'add' || name === 'sub' || name === 'mul' || name === 'div' ? name : null;
   return defineOp({
     name,
     inputs: ['a', 'b'],
@@ -52,7 +53,9 @@ export function binaryOp(
     shape: ([a, b]) => broadcastShapes(name, a!, b!),
     forward: ([a, b], _p, shape) => {
       const out = allocate(a!.dtype, sizeOf(shape));
-      binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, f);
+      if (fast === null || !arithmeticFast(fast, a!.data, a!.shape, b!.data, b!.shape, out)) {
+        binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, f);
+      }
       return out;
     },
     backward: backward ?? (() => [null, null]),
