@@ -44,3 +44,4 @@ export {
 export type { SchedulableOptimizer, SchedulerStateDict, ReduceLROnPlateauOptions } from './scheduler.ts';
 export { clipGradNorm, clipGradValue } from './clip.ts';
 export type { ClipGradNormOptions } from './clip.ts';
+export * from './fit.ts'; export * from './callbacks.ts';

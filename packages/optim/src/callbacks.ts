@@ -1,0 +1,285 @@
+/**
+ * Callbacks for `fit()`, with Keras' names and semantics: hooks at the start and end of training,
+ * of each epoch and of each batch; `EarlyStopping`, `LearningRateScheduler`, `LambdaCallback` and the
+ * `History` that `fit()` returns.
+ *
+ * Epochs and batches are numbered from 0 in the hooks (as in Keras; the progress display prints
+ * `Epoch 1/N`). Every hook also receives the `TrainingContext`, whose `stopTraining` flag ends
+ * training after the current epoch.
+ */
+import type { Tensor } from '@memograd/autograd';
+import type { TrainingContext } from './fit.ts';
+import { LRScheduler, ReduceLROnPlateau } from './scheduler.ts';
+
+/** Logs passed to the hooks: `loss`, metric names, `val_` + those at epoch end. */
+export type Logs = Record<string, number>;
+
+/** The hooks; every one is optional. A plain object with some of them is a callback. */
+export interface CallbackHooks {
+  onTrainBegin?(logs: Logs, ctx: TrainingContext): void;
+  onTrainEnd?(logs: Logs, ctx: TrainingContext): void;
+  onEpochBegin?(epoch: number, logs: Logs, ctx: TrainingContext): void;
+  onEpochEnd?(epoch: number, logs: Logs, ctx: TrainingContext): void;
+  onBatchBegin?(batch: number, logs: Logs, ctx: TrainingContext): void;
+  onBatchEnd?(batch: number, logs: Logs, ctx: TrainingContext): void;
+}
+
+/**
+ * Base class: subclass it and override the hooks you need. `fit()` sets `context` before
+ * `onTrainBegin`, so a subclass can reach the model, the optimizer and `stopTraining` there.
+ */
+export class Callback implements CallbackHooks {
+  context: TrainingContext | null = null;
+  setContext(ctx: TrainingContext): void {
+    this.context = ctx;
+  }
+  onTrainBegin(_logs: Logs, _ctx: TrainingContext): void {}
+  onTrainEnd(_logs: Logs, _ctx: TrainingContext): void {}
+  onEpochBegin(_epoch: number, _logs: Logs, _ctx: TrainingContext): void {}
+  onEpochEnd(_epoch: number, _logs: Logs, _ctx: TrainingContext): void {}
+  onBatchBegin(_batch: number, _logs: Logs, _ctx: TrainingContext): void {}
+  onBatchEnd(_batch: number, _logs: Logs, _ctx: TrainingContext): void {}
+}
+
+/** Runs a list of callbacks in order. */
+export class CallbackList {
+  readonly callbacks: CallbackHooks[];
+  constructor(callbacks: readonly CallbackHooks[]) {
+    callbacks.forEach((cb, i) => {
+      if (cb === null || typeof cb !== 'object') throw new TypeError(`fit: callbacks[${i}] is not a callback object`);
+    });
+    this.callbacks = [...callbacks];
+  }
+  setContext(ctx: TrainingContext): void {
+    for (const cb of this.callbacks) {
+      const set = (cb as { setContext?: unknown }).setContext;
+      if (typeof set === 'function') set.call(cb, ctx);
+    }
+  }
+  trainBegin(logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onTrainBegin?.(logs, ctx); }
+  trainEnd(logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onTrainEnd?.(logs, ctx); }
+  epochBegin(e: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onEpochBegin?.(e, logs, ctx); }
+  epochEnd(e: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onEpochEnd?.(e, logs, ctx); }
+  batchBegin(b: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onBatchBegin?.(b, logs, ctx); }
+  batchEnd(b: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onBatchEnd?.(b, logs, ctx); }
+}
+
+/** A callback from functions: `new LambdaCallback({ onEpochEnd: (epoch, logs) => ... })`. */
+export class LambdaCallback extends Callback {
+  constructor(hooks: CallbackHooks) {
+    super();
+    for (const name of ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const) {
+      const fn = hooks[name];
+      if (fn !== undefined) {
+        if (typeof fn !== 'function') throw new TypeError(`LambdaCallback: ${name} must be a function`);
+        (this as Record<string, unknown>)[name] = fn;
+      }
+    }
+  }
+}
+
+/**
+ * Records the logs of every epoch: `history.loss[i]`, `history.val_accuracy[i]`, ... and `epoch`
+ * (the epoch numbers, from 0). `fit()` always adds one and returns it.
+ */
+export class History extends Callback {
+  history: Record<string, number[]> = {};
+  epoch: number[] = [];
+  override onTrainBegin(): void {
+    this.history = {};
+    this.epoch = [];
+  }
+  override onEpochEnd(epoch: number, logs: Logs): void {
+    this.epoch.push(epoch);
+    for (const [k, v] of Object.entries(logs)) {
+      if (typeof v !== 'number') continue;
+      (this.history[k] ??= []).push(v);
+    }
+  }
+}
+
+export type MonitorMode = 'auto' | 'min' | 'max';
+
+function resolveMode(op: string, mode: MonitorMode, monitor: string): 'min' | 'max' {
+  if (mode === 'min' || mode === 'max') return mode;
+  if (mode !== 'auto') throw new RangeError(`${op}: mode must be 'auto', 'min' or 'max', got '${String(mode)}'`);
+  return /acc|auc|precision|recall/.test(monitor) ? 'max' : 'min';
+}
+
+function cloneState(state: Record<string, Tensor>): Record<string, Tensor> {
+  // stateDict() of @memograd/nn already returns copies; copy again for modules that return live tensors
+  const out: Record<string, Tensor> = {};
+  for (const [k, t] of Object.entries(state)) out[k] = t.detach().clone();
+  return out;
+}
+
+export interface EarlyStoppingOptions {
+  /** The log to watch (default 'val_loss'). */
+  monitor?: string;
+  /** An improvement must beat the best value by more than this (default 0). */
+  minDelta?: number;
+  /** Epochs without improvement before stopping (default 0). */
+  patience?: number;
+  /** 'min', 'max', or 'auto' (default): 'max' for accuracy-like names, else 'min'. */
+  mode?: MonitorMode;
+  /** Put back the weights of the best epoch at the end of training (default false). */
+  restoreBestWeights?: boolean;
+  /** Training stops unless the monitored value beats this within `patience` epochs. */
+  baseline?: number;
+  /** Epochs to wait before watching at all (default 0). */
+  startFromEpoch?: number;
+  /** Print a line when stopping (default false). */
+  verbose?: boolean;
+}
+
+/**
+ * Stops training when the monitored value stops improving (Keras `EarlyStopping`).
+ *
+ * After each epoch: an improvement is a value better than the best so far by more than
+ * `minDelta`; it resets the wait counter (unless a `baseline` is set and not beaten). Otherwise the
+ * counter grows, and when it reaches `patience` training stops. With `restoreBestWeights` the
+ * weights of the best epoch are loaded back when training stops early and also when it runs to
+ * the last epoch.
+ */
+export class EarlyStopping extends Callback {
+  readonly monitor: string;
+  readonly minDelta: number;
+  readonly patience: number;
+  readonly mode: 'min' | 'max';
+  readonly restoreBestWeights: boolean;
+  readonly baseline: number | undefined;
+  readonly startFromEpoch: number;
+  readonly verbose: boolean;
+  /** Epochs since the last improvement. */
+  wait = 0;
+  /** The epoch (0-based) at which training was stopped; -1 if it was not. */
+  stoppedEpoch = -1;
+  /** The epoch (0-based) with the best monitored value; -1 before any. */
+  bestEpoch = -1;
+  /** The best monitored value. */
+  best = Infinity;
+  /** Whether the best weights were put back at the end of training. */
+  restored = false;
+  private bestWeights: Record<string, Tensor> | null = null;
+
+  constructor(options: EarlyStoppingOptions = {}) {
+    super();
+    this.monitor = options.monitor ?? 'val_loss';
+    const minDelta = options.minDelta ?? 0;
+    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${String(minDelta)}`);
+    this.minDelta = Math.abs(minDelta);
+    const patience = options.patience ?? 0;
+    if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${String(patience)}`);
+    this.patience = patience;
+    this.mode = resolveMode('EarlyStopping', options.mode ?? 'auto', this.monitor);
+    this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.baseline = options.baseline;
+    this.startFromEpoch = options.startFromEpoch ?? 0;
+    this.verbose = options.verbose ?? false;
+  }
+
+  private isImprovement(current: number, reference: number): boolean {
+    return this.mode === 'min' ? current < reference - this.minDelta : current > reference + this.minDelta;
+  }
+
+  override onTrainBegin(): void {
+    this.wait = 0;
+    this.stoppedEpoch = -1;
+    this.bestEpoch = -1;
+    this.best = this.mode === 'min' ? Infinity : -Infinity;
+    this.bestWeights = null;
+    this.restored = false;
+  }
+
+  override onEpochEnd(epoch: number, logs: Logs, ctx: TrainingContext): void {
+    const current = logs[this.monitor];
+    if (current === undefined) {
+      throw new Error(`EarlyStopping: the monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
+    }
+    if (epoch < this.startFromEpoch || Number.isNaN(current)) return;
+    if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = cloneState(ctx.model.stateDict());
+    this.wait += 1;
+    if (this.isImprovement(current, this.best)) {
+      this.best = current;
+      this.bestEpoch = epoch;
+      if (this.restoreBestWeights) this.bestWeights = cloneState(ctx.model.stateDict());
+      if (this.baseline === undefined || this.isImprovement(current, this.baseline)) this.wait = 0;
+      return;
+    }
+    if (this.wait >= this.patience && epoch > 0) {
+      this.stoppedEpoch = epoch;
+      ctx.stopTraining = true;
+    }
+  }
+
+  override onTrainEnd(_logs: Logs, ctx: TrainingContext): void {
+    if (this.stoppedEpoch >= 0 && this.verbose) {
+      process.stdout.write(`Epoch ${this.stoppedEpoch + 1}: early stopping (best ${this.monitor} ${this.best} at epoch ${this.bestEpoch + 1})\n`);
+    }
+    if (this.restoreBestWeights && this.bestWeights !== null) {
+      ctx.model.loadStateDict(this.bestWeights);
+      this.restored = true;
+    }
+  }
+}
+
+/** Something with an optimizer's `paramGroups`, whose `lr` a schedule may set. */
+interface LrGroups { paramGroups?: Array<{ lr: number }> }
+
+function currentLr(ctx: TrainingContext): number | undefined {
+  return (ctx.optimizer as LrGroups).paramGroups?.[0]?.lr;
+}
+
+export interface LearningRateSchedulerOptions {
+  /** For `ReduceLROnPlateau`: the log it watches (default 'val_loss', or 'loss' without validation). */
+  monitor?: string;
+}
+
+/**
+ * Drives a learning-rate schedule from `fit()`:
+ *
+ * - an `LRScheduler` (StepLR, CosineAnnealingLR, ...): `step()` after each epoch;
+ * - a `ReduceLROnPlateau`: `step(logs[monitor])` after each epoch;
+ * - a function `(epoch, lr) => newLr` (Keras): sets every group's lr before each epoch.
+ *
+ * The learning rate in use is added to the epoch's logs as `lr`.
+ */
+export class LearningRateScheduler extends Callback {
+  readonly schedule: LRScheduler | ReduceLROnPlateau | ((epoch: number, lr: number) => number);
+  readonly monitor: string | undefined;
+  private epochLr: number | undefined;
+
+  constructor(schedule: LRScheduler | ReduceLROnPlateau | ((epoch: number, lr: number) => number), options: LearningRateSchedulerOptions = {}) {
+    super();
+    if (!(schedule instanceof LRScheduler || schedule instanceof ReduceLROnPlateau || typeof schedule === 'function')) {
+      throw new TypeError('LearningRateScheduler: expected an LRScheduler, a ReduceLROnPlateau or a function (epoch, lr) => lr');
+    }
+    this.schedule = schedule;
+    this.monitor = options.monitor;
+  }
+
+  override onEpochBegin(epoch: number, _logs: Logs, ctx: TrainingContext): void {
+    if (typeof this.schedule === 'function') {
+      const groups = (ctx.optimizer as LrGroups).paramGroups;
+      if (!groups) throw new TypeError('LearningRateScheduler: the optimizer has no paramGroups to set lr on');
+      const lr = this.schedule(epoch, groups[0]?.lr ?? NaN);
+      if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
+        throw new RangeError(`LearningRateScheduler: the schedule returned ${String(lr)} at epoch ${epoch} (expected a finite lr >= 0)`);
+      }
+      for (const g of groups) g.lr = lr;
+    }
+    this.epochLr = currentLr(ctx);
+  }
+
+  override onEpochEnd(_epoch: number, logs: Logs): void {
+    if (this.epochLr !== undefined) logs.lr = this.epochLr;
+    if (this.schedule instanceof ReduceLROnPlateau) {
+      const monitor = this.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
+      const value = logs[monitor];
+      if (value === undefined) throw new Error(`LearningRateScheduler: the monitored value '${monitor}' is not in the logs`);
+      this.schedule.step(value);
+    } else if (this.schedule instanceof LRScheduler) {
+      this.schedule.step();
+    }
+  }
+}

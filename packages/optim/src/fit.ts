@@ -1,0 +1,430 @@
+/**
+ * A Keras-style training loop: `fit()`, `evaluate()` and `predict()` over tensors whose rows are
+ * samples.
+ *
+ * Batch size picks the flavour of gradient descent: 1 is stochastic (one update per sample),
+ * the dataset size is batch gradient descent (one update per epoch), anything between is
+ * mini-batch (the last, partial batch is kept: ceil(N / batchSize) updates per epoch).
+ */
+import { Generator, Tensor, cat, noGrad } from '@memograd/autograd';
+import { CallbackList, History } from './callbacks.ts';
+import type { CallbackHooks, Logs } from './callbacks.ts';
+import { ProgressBar } from './progress.ts';
+import type { Verbosity } from './progress.ts';
+
+/** What `fit()` needs of a model; `@memograd/nn`'s `Module` has all of it. */
+export interface TrainableModule {
+  parameters(): Tensor[];
+  train(mode?: boolean): unknown;
+  eval(): unknown;
+  call(x: Tensor): Tensor;
+  stateDict(): Record<string, Tensor>;
+  loadStateDict(s: Record<string, Tensor>): unknown;
+}
+
+/** What `fit()` needs of an optimizer. */
+export interface OptimizerLike {
+  step(): unknown;
+  zeroGrad(): unknown;
+}
+
+/** A scalar loss of predictions and targets, such as `crossEntropy` or `mseLoss`. */
+export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
+
+/** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
+export interface MetricSpec {
+  name: string;
+  fn: (pred: Tensor, target: Tensor) => number;
+}
+
+/** Named metrics: 'accuracy' (alias 'acc'), 'mae', 'mse'; or your own `MetricSpec`. */
+export type Metric = 'accuracy' | 'acc' | 'mae' | 'mse' | MetricSpec;
+
+export interface AccuracyOptions {
+  /**
+   * For binary targets (one output per sample): whether predictions are logits (positive means
+   * class 1) rather than probabilities (above 0.5 means class 1). Default false.
+   */
+  fromLogits?: boolean;
+  /** Explicit threshold for binary predictions (overrides `fromLogits`). */
+  threshold?: number;
+}
+
+export interface TrainingContext {
+  model: TrainableModule;
+  optimizer: OptimizerLike;
+  epochs: number;
+  /** Batches per epoch. */
+  steps: number;
+  /** Training samples (after the validation split). */
+  samples: number;
+  /** Set to true (from a callback) to stop after the current epoch. */
+  stopTraining: boolean;
+  /** The epoch being run (0-based). */
+  epoch: number;
+  /** Optimizer steps taken so far. */
+  iteration: number;
+}
+
+export interface FitOptions extends AccuracyOptions {
+  x: Tensor;
+  y: Tensor;
+  loss: LossFn;
+  optimizer: OptimizerLike;
+  /** Default 1. */
+  epochs?: number;
+  /** Default 32 (Keras), capped at the number of samples. */
+  batchSize?: number;
+  /** Reshuffle the training rows every epoch (default true). */
+  shuffle?: boolean;
+  /** Seed of the shuffling generator (ignored when `generator` is given). */
+  seed?: number;
+  generator?: Generator;
+  /** Fraction in [0, 1) of the rows, taken from the END before shuffling, used for validation. */
+  validationSplit?: number;
+  validationData?: [Tensor, Tensor] | { x: Tensor; y: Tensor };
+  /** Metrics to report besides the loss (default none), e.g. ['accuracy']. */
+  metrics?: readonly Metric[];
+  callbacks?: readonly CallbackHooks[];
+  /** 0 silent, 1 progress bar (one line per epoch when not a TTY), 2 one line per epoch. Default 1. */
+  verbose?: Verbosity;
+  /** Batch size for validation (default: max(batchSize, 256)). */
+  validationBatchSize?: number;
+  /** Called after backward and before `optimizer.step()`, e.g. for `clipGradNorm`. */
+  beforeStep?: (ctx: TrainingContext) => void;
+}
+
+/** What `fit()` returns: the per-epoch logs. */
+export type FitHistory = History;
+
+function fail(msg: string): never {
+  throw new RangeError(`fit: ${msg}`);
+}
+
+function rows(t: Tensor): number {
+  return t.rank === 0 ? 0 : t.shape[0]!;
+}
+
+function checkTensor(op: string, name: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor (rows = samples), got ${t === null ? 'null' : typeof t}`);
+  if (t.rank === 0) throw new RangeError(`${op}: ${name} must have at least one axis (rows = samples), got a 0-d tensor`);
+}
+
+function checkXY(op: string, x: unknown, y: unknown, what = 'x and y'): void {
+  checkTensor(op, what === 'x and y' ? 'x' : `${what} x`, x);
+  checkTensor(op, what === 'x and y' ? 'y' : `${what} y`, y);
+  if (rows(x) !== rows(y)) {
+    throw new RangeError(`${op}: ${what} must have the same number of rows (samples), got ${rows(x)} and ${rows(y)}`);
+  }
+}
+
+function checkBatchSize(op: string, b: unknown): number {
+  if (typeof b !== 'number' || !Number.isInteger(b) || b < 1) throw new RangeError(`${op}: batchSize must be an integer >= 1, got ${String(b)}`);
+  return b;
+}
+
+function range(start: number, end: number): number[] {
+  return Array.from({ length: end - start }, (_, i) => start + i);
+}
+
+function take(t: Tensor, idx: readonly number[]): Tensor {
+  return t.indexSelect(0, Int32Array.from(idx));
+}
+
+/** The rows [start, end) of t (a view-free copy; shares nothing with the graph). */
+function rowsOf(t: Tensor, start: number, end: number): Tensor {
+  if (start === 0 && end === rows(t)) return t;
+  return take(t, range(start, end));
+}
+
+// ---------------------------------------------------------------------------------------------
+// metrics
+
+/**
+ * Fraction of correct predictions in a batch:
+ * - class indices [N] against scores [N, C]: argmax of each row equals the label;
+ * - one-hot / probabilities [N, C] against scores [N, C] (C > 1): argmaxes agree;
+ * - binary targets (one value per sample) against one score per sample: the score above the
+ *   threshold (0.5 for probabilities, 0 for logits) equals target > 0.5.
+ */
+export function accuracy(pred: Tensor, target: Tensor, options: AccuracyOptions = {}): number {
+  const n = rows(pred);
+  if (n === 0) return NaN;
+  const p = pred.data;
+  const t = target.data;
+  const perRowP = p.length / n;
+  const perRowT = t.length / n;
+  let correct = 0;
+  if (perRowP > 1 && (perRowT === 1 || perRowT === perRowP)) {
+    for (let i = 0; i < n; i++) {
+      const predClass = argmaxRow(p, i * perRowP, perRowP);
+      const label = perRowT === 1 ? Math.round(t[i]!) : argmaxRow(t, i * perRowT, perRowT);
+      if (predClass === label) correct++;
+    }
+    return correct / n;
+  }
+  if (perRowP !== perRowT) {
+    throw new RangeError(`accuracy: cannot compare predictions of shape [${pred.shape.join(', ')}] with targets of shape [${target.shape.join(', ')}]`);
+  }
+  const threshold = options.threshold ?? (options.fromLogits ? 0 : 0.5);
+  for (let i = 0; i < p.length; i++) {
+    if ((p[i]! > threshold) === (t[i]! > 0.5)) correct++;
+  }
+  return correct / p.length;
+}
+
+function argmaxRow(a: ArrayLike<number>, off: number, len: number): number {
+  let best = 0;
+  let v = a[off]!;
+  for (let j = 1; j < len; j++) {
+    if (a[off + j]! > v) {
+      v = a[off + j]!;
+      best = j;
+    }
+  }
+  return best;
+}
+
+function meanAbsError(pred: Tensor, target: Tensor, square: boolean): number {
+  const p = pred.data;
+  const t = target.data;
+  if (p.length !== t.length) throw new RangeError(`${square ? 'mse' : 'mae'}: predictions and targets differ in size (${p.length} and ${t.length})`);
+  let s = 0;
+  for (let i = 0; i < p.length; i++) {
+    const d = p[i]! - t[i]!;
+    s += square ? d * d : Math.abs(d);
+  }
+  return s / p.length;
+}
+
+function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOptions): MetricSpec[] {
+  if (!Array.isArray(metrics)) throw new TypeError(`${op}: metrics must be an array`);
+  const out = metrics.map((m): MetricSpec => {
+    if (m === 'accuracy' || m === 'acc') return { name: m, fn: (p, t) => accuracy(p, t, acc) };
+    if (m === 'mae') return { name: 'mae', fn: (p, t) => meanAbsError(p, t, false) };
+    if (m === 'mse') return { name: 'mse', fn: (p, t) => meanAbsError(p, t, true) };
+    if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
+    throw new RangeError(`${op}: unknown metric ${JSON.stringify(m)} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
+  });
+  const names = new Set<string>();
+  for (const m of out) {
+    if (m.name === 'loss' || names.has(m.name)) throw new RangeError(`${op}: duplicate metric name '${m.name}'`);
+    names.add(m.name);
+  }
+  return out;
+}
+
+/** Sample-weighted running means of the loss and metrics. */
+class Accumulator {
+  private sums = new Map<string, number>();
+  private count = 0;
+  constructor(private readonly metrics: readonly MetricSpec[]) {}
+  add(loss: number, pred: Tensor, target: Tensor): void {
+    const n = rows(pred);
+    this.count += n;
+    this.sums.set('loss', (this.sums.get('loss') ?? 0) + loss * n);
+    for (const m of this.metrics) this.sums.set(m.name, (this.sums.get(m.name) ?? 0) + m.fn(pred, target) * n);
+  }
+  logs(prefix = ''): Logs {
+    const out: Logs = {};
+    for (const [k, s] of this.sums) out[prefix + k] = s / this.count;
+    return out;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// evaluate / predict
+
+export interface EvaluateOptions extends AccuracyOptions {
+  loss: LossFn;
+  /** Default 256. */
+  batchSize?: number;
+  metrics?: readonly Metric[];
+}
+
+function setMode(model: TrainableModule, training: boolean): () => void {
+  const was = (model as { training?: unknown }).training;
+  if (training) model.train(true);
+  else model.eval();
+  return () => {
+    if (typeof was === 'boolean') {
+      if (was) model.train(true);
+      else model.eval();
+    }
+  };
+}
+
+function evaluateBatches(model: TrainableModule, x: Tensor, y: Tensor, loss: LossFn, batchSize: number, metrics: readonly MetricSpec[], prefix: string): Logs {
+  const acc = new Accumulator(metrics);
+  const n = rows(x);
+  noGrad(() => {
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(n, start + batchSize);
+      const xb = rowsOf(x, start, end);
+      const yb = rowsOf(y, start, end);
+      const pred = model.call(xb);
+      acc.add(loss(pred, yb).item(), pred, yb);
+    }
+  });
+  return acc.logs(prefix);
+}
+
+/** Loss and metrics over (x, y), in eval mode and without recording gradients. */
+export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: EvaluateOptions): Logs {
+  checkXY('evaluate', x, y);
+  if (typeof options?.loss !== 'function') throw new TypeError('evaluate: options.loss must be a function (pred, target) => scalar Tensor');
+  const batchSize = checkBatchSize('evaluate', options.batchSize ?? 256);
+  const metrics = resolveMetrics('evaluate', options.metrics ?? [], options);
+  if (rows(x) === 0) throw new RangeError('evaluate: x has no rows');
+  const restore = setMode(model, false);
+  try {
+    return evaluateBatches(model, x, y, options.loss, batchSize, metrics, '');
+  } finally {
+    restore();
+  }
+}
+
+/** The model's outputs for every row of x, batch by batch, in eval mode and without gradients. */
+export function predict(model: TrainableModule, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  checkTensor('predict', 'x', x);
+  const batchSize = checkBatchSize('predict', options.batchSize ?? 256);
+  const n = rows(x);
+  if (n === 0) throw new RangeError('predict: x has no rows');
+  const restore = setMode(model, false);
+  try {
+    return noGrad(() => {
+      const outs: Tensor[] = [];
+      for (let start = 0; start < n; start += batchSize) outs.push(model.call(rowsOf(x, start, Math.min(n, start + batchSize))));
+      return outs.length === 1 ? outs[0]! : cat(outs, 0);
+    });
+  } finally {
+    restore();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// fit
+
+/**
+ * Trains `model` on (x, y) for `epochs` epochs and returns the `History` of per-epoch logs
+ * (`loss`, each metric, and `val_` + those when there is validation data).
+ *
+ * Each step: `optimizer.zeroGrad()`, forward, loss, `backward()`, `optimizer.step()`. The model
+ * is in training mode during an epoch and in eval mode, under `noGrad`, for validation; it is
+ * left in eval mode.
+ *
+ * @example
+ * const h = fit(model, { x, y, loss: crossEntropy, optimizer: new Adam(model.parameters()),
+ *   epochs: 5, batchSize: 128, metrics: ['accuracy'], validationSplit: 0.1, seed: 0 });
+ * h.history.val_accuracy;
+ */
+export function fit(model: TrainableModule, options: FitOptions): History {
+  if (model === null || typeof model !== 'object' || typeof model.call !== 'function' || typeof model.parameters !== 'function') {
+    throw new TypeError('fit: model must have call(x) and parameters() (a @memograd/nn Module)');
+  }
+  if (options === null || typeof options !== 'object') throw new TypeError('fit: options must be an object');
+  const { x, y, loss, optimizer } = options;
+  checkXY('fit', x, y);
+  if (typeof loss !== 'function') throw new TypeError('fit: loss must be a function (pred, target) => scalar Tensor');
+  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
+    throw new TypeError('fit: optimizer must have step() and zeroGrad()');
+  }
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
+  const split = options.validationSplit ?? 0;
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) fail(`validationSplit must be in [0, 1), got ${String(split)}`);
+  if (split > 0 && options.validationData !== undefined) fail('give either validationSplit or validationData, not both');
+  const verbose = options.verbose ?? 1;
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) fail(`verbose must be 0, 1 or 2, got ${String(verbose)}`);
+  const metrics = resolveMetrics('fit', options.metrics ?? [], options);
+
+  // validation data: the LAST rows, before any shuffling (Keras)
+  const total = rows(x);
+  let xTrain = x;
+  let yTrain = y;
+  let xVal: Tensor | null = null;
+  let yVal: Tensor | null = null;
+  if (split > 0) {
+    const nVal = Math.floor(total * split);
+    const nTrain = total - nVal;
+    if (nVal === 0 || nTrain === 0) {
+      fail(`validationSplit ${split} of ${total} rows leaves ${nTrain} for training and ${nVal} for validation; both need at least one`);
+    }
+    xTrain = rowsOf(x, 0, nTrain);
+    yTrain = rowsOf(y, 0, nTrain);
+    xVal = rowsOf(x, nTrain, total);
+    yVal = rowsOf(y, nTrain, total);
+  } else if (options.validationData !== undefined) {
+    const vd = options.validationData;
+    const [vx, vy] = Array.isArray(vd) ? vd : [(vd as { x: Tensor }).x, (vd as { y: Tensor }).y];
+    checkXY('fit', vx, vy, 'validationData');
+    if (rows(vx) === 0) fail('validationData has no rows');
+    xVal = vx;
+    yVal = vy;
+  }
+  const n = rows(xTrain);
+  if (n === 0) fail('x has no rows');
+  const batchSize = Math.min(checkBatchSize('fit', options.batchSize ?? 32), n);
+  const valBatchSize = checkBatchSize('fit', options.validationBatchSize ?? Math.max(batchSize, 256));
+  const steps = Math.ceil(n / batchSize);
+  const shuffle = options.shuffle ?? true;
+  const gen = options.generator ?? new Generator(options.seed ?? Math.floor(Math.random() * 2 ** 31));
+
+  const history = new History();
+  const callbacks = new CallbackList([history, ...(options.callbacks ?? [])]);
+  const ctx: TrainingContext = { model, optimizer, epochs, steps, samples: n, stopTraining: false, epoch: 0, iteration: 0 };
+  const progress = new ProgressBar({ epochs, steps, verbose });
+  callbacks.setContext(ctx);
+  callbacks.trainBegin({}, ctx);
+  let lastLogs: Logs = {};
+  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+    ctx.epoch = epoch;
+    callbacks.epochBegin(epoch, {}, ctx);
+    progress.epochBegin(epoch);
+    model.train(true);
+    const order = shuffle ? gen.permutation(n) : null;
+    const acc = new Accumulator(metrics);
+    for (let b = 0; b < steps; b++) {
+      const start = b * batchSize;
+      const end = Math.min(n, start + batchSize);
+      let xb: Tensor;
+      let yb: Tensor;
+      if (order) {
+        const idx = order.slice(start, end);
+        xb = take(xTrain, idx);
+        yb = take(yTrain, idx);
+      } else {
+        xb = rowsOf(xTrain, start, end);
+        yb = rowsOf(yTrain, start, end);
+      }
+      callbacks.batchBegin(b, { batch: b, size: end - start }, ctx);
+      optimizer.zeroGrad();
+      const pred = model.call(xb);
+      const l = loss(pred, yb);
+      if (!(l instanceof Tensor) || l.size !== 1) {
+        throw new TypeError(`fit: the loss must return a scalar Tensor, got ${l instanceof Tensor ? `shape [${l.shape.join(', ')}]` : typeof l}`);
+      }
+      l.backward();
+      options.beforeStep?.(ctx);
+      optimizer.step();
+      ctx.iteration++;
+      const lossValue = l.item();
+      noGrad(() => acc.add(lossValue, pred.detach(), yb));
+      const running = acc.logs();
+      callbacks.batchEnd(b, { batch: b, size: end - start, ...running }, ctx);
+      progress.update(b, running);
+    }
+    const logs: Logs = acc.logs();
+    if (xVal !== null && yVal !== null) {
+      model.eval();
+      Object.assign(logs, evaluateBatches(model, xVal, yVal, loss, valBatchSize, metrics, 'val_'));
+      model.train(true);
+    }
+    callbacks.epochEnd(epoch, logs, ctx);
+    progress.epochEnd(logs);
+    lastLogs = logs;
+  }
+  model.eval();
+  callbacks.trainEnd(lastLogs, ctx);
+  return history;
+}
