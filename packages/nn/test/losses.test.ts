@@ -163,7 +163,7 @@ describe('cross-entropy family', () => {
       expectLoss(crossEntropy(z, new Int32Array(Yi), { reduction: r }), reduceRef(nll, r));
       expectLoss(crossEntropy(z, tensor(Yi), { reduction: r }), reduceRef(nll, r));
       expectLoss(new CrossEntropyLoss({ reduction: r }).call(z, Yi), reduceRef(nll, r));
-      const oneHot = Yi.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)));
+      const oneHot: number[][] = Yi.map((c) => [0, 1, 2].map((k) => (k === c ? 1 : 0)));
       expectLoss(crossEntropy(z, tensor(oneHot, f64), { reduction: r }), reduceRef(nll, r));
       const soft = [[0.7, 0.2, 0.1], [0.3, 0.3, 0.4], [0, 0.5, 0.5]];
       expectLoss(crossEntropy(z, soft, { reduction: r }), reduceRef(soft.map((t, i) => -t.reduce((a, v, k) => a + v * lsm[i]![k]!, 0)), r));
