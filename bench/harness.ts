@@ -106,6 +106,7 @@ export function table(rows: Row[]): string {
       const our = rows.find((x) => x.group === r.group && x.ours && (x.threads ?? 1) === t);
       if (!our) return '-';
       if (our === r) return '1';
+      if (r.ours) return '-';
       return `${fmt(our.hz / r.hz)}x`;
     });
     const gflops = r.flop > 0 ? fmt((r.flop * r.hz) / 1e9) : '-';

@@ -8,7 +8,7 @@
 // All paths are synchronous. `out` must not overlap `a` or `b`.
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
-import { WasmGemm, wasmApi, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
+import { WasmGemm, wasmApi, type GemmConfig, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
 import { MatmulPool, cpuCount } from './matmul-threads.ts';
 import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './wasm/matmul-wasm.generated.ts';
 import { KERNELS } from './wasm/matmul-wasm-spec.ts';
@@ -26,7 +26,7 @@ export const WASM_MIN_WORK = 1024;
  * From this many multiply-adds on, the rows of C are split between the calling thread and the
  * helper worker threads (Node only). Measured: see bench/README.md.
  */
-export const THREADS_MIN_WORK = 1 << 21;
+export const THREADS_MIN_WORK = 1 << 22;
 
 interface Backends {
   f32: WasmGemm;
@@ -216,4 +216,10 @@ export function setMatmulThreadsMinWork(work: number): void {
   if (be === null) return;
   be.f32.cfg.threadsMinWork = work;
   be.f64.cfg.threadsMinWork = work;
+}
+
+/** The live blocking configuration of the wasm path (for tuning scripts), or null without wasm. */
+export function matmulConfig(dtype: 'f32' | 'f64'): GemmConfig | null {
+  const be = getBackends();
+  return be === null ? null : be[dtype].cfg;
 }
