@@ -120,6 +120,21 @@ export interface LinearOptions {
 }
 
 /**
+ * The affine map x Wᵀ + b (PyTorch's `F.linear`), with W of shape [out, in] and b of shape [out].
+ *
+ * @example
+ * linear(x, w, b);   // x [N, in] → [N, out]
+ */
+export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (weight.rank !== 2) throw new ShapeError('linear', `weight must be 2-D [out, in], got ${formatShape(weight.shape)}`, [weight.shape]);
+  if (x.rank === 0 || x.shape[x.rank - 1] !== weight.shape[1]) {
+    throw new ShapeError('linear', `expected input with last dimension ${weight.shape[1]}, got ${formatShape(x.shape)}`, [x.shape, weight.shape]);
+  }
+  const y = x.matmul(weight.T);
+  return bias ? y.add(bias) : y;
+}
+
+/**
  * y = x Wᵀ + b, with W of shape [outFeatures, inFeatures] and PyTorch's default initialization:
  * W and b uniform in ±1/√inFeatures (Kaiming uniform with a = √5).
  *
@@ -169,8 +184,7 @@ export class Linear extends Module {
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError(this.label, `expected input with last dimension ${this.inFeatures}, got ${formatShape(x.shape)}`, [x.shape]);
     }
-    let y = x.matmul(this.weight.T);
-    if (this.bias !== null) y = y.add(this.bias);
+    const y = linear(x, this.weight, this.bias);
     return this.activationFn === null ? y : this.activationFn(y);
   }
 
