@@ -82,9 +82,9 @@ export function summary(model: Module, inputShape: readonly number[], options: S
     return [`${name || '(root)'} (${m.typeName})`, shapeText(shapes.get(m)), formatCount(n)];
   });
   const header: [string, string, string] = ['Layer (type)', 'Output Shape', 'Param #'];
-  const w0 = Math.max(header[0].length, ...table.map((r) => r[0].length)) + 2;
-  const w1 = Math.max(header[1].length, ...table.map((r) => r[1].length)) + 2;
-  const w2 = Math.max(header[2].length, ...table.map((r) => r[2].length));
+  const w0 = Math.max(24, header[0].length, ...table.map((r) => r[0].length)) + 2;
+  const w1 = Math.max(18, header[1].length, ...table.map((r) => r[1].length)) + 2;
+  const w2 = Math.max(10, header[2].length, ...table.map((r) => r[2].length));
   const width = w0 + w1 + w2;
   const line = (r: [string, string, string]): string => pad(r[0], w0) + pad(r[1], w1) + r[2].padStart(w2);
   const total = model.numParameters();
