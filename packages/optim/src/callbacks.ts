@@ -268,7 +268,8 @@ export class LearningRateScheduler extends Callback {
       }
       for (const g of groups) g.lr = lr;
     }
-    this.epochLr = currentLr(ctx);
+    // the lr this epoch runs with: the schedule's own record when it has one (it may drive another optimizer)
+    this.epochLr = typeof this.schedule === 'function' ? currentLr(ctx) : this.schedule.getLastLr()[0];
   }
 
   override onEpochEnd(_epoch: number, logs: Logs): void {

@@ -371,7 +371,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
   const gen = options.generator ?? new Generator(options.seed ?? Math.floor(Math.random() * 2 ** 31));
 
   const history = new History();
-  const callbacks = new CallbackList([history, ...(options.callbacks ?? [])]);
+  const callbacks = new CallbackList([...(options.callbacks ?? []), history]); // History last: it sees logs the others add
   const ctx: TrainingContext = { model, optimizer, epochs, steps, samples: n, stopTraining: false, epoch: 0, iteration: 0 };
   const progress = new ProgressBar({ epochs, steps, verbose });
   callbacks.setContext(ctx);
