@@ -4,7 +4,7 @@
  * batch statistics of BatchNorm).
  */
 import {
-  ArgumentError, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
+  ArgumentError, DTypeError, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
 } from '@memograd/autograd';
 import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
 import { Module, Parameter } from './module.ts';
@@ -183,6 +183,9 @@ export class Linear extends Module {
     if (!(x instanceof Tensor)) throw new ArgumentError(this.label, `expected a Tensor input, got ${typeof x}`);
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError(this.label, `expected input with last dimension ${this.inFeatures}, got ${formatShape(x.shape)}`, [x.shape]);
+    }
+    if (x.dtype !== this.weight.dtype) {
+      throw new DTypeError(this.label, `input is ${x.dtype} but the layer's weights are ${this.weight.dtype}; convert the input with .to('${this.weight.dtype}') or create the layer with { dtype: '${x.dtype}' }`);
     }
     const y = linear(x, this.weight, this.bias);
     return this.activationFn === null ? y : this.activationFn(y);

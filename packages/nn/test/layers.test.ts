@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Generator, ShapeError, Tensor, assertGradcheck, noGrad, randn, tensor, zeros } from '@memograd/autograd';
 import {
   BatchNorm1d, Dense, Dropout, ELU, Flatten, GELU, LayerNorm, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential,
-  SiLU, Sigmoid, Softmax, Softplus, Tanh, dropout,
+  SiLU, Sigmoid, Softmax, Softplus, Tanh, dropout, linear,
 } from '../src/index.ts';
 
 const f64 = { dtype: 'float64' as const };
@@ -57,6 +57,20 @@ describe('Linear', () => {
     const lin = new Linear(4, 8);
     expect(() => lin.call(zeros([2, 5]))).toThrow('Linear(4 → 8): expected input with last dimension 4, got [2, 5]');
     expect(() => lin.call(zeros([2, 5]))).toThrow(ShapeError);
+  });
+
+  it('names the layer config in dtype errors', () => {
+    const lin = new Linear(2, 3);
+    expect(() => lin.call(zeros([1, 2], f64))).toThrow(/Linear\(2 → 3\): input is float64 but the layer's weights are float32/);
+  });
+
+  it('functional linear matches the module', () => {
+    const lin = new Linear(3, 2, { ...f64, generator: new Generator(5) });
+    const x = rnd([4, 3], 6);
+    expect(Array.from(linear(x, lin.weight, lin.bias).data)).toEqual(Array.from(lin.call(x).data));
+    expect(Array.from(linear(x, lin.weight).data)).toEqual(Array.from(x.matmul(lin.weight.T).data));
+    expect(() => linear(x, zeros([2, 4], f64))).toThrow(/linear: expected input with last dimension 4, got \[4, 3\]/);
+    assertGradcheck((a, w, b) => linear(a, w, b), [x, rnd([2, 3], 7), rnd([2], 8)]);
   });
 
   it('handles batched [B, L, in] inputs', () => {
@@ -270,6 +284,30 @@ describe('BatchNorm1d', () => {
       expect(Math.abs(s)).toBeLessThan(1e-9);
     }
     assertGradcheck(() => new BatchNorm1d(2, f64).call(x), [x]);
+  });
+
+  it('[N, C, L] running stats count N·L values per channel', () => {
+    const bn = new BatchNorm1d(2, { ...f64, momentum: 0.5 });
+    const x = rnd([3, 2, 4], 3, false);
+    bn.call(x);
+    for (let c = 0; c < 2; c++) {
+      const vals: number[] = [];
+      for (let n = 0; n < 3; n++) for (let l = 0; l < 4; l++) vals.push(x.data[n * 8 + c * 4 + l]!);
+      const m = vals.reduce((a, b) => a + b) / 12;
+      const uv = vals.reduce((a, b) => a + (b - m) ** 2, 0) / 11;
+      expect(bn.runningMean!.data[c]).toBeCloseTo(0.5 * m, 12);
+      expect(bn.runningVar!.data[c]).toBeCloseTo(0.5 + 0.5 * uv, 12);
+    }
+  });
+
+  it('without running stats it always uses batch statistics', () => {
+    const bn = new BatchNorm1d(2, { ...f64, trackRunningStats: false, affine: false });
+    expect(bn.buffers()).toHaveLength(0);
+    expect(bn.parameters()).toHaveLength(0);
+    const x = rnd([4, 2], 9, false);
+    const a = bn.call(x);
+    const b = bn.eval().call(x);
+    expect(Array.from(b.data)).toEqual(Array.from(a.data));
   });
 
   it('eval-mode gradcheck', () => {
