@@ -51,9 +51,10 @@ export function summary(model: Module, inputShape: readonly number[], options: S
   const rows = leaves.length > 0 ? leaves : all.slice(0, 1);
   const shapes = new Map<Module, readonly number[]>();
   const modes = all.map(([, m]) => m.training);
-  const patched: Module[] = [];
+  const patched: [Module, PropertyDescriptor | undefined][] = [];
   for (const [, m] of all) {
     const original = m.call;
+    patched.push([m, Object.getOwnPropertyDescriptor(m, 'call')]);
     Object.defineProperty(m, 'call', {
       configurable: true,
       enumerable: false,
@@ -64,7 +65,6 @@ export function summary(model: Module, inputShape: readonly number[], options: S
         return y;
       },
     });
-    patched.push(m);
   }
   let outShape: readonly number[] | undefined;
   try {
@@ -73,7 +73,10 @@ export function summary(model: Module, inputShape: readonly number[], options: S
       outShape = model.call(zeros([batch, ...inputShape], { dtype })).shape;
     });
   } finally {
-    for (const m of patched) delete (m as unknown as Record<string, unknown>).call;
+    for (const [m, own] of patched) {
+      delete (m as unknown as Record<string, unknown>).call;
+      if (own !== undefined) Object.defineProperty(m, 'call', own);
+    }
     all.forEach(([, m], i) => { m.training = modes[i]!; });
   }
   const table: [string, string, string][] = rows.map(([name, m]) => {

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Generator, randn } from '@memograd/autograd';
 import {
   BatchNorm1d, Linear, ReLU, SafetensorsError, Sequential, StateDictError, decodeSafetensors, loadWeights, loadWeightsFile,
@@ -67,5 +68,24 @@ describe('saveWeights / loadWeights', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('round-trips random MLP architectures (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 2, maxLength: 4 }), fc.boolean(), fc.integer({ min: 0, max: 1e6 }), (sizes, f64, seed) => {
+        const dtype = f64 ? 'float64' as const : 'float32' as const;
+        const build = (s: number) => {
+          const g = new Generator(s);
+          const layers = [];
+          for (let i = 0; i + 1 < sizes.length; i++) layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { dtype, generator: g, bias: i % 2 === 0 }), new ReLU());
+          return new Sequential(...layers);
+        };
+        const a = build(seed);
+        const b = build(seed + 1);
+        loadWeights(b, saveWeights(a));
+        expect(snapshot(b)).toEqual(snapshot(a));
+      }),
+      { numRuns: 20 },
+    );
   });
 });
