@@ -12,9 +12,9 @@ export type { ActivationName, LinearOptions, DropoutOptions, BatchNormOptions, L
 export * as init from './init.ts';
 export {
   calculateGain, computeFans, zeros_, ones_, constant_, uniform_, normal_, xavierUniform_, xavierNormal_,
-  kaimingUniform_, kaimingNormal_, glorotUniform_, glorotNormal_, heUniform_, heNormal_,
+  kaimingUniform_, kaimingNormal_, glorotUniform_, glorotNormal_, heUniform_, heNormal_, initialize_,
 } from './init.ts';
-export type { InitOptions, KaimingOptions, Nonlinearity, FanMode } from './init.ts';
+export type { InitOptions, KaimingOptions, Nonlinearity, FanMode, Initializer, InitializerName } from './init.ts';
 export {
   mseLoss, l1Loss, maeLoss, huberLoss, smoothL1Loss, binaryCrossEntropy, binaryCrossEntropyWithLogits,
   crossEntropy, nllLoss, categoricalCrossEntropy, sparseCategoricalCrossEntropy,

@@ -153,3 +153,35 @@ export function heUniform_(t: Tensor, options: InitOptions = {}): Tensor {
 export function heNormal_(t: Tensor, options: InitOptions = {}): Tensor {
   return kaimingNormal_(t, { ...options, nonlinearity: 'relu' });
 }
+
+/** Initializer names accepted by `Linear`/`Dense` (`kernelInitializer`, `biasInitializer`), camelCase or Keras' snake_case. */
+export type InitializerName =
+  | 'zeros' | 'ones'
+  | 'glorotUniform' | 'glorot_uniform' | 'glorotNormal' | 'glorot_normal'
+  | 'xavierUniform' | 'xavierNormal'
+  | 'heUniform' | 'he_uniform' | 'heNormal' | 'he_normal'
+  | 'kaimingUniform' | 'kaimingNormal';
+
+/** An initializer: a name, or a function filling the tensor in place. */
+export type Initializer = InitializerName | ((t: Tensor, generator: Generator) => void);
+
+/** Applies an initializer given by name (Keras style) or as a function. */
+export function initialize_(t: Tensor, initializer: Initializer, options: InitOptions = {}): Tensor {
+  const g = gen(options);
+  if (typeof initializer === 'function') {
+    initializer(t, g);
+    return t;
+  }
+  const o = { generator: g };
+  switch (initializer) {
+    case 'zeros': return zeros_(t);
+    case 'ones': return ones_(t);
+    case 'glorotUniform': case 'glorot_uniform': case 'xavierUniform': return xavierUniform_(t, 1, o);
+    case 'glorotNormal': case 'glorot_normal': case 'xavierNormal': return xavierNormal_(t, 1, o);
+    case 'heUniform': case 'he_uniform': return heUniform_(t, o);
+    case 'heNormal': case 'he_normal': return heNormal_(t, o);
+    case 'kaimingUniform': return kaimingUniform_(t, o);
+    case 'kaimingNormal': return kaimingNormal_(t, o);
+    default: throw new ArgumentError('initialize_', `unknown initializer '${String(initializer)}'`);
+  }
+}

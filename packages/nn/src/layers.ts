@@ -4,11 +4,12 @@
  * batch statistics of BatchNorm).
  */
 import {
-  ArgumentError, DTypeError, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
+  ArgumentError, DTypeError, Generator as RandomGenerator, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
 } from '@memograd/autograd';
 import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
 import { Module, Parameter } from './module.ts';
-import { kaimingUniform_, uniform_ } from './init.ts';
+import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
+import type { Initializer } from './init.ts';
 import type { Regularizer } from './regularizers.ts';
 
 function checkDType(op: string, dtype: DType | undefined): DType {
@@ -113,6 +114,10 @@ export interface LinearOptions {
   generator?: Generator;
   /** Keras-style activation applied after the affine map (default none). */
   activation?: ActivationName | ((x: Tensor) => Tensor);
+  /** Keras-style initializer of the weight (default: PyTorch's, uniform in ±1/√in), e.g. 'heUniform'. */
+  kernelInitializer?: Initializer;
+  /** Keras-style initializer of the bias (default: PyTorch's, uniform in ±1/√in), e.g. 'zeros'. */
+  biasInitializer?: Initializer;
   /** Keras-style penalty on the weight, summed by `regularizationLoss()`. */
   kernelRegularizer?: Regularizer;
   /** Keras-style penalty on the bias. */
@@ -160,10 +165,16 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const g = options.generator ?? defaultGenerator;
-    this.weight = new Parameter(kaimingUniform_(zeros([outFeatures, inFeatures], { dtype }), { a: Math.sqrt(5), generator: g }));
+    const w = zeros([outFeatures, inFeatures], { dtype });
+    if (options.kernelInitializer === undefined) kaimingUniform_(w, { a: Math.sqrt(5), generator: g });
+    else initialize_(w, options.kernelInitializer, { generator: g });
+    this.weight = new Parameter(w);
     if (options.bias ?? true) {
+      const b = zeros([outFeatures], { dtype });
       const bound = 1 / Math.sqrt(inFeatures);
-      this.bias = new Parameter(uniform_(zeros([outFeatures], { dtype }), -bound, bound, { generator: g }));
+      if (options.biasInitializer === undefined) uniform_(b, -bound, bound, { generator: g });
+      else initialize_(b, options.biasInitializer, { generator: g });
+      this.bias = new Parameter(b);
     } else {
       this.bias = null;
     }
@@ -213,6 +224,8 @@ export class Dense extends Linear {}
 export interface DropoutOptions {
   /** Generator for the masks (default: the global one). */
   generator?: Generator;
+  /** Keras-style seed: the layer gets its own generator seeded with it (ignored when `generator` is given). */
+  seed?: number;
 }
 
 function checkP(op: string, p: number): void {
@@ -226,7 +239,7 @@ function checkP(op: string, p: number): void {
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions & { training?: boolean } = {}): Tensor {
   checkP('dropout', p);
   if (options.training === false || p === 0) return x;
-  const g = options.generator ?? defaultGenerator;
+  const g = options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : defaultGenerator);
   const mask = zeros(x.shape, { dtype: x.dtype });
   const scale = 1 / (1 - p);
   const m = mask.data;
@@ -242,7 +255,7 @@ export class Dropout extends Module {
     super();
     checkP('Dropout', p);
     this.p = p;
-    this.generator = options.generator;
+    this.generator = options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : undefined);
   }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, { training: this.training, generator: this.generator });

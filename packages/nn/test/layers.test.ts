@@ -89,6 +89,18 @@ describe('Linear', () => {
     );
   });
 
+  it('accepts Keras-style initializers', () => {
+    const d = new Dense(200, 100, { kernelInitializer: 'he_uniform', biasInitializer: 'zeros', generator: new Generator(2) });
+    const bound = Math.sqrt(6 / 200);
+    expect(Math.max(...Array.from(d.weight.data, Math.abs))).toBeLessThanOrEqual(bound);
+    expect(Math.max(...Array.from(d.weight.data, Math.abs))).toBeGreaterThan(0.95 * bound);
+    expect(Array.from(d.bias!.data).every((v) => v === 0)).toBe(true);
+    const e = new Dense(3, 2, { kernelInitializer: (t) => t.data.fill(0.5), biasInitializer: 'ones' });
+    expect(Array.from(e.weight.data)).toEqual([0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    expect(Array.from(e.bias!.data)).toEqual([1, 1]);
+    expect(() => new Dense(3, 2, { kernelInitializer: 'nope' as 'zeros' })).toThrow(/unknown initializer 'nope'/);
+  });
+
   it('Dense is Linear with a Keras activation', () => {
     const d = new Dense(3, 2, { ...f64, activation: 'relu', generator: new Generator(0) });
     expect(d).toBeInstanceOf(Linear);
@@ -168,6 +180,13 @@ describe('Dropout', () => {
     const c = new Dropout(0.3, { generator: new Generator(6) }).call(x);
     expect(Array.from(a.data)).toEqual(Array.from(b.data));
     expect(Array.from(a.data)).not.toEqual(Array.from(c.data));
+  });
+
+  it('takes a Keras-style seed', () => {
+    const x = rnd([50], 2, false);
+    const a = new Dropout(0.3, { seed: 5 }).call(x);
+    expect(Array.from(new Dropout(0.3, { seed: 5 }).call(x).data)).toEqual(Array.from(a.data));
+    expect(Array.from(dropout(x, 0.3, { seed: 5 }).data)).toEqual(Array.from(a.data));
   });
 
   it('validates p', () => {
