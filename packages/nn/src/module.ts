@@ -269,6 +269,37 @@ export abstract class Module {
     return this;
   }
 
+  /**
+   * Converts every parameter and buffer to `dtype` (like PyTorch's `model.double()`), replacing
+   * them with new tensors: parameters keep their `requiresGrad`, gradients are dropped. Re-create
+   * any optimizer afterwards, since it holds the old parameters. Returns this.
+   */
+  to(dtype: DType): this {
+    if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`${this.typeName}.to`, `dtype must be 'float32' or 'float64', got '${String(dtype)}'`);
+    const cast = (t: Tensor): Tensor => noGrad(() => t.to(dtype)).detach();
+    const done = new Map<Tensor, Tensor>();
+    const once = (t: Tensor, make: () => Tensor): Tensor => {
+      let r = done.get(t);
+      if (r === undefined) done.set(t, (r = make()));
+      return r;
+    };
+    for (const m of this.modules()) {
+      const rec = m as unknown as Record<string, unknown>;
+      const buffers = m._internal.buffers;
+      const convert = (v: unknown): unknown => {
+        if (v instanceof Parameter) return v.dtype === dtype ? v : once(v, () => new Parameter(cast(v), { requiresGrad: v.requiresGrad }));
+        return v;
+      };
+      for (const key of Object.keys(m)) {
+        const v = rec[key];
+        if (v instanceof Parameter) rec[key] = convert(v);
+        else if (buffers.has(key) && v instanceof Tensor && v.dtype !== dtype) rec[key] = once(v, () => cast(v));
+        else if (Array.isArray(v) && v.some((e) => e instanceof Parameter)) rec[key] = v.map(convert);
+      }
+    }
+    return this;
+  }
+
   /** Applies `fn` to every module, children first, then this one (like PyTorch's `apply`). */
   apply(fn: (m: Module) => void): this {
     for (const c of this.children()) c.apply(fn);

@@ -153,6 +153,33 @@ describe('Module', () => {
     expect(() => m.loadStateDict(bad, { strict: false })).toThrow(/shape mismatch/);
   });
 
+  it('to(dtype) converts parameters and buffers (shared parameters stay shared)', () => {
+    const m = new MLP();
+    m.fc1.weight.requiresGrad = false;
+    const before = m.stateDict();
+    m.to('float32');
+    expect(m.parameters().every((p) => p.dtype === 'float32' && p instanceof Parameter)).toBe(true);
+    expect(m.buffers().every((b) => b.dtype === 'float32')).toBe(true);
+    expect(m.fc1.weight.requiresGrad).toBe(false);
+    expect(m.fc2.weight.requiresGrad).toBe(true);
+    for (const [k, v] of Object.entries(m.stateDict())) {
+      Array.from(v.data).forEach((x, i) => expect(x).toBeCloseTo(before[k]!.data[i]!, 6));
+    }
+    m.eval();
+    expect(m.call(randn([2, 3], { generator: new Generator(1) })).dtype).toBe('float32');
+    const shared = new Parameter(zeros([2]));
+    class Two extends Module {
+      a = new Linear(2, 2);
+      b = new Linear(2, 2);
+      constructor() { super(); this.a.bias = shared; this.b.bias = shared; }
+      forward(x: Tensor): Tensor { return x; }
+    }
+    const two = new Two().to('float64');
+    expect(two.a.bias).toBe(two.b.bias);
+    expect(two.a.bias!.dtype).toBe('float64');
+    expect(two.parameters()).toHaveLength(3);
+  });
+
   it('arrays of modules are children named key.i', () => {
     class Stack extends Module {
       layers = [new Linear(2, 2), new Linear(2, 2)];
