@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { Generator, ShapeError, Tensor, assertGradcheck, noGrad, randn, tensor, zeros } from '@memograd/autograd';
 import {
   BatchNorm1d, Dense, Dropout, ELU, Flatten, GELU, LayerNorm, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential,
-  SiLU, Sigmoid, Softmax, Softplus, Tanh, dropout, linear,
+  SiLU, Sigmoid, Softmax, Softplus, Tanh, crossEntropy, dropout, linear,
 } from '../src/index.ts';
 
 const f64 = { dtype: 'float64' as const };
@@ -414,3 +414,22 @@ describe('Sequential and Flatten', () => {
     expect(y.requiresGrad).toBe(false);
   });
 });
+
+describe('whole model', () => {
+  it('gradcheck of a loss through Linear, BatchNorm, GELU, LayerNorm, Dropout on every parameter', () => {
+    const g = new Generator(21);
+    const model = new Sequential(
+      new Linear(3, 4, { ...f64, generator: g }), new BatchNorm1d(4, f64), new GELU(),
+      new LayerNorm(4, f64), new Dropout(0.3, { seed: 1 }), new Linear(4, 3, { ...f64, generator: g }),
+    );
+    const x = rnd([5, 3], 22);
+    const drop = model.at(4) as Dropout;
+    // re-seed the dropout mask on every evaluation so the function is deterministic
+    const f = () => {
+      const fresh = new Dropout(drop.p, { seed: 1 });
+      return crossEntropy(new Sequential(...model.children().map((m) => (m === drop ? fresh : m))).call(x), [0, 2, 1, 1, 0]);
+    };
+    assertGradcheck(f, [x, ...model.parameters()]);
+  });
+});
+
