@@ -4,7 +4,7 @@ import { Generator, Tensor, assertGradcheck, rand, randn, tensor } from '@memogr
 import {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, L1Loss, MSELoss, NLLLoss, binaryCrossEntropy,
   binaryCrossEntropyWithLogits, categoricalCrossEntropy, crossEntropy, huberLoss, l1Loss, maeLoss, mseLoss, nllLoss,
-  smoothL1Loss, sparseCategoricalCrossEntropy,
+  smoothL1Loss, sparseCategoricalCrossEntropy, CategoricalCrossEntropy, SparseCategoricalCrossEntropy, SmoothL1Loss,
 } from '../src/index.ts';
 import type { Reduction } from '../src/index.ts';
 
@@ -253,3 +253,15 @@ describe('cross-entropy family', () => {
     );
   });
 });
+
+describe('loss classes', () => {
+  it('carry their options and print them', () => {
+    const z = tensor([[1, 2, 3]], f64);
+    expect(new CategoricalCrossEntropy({ fromLogits: true }).call(z, [[0, 0, 1]]).item()).toBeCloseTo(crossEntropy(z, [2]).item(), 12);
+    expect(new SparseCategoricalCrossEntropy({ fromLogits: true, reduction: 'sum' }).call(z, [2]).item()).toBeCloseTo(crossEntropy(z, [2]).item(), 12);
+    expect(new SmoothL1Loss({ beta: 0.5 }).call(tensor([1], f64), [0]).item()).toBeCloseTo(0.75, 12);
+    expect(String(new MSELoss({ reduction: 'sum' }))).toBe('MSELoss(reduction=sum)');
+    expect(String(new CrossEntropyLoss())).toBe('CrossEntropyLoss(reduction=mean)');
+  });
+});
+
