@@ -246,7 +246,7 @@ export function runBackward(
       if (targetSet === null && t._retainGrad) {
         t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
       }
-      const grads = node.op.backward({ grad: g, inputs: node.inputs, out: t, params: node.params });
+      const grads = runRule(node, g, t);
       if (grads.length !== node.inputs.length) {
         throw new GraphError(
           'backward',
@@ -286,6 +286,22 @@ export function runBackward(
     for (const t of order) t._adj = null;
   }
   return targets ? targets.map((t) => captured.get(t) ?? null) : [];
+}
+
+/**
+ * Runs a node's backward rule. In anomaly mode the ops inside the rule are not checked one by one
+ * (a rule's intermediate, e.g. the `div` in sqrt's 1/(2 sqrt x), would be blamed instead of the
+ * op); the rule's results are checked afterwards and the error names the op whose rule it is.
+ */
+function runRule(node: Node, g: Tensor, out: Tensor): readonly (Tensor | null)[] {
+  const args = { grad: g, inputs: node.inputs, out, params: node.params };
+  if (!anomalyEnabled) return node.op.backward(args);
+  anomalyEnabled = false;
+  try {
+    return node.op.backward(args);
+  } finally {
+    anomalyEnabled = true;
+  }
 }
 
 function enableGradDuring(fn: () => void): void {
