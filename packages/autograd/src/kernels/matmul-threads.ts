@@ -1,11 +1,15 @@
 // Helper threads for the wasm matmul (Node only): worker_threads that instantiate the same wasm
-// bytes on one shared WebAssembly.Memory. The caller stays synchronous: it hands a worker a
-// range of row blocks through a SharedArrayBuffer control block, computes its own range, then
-// blocks in Atomics.wait until the worker signals completion.
+// bytes on one shared WebAssembly.Memory. The caller stays synchronous.
+//
+// Work sharing is dynamic: one (jc, pc) block of the matmul is cut into row blocks of MC rows,
+// and the caller and the helpers claim blocks from a shared counter (compare-and-swap on a
+// counter tagged with the job number), so a helper that is slow to wake up or is descheduled by
+// another process just claims fewer blocks; the caller never waits for a helper that has not
+// claimed anything. It only waits for blocks a helper has claimed and not yet finished.
 //
 // Robustness rules: a worker is used only after it has reported ready (nothing ever waits for a
-// worker to start, except the explicit waitMatmulThreads() used by tests and benchmarks); a
-// worker that exits or errors is never used again; a job that does not finish within
+// worker to start, except the explicit waitReady() used by tests and benchmarks); a worker that
+// exits or errors is never used again; a claimed block that does not finish within
 // JOB_TIMEOUT_MS throws rather than hanging.
 
 import type { WasmMemory } from './matmul-wasm.ts';
@@ -15,30 +19,35 @@ const JOB_TIMEOUT_MS = 60_000;
  * spinning thread costs little when the machine is oversubscribed) */
 const SPIN = 5_000;
 
-// control block layout (Int32 indices)
-const SEQ = 0; // job sequence number, written by the caller
-const DONE = 1; // last finished job, written by the worker
-const ERR = 2; // 1 when the last job threw
-const READY = 3; // 1 ready, -1 failed to instantiate
+// shared control block (Int32 indices)
+const SEQ = 0; // job number, written by the caller; helpers sleep on it
+const CLAIM = 1; // (seq & 0x7fff) << 16 | next block index
+const COMPLETED = 2; // blocks finished by helpers in the current job
+const ERR = 3; // set to 1 by a helper whose block threw
 const P = 8; // job parameters (Uint32)
+const READY0 = 32; // READY0 + h: 1 when helper h is ready, -1 when it failed to instantiate
 
 export interface KernelNames {
   f32: { kernel: string; packA: string };
   f64: { kernel: string; packA: string };
 }
 
-/** Job: rows [i0, i1) of C for one (jc, pc) block; all addresses and strides in bytes. */
+/**
+ * One (jc, pc) block: row blocks b = 0..nBlocks-1 cover rows [b*mcBlock, min(mp, (b+1)*mcBlock))
+ * of C. Addresses and strides in bytes; thread t packs A into aPack0 + t * aPackStride.
+ */
 export interface RowJob {
   dtype: 'f32' | 'f64';
   aSrc: number;
   rsA: number;
   csA: number;
   m: number;
-  i0: number;
-  i1: number;
+  mp: number;
+  nBlocks: number;
   mcBlock: number;
   kc: number;
-  aPack: number;
+  aPack0: number;
+  aPackStride: number;
   bPack: number;
   cBlock: number;
   np: number;
@@ -50,18 +59,17 @@ export interface RowJob {
 const WORKER_SOURCE = `
 'use strict';
 const { workerData } = require('node:worker_threads');
-const { memory, bytes, ctl: sab, names } = workerData;
+const { memory, bytes, ctl: sab, names, slot } = workerData;
 const ctl = new Int32Array(sab);
 const u = new Uint32Array(sab);
 let ex = null;
 try {
   ex = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
-  Atomics.store(ctl, ${READY}, 1);
+  Atomics.store(ctl, ${READY0} + slot - 1, 1);
 } catch (e) {
-  Atomics.store(ctl, ${READY}, -1);
+  Atomics.store(ctl, ${READY0} + slot - 1, -1);
 }
-Atomics.notify(ctl, ${READY});
-let seen = 0;
+let seen = Atomics.load(ctl, ${SEQ});
 while (ex !== null) {
   // spin briefly before sleeping: the next block of the same matmul usually follows at once,
   // and waking a thread from Atomics.wait costs tens of microseconds
@@ -71,107 +79,64 @@ while (ex !== null) {
     Atomics.wait(ctl, ${SEQ}, seen);
     continue;
   }
-  if (seq < 0) break;
   seen = seq;
-  try {
-    const f = u[${P}] === 0 ? names.f32 : names.f64;
-    const esz = u[${P}] === 0 ? 4 : 8;
-    const aSrc = u[${P + 1}], rsA = u[${P + 2}], csA = u[${P + 3}], m = u[${P + 4}];
-    const i0 = u[${P + 5}], i1 = u[${P + 6}], MC = u[${P + 7}], kc = u[${P + 8}];
-    const aPack = u[${P + 9}], bPack = u[${P + 10}], cBlock = u[${P + 11}];
-    const np = u[${P + 12}], nc = u[${P + 13}], mr = u[${P + 14}], nr = u[${P + 15}];
-    const pack = ex[f.packA], kern = ex[f.kernel];
-    for (let ic = i0; ic < i1; ic += MC) {
-      const mc = Math.min(MC, i1 - ic);
-      pack(aSrc + ic * rsA, rsA, csA, m - ic, mc / mr, kc, aPack);
-      kern(aPack, bPack, cBlock + ic * np * esz, mc / mr, nc / nr, kc, np);
+  const tag = (seq & 0x7fff) << 16;
+  for (;;) {
+    const c = Atomics.load(ctl, ${CLAIM});
+    if ((c & 0x7fff0000) !== tag) break;
+    const idx = c & 0xffff;
+    if (idx >= u[${P + 5}]) break;
+    if (Atomics.compareExchange(ctl, ${CLAIM}, c, c + 1) !== c) continue;
+    // the job cannot finish while this block is claimed, so the parameters are stable
+    try {
+      const f = u[${P}] === 0 ? names.f32 : names.f64;
+      const esz = u[${P}] === 0 ? 4 : 8;
+      const aSrc = u[${P + 1}], rsA = u[${P + 2}], csA = u[${P + 3}], m = u[${P + 4}];
+      const MC = u[${P + 6}], kc = u[${P + 7}], aPack = u[${P + 8}] + slot * u[${P + 9}];
+      const bPack = u[${P + 10}], cBlock = u[${P + 11}], np = u[${P + 12}], nc = u[${P + 13}];
+      const mr = u[${P + 14}], nr = u[${P + 15}], mp = u[${P + 16}];
+      const ic = idx * MC;
+      const mc = Math.min(MC, mp - ic);
+      ex[f.packA](aSrc + ic * rsA, rsA, csA, m - ic, mc / mr, kc, aPack);
+      ex[f.kernel](aPack, bPack, cBlock + ic * np * esz, mc / mr, nc / nr, kc, np);
+    } catch (e) {
+      Atomics.store(ctl, ${ERR}, 1);
     }
-    Atomics.store(ctl, ${ERR}, 0);
-  } catch (e) {
-    Atomics.store(ctl, ${ERR}, 1);
+    Atomics.add(ctl, ${COMPLETED}, 1);
+    Atomics.notify(ctl, ${COMPLETED});
   }
-  Atomics.store(ctl, ${DONE}, seen);
-  Atomics.notify(ctl, ${DONE});
 }
 `;
 
 interface WorkerLike {
   unref(): void;
   on(ev: 'error' | 'exit', cb: () => void): void;
-  terminate(): unknown;
 }
 interface WorkerThreadsModule {
   Worker: new (src: string, opts: { eval: true; workerData: unknown }) => WorkerLike;
 }
 
-class Helper {
-  readonly ctl: Int32Array;
-  readonly u: Uint32Array;
-  dead = false;
-  seq = 0;
-  readonly worker: WorkerLike;
+export class MatmulPool {
+  private readonly ctl: Int32Array;
+  private readonly u: Uint32Array;
+  private readonly dead: boolean[] = [];
+  private seq = 0;
+  private broken = false;
+  /** number of helper threads (ready or not); thread slots are 0 (caller) .. size */
+  readonly size: number;
 
-  constructor(wt: WorkerThreadsModule, memory: WasmMemory, bytes: Uint8Array, names: KernelNames) {
+  private constructor(wt: WorkerThreadsModule, memory: WasmMemory, bytes: Uint8Array, names: KernelNames, count: number) {
     const sab = new SharedArrayBuffer(64 * 4);
     this.ctl = new Int32Array(sab);
     this.u = new Uint32Array(sab);
-    this.worker = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { memory, bytes, ctl: sab, names } });
-    this.worker.unref();
-    this.worker.on('error', () => (this.dead = true));
-    this.worker.on('exit', () => (this.dead = true));
-  }
-
-  ready(): boolean {
-    return !this.dead && Atomics.load(this.ctl, READY) === 1;
-  }
-
-  post(j: RowJob): void {
-    const u = this.u;
-    u[P] = j.dtype === 'f32' ? 0 : 1;
-    u[P + 1] = j.aSrc;
-    u[P + 2] = j.rsA;
-    u[P + 3] = j.csA;
-    u[P + 4] = j.m;
-    u[P + 5] = j.i0;
-    u[P + 6] = j.i1;
-    u[P + 7] = j.mcBlock;
-    u[P + 8] = j.kc;
-    u[P + 9] = j.aPack;
-    u[P + 10] = j.bPack;
-    u[P + 11] = j.cBlock;
-    u[P + 12] = j.np;
-    u[P + 13] = j.nc;
-    u[P + 14] = j.mr;
-    u[P + 15] = j.nr;
-    this.seq = (this.seq + 1) & 0x3fffffff;
-    Atomics.store(this.ctl, SEQ, this.seq);
-    Atomics.notify(this.ctl, SEQ);
-  }
-
-  wait(): void {
-    for (let i = 0; i < SPIN; i++) if (Atomics.load(this.ctl, DONE) === this.seq) break;
-    const deadline = Date.now() + JOB_TIMEOUT_MS;
-    for (;;) {
-      const done = Atomics.load(this.ctl, DONE);
-      if (done === this.seq) break;
-      if (Date.now() > deadline) {
-        this.dead = true;
-        throw new Error('memograd matmul: worker thread did not finish its block');
-      }
-      Atomics.wait(this.ctl, DONE, done, 1000);
+    this.size = count;
+    for (let h = 0; h < count; h++) {
+      this.dead.push(false);
+      const w = new wt.Worker(WORKER_SOURCE, { eval: true, workerData: { memory, bytes, ctl: sab, names, slot: h + 1 } });
+      w.unref();
+      w.on('error', () => (this.dead[h] = true));
+      w.on('exit', () => (this.dead[h] = true));
     }
-    if (Atomics.load(this.ctl, ERR) !== 0) {
-      this.dead = true;
-      throw new Error('memograd matmul: worker thread failed');
-    }
-  }
-}
-
-export class MatmulPool {
-  private readonly helpers: Helper[];
-
-  private constructor(helpers: Helper[]) {
-    this.helpers = helpers;
   }
 
   /** Spawn `count` helper threads, or return null where worker_threads/shared memory are unavailable. */
@@ -180,38 +145,92 @@ export class MatmulPool {
     const wt = workerThreads();
     if (wt === null) return null;
     try {
-      const helpers: Helper[] = [];
-      for (let i = 0; i < count; i++) helpers.push(new Helper(wt, memory, bytes, names));
-      return new MatmulPool(helpers);
+      return new MatmulPool(wt, memory, bytes, names, count);
     } catch {
       return null;
     }
   }
 
-  /** Helpers ready to take a job right now. */
-  readyHelpers(): Helper[] {
-    return this.helpers.filter((h) => h.ready());
+  /** Helpers ready to claim blocks right now. */
+  readyCount(): number {
+    if (this.broken) return 0;
+    let n = 0;
+    for (let h = 0; h < this.size; h++) if (!this.dead[h] && Atomics.load(this.ctl, READY0 + h) === 1) n++;
+    return n;
   }
 
   /** Block until every helper is ready or failed, at most timeoutMs. Returns the ready count. */
   waitReady(timeoutMs: number): number {
     const deadline = Date.now() + timeoutMs;
-    for (const h of this.helpers) {
-      while (!h.dead && Atomics.load(h.ctl, READY) === 0) {
+    for (let h = 0; h < this.size; h++) {
+      while (!this.dead[h] && Atomics.load(this.ctl, READY0 + h) === 0) {
         const left = deadline - Date.now();
         if (left <= 0) break;
-        Atomics.wait(h.ctl, READY, 0, Math.min(left, 50));
+        Atomics.wait(this.ctl, READY0 + h, 0, Math.min(left, 50));
       }
     }
-    return this.readyHelpers().length;
+    return this.readyCount();
   }
 
-  get size(): number {
-    return this.helpers.length;
+  /**
+   * Run one job: publish it, claim blocks on the calling thread (slot 0) with `doBlock`, then
+   * wait for the blocks the helpers claimed.
+   */
+  run(job: RowJob, doBlock: (idx: number) => void): void {
+    const { ctl, u } = this;
+    if (job.nBlocks > 0xffff) throw new Error('too many row blocks for the thread pool');
+    u[P] = job.dtype === 'f32' ? 0 : 1;
+    u[P + 1] = job.aSrc;
+    u[P + 2] = job.rsA;
+    u[P + 3] = job.csA;
+    u[P + 4] = job.m;
+    u[P + 5] = job.nBlocks;
+    u[P + 6] = job.mcBlock;
+    u[P + 7] = job.kc;
+    u[P + 8] = job.aPack0;
+    u[P + 9] = job.aPackStride;
+    u[P + 10] = job.bPack;
+    u[P + 11] = job.cBlock;
+    u[P + 12] = job.np;
+    u[P + 13] = job.nc;
+    u[P + 14] = job.mr;
+    u[P + 15] = job.nr;
+    u[P + 16] = job.mp;
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    Atomics.store(ctl, COMPLETED, 0);
+    Atomics.store(ctl, ERR, 0);
+    const tag = (this.seq & 0x7fff) << 16;
+    Atomics.store(ctl, CLAIM, tag);
+    Atomics.store(ctl, SEQ, this.seq);
+    Atomics.notify(ctl, SEQ);
+
+    let mine = 0;
+    for (;;) {
+      const c = Atomics.load(ctl, CLAIM);
+      const idx = c & 0xffff;
+      if (idx >= job.nBlocks) break;
+      if (Atomics.compareExchange(ctl, CLAIM, c, c + 1) !== c) continue;
+      doBlock(idx);
+      mine++;
+    }
+    const theirs = job.nBlocks - mine;
+    let done = Atomics.load(ctl, COMPLETED);
+    for (let i = 0; i < SPIN && done < theirs; i++) done = Atomics.load(ctl, COMPLETED);
+    const deadline = Date.now() + JOB_TIMEOUT_MS;
+    while (done < theirs) {
+      if (Date.now() > deadline) {
+        this.broken = true;
+        throw new Error('memograd matmul: a worker thread did not finish its block');
+      }
+      Atomics.wait(ctl, COMPLETED, done, 1000);
+      done = Atomics.load(ctl, COMPLETED);
+    }
+    if (Atomics.load(ctl, ERR) !== 0) {
+      this.broken = true;
+      throw new Error('memograd matmul: a worker thread failed');
+    }
   }
 }
-
-export type { Helper };
 
 function workerThreads(): WorkerThreadsModule | null {
   try {

@@ -114,15 +114,15 @@ export class WasmGemm {
     const KC = Math.min(this.cfg.kc, k);
     const MC = Math.min(this.cfg.mc, mp);
     const NC = Math.min(this.cfg.nc, np);
-    // threads: split the rows of C (in MR panels) between the caller and the ready helpers
+    // threads: the caller and the helpers claim row blocks of MC rows dynamically; every thread
+    // (slot) packs A into its own buffer
     const pool = this.cfg.pool;
-    const helpers = pool && m * k * n >= (this.cfg.threadsMinWork ?? Infinity) && mp >= 2 * mr ? pool.readyHelpers() : [];
-    const nThreads = Math.min(1 + helpers.length, mp / mr);
-    const chunk = Math.ceil(mp / mr / nThreads) * mr;
-    // element offsets (all multiples of 4 elements = 16 bytes for f32, 2 for f64); one packed A
-    // block per thread
+    const useThreads =
+      pool != null && m * k * n >= (this.cfg.threadsMinWork ?? Infinity) && mp > MC && pool.readyCount() > 0 && Math.ceil(mp / MC) <= 0xffff;
+    const slots = useThreads ? 1 + pool.size : 1;
+    // element offsets (all multiples of 4 elements = 16 bytes for f32, 2 for f64)
     const aBase = 0;
-    const bBase = aBase + nThreads * MC * KC;
+    const bBase = aBase + slots * MC * KC;
     const cBase = bBase + Math.ceil((KC * NC) / 4) * 4;
     const esz = this.esz;
     const { packA, packB } = this.cfg;
@@ -151,36 +151,44 @@ export class WasmGemm {
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
         packB(bRaw * esz + jc * csB + pc * rsB, csB, rsB, n - jc, nc / nr, kc, bBase * esz);
-        for (let t = 1; t < nThreads; t++) {
-          const i0 = t * chunk;
-          const i1 = Math.min(mp, i0 + chunk);
-          if (i0 >= i1) continue;
-          helpers[t - 1]!.post({
-            dtype: this.cfg.dtype,
-            aSrc: aRaw * esz + pc * csA,
-            rsA,
-            csA,
-            m,
-            i0,
-            i1,
-            mcBlock: MC,
-            kc,
-            aPack: t * MC * KC * esz,
-            bPack: bBase * esz,
-            cBlock: (cBase + jc) * esz,
-            np,
-            nc,
-            mr,
-            nr,
-          });
+        if (useThreads) {
+          const aSrc = aRaw * esz + pc * csA;
+          const cBlock = (cBase + jc) * esz;
+          const nPanelsB = nc / nr;
+          pool.run(
+            {
+              dtype: this.cfg.dtype,
+              aSrc,
+              rsA,
+              csA,
+              m,
+              mp,
+              nBlocks: Math.ceil(mp / MC),
+              mcBlock: MC,
+              kc,
+              aPack0: aBase * esz,
+              aPackStride: MC * KC * esz,
+              bPack: bBase * esz,
+              cBlock,
+              np,
+              nc,
+              mr,
+              nr,
+            },
+            (idx) => {
+              const ic = idx * MC;
+              const mc = Math.min(MC, mp - ic);
+              packA(aSrc + ic * rsA, rsA, csA, m - ic, mc / mr, kc, aBase * esz);
+              kernel(aBase * esz, bBase * esz, cBlock + ic * np * esz, mc / mr, nPanelsB, kc, np);
+            },
+          );
+          continue;
         }
-        const iEnd = nThreads > 1 ? Math.min(mp, chunk) : mp;
-        for (let ic = 0; ic < iEnd; ic += MC) {
-          const mc = Math.min(MC, iEnd - ic);
+        for (let ic = 0; ic < mp; ic += MC) {
+          const mc = Math.min(MC, mp - ic);
           packA(aRaw * esz + ic * rsA + pc * csA, rsA, csA, m - ic, mc / mr, kc, aBase * esz);
           kernel(aBase * esz, bBase * esz, (cBase + ic * np + jc) * esz, mc / mr, nc / nr, kc, np);
         }
-        for (let t = 1; t < nThreads; t++) if (t * chunk < mp) helpers[t - 1]!.wait();
       }
     }
 

@@ -138,7 +138,7 @@ export function matmulThreads(waitMs = 0): number {
   const be = getBackends();
   if (be === null || be.pool === null) return 1;
   if (waitMs > 0) return 1 + be.pool.waitReady(waitMs);
-  return 1 + be.pool.readyHelpers().length;
+  return 1 + be.pool.readyCount();
 }
 
 /** True when the WebAssembly SIMD kernels are in use (false: the JS fallback). */

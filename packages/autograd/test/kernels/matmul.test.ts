@@ -5,6 +5,7 @@ import {
   matmulReference,
   matmulTiled,
   matmulUsesWasm,
+  matmulConfig,
   matmulThreads,
   matmulWasm,
   setMatmulThreadsMinWork,
@@ -211,9 +212,25 @@ describe('matmul kernels vs matmulReference', () => {
       else expect(threads).toBe(1);
     });
 
-    it('matches the reference on random shapes with the split forced at every size', () => {
+    // small row blocks so that even the small random shapes are cut into several blocks
+    const withSmallBlocks = (fn: () => void) => {
+      const c32 = matmulConfig('f32')!;
+      const c64 = matmulConfig('f64')!;
+      const saved = [c32.mc, c64.mc];
+      c32.mc = c32.mr * 2;
+      c64.mc = c64.mr;
       setMatmulThreadsMinWork(0);
       try {
+        fn();
+      } finally {
+        setMatmulThreadsMinWork(THREADS_MIN_WORK);
+        c32.mc = saved[0]!;
+        c64.mc = saved[1]!;
+      }
+    };
+
+    it('matches the reference on random shapes with the split forced at every size', () => {
+      withSmallBlocks(() => {
         for (const [, Arr, rtol] of dtypes) {
           fc.assert(
             fc.property(caseArb(70), (c) => check(matmulWasm, Arr, c, rtol)),
@@ -223,21 +240,16 @@ describe('matmul kernels vs matmulReference', () => {
             for (const transB of [false, true])
               check(matmulWasm, Arr, { m: 257, k: 600, n: 130, transA, transB, aOff: 1, bOff: 2, outOff: 3, accumulate: transA, seed: 11 }, rtol);
         }
-      } finally {
-        setMatmulThreadsMinWork(THREADS_MIN_WORK);
-      }
+      });
     });
 
     it('many consecutive threaded calls stay in sync (no lost or stale jobs)', () => {
-      setMatmulThreadsMinWork(0);
-      try {
+      withSmallBlocks(() => {
         for (let i = 0; i < 200; i++) {
           const m = 8 + (i % 13), k = 5 + (i % 7), n = 9 + (i % 11);
           check(matmulWasm, i % 2 ? Float32Array : Float64Array, { m, k, n, transA: i % 3 === 0, transB: i % 5 === 0, aOff: 0, bOff: 0, outOff: 0, accumulate: i % 4 === 0, seed: i }, i % 2 ? 1e-5 : 1e-12);
         }
-      } finally {
-        setMatmulThreadsMinWork(THREADS_MIN_WORK);
-      }
+      });
     });
   });
 
