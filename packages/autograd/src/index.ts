@@ -24,7 +24,7 @@ export {
   sin, cos, clamp, where, eq, ne, lt, le, gt, ge, sign, cast, clone,
   sigmoid, tanh, relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax,
   sum, mean, max, min, prod, variance, std, logSumExp, norm, argmax, argmin, sumTo,
-  matmul, outer,
+  matmul, outer, linear,
   reshape, flatten, permute, transpose, expand, squeeze, unsqueeze, slice, cat, stack, gather, indexSelect,
   zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
 } from './ops/index.ts';

@@ -7,6 +7,7 @@ import {
   ArgumentError, DTypeError, Generator as RandomGenerator, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
 } from '@memograd/autograd';
 import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
+import { linear as linearOp } from '@memograd/autograd';
 import { Module, Parameter } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
 import type { Initializer } from './init.ts';
@@ -135,8 +136,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (x.rank === 0 || x.shape[x.rank - 1] !== weight.shape[1]) {
     throw new ShapeError('linear', `expected input with last dimension ${weight.shape[1]}, got ${formatShape(x.shape)}`, [x.shape, weight.shape]);
   }
-  const y = x.matmul(weight.T);
-  return bias ? y.add(bias) : y;
+  // the core op reads the weight transposed inside the matmul kernel: no transposed copy
+  return linearOp(x, weight, bias ?? null);
 }
 
 /**

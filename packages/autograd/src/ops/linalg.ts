@@ -159,3 +159,24 @@ export const sampleMatmulShapes = (pick: Pick): number[][] => {
     default: return [[m, k], [k, n]];
   }
 };
+
+/**
+ * x Wᵀ + b with the weight stored [out, in], as PyTorch's `F.linear`. The weight is read
+ * transposed by the matmul kernel itself, so no transposed copy is made in either direction.
+ */
+export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
+  let [input, w] = pair(x, weight, 'linear');
+  if (w.rank !== 2) throw new ShapeError('linear', `weight must be 2-D [out, in], got ${formatShape(w.shape)}`, [w.shape]);
+  if (input.rank === 0 || input.shape[input.rank - 1] !== w.shape[1]) {
+    throw new ShapeError(
+      'linear',
+      `expected input with last dimension ${w.shape[1]} for weight ${formatShape(w.shape)}, got ${formatShape(input.shape)}`,
+      [input.shape, w.shape],
+    );
+  }
+  const vector = input.rank === 1;
+  if (vector) input = unsqueeze(input, 0);
+  let out = matmulT(input, w, false, true);
+  if (vector) out = reshape(out, [w.shape[0]!]);
+  return bias === undefined || bias === null ? out : out.add(bias);
+}

@@ -61,6 +61,12 @@ export const COMPOSITES: readonly RegistryEntry[] = [
   }),
   composite('matmulPublic', ([a, b]) => L.matmul(a!, b!), { shapes: L.sampleMatmulShapes }),
   composite('outer', ([a, b]) => L.outer(a!, b!), { shapes: (pick) => [[1 + pick(4)], [1 + pick(4)]] }),
+  composite('linear', ([x, w, b]) => L.linear(x!, w!, b), {
+    shapes: (pick) => {
+      const [n, i, o] = [1 + pick(4), 1 + pick(4), 1 + pick(4)];
+      return [pick(3) === 0 ? [i] : pick(2) ? [n, i] : [2, n, i], [o, i], [o]];
+    },
+  }),
   composite('transpose', ([x]) => S.transpose(x!), { shapes: (pick) => [[1 + pick(3), 1 + pick(3), 1 + pick(3)]] }),
   composite('squeeze', ([x]) => S.squeeze(x!), { shapes: (pick) => [[1, 1 + pick(3), 1]] }),
   composite('unsqueeze', ([x], p: { axis: number }) => S.unsqueeze(x!, p.axis), {
