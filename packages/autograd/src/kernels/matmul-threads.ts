@@ -24,6 +24,7 @@ const SEQ = 0; // job number, written by the caller; helpers sleep on it
 const CLAIM = 1; // (seq & 0x7fff) << 16 | next block index
 const COMPLETED = 2; // blocks finished by helpers in the current job
 const ERR = 3; // set to 1 by a helper whose block threw
+const HELPER_BLOCKS = 4; // blocks done by helpers since start (statistics)
 const P = 8; // job parameters (Uint32)
 const READY0 = 32; // READY0 + h: 1 when helper h is ready, -1 when it failed to instantiate
 
@@ -102,6 +103,7 @@ while (ex !== null) {
     } catch (e) {
       Atomics.store(ctl, ${ERR}, 1);
     }
+    Atomics.add(ctl, ${HELPER_BLOCKS}, 1);
     Atomics.add(ctl, ${COMPLETED}, 1);
     Atomics.notify(ctl, ${COMPLETED});
   }
@@ -149,6 +151,11 @@ export class MatmulPool {
     } catch {
       return null;
     }
+  }
+
+  /** Row blocks computed by helper threads since the pool started (statistics, tests). */
+  helperBlocks(): number {
+    return Atomics.load(this.ctl, HELPER_BLOCKS);
   }
 
   /** Helpers ready to claim blocks right now. */
