@@ -18,7 +18,8 @@ export function formatTensor(t: Tensor, options: { precision?: number; maxItems?
   const fmt = (v: number): string => {
     if (Number.isNaN(v)) return 'nan';
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
-    return sci ? v.toExponential(precision) : v.toFixed(precision);
+    // two-digit exponents as PyTorch prints them: 1.0000e-05, not 1.0000e-5
+    return sci ? v.toExponential(precision).replace(/e([+-])(\d)$/, 'e$10$2') : v.toFixed(precision);
   };
   const width = Math.max(...Array.from(d.slice(0, 1000), (v) => fmt(v).length), 1);
   const shape = t.shape;
