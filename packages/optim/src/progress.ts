@@ -41,9 +41,10 @@ function formatValue(v: number): string {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : v.toFixed(4);
 }
 
-/** `1h02m`, `3m05s`, `12s`, `250ms`. */
+/** `1h02m`, `3m05s`, `12s`, `250ms`, `0.4ms`. */
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 10) return `${ms.toFixed(1)}ms`;
   if (ms < 1000) return `${Math.round(ms)}ms`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s}s`;
