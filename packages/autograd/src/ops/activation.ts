@@ -145,8 +145,9 @@ function logSoftmaxLane(src: Float32Array | Float64Array, dst: Float32Array | Fl
   if (m === -Infinity) m = 0;
   let total = 0;
   for (let k = 0; k < n; k++) total += Math.exp(src[off + k * s]! - m);
-  const lse = m + Math.log(total);
-  for (let k = 0; k < n; k++) dst[off + k * s] = src[off + k * s]! - lse;
+  // (x - m) - log(total), not x - (m + log(total)): the latter rounds m + log(total) at m's scale
+  const logTotal = Math.log(total);
+  for (let k = 0; k < n; k++) dst[off + k * s] = src[off + k * s]! - m - logTotal;
 }
 
 const axisParams = (shapes: readonly number[][], pick: (n: number) => number): AxisParams => {

@@ -89,12 +89,21 @@ function extremeBackward({ grad, inputs: [x], out, params }: Parameters<OpDef<Re
 export const maxOp = reductionOp('max', -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a), extremeBackward, {}, true);
 export const minOp = reductionOp('min', Infinity, (a, v) => (v < a || Number.isNaN(v) ? v : a), extremeBackward, {}, true);
 
-// prod: d/dx_i = prod_{j != i} x_j, written out/x_i (sampled away from zero; see docs)
-export const prodOp = reductionOp(
+// prod: d/dx_i = prod_{j != i} x_j, written out/x_i when no element is zero. With zeros, out/x_i
+// would be 0/0 = NaN at the zeros: there the derivative is the product of the non-zero elements when
+// x_i is the only zero of its reduction, else 0 (and out/x_i = 0 stays right at the non-zeros).
+export const prodOp: OpDef<ReduceParams> = reductionOp(
   'prod',
   1,
   (a, v) => a * v,
-  ({ grad, inputs: [x], out, params }) => [keep(grad.mul(out), x!, params).div(x!)],
+  ({ grad, inputs: [x], out, params }) => {
+    if (!x!.data.includes(0)) return [keep(grad.mul(out), x!, params).div(x!)];
+    const zero = x!.eq(0);
+    const nonZero = where(zero, 1, x!);
+    const rest = apply(prodOp, [nonZero], { axes: params.axes, keepDims: true });
+    const single = apply(sumOp, [zero], { axes: params.axes, keepDims: true }).eq(1);
+    return [keep(grad, x!, params).mul(where(zero, rest.mul(single), keep(out, x!, params).div(nonZero)))];
+  },
   { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3 },
 );
 
@@ -235,7 +244,10 @@ export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
   if (p === Infinity) return apply(maxOp, [t.abs()], rp);
   if (p === 1) return apply(sumOp, [t.abs()], rp);
   if (!(p > 0) || !Number.isFinite(p)) throw new ArgumentError('norm', `p must be a positive number or Infinity, got ${p}`);
-  return apply(sumOp, [t.abs().pow(p)], rp).pow(1 / p);
+  // sum^(1/p) has an infinite slope at 0: mask it so that the gradient at x = 0 is 0, not inf * 0 = NaN
+  const s = apply(sumOp, [t.abs().pow(p)], rp);
+  const zero = s.eq(0);
+  return where(zero, 0, where(zero, 1, s).pow(1 / p));
 }
 
 // ------------------------------------------------------------------ argmax / argmin (not differentiable)
