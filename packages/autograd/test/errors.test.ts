@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   AnomalyError, ArgumentError, DTypeError, GradcheckError, GraphError, MemogradError, ShapeError,
-  add, cat, clamp, gather, gradcheck, matmul, ones, reshape, scalar, slice, squeeze, sum, tensor, zeros,
+  add, cat, clamp, customFunction, gather, grad, gradcheck, matmul, ones, reshape, scalar, slice, squeeze, sum, sumTo,
+  tensor, zeros,
 } from '../src/index.ts';
 
 /** Runs fn and returns what it threw (failing the test when it does not throw). */
@@ -196,6 +197,66 @@ describe('graph errors', () => {
 
   it('backward on a tensor that does not require grad', () => {
     expect(thrown(() => ones([1]).backward())).toBeInstanceOf(GraphError);
+  });
+});
+
+describe('errors from user code and the engine', () => {
+  it('a custom backward returning a gradient of the wrong shape', () => {
+    const bad = customFunction({
+      name: 'badShape',
+      forward: ([x]) => x!.mul(2),
+      backward: ({ grad: g }) => [g.reshape([-1]).slice([0], [1])],
+    });
+    const x = tensor([[1, 2], [3, 4]], { dtype: 'float64', requiresGrad: true });
+    const e = thrown(() => bad([x]).sum().backward());
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toContain('badShape');
+    expect(e.message).toContain('[1]');
+    expect(e.message).toContain('[2, 2]');
+  });
+
+  it('a custom backward returning the wrong dtype or count', () => {
+    const badDtype = customFunction({
+      name: 'badDtype',
+      forward: ([x]) => x!.mul(2),
+      backward: ({ grad: g }) => [g.float32()],
+    });
+    const x = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const e = thrown(() => badDtype([x]).sum().backward());
+    expect(e).toBeInstanceOf(DTypeError);
+    expect(e.message).toContain('badDtype');
+    const badCount = customFunction({
+      name: 'badCount',
+      forward: ([x]) => x!.mul(2),
+      backward: ({ grad: g }) => [g, g],
+    });
+    const e2 = thrown(() => badCount([x]).sum().backward());
+    expect(e2).toBeInstanceOf(GraphError);
+    expect(e2.message).toContain('returned 2 gradients for 1 inputs');
+  });
+
+  it('a hook returning the wrong shape, and hooks on tensors that need no grad', () => {
+    const x = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    x.registerHook(() => tensor([1, 2, 3], { dtype: 'float64' }));
+    const e = thrown(() => x.mul(2).sum().backward());
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toMatch(/^hook: /);
+    expect(thrown(() => tensor([1]).registerHook(() => undefined))).toBeInstanceOf(GraphError);
+  });
+
+  it('grad() with an input that does not require grad, or an output that does not depend on any', () => {
+    const x = scalar(1);
+    const c = scalar(2, { requiresGrad: false });
+    expect(thrown(() => grad(x.mul(c), [c]))).toBeInstanceOf(GraphError);
+    expect(thrown(() => grad(c.mul(2), [x]))).toBeInstanceOf(GraphError);
+  });
+
+  it('requiresGrad_(false) on a non-leaf, and sumTo to an incompatible shape', () => {
+    const x = scalar(1);
+    expect(thrown(() => x.mul(2).requiresGrad_(false))).toBeInstanceOf(GraphError);
+    const e = thrown(() => sumTo(zeros([2, 3]), [3, 3]));
+    expect(e).toBeInstanceOf(ShapeError);
+    expect(e.message).toContain('[2, 3]');
   });
 });
 
