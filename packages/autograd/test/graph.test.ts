@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { test as propTest } from '@fast-check/vitest';
+import fc from 'fast-check';
 import {
   AnomalyError, GradcheckError, GraphError, Tensor, assertGradcheck, customFunction, detectAnomaly, explain, grad, gradcheck,
   hessian, noGrad, enableGrad, isGradEnabled, scalar, tensor, toDot, valueAndGrad, vjp,
@@ -108,6 +110,56 @@ describe('broadcasting gradients', () => {
     expect(s.grad!.shape).toEqual([]);
     expect(s.grad!.item()).toBe(6);
     expect(arr(a.grad)).toEqual([2, 2, 2]);
+  });
+});
+
+describe('broadcasting gradients (property)', () => {
+  // shapes a, b of rank <= 3 whose dims are each either the full size or 1 (b may have fewer axes)
+  const dims = fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 0, maxLength: 3 });
+  const caseArb = dims.chain((full) =>
+    fc.record({
+      full: fc.constant(full),
+      maskA: fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+      maskB: fc.array(fc.boolean(), { minLength: full.length, maxLength: full.length }),
+      dropB: fc.integer({ min: 0, max: full.length }),
+    }),
+  );
+
+  propTest.prop([caseArb], { numRuns: 60 })('d sum(a * b) / da = b summed over the broadcast axes', ({ full, maskA, maskB, dropB }) => {
+    const shapeA = full.map((d, i) => (maskA[i] ? 1 : d));
+    const shapeB = full.map((d, i) => (maskB[i] ? 1 : d)).slice(dropB);
+    const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+    const valsA = Array.from({ length: size(shapeA) }, (_, i) => 0.5 + i);
+    const valsB = Array.from({ length: size(shapeB) }, (_, i) => 1 - 0.25 * i);
+    const a = tensor(valsA, { dtype: 'float64', requiresGrad: true, shape: shapeA });
+    const b = tensor(valsB, { dtype: 'float64', requiresGrad: true, shape: shapeB });
+    a.mul(b).sum().backward();
+    // independent loop over the full broadcast index space
+    const ga = new Array<number>(valsA.length).fill(0);
+    const gb = new Array<number>(valsB.length).fill(0);
+    const flat = (idx: number[], shape: number[]) => {
+      const off = idx.length - shape.length;
+      return shape.reduce((p, d, i) => p * d + (d === 1 ? 0 : idx[i + off]!), 0);
+    };
+    // the broadcast shape: a dim is 1 when both operands have 1 (or b lacks the axis) there
+    const out = shapeA.map((d, i) => Math.max(d, i - dropB >= 0 ? shapeB[i - dropB]! : 1));
+    const total = size(out);
+    for (let n = 0; n < total; n++) {
+      const idx: number[] = [];
+      let r = n;
+      for (let d = out.length - 1; d >= 0; d--) {
+        idx.unshift(r % out[d]!);
+        r = Math.floor(r / out[d]!);
+      }
+      const ia = flat(idx, shapeA);
+      const ib = flat(idx, shapeB);
+      ga[ia]! += valsB[ib]!;
+      gb[ib]! += valsA[ia]!;
+    }
+    expect(a.grad!.shape).toEqual(shapeA);
+    expect(b.grad!.shape).toEqual(shapeB);
+    arr(a.grad).forEach((v, i) => expect(v).toBeCloseTo(ga[i]!, 12));
+    arr(b.grad).forEach((v, i) => expect(v).toBeCloseTo(gb[i]!, 12));
   });
 });
 
