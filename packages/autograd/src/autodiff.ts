@@ -6,7 +6,7 @@ import type { OpDef, OpTest } from './ops/define.ts';
 import { zerosLike } from './ops/creation.ts';
 import { stack } from './ops/shape-ops.ts';
 import { reshape } from './ops/shape-ops.ts';
-import { seedFor, Tensor, type TensorLike } from './tensor.ts';
+import { fromNested, seedFor, Tensor, type NestedArray, type TensorLike } from './tensor.ts';
 
 export interface GradOptions extends BackwardOptions {
   /** Seed gradients for non-scalar outputs, one per output. */
@@ -60,16 +60,8 @@ function asLeaf(x: TensorLike, i: number): Tensor {
 
 function seedLike(x: TensorLike, i: number): Tensor {
   if (typeof x === 'number') return new Tensor(new Float64Array([x]), [], 'float64');
-  if (Array.isArray(x)) {
-    const flat = (x as unknown[]).flat(Infinity as 1) as number[];
-    const shape: number[] = [];
-    let p: unknown = x;
-    while (Array.isArray(p)) {
-      shape.push(p.length);
-      p = p[0];
-    }
-    return new Tensor(Float64Array.from(flat), shape, 'float64');
-  }
+  // validated like tensor(): a ragged or non-finite array is an error, not a malformed tensor
+  if (Array.isArray(x)) return fromNested(x as NestedArray, 'float64', `grad: argument ${i}`);
   throw new ArgumentError('grad', `argument ${i} must be a Tensor, number or nested array`);
 }
 

@@ -115,6 +115,15 @@ describe('argument errors', () => {
     expect(e3.message).toMatch(/ragged/);
   });
 
+  it('ragged or non-finite arrays passed to the grad transforms', () => {
+    const sumOf = (x: import('../src/index.ts').Tensor) => x.sum();
+    const e = thrown(() => grad(sumOf)([[1, 2], [3]] as never));
+    expect(e).toBeInstanceOf(ArgumentError);
+    expect(e.message).toMatch(/ragged/);
+    expect(thrown(() => grad(sumOf)([1, NaN]))).toBeInstanceOf(ArgumentError);
+    expect(Array.from(grad(sumOf)([[1, 2], [3, 4]])[0]!.data)).toEqual([1, 1, 1, 1]);
+  });
+
   it('non-finite values in tensor()', () => {
     for (const bad of [NaN, Infinity, -Infinity]) {
       const e = thrown(() => tensor([[1, 2], [bad, 4]]));
