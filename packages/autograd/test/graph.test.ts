@@ -245,6 +245,20 @@ describe('grad()', () => {
     for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) expect(got[i]![j]).toBeCloseTo(expected[i]![j]!, 12);
   });
 
+  it('hessian of a function of a matrix has shape [...x.shape, ...x.shape]', () => {
+    // f(X) = sum(W * X * X) + X00 * X11: H[i,j,k,l] = 2 W[i,j] [ij = kl] + cross terms of X00 X11
+    const W = tensor([[1, 2], [3, 4]], { dtype: 'float64' });
+    const H = hessian((x) => W.mul(x).mul(x).sum().add(x.slice([0, 0], [1, 1]).mul(x.slice([1, 1], [1, 1])).sum()),
+      tensor([[0.1, 0.2], [0.3, 0.4]], { dtype: 'float64' }));
+    expect(H.shape).toEqual([2, 2, 2, 2]);
+    const h = Array.from(H.data);
+    const expected = new Array<number>(16).fill(0);
+    [1, 2, 3, 4].forEach((w, i) => (expected[i * 4 + i] = 2 * w));
+    expected[0 * 4 + 3] = 1;
+    expected[3 * 4 + 0] = 1;
+    h.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 12));
+  });
+
   it('hessian of sum(sin x) is diag(-sin x)', () => {
     const xs = [0.2, -1.3, 2.5, 0.9];
     const H = hessian((x) => x.sin().sum(), tensor(xs, { dtype: 'float64' }));
@@ -296,6 +310,15 @@ describe('hooks', () => {
     x.mul(3).sum().backward();
     expect(seen).toHaveLength(1);
     expect(arr(x.grad)).toEqual([3, 3]);
+  });
+
+  it('a hook on a tensor used twice sees the total gradient once', () => {
+    const x = scalar(2);
+    const seen: number[] = [];
+    x.registerHook((g) => void seen.push(g.item()));
+    x.mul(x).add(x.mul(3)).backward(); // 2x + 3 = 7
+    expect(seen).toEqual([7]);
+    expect(x.grad!.item()).toBe(7);
   });
 
   it('a hook on an intermediate can replace the gradient flowing on', () => {
