@@ -167,6 +167,16 @@ describe('reading values', () => {
     expect(tensor([1e-5, 1], { dtype: 'float64' }).toString()).toBe('tensor([1.0000e-05, 1.0000e+00], dtype=float64)');
     expect(tensor([1], { name: 'w' }).toString()).toBe("tensor([1.0000], name='w')");
     expect(String(full([2], NaN))).toBe('tensor([nan, nan])');
+    expect(String(full([2], -Infinity))).toBe('tensor([-inf, -inf])');
+    expect(tensor([[1e-10, 2]]).toString()).toBe('tensor([[1.0000e-10, 2.0000e+00]])');
+    expect(tensor([2e9, 1], { dtype: 'float64' }).toString()).toBe('tensor([2.0000e+09, 1.0000e+00], dtype=float64)');
+    // columns are right-aligned to the widest entry; long axes are summarised with the first and last 3
+    expect(arange(20).reshape([4, 5]).toString().split('\n')[2]).toBe('        [10.0000, 11.0000, 12.0000, 13.0000, 14.0000],');
+    const big = arange(64).reshape([8, 8]).toString().split('\n');
+    expect(big).toHaveLength(7);
+    expect(big[0]).toBe('tensor([[ 0.0000,  1.0000,  2.0000, ...,  5.0000,  6.0000,  7.0000],');
+    expect(big[3]).toBe('        ...,');
+    expect(big[6]).toBe('        [56.0000, 57.0000, 58.0000, ..., 61.0000, 62.0000, 63.0000]])');
   });
 });
 
