@@ -123,6 +123,20 @@ describe('special functions', () => {
     expect(Number.isNaN(erf(NaN))).toBe(true);
   });
 
+  it('erfc keeps its relative accuracy as erf(x) nears 1 (no 1 - erf cancellation)', () => {
+    const table: [number, number][] = [
+      [0.3, 0.6713732405408725838104],
+      [1.1, 0.1197949304259182703427],
+      [1.7, 0.01620954140922543915869],
+      [2.0, 0.004677734981047265837931],
+      [2.45, 0.0005305801122510539078449],
+      [3.5, 7.430983723414127455237e-7],
+      [6.0, 2.151973671249891311659e-17],
+      [-2.0, 1.995322265018952734162],
+    ];
+    for (const [x, want] of table) expectRel(erfc(x), want, 5e-15);
+  });
+
   it('gelu matches 0.5 x (1 + erf(x / sqrt 2))', () => {
     const points: [number, number][] = [
       [1, 0.84134474606854294859],

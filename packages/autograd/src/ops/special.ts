@@ -42,7 +42,9 @@ function erfcContinuedFraction(x: number): number {
 export function erfc(x: number): number {
   if (Number.isNaN(x)) return NaN;
   if (x < 0) return 2 - erfc(-x);
-  if (x < 2.5) return 1 - erfSeries(x);
+  // 1 - erf(x) cancels as erf(x) nears 1 (relative error 4e-13 at x = 2.45); the continued fraction
+  // converges in under 200 steps from x = 1 on, to ~1e-15
+  if (x < 1) return 1 - erfSeries(x);
   if (x > 27) return 0;
   return erfcContinuedFraction(x);
 }
