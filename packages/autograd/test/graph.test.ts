@@ -3,7 +3,7 @@ import { test as propTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import {
   AnomalyError, GradcheckError, GraphError, Tensor, assertGradcheck, customFunction, detectAnomaly, explain, grad, gradcheck,
-  hessian, noGrad, enableGrad, isGradEnabled, scalar, tensor, toDot, valueAndGrad, vjp,
+  hessian, noGrad, enableGrad, isGradEnabled, scalar, setDetectAnomaly, tensor, toDot, valueAndGrad, vjp,
 } from '../src/index.ts';
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor =>
@@ -442,6 +442,36 @@ describe('anomaly mode', () => {
     expect((err as AnomalyError).op).toBe('sqrt');
     expect((err as Error).message).toMatch(/backward/);
     expect((err as Error).message).toMatch(/Infinity/);
+  });
+});
+
+describe('anomaly mode with user-defined ops and the global switch', () => {
+  it('names a custom function whose backward produces NaN', () => {
+    const nanGrad = customFunction({
+      name: 'nanGrad',
+      forward: ([x]) => x!.mul(2),
+      backward: ({ grad: g }) => [g.mul(0).log()], // log(0) = -inf inside the rule
+    });
+    const x = f64([1, 2]);
+    let err: unknown;
+    try {
+      detectAnomaly(() => nanGrad([x]).sum().backward());
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(AnomalyError);
+    expect((err as AnomalyError).op).toBe('nanGrad');
+  });
+
+  it('setDetectAnomaly turns checking on and off globally', () => {
+    const x = f64([-1]);
+    setDetectAnomaly(true);
+    try {
+      expect(() => x.sqrt()).toThrow(AnomalyError);
+    } finally {
+      setDetectAnomaly(false);
+    }
+    expect(Number.isNaN(x.sqrt().data[0])).toBe(true);
   });
 });
 
