@@ -99,6 +99,18 @@ describe('creation', () => {
     expect(() => randint(3, 3, [1])).toThrow(M.ArgumentError);
   });
 
+  it('float32 rand stays below 1 even when a draw rounds up', () => {
+    class High extends Generator {
+      override random(): number {
+        return 1 - 1e-9; // below 1 in float64, rounds to 1 in float32
+      }
+    }
+    const u = rand([3], { generator: new High() });
+    expect(arr(u).every((v) => v < 1)).toBe(true);
+    expect(u.data[0]).toBe(1 - 2 ** -24);
+    expect(rand([1], { generator: new High(), dtype: 'float64' }).data[0]).toBe(1 - 1e-9);
+  });
+
   it('the default generator is reseeded by manualSeed', () => {
     manualSeed(123);
     const a = arr(randn([5], { dtype: 'float64' }));

@@ -74,11 +74,18 @@ export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
   });
 }
 
+/** The largest float32 below 1. */
+const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
+
 /** Uniform random values in [0, 1). */
 export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
   const g = options.generator ?? defaultGenerator;
   return make('rand', shape, options, (d) => {
-    for (let i = 0; i < d.length; i++) d[i] = g.random();
+    for (let i = 0; i < d.length; i++) {
+      d[i] = g.random();
+      // a draw above 1 - 2^-25 rounds up to 1 in float32: keep [0, 1) half-open
+      if (d[i] === 1) d[i] = FLOAT32_BELOW_ONE;
+    }
   });
 }
 
