@@ -18,6 +18,7 @@ export function formatTensor(t: Tensor, options: { precision?: number; maxItems?
   const fmt = (v: number): string => {
     if (Number.isNaN(v)) return 'nan';
     if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
+    if (Object.is(v, -0)) return '-' + (sci ? (0).toExponential(precision).replace('e+0', 'e+00') : (0).toFixed(precision));
     // two-digit exponents as PyTorch prints them: 1.0000e-05, not 1.0000e-5
     return sci ? v.toExponential(precision).replace(/e([+-])(\d)$/, 'e$10$2') : v.toFixed(precision);
   };

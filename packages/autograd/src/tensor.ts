@@ -126,8 +126,8 @@ export class Tensor {
 
   /** A tensor sharing this one's data but cut from the tape: no gradient flows through it. */
   detach(): Tensor {
-    const t = new Tensor(this._data, this.shape, this.dtype);
-    t._value = this._value;
+    // `.data` materialises a fast-lane scalar first, so that both tensors really share storage
+    const t = new Tensor(this.data, this.shape, this.dtype);
     if (this.name !== undefined) t.name = this.name;
     return t;
   }
