@@ -176,6 +176,9 @@ export function loadTf(): Promise<Tf> {
     console.warn = quiet(origWarn);
     try {
       const tf = await import('@tensorflow/tfjs-core');
+      // gradients of every kernel (tf.grad, variableGrads): tfjs-core's Node bundle leaves them
+      // out; tfjs-layers' Node bundle registers them all (as the perf-reference's common.mjs does)
+      await import('@tensorflow/tfjs-layers');
       await import('@tensorflow/tfjs-backend-cpu');
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
       const require = createRequire(import.meta.url);
@@ -186,8 +189,9 @@ export function loadTf(): Promise<Tf> {
       await tf.ready();
       return tf;
     } finally {
+      // the cpu backend prints its banner on first use, after loading: keep filtering it
       console.log = origLog;
-      console.warn = origWarn;
+      console.warn = quiet(origWarn);
     }
   })();
   return tfPromise;
