@@ -6,6 +6,7 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp } from './define.ts';
 import { where } from './elementwise.ts';
 import { applyUnary, unaryOp } from './helpers.ts';
+import { reluKernel, sigmoidKernel, tanhKernel } from '../kernels/unary.ts';
 import { exp, mul, sub } from './elementwise.ts';
 import { sum } from './reduce.ts';
 import { normalCdf, normalPdf } from './special.ts';
@@ -18,13 +19,13 @@ export function stableSigmoid(v: number): number {
 }
 
 // d sigmoid = s (1 - s)
-export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] });
+export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] }, sigmoidKernel);
 // d tanh = 1 - tanh^2
-export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {});
+export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {}, tanhKernel);
 // relu: the subgradient at 0 is 0 (as in PyTorch)
 export const reluOp = unaryOp('relu', (v) => (v > 0 ? v : 0), ({ grad, inputs: [x] }) => grad.mul(x!.gt(0)), {
   avoid: (v) => Math.abs(v) < 1e-3,
-});
+}, reluKernel);
 export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
   'leakyRelu',
   (v, { negativeSlope }) => (v > 0 ? v : v * negativeSlope),

@@ -6,6 +6,7 @@ import { broadcastShapes, formatShape, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp } from './define.ts';
 import { applyBinary, applyUnary, binaryOp, pair, unaryOp } from './helpers.ts';
+import * as K from '../kernels/unary.ts';
 
 // ------------------------------------------------------------------ arithmetic
 
@@ -73,20 +74,20 @@ export const powScalarOp = unaryOp<{ exponent: number }>(
 
 // ------------------------------------------------------------------ unary math
 
-export const negOp = unaryOp('neg', (v) => -v, ({ grad }) => grad.neg(), {});
-export const expOp = unaryOp('exp', Math.exp, ({ grad, out }) => grad.mul(out), {}); // d exp x = exp x
-export const logOp = unaryOp('log', Math.log, ({ grad, inputs: [x] }) => grad.div(x!), { domain: [0.1, 4] }); // d ln x = 1/x
-export const log1pOp = unaryOp('log1p', Math.log1p, ({ grad, inputs: [x] }) => grad.div(x!.add(1)), { domain: [-0.8, 4] });
-export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(out.add(1)), {});
-export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }); // 1/(2 sqrt x)
+export const negOp = unaryOp('neg', (v) => -v, ({ grad }) => grad.neg(), {}, K.negKernel);
+export const expOp = unaryOp('exp', Math.exp, ({ grad, out }) => grad.mul(out), {}, K.expKernel); // d exp x = exp x
+export const logOp = unaryOp('log', Math.log, ({ grad, inputs: [x] }) => grad.div(x!), { domain: [0.1, 4] }, K.logKernel); // d ln x = 1/x
+export const log1pOp = unaryOp('log1p', Math.log1p, ({ grad, inputs: [x] }) => grad.div(x!.add(1)), { domain: [-0.8, 4] }, K.log1pKernel);
+export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(out.add(1)), {}, K.expm1Kernel);
+export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }, K.sqrtKernel); // 1/(2 sqrt x)
 // |x|: the subgradient at 0 is 0 (PyTorch's sign(x))
 export const absOp = unaryOp('abs', Math.abs, ({ grad, inputs: [x] }) => grad.mul(x!.sign()), {
   avoid: (v) => Math.abs(v) < 1e-3,
-});
-export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {});
+}, K.absKernel);
+export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {}, K.squareKernel);
 export const reciprocalOp = unaryOp('reciprocal', (v) => 1 / v, ({ grad, out }) => grad.mul(out).mul(out).neg(), {
   avoid: (v) => Math.abs(v) < 0.2,
-});
+}, K.reciprocalKernel);
 export const sinOp = unaryOp('sin', Math.sin, ({ grad, inputs: [x] }) => grad.mul(x!.cos()), {});
 export const cosOp = unaryOp('cos', Math.cos, ({ grad, inputs: [x] }) => grad.mul(x!.sin()).neg(), {});
 

@@ -1,6 +1,7 @@
 import { allocate, type DType } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
+import { compareFast, type CompareCode, type UnaryKernel } from '../kernels/unary.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type BackwardArgs, type OpDef, type OpTest } from './define.ts';
@@ -21,6 +22,8 @@ export function unaryOp<P = undefined>(
   f: (v: number, params: P) => number,
   backward: (args: BackwardArgs<P>) => Tensor | null,
   test: Omit<OpTest<P>, 'shapes'> & { shapes?: OpTest<P>['shapes'] },
+  /** An explicit loop computing the same values as `f` (see kernels/unary.ts). */
+  kernel?: UnaryKernel<P>,
 ): OpDef<P> {
   return defineOp<P>({
     name,
@@ -29,7 +32,8 @@ export function unaryOp<P = undefined>(
     forward: ([x], params) => {
       const out = allocate(x!.dtype, x!.size);
       const d = x!.data;
-      for (let i = 0; i < out.length; i++) out[i] = f(d[i]!, params);
+      if (kernel !== undefined) kernel(d, out, params);
+      else for (let i = 0; i < out.length; i++) out[i] = f(d[i]!, params);
       return out;
     },
     backward: (args) => [backward(args)],
@@ -37,6 +41,8 @@ export function unaryOp<P = undefined>(
     scalar: f,
   });
 }
+
+const COMPARE_CODES: readonly CompareCode[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
 
 /** A broadcasting elementwise op of two tensors: out = f(a, b). */
 export function binaryOp(
@@ -46,6 +52,7 @@ export function binaryOp(
   test: Omit<OpTest<undefined>, 'shapes'> | null,
 ): OpDef<undefined> {
   const fast = name === 'add' || name === 'sub' || name === 'mul' || name === 'div' ? name : null;
+  const compare = COMPARE_CODES.includes(name as CompareCode) ? (name as CompareCode) : null;
   return defineOp({
     name,
     inputs: ['a', 'b'],
@@ -53,6 +60,7 @@ export function binaryOp(
     shape: ([a, b]) => broadcastShapes(name, a!, b!),
     forward: ([a, b], _p, shape) => {
       const out = allocate(a!.dtype, sizeOf(shape));
+      if (compare !== null && compareFast(compare, a!.data, b!.data, out)) return out;
       if (fast === null || !arithmeticFast(fast, a!.data, a!.shape, b!.data, b!.shape, out)) {
         binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, f);
       }
