@@ -59,3 +59,122 @@ function advance(idx: number[], shape: Shape, os: readonly number[], o: number, 
   }
   return o;
 }
+
+export type ReduceCode = 'sum' | 'max' | 'min' | 'prod' | 'sumSquares';
+
+/**
+ * `reduceInto` with the combine step written out per op (no per-element closure call). The
+ * traversal, the accumulation order and the points where partial results are stored into `out`
+ * (and so rounded to its dtype) are exactly those of `reduceInto`, so results are bit-for-bit equal:
+ * sum: acc + v; max: v > acc || v is NaN ? v : acc; min likewise; prod: acc * v; sumSquares: acc + v*v.
+ */
+export function reduceFast(
+  code: ReduceCode,
+  x: FloatArray,
+  shape: Shape,
+  reduced: readonly boolean[],
+  out: FloatArray,
+): void {
+  const n = x.length;
+  if (n === 0) return;
+  const rank = shape.length;
+  if (rank === 0) {
+    out[0] = combineOne(code, out[0]!, x[0]!);
+    return;
+  }
+  const os = new Array<number>(rank).fill(0);
+  let s = 1;
+  for (let d = rank - 1; d >= 0; d--) {
+    if (!reduced[d]) {
+      os[d] = s;
+      s *= shape[d]!;
+    }
+  }
+  const inner = shape[rank - 1]!;
+  const oi = os[rank - 1]!;
+  const idx = new Array<number>(rank).fill(0);
+  let o = 0;
+  if (oi === 0) {
+    for (let i = 0; i < n; i += inner) {
+      out[o] = runInto(code, x, i, i + inner, out[o]!);
+      o = advance(idx, shape, os, o, rank - 2);
+    }
+  } else {
+    for (let i = 0; i < n; i += inner) {
+      rowInto(code, x, i, out, o, inner);
+      o = advance(idx, shape, os, o, rank - 2);
+    }
+  }
+}
+
+function combineOne(code: ReduceCode, a: number, v: number): number {
+  switch (code) {
+    case 'sum': return a + v;
+    case 'max': return v > a || v !== v ? v : a;
+    case 'min': return v < a || v !== v ? v : a;
+    case 'prod': return a * v;
+    case 'sumSquares': return a + v * v;
+  }
+}
+
+/** Folds x[start..end) into acc, in order. */
+function runInto(code: ReduceCode, x: FloatArray, start: number, end: number, acc: number): number {
+  switch (code) {
+    case 'sum':
+      for (let i = start; i < end; i++) acc += x[i]!;
+      return acc;
+    case 'max':
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        if (v > acc || v !== v) acc = v;
+      }
+      return acc;
+    case 'min':
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        if (v < acc || v !== v) acc = v;
+      }
+      return acc;
+    case 'prod':
+      for (let i = start; i < end; i++) acc *= x[i]!;
+      return acc;
+    case 'sumSquares':
+      for (let i = start; i < end; i++) {
+        const v = x[i]!;
+        acc += v * v;
+      }
+      return acc;
+  }
+}
+
+/** out[o + j] = combine(out[o + j], x[i + j]) for j < k. */
+function rowInto(code: ReduceCode, x: FloatArray, i: number, out: FloatArray, o: number, k: number): void {
+  switch (code) {
+    case 'sum':
+      for (let j = 0; j < k; j++) out[o + j] = out[o + j]! + x[i + j]!;
+      return;
+    case 'max':
+      for (let j = 0; j < k; j++) {
+        const v = x[i + j]!;
+        const a = out[o + j]!;
+        out[o + j] = v > a || v !== v ? v : a;
+      }
+      return;
+    case 'min':
+      for (let j = 0; j < k; j++) {
+        const v = x[i + j]!;
+        const a = out[o + j]!;
+        out[o + j] = v < a || v !== v ? v : a;
+      }
+      return;
+    case 'prod':
+      for (let j = 0; j < k; j++) out[o + j] = out[o + j]! * x[i + j]!;
+      return;
+    case 'sumSquares':
+      for (let j = 0; j < k; j++) {
+        const v = x[i + j]!;
+        out[o + j] = out[o + j]! + v * v;
+      }
+      return;
+  }
+}

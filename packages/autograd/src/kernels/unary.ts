@@ -39,17 +39,15 @@ function isF32(x: FloatArray): x is Float32Array {
 export const expKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (isF32(x)) {
+    // branch-free: clamping to [-105, 89] keeps over/underflow (e^89 rounds to Infinity in float32,
+    // e^-105 to 0) and NaN (k becomes NaN | 0, r stays NaN)
     for (let i = 0; i < n; i++) {
-      const v = x[i]!;
-      if (!(v < 89)) out[i] = v !== v ? v : Infinity;
-      else if (v < -104) out[i] = 0;
-      else {
-        const k = Math.floor(v * LOG2E + 0.5);
-        const r = v - k * LN2;
-        out[i] =
-          (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
-          POW2[k + POW2_BIAS]!;
-      }
+      const v = Math.min(Math.max(x[i]!, -105), 89);
+      const k = ((v * LOG2E + 256.5) | 0) - 256;
+      const r = v - k * LN2;
+      out[i] =
+        (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
+        POW2[k + POW2_BIAS]!;
     }
     return;
   }
@@ -91,6 +89,16 @@ export const reciprocalKernel: UnaryKernel<unknown> = (x, out) => {
 
 export const reluKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (isF32(x) && out instanceof Float32Array && (x.byteOffset & 3) === 0) {
+    // on the bits: keep v when 1 <= bits <= bits(+Infinity) (v > 0), else +0 (negatives, -0, NaN)
+    const xi = new Int32Array(x.buffer, x.byteOffset, n);
+    const oi = new Int32Array(out.buffer, out.byteOffset, n);
+    for (let i = 0; i < n; i++) {
+      const b = xi[i]!;
+      oi[i] = b & -(+((b - 1) >>> 0 < 0x7f800000));
+    }
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     out[i] = v > 0 ? v : 0;
@@ -100,56 +108,52 @@ export const reluKernel: UnaryKernel<unknown> = (x, out) => {
 /** The stable sigmoid of `stableSigmoid` (activation.ts), exp by `expPoly` in float32. */
 export const sigmoidKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  // e = e^-|v| in (0, 1]; v >= 0: 1 / (1 + e), else e / (1 + e). The branch is a select: m + (1 - m) e
+  // is exactly 1 or e (m is 0 or 1), which keeps the loop free of unpredictable jumps.
   if (isF32(x)) {
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      // e^-|v| is in (0, 1]: only the underflow guard is needed
-      const a = v >= 0 ? -v : v;
-      let e = 0;
-      if (a >= -104) {
-        const k = Math.floor(a * LOG2E + 0.5);
-        const r = a - k * LN2;
-        e =
-          (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
-          POW2[k + POW2_BIAS]!;
-      } else if (a !== a) e = a;
-      out[i] = v >= 0 ? 1 / (1 + e) : e / (1 + e);
+      const a = Math.max(-Math.abs(v), -105); // NaN stays NaN (and k becomes 0)
+      const k = (a * LOG2E - 0.5) | 0; // a <= 0: truncation is round-to-nearest of a log2(e)
+      const r = a - k * LN2;
+      const e =
+        (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
+        POW2[k + POW2_BIAS]!;
+      const m = +(v >= 0);
+      out[i] = (m + (1 - m) * e) / (1 + e);
     }
     return;
   }
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    if (v >= 0) out[i] = 1 / (1 + Math.exp(-v));
-    else {
-      const e = Math.exp(v);
-      out[i] = e / (1 + e);
-    }
+    const e = Math.exp(-Math.abs(v));
+    const m = +(v >= 0);
+    out[i] = (m + (1 - m) * e) / (1 + e);
   }
 };
 
 /**
- * tanh. Float32: for |v| >= 0.5, sign(v) (1 - 2 / (e^{2|v|} + 1)) with `expPoly` (no
- * cancellation there: tanh(0.5) = 0.46); below, Math.tanh.
+ * tanh. Float32: E / (E + 2) with E = e^{2v} - 1 computed as (2^k - 1) + 2^k (e^r - 1), which is
+ * accurate near 0 (k = 0 leaves the polynomial r q(r) alone); 2v is clamped to [-40, 40], where
+ * tanh is +-1 in float32. Zeros and NaN are passed through.
  */
 export const tanhKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (isF32(x)) {
     for (let i = 0; i < n; i++) {
       const v = x[i]!;
-      const a = v >= 0 ? v : -v;
-      if (a >= 0.5) {
-        let t = 1;
-        if (a < 20) {
-          const y = 2 * a;
-          const k = Math.floor(y * LOG2E + 0.5);
-          const r = y - k * LN2;
-          const e =
-            (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
-            POW2[k + POW2_BIAS]!;
-          t = 1 - 2 / (e + 1);
-        }
-        out[i] = v >= 0 ? t : -t;
-      } else out[i] = Math.tanh(v);
+      if (v === 0 || v !== v) {
+        out[i] = v;
+        continue;
+      }
+      const y = Math.min(Math.max(2 * v, -40), 40);
+      const k = ((y * LOG2E + 64.5) | 0) - 64;
+      const r = y - k * LN2;
+      const s = POW2[k + POW2_BIAS]!;
+      const e1 =
+        s - 1 +
+        s * (r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320)))))))));
+      out[i] = e1 / (e1 + 2);
     }
     return;
   }
@@ -169,30 +173,31 @@ export const expm1Kernel: UnaryKernel<unknown> = (x, out) => {
 export type CompareCode = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 /**
- * Comparisons (1 or 0) with equal shapes or a scalar right operand, as explicit loops.
+ * Comparisons (1 or 0) with equal shapes or a scalar right operand, as explicit loops (`+(a < b)`
+ * converts without a branch).
  * Returns false for other layouts (the caller falls back to the broadcasting map).
  */
 export function compareFast(code: CompareCode, a: FloatArray, b: FloatArray, out: FloatArray): boolean {
   const n = out.length;
   if (a.length === n && b.length === n) {
     switch (code) {
-      case 'eq': for (let i = 0; i < n; i++) out[i] = a[i]! === b[i]! ? 1 : 0; return true;
-      case 'ne': for (let i = 0; i < n; i++) out[i] = a[i]! !== b[i]! ? 1 : 0; return true;
-      case 'lt': for (let i = 0; i < n; i++) out[i] = a[i]! < b[i]! ? 1 : 0; return true;
-      case 'le': for (let i = 0; i < n; i++) out[i] = a[i]! <= b[i]! ? 1 : 0; return true;
-      case 'gt': for (let i = 0; i < n; i++) out[i] = a[i]! > b[i]! ? 1 : 0; return true;
-      case 'ge': for (let i = 0; i < n; i++) out[i] = a[i]! >= b[i]! ? 1 : 0; return true;
+      case 'eq': for (let i = 0; i < n; i++) out[i] = +(a[i]! === b[i]!); return true;
+      case 'ne': for (let i = 0; i < n; i++) out[i] = +(a[i]! !== b[i]!); return true;
+      case 'lt': for (let i = 0; i < n; i++) out[i] = +(a[i]! < b[i]!); return true;
+      case 'le': for (let i = 0; i < n; i++) out[i] = +(a[i]! <= b[i]!); return true;
+      case 'gt': for (let i = 0; i < n; i++) out[i] = +(a[i]! > b[i]!); return true;
+      case 'ge': for (let i = 0; i < n; i++) out[i] = +(a[i]! >= b[i]!); return true;
     }
   }
   if (b.length === 1 && a.length === n) {
     const y = b[0]!;
     switch (code) {
-      case 'eq': for (let i = 0; i < n; i++) out[i] = a[i]! === y ? 1 : 0; return true;
-      case 'ne': for (let i = 0; i < n; i++) out[i] = a[i]! !== y ? 1 : 0; return true;
-      case 'lt': for (let i = 0; i < n; i++) out[i] = a[i]! < y ? 1 : 0; return true;
-      case 'le': for (let i = 0; i < n; i++) out[i] = a[i]! <= y ? 1 : 0; return true;
-      case 'gt': for (let i = 0; i < n; i++) out[i] = a[i]! > y ? 1 : 0; return true;
-      case 'ge': for (let i = 0; i < n; i++) out[i] = a[i]! >= y ? 1 : 0; return true;
+      case 'eq': for (let i = 0; i < n; i++) out[i] = +(a[i]! === y); return true;
+      case 'ne': for (let i = 0; i < n; i++) out[i] = +(a[i]! !== y); return true;
+      case 'lt': for (let i = 0; i < n; i++) out[i] = +(a[i]! < y); return true;
+      case 'le': for (let i = 0; i < n; i++) out[i] = +(a[i]! <= y); return true;
+      case 'gt': for (let i = 0; i < n; i++) out[i] = +(a[i]! > y); return true;
+      case 'ge': for (let i = 0; i < n; i++) out[i] = +(a[i]! >= y); return true;
     }
   }
   return false;

@@ -1,7 +1,7 @@
 import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError, ShapeError } from '../errors.ts';
-import { reduceInto } from '../kernels/reduce.ts';
+import { reduceFast, reduceInto, type ReduceCode } from '../kernels/reduce.ts';
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, type Shape } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
@@ -36,11 +36,18 @@ export const sampleReduceParams = (shapes: readonly number[][], pick: Pick): Red
   return { axes: [Math.min(a, b), Math.max(a, b)], keepDims };
 };
 
-function reduceKernel(x: Tensor, { axes }: ReduceParams, init: number, combine: (acc: number, v: number) => number): Float32Array | Float64Array {
+function reduceKernel(
+  x: Tensor,
+  { axes }: ReduceParams,
+  init: number,
+  combine: (acc: number, v: number) => number,
+  code: ReduceCode | null = null,
+): Float32Array | Float64Array {
   const flags = x.shape.map((_, d) => axes.includes(d));
   const out = allocate(x.dtype, sizeOf(reducedShape(x.shape, axes, false)));
   out.fill(init);
-  reduceInto(x.data, x.shape, flags, out, combine);
+  if (code !== null) reduceFast(code, x.data, x.shape, flags, out);
+  else reduceInto(x.data, x.shape, flags, out, combine);
   return out;
 }
 
@@ -57,6 +64,7 @@ function reductionOp(
   test: Partial<NonNullable<OpDef<ReduceParams>['test']>> = {},
   checkEmpty = false,
 ): OpDef<ReduceParams> {
+  const code = name === 'sum' || name === 'max' || name === 'min' || name === 'prod' ? name : null;
   return defineOp<ReduceParams>({
     name,
     inputs: ['x'],
@@ -71,7 +79,7 @@ function reductionOp(
       }
       return reducedShape(s!, p.axes, p.keepDims);
     },
-    forward: ([x], p) => reduceKernel(x!, p, init, combine),
+    forward: ([x], p) => reduceKernel(x!, p, init, combine, code),
     backward,
     test: { shapes: 'unary', params: sampleReduceParams, ...test },
   });
@@ -130,7 +138,7 @@ export const norm2Op = defineOp<ReduceParams>({
   name: 'norm',
   inputs: ['x'],
   shape: ([s], p) => reducedShape(s!, p.axes, p.keepDims),
-  forward: ([x], p) => reduceKernel(x!, p, 0, (a, v) => a + v * v).map(Math.sqrt),
+  forward: ([x], p) => reduceKernel(x!, p, 0, (a, v) => a + v * v, 'sumSquares').map(Math.sqrt),
   backward: ({ grad, inputs: [x], out, params }) => {
     const n = keep(out, x!, params);
     const safe = where(n.eq(0), 1, n);
@@ -154,7 +162,7 @@ export const sumToOp = defineOp<{ shape: readonly number[] }>({
     const off = x!.rank - shape.length;
     const flags = x!.shape.map((d, i) => i < off || (shape[i - off] === 1 && d !== 1));
     const out = allocate(x!.dtype, sizeOf(shape));
-    reduceInto(x!.data, x!.shape, flags, out, (a, v) => a + v);
+    reduceFast('sum', x!.data, x!.shape, flags, out);
     return out;
   },
   backward: ({ grad, inputs: [x] }) => [expand(grad, x!.shape)],
