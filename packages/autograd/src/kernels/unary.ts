@@ -12,24 +12,26 @@ export type UnaryKernel<P> = (x: FloatArray, out: FloatArray, params: P) => void
 
 const LOG2E = 1.4426950408889634;
 const LN2 = 0.6931471805599453;
-// 2^k for k in [-1100, 1100], indexed by k + 1100 (products of subnormals stay exact enough)
-const POW2_BIAS = 1100;
+// 2^k for k in [-1500, 1500], indexed by k + 1500 (0 and Infinity at the ends)
+const POW2_BIAS = 1500;
 const POW2 = new Float64Array(2 * POW2_BIAS + 1);
 for (let k = -POW2_BIAS; k <= POW2_BIAS; k++) POW2[k + POW2_BIAS] = Math.pow(2, k);
 
 /**
- * e^x in double precision for x from a float32 (|x| well inside the double range): x = k ln2 + r,
- * |r| <= ln2/2, e^r by its degree-8 Taylor polynomial (relative error < 3e-10, far below a
- * float32 ulp of 6e-8). Not for float64 results: it is not correctly rounded in double.
+ * e^x in double precision for the float32 kernels, branch-free: x = k ln2 + r, |r| <= ln2/2, e^r
+ * by its degree-8 Taylor polynomial (relative error < 3e-10, far below a float32 ulp of 6e-8), so
+ * the value rounded to float32 is within 0.51 ulp of the exact one. x is clamped to [-1000, 89]:
+ * e^89 rounds to Infinity in float32 and 2^-1443 is 0; NaN stays NaN (k becomes NaN | 0 = 0).
+ * Not for float64 results (it is not correctly rounded in double).
  */
 export function expPoly(x: number): number {
-  if (!(x < 89)) return x !== x ? x : Infinity; // e^89 overflows float32
-  if (x < -104) return 0; // below float32's smallest subnormal / 2
-  const k = Math.floor(x * LOG2E + 0.5);
-  const r = x - k * LN2;
-  const p =
-    1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))));
-  return p * POW2[k + POW2_BIAS]!;
+  const v = Math.min(Math.max(x, -1000), 89);
+  const k = ((v * LOG2E + 2048.5) | 0) - 2048;
+  const r = v - k * LN2;
+  return (
+    (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
+    POW2[k + POW2_BIAS]!
+  );
 }
 
 function isF32(x: FloatArray): x is Float32Array {
@@ -39,16 +41,7 @@ function isF32(x: FloatArray): x is Float32Array {
 export const expKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (isF32(x)) {
-    // branch-free: clamping to [-105, 89] keeps over/underflow (e^89 rounds to Infinity in float32,
-    // e^-105 to 0) and NaN (k becomes NaN | 0, r stays NaN)
-    for (let i = 0; i < n; i++) {
-      const v = Math.min(Math.max(x[i]!, -105), 89);
-      const k = ((v * LOG2E + 256.5) | 0) - 256;
-      const r = v - k * LN2;
-      out[i] =
-        (1 + r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320))))))))) *
-        POW2[k + POW2_BIAS]!;
-    }
+    for (let i = 0; i < n; i++) out[i] = expPoly(x[i]!);
     return;
   }
   for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);

@@ -7,6 +7,7 @@ import { defineOp } from './define.ts';
 import { where } from './elementwise.ts';
 import { applyUnary, unaryOp } from './helpers.ts';
 import { reluKernel, sigmoidKernel, tanhKernel } from '../kernels/unary.ts';
+import { logSoftmaxRows, softmaxRows } from '../kernels/unary-lanes.ts';
 import { exp, mul, sub } from './elementwise.ts';
 import { sum } from './reduce.ts';
 import { normalCdf, normalPdf } from './special.ts';
@@ -163,7 +164,9 @@ export const softmaxOp = defineOp<AxisParams>({
   shape: ([s], { axis }) => (normalizeAxis('softmax', axis, s!.length), s!.slice()),
   forward: ([x], { axis }) => {
     const out = allocate(x!.dtype, x!.size);
-    lanes(x!, normalizeAxis('softmax', axis, x!.rank), out, softmaxLane);
+    const ax = normalizeAxis('softmax', axis, x!.rank);
+    if (ax === x!.rank - 1 && x!.size > 0) softmaxRows(x!.data, out, x!.shape[ax]!); // contiguous rows
+    else lanes(x!, ax, out, softmaxLane);
     return out;
   },
   backward: ({ grad, out, params: { axis } }) => [out.mul(grad.sub(sum(grad.mul(out), { axis, keepDims: true })))],
@@ -177,7 +180,9 @@ export const logSoftmaxOp = defineOp<AxisParams>({
   shape: ([s], { axis }) => (normalizeAxis('logSoftmax', axis, s!.length), s!.slice()),
   forward: ([x], { axis }) => {
     const out = allocate(x!.dtype, x!.size);
-    lanes(x!, normalizeAxis('logSoftmax', axis, x!.rank), out, logSoftmaxLane);
+    const ax = normalizeAxis('logSoftmax', axis, x!.rank);
+    if (ax === x!.rank - 1 && x!.size > 0) logSoftmaxRows(x!.data, out, x!.shape[ax]!); // contiguous rows
+    else lanes(x!, ax, out, logSoftmaxLane);
     return out;
   },
   backward: ({ grad, out, params: { axis } }) => [grad.sub(mul(exp(out), sum(grad, { axis, keepDims: true })))],

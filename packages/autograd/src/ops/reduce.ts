@@ -2,6 +2,7 @@ import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError, ShapeError } from '../errors.ts';
 import { reduceFast, reduceInto, type ReduceCode } from '../kernels/reduce.ts';
+import { logSumExpRows } from '../kernels/unary-lanes.ts';
 import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, type Shape } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
@@ -121,6 +122,12 @@ export const logSumExpOp = defineOp<ReduceParams>({
   inputs: ['x'],
   shape: ([s], p) => reducedShape(s!, p.axes, p.keepDims),
   forward: ([x], p) => {
+    if (x!.size > 0 && p.axes.length === 1 && p.axes[0] === x!.rank - 1) {
+      // one contiguous row per output: fused, the same values as below
+      const out = allocate(x!.dtype, x!.size / x!.shape[x!.rank - 1]!);
+      logSumExpRows(x!.data, out, x!.shape[x!.rank - 1]!);
+      return out;
+    }
     const m = reduceKernel(x!, p, -Infinity, (a, v) => (v > a ? v : a));
     const shift = new Tensor(m, reducedShape(x!.shape, p.axes, true), x!.dtype);
     const mk = shift.data.map((v) => (Number.isFinite(v) ? v : 0));
