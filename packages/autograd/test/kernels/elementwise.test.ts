@@ -1,0 +1,249 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { FloatArray } from '../../src/dtype.ts';
+import * as K from '../../src/kernels/unary.ts';
+import { logSoftmaxRows, logSumExpRows, softmaxRows } from '../../src/kernels/unary-lanes.ts';
+import { stableSigmoid } from '../../src/ops/activation.ts';
+import { Tensor } from '../../src/tensor.ts';
+import { logSumExp } from '../../src/ops/reduce.ts';
+
+type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
+const CTORS: readonly [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
+
+const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5, -0.5, 1e-30, -1e-30, 1e-45, -1e-45, 1e30, -1e30,
+  3.4e38, -3.4e38, 88.7, 88.8, 89, -103.5, -104, -105, 20, -20, 9, -9, 1e300, -1e300, 5e-324];
+
+/** mulberry32 */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Random values: a mix of specials, small, moderate and huge magnitudes. */
+function fill(ctor: Ctor, n: number, seed: number): FloatArray {
+  const r = rng(seed);
+  const out = new ctor(n);
+  for (let i = 0; i < n; i++) {
+    const u = r();
+    if (u < 0.15) out[i] = SPECIAL[Math.floor(r() * SPECIAL.length)]!;
+    else if (u < 0.7) out[i] = (r() * 2 - 1) * 8;
+    else out[i] = (r() < 0.5 ? -1 : 1) * Math.exp((r() * 2 - 1) * 80);
+  }
+  return out;
+}
+
+function ulp32(exact: number): number {
+  const a = Math.abs(exact);
+  if (a < 1.1754943508222875e-38) return 1.401298464324817e-45;
+  const f = Math.fround(a);
+  const e = Math.floor(Math.log2(f));
+  return Math.pow(2, e - 23) * (Math.pow(2, e) > a ? 0.5 : 1);
+}
+
+/** Distance in float32 ulps of `got` from the exact value; 0 when both are the same special. */
+function ulpError(got: number, exact: number): number {
+  if (Number.isNaN(exact)) return Number.isNaN(got) ? 0 : Infinity;
+  if (!Number.isFinite(exact) || Math.abs(exact) > 3.4028235677973366e38) return got === Math.fround(exact) ? 0 : Infinity;
+  if (got === exact) return 0;
+  return Math.abs(got - exact) / ulp32(exact);
+}
+
+const sizes = fc.oneof(fc.constantFrom(0, 1, 2, 3, 7, 31, 33, 1000), fc.integer({ min: 0, max: 300 }));
+
+// kernel, the element function it must reproduce (bit-for-bit in float64), and whether float32 uses
+// the exp approximation (then within 2 ulp of the exact value instead of bit-for-bit)
+const UNARY: [string, K.UnaryKernel<unknown>, (v: number) => number, boolean][] = [
+  ['exp', K.expKernel, Math.exp, true],
+  ['log', K.logKernel, Math.log, false],
+  ['sqrt', K.sqrtKernel, Math.sqrt, false],
+  ['neg', K.negKernel, (v) => -v, false],
+  ['abs', K.absKernel, Math.abs, false],
+  ['square', K.squareKernel, (v) => v * v, false],
+  ['reciprocal', K.reciprocalKernel, (v) => 1 / v, false],
+  ['relu', K.reluKernel, (v) => (v > 0 ? v : 0), false],
+  ['sigmoid', K.sigmoidKernel, stableSigmoid, true],
+  ['tanh', K.tanhKernel, Math.tanh, true],
+  ['log1p', K.log1pKernel, Math.log1p, false],
+  ['expm1', K.expm1Kernel, Math.expm1, false],
+];
+
+describe('unary kernels agree with their element functions', () => {
+  for (const [name, kernel, f, approx] of UNARY) {
+    for (const [dtype, ctor] of CTORS) {
+      it(`${name} ${dtype}${approx && dtype === 'float32' ? ' (<= 2 ulp, specials exact)' : ' (bit-for-bit)'}`, () => {
+        fc.assert(
+          fc.property(sizes, fc.integer(), (n, seed) => {
+            const x = fill(ctor, n, seed);
+            const out = new ctor(n);
+            kernel(x, out, undefined);
+            for (let i = 0; i < n; i++) {
+              if (approx && dtype === 'float32') {
+                const err = ulpError(out[i]!, f(x[i]!));
+                if (!(err <= 2)) throw new Error(`${name}(${x[i]}) = ${out[i]}, exact ${f(x[i]!)}: ${err} ulp`);
+                if (x[i] === 0 && name !== 'exp') expect(Object.is(out[i], f(x[i]!))).toBe(true); // signed zeros
+              } else {
+                const expected = ctor === Float32Array ? Math.fround(f(x[i]!)) : f(x[i]!);
+                if (!Object.is(out[i], expected)) throw new Error(`${name}(${x[i]}) = ${out[i]}, expected ${expected}`);
+              }
+            }
+          }),
+          { numRuns: 60 },
+        );
+      });
+    }
+  }
+
+  it('relu works on float32 views that are subarrays', () => {
+    const base = new Float32Array([-1, 2, NaN, -0, 3, -Infinity, Infinity]);
+    const x = base.subarray(1);
+    const out = new Float32Array(8).subarray(2);
+    K.reluKernel(x, out, undefined);
+    expect(Array.from(out)).toEqual([2, 0, 0, 3, 0, Infinity]);
+    expect(Object.is(out[2], 0)).toBe(true);
+  });
+});
+
+describe('float32 exp / sigmoid / tanh on a dense grid (<= 2 ulp)', () => {
+  const cases: [string, K.UnaryKernel<unknown>, (v: number) => number, number, number][] = [
+    ['exp', K.expKernel, Math.exp, -110, 90],
+    ['sigmoid', K.sigmoidKernel, stableSigmoid, -110, 110],
+    ['tanh', K.tanhKernel, Math.tanh, -12, 12],
+  ];
+  for (const [name, kernel, f, lo, hi] of cases) {
+    it(name, () => {
+      const n = 1 << 20;
+      const x = new Float32Array(n);
+      for (let i = 0; i < n; i++) x[i] = lo + ((hi - lo) * i) / (n - 1);
+      // and every float32 exponent, both signs, with a spread of mantissas
+      const y = new Float32Array(2 * 254 * 64);
+      let j = 0;
+      for (let e = -126; e <= 127; e++) for (let m = 0; m < 64; m++) for (const s of [1, -1]) y[j++] = s * Math.pow(2, e) * (1 + m / 64);
+      let worst = 0;
+      for (const data of [x, y]) {
+        const out = new Float32Array(data.length);
+        kernel(data, out, undefined);
+        for (let i = 0; i < data.length; i++) worst = Math.max(worst, ulpError(out[i]!, f(data[i]!)));
+      }
+      expect(worst).toBeLessThanOrEqual(2);
+    });
+  }
+});
+
+describe('comparison loops', () => {
+  const ops: [K.CompareCode, (a: number, b: number) => boolean][] = [
+    ['eq', (a, b) => a === b], ['ne', (a, b) => a !== b], ['lt', (a, b) => a < b],
+    ['le', (a, b) => a <= b], ['gt', (a, b) => a > b], ['ge', (a, b) => a >= b],
+  ];
+  for (const [code, f] of ops) {
+    it(code, () => {
+      fc.assert(
+        fc.property(sizes, fc.integer(), fc.boolean(), (n, seed, scalar) => {
+          for (const [, ctor] of CTORS) {
+            const a = fill(ctor, n, seed);
+            const b = scalar ? fill(ctor, 1, seed + 1) : fill(ctor, n, seed + 1);
+            const out = new ctor(n);
+            expect(K.compareFast(code, a, b, out)).toBe(true);
+            for (let i = 0; i < n; i++) expect(out[i]).toBe(f(a[i]!, scalar ? b[0]! : b[i]!) ? 1 : 0);
+          }
+        }),
+        { numRuns: 40 },
+      );
+    });
+  }
+  it('declines other layouts', () => {
+    expect(K.compareFast('lt', new Float64Array(3), new Float64Array(2), new Float64Array(6))).toBe(false);
+  });
+});
+
+// the strided lane functions of ops/activation.ts, copied as the reference
+function softmaxRef(src: FloatArray, dst: FloatArray, off: number, n: number): void {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) m = Math.max(m, src[off + k]!);
+  if (m === -Infinity) m = 0;
+  let total = 0;
+  for (let k = 0; k < n; k++) {
+    const e = Math.exp(src[off + k]! - m);
+    dst[off + k] = e;
+    total += e;
+  }
+  for (let k = 0; k < n; k++) dst[off + k] = dst[off + k]! / total;
+}
+function logSoftmaxRef(src: FloatArray, dst: FloatArray, off: number, n: number): void {
+  let m = -Infinity;
+  for (let k = 0; k < n; k++) m = Math.max(m, src[off + k]!);
+  if (m === -Infinity) m = 0;
+  let total = 0;
+  for (let k = 0; k < n; k++) total += Math.exp(src[off + k]! - m);
+  const logTotal = Math.log(total);
+  for (let k = 0; k < n; k++) dst[off + k] = src[off + k]! - m - logTotal;
+}
+
+/** Rows drawn either moderate (softmax-like logits) or with specials mixed in. */
+function rows(ctor: Ctor, r: number, n: number, seed: number, wild: boolean): FloatArray {
+  if (wild) return fill(ctor, r * n, seed);
+  const g = rng(seed);
+  return new ctor(r * n).map(() => (g() * 2 - 1) * 30);
+}
+
+describe('row kernels (softmax, logSoftmax, logSumExp along the last axis)', () => {
+  const shape = fc.tuple(fc.integer({ min: 1, max: 6 }), fc.oneof(fc.constantFrom(1, 2, 3, 17), fc.integer({ min: 1, max: 200 })));
+  for (const [name, kernel, ref] of [['softmax', softmaxRows, softmaxRef], ['logSoftmax', logSoftmaxRows, logSoftmaxRef]] as const) {
+    it(`${name} float64 is bit-for-bit the strided lane`, () => {
+      fc.assert(
+        fc.property(shape, fc.integer(), fc.boolean(), ([r, n], seed, wild) => {
+          const x = rows(Float64Array, r, n, seed, wild);
+          const got = new Float64Array(r * n);
+          const want = new Float64Array(r * n);
+          kernel(x, got, n);
+          for (let o = 0; o < r; o++) ref(x, want, o * n, n);
+          for (let i = 0; i < r * n; i++) if (!Object.is(got[i], want[i])) throw new Error(`${i}: ${got[i]} vs ${want[i]}`);
+        }),
+        { numRuns: 80 },
+      );
+    });
+    it(`${name} float32 is within 2 ulp of the float64 result on the same inputs`, () => {
+      fc.assert(
+        fc.property(shape, fc.integer(), fc.boolean(), ([r, n], seed, wild) => {
+          const x = rows(Float32Array, r, n, seed, wild);
+          const got = new Float32Array(r * n);
+          const want = new Float64Array(r * n);
+          kernel(x, got, n);
+          for (let o = 0; o < r; o++) ref(x, want, o * n, n);
+          for (let i = 0; i < r * n; i++) {
+            // logSoftmax subtracts near-equal values: allow 2 ulp of the larger operand there
+            const scale = name === 'logSoftmax' ? Math.max(Math.abs(want[i]!), Math.abs(x[i]!)) : Math.abs(want[i]!);
+            const err = Object.is(got[i], Math.fround(want[i]!)) ? 0 : Math.abs(got[i]! - want[i]!) / ulp32(scale);
+            if (!(err <= 2) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) throw new Error(`${i}: ${got[i]} vs ${want[i]} (${err} ulp)`);
+          }
+        }),
+        { numRuns: 80 },
+      );
+    });
+  }
+
+  it('logSumExp rows equal the composed computation (x - m).exp().sum() in both dtypes', () => {
+    fc.assert(
+      fc.property(shape, fc.integer(), fc.boolean(), ([r, n], seed, wild) => {
+        for (const [dtype, ctor] of CTORS) {
+          const x = rows(ctor, r, n, seed, wild);
+          const got = new ctor(r);
+          logSumExpRows(x, got, n);
+          // the composed path: logSumExp over the first axis of the transposed layout would be
+          // strided, so compare with an all-axes reduction row by row (one row each)
+          for (let o = 0; o < r; o++) {
+            const row = new Tensor(x.slice(o * n, (o + 1) * n), [1, n], dtype as 'float32' | 'float64');
+            const want = logSumExp(row, { axis: [0, 1] }).data[0]!;
+            if (!Object.is(got[o], want)) throw new Error(`${dtype} row ${o}: ${got[o]} vs ${want}`);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+});
