@@ -1,4 +1,5 @@
 import type { FloatArray } from '../dtype.ts';
+import { wasmUnaryF32 } from './unary-wasm.ts';
 
 /**
  * Explicit loops for the common unary ops. The generic `unaryOp` forward calls its element
@@ -41,7 +42,7 @@ function isF32(x: FloatArray): x is Float32Array {
 export const expKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (isF32(x)) {
-    for (let i = 0; i < n; i++) out[i] = expPoly(x[i]!);
+    for (let i = wasmUnaryF32('exp', x, out as Float32Array); i < n; i++) out[i] = expPoly(x[i]!);
     return;
   }
   for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
@@ -104,7 +105,7 @@ export const sigmoidKernel: UnaryKernel<unknown> = (x, out) => {
   // e = e^-|v| in (0, 1]; v >= 0: 1 / (1 + e), else e / (1 + e). The branch is a select: m + (1 - m) e
   // is exactly 1 or e (m is 0 or 1), which keeps the loop free of unpredictable jumps.
   if (isF32(x)) {
-    for (let i = 0; i < n; i++) {
+    for (let i = wasmUnaryF32('sigmoid', x, out as Float32Array); i < n; i++) {
       const v = x[i]!;
       const a = Math.max(-Math.abs(v), -105); // NaN stays NaN (and k becomes 0)
       const k = (a * LOG2E - 0.5) | 0; // a <= 0: truncation is round-to-nearest of a log2(e)
@@ -133,7 +134,7 @@ export const sigmoidKernel: UnaryKernel<unknown> = (x, out) => {
 export const tanhKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (isF32(x)) {
-    for (let i = 0; i < n; i++) {
+    for (let i = wasmUnaryF32('tanh', x, out as Float32Array); i < n; i++) {
       const v = x[i]!;
       if (v === 0 || v !== v) {
         out[i] = v;

@@ -6,6 +6,7 @@ import { logSoftmaxRows, logSumExpRows, softmaxRows } from '../../src/kernels/un
 import { stableSigmoid } from '../../src/ops/activation.ts';
 import { Tensor } from '../../src/tensor.ts';
 import { logSumExp } from '../../src/ops/reduce.ts';
+import { setWasmUnaryMin, wasmUnaryAvailable } from '../../src/kernels/unary-wasm.ts';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const CTORS: readonly [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
@@ -245,5 +246,50 @@ describe('row kernels (softmax, logSoftmax, logSumExp along the last axis)', () 
       }),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('wasm SIMD float32 exp / sigmoid / tanh', () => {
+  it('is available under Node (WebAssembly SIMD)', () => {
+    expect(wasmUnaryAvailable()).toBe(true);
+  });
+  for (const [name, kernel] of [['exp', K.expKernel], ['sigmoid', K.sigmoidKernel], ['tanh', K.tanhKernel]] as const) {
+    it(`${name}: the same float32 values as the JS loop, any size`, () => {
+      fc.assert(
+        fc.property(fc.oneof(sizes, fc.integer({ min: 1, max: 5000 })), fc.integer(), (n, seed) => {
+          const x = fill(Float32Array, n, seed) as Float32Array;
+          const js = new Float32Array(n);
+          const wasm = new Float32Array(n);
+          const old = setWasmUnaryMin(Infinity);
+          try {
+            kernel(x, js, undefined);
+            setWasmUnaryMin(0);
+            kernel(x, wasm, undefined);
+          } finally {
+            setWasmUnaryMin(old);
+          }
+          for (let i = 0; i < n; i++) if (!Object.is(js[i], wasm[i])) throw new Error(`${name}(${x[i]}): js ${js[i]}, wasm ${wasm[i]}`);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+  it('handles inputs larger than one wasm chunk (1 Mi elements) and subarray views', () => {
+    const n = (1 << 20) + 4 * 1000 + 3;
+    const base = fill(Float32Array, n + 5, 7) as Float32Array;
+    const x = base.subarray(5);
+    const js = new Float32Array(n);
+    const wasm = new Float32Array(n);
+    const old = setWasmUnaryMin(Infinity);
+    try {
+      K.sigmoidKernel(x, js, undefined);
+      setWasmUnaryMin(0);
+      K.sigmoidKernel(x, wasm, undefined);
+    } finally {
+      setWasmUnaryMin(old);
+    }
+    let same = true;
+    for (let i = 0; i < n; i++) if (!Object.is(js[i], wasm[i])) same = false;
+    expect(same).toBe(true);
   });
 });

@@ -1,0 +1,94 @@
+// WebAssembly text of the float32 exp / sigmoid / tanh kernels (SIMD128), in place over
+// [p, p + 4n) bytes, n a multiple of 4. Each f32x4 is promoted to two f64x2 halves and computed
+// with exactly the double operations, in the same order, as the float32 JS loops in
+// src/kernels/unary.ts (wasm has no fused multiply-add), then demoted (round to nearest even, as
+// Math.fround): the results are the same float32 values.
+// Assembled by scripts/gen-elementwise-wasm.ts.
+
+/** an f64x2 constant from the exact bits of a double */
+function c(x: number): string {
+  const dv = new DataView(new ArrayBuffer(8));
+  dv.setFloat64(0, x);
+  const bits = dv.getBigInt64(0).toString();
+  return `(v128.const i64x2 ${bits} ${bits})`;
+}
+
+const LOG2E = 1.4426950408889634;
+const LN2 = 0.6931471805599453;
+
+/** 1 + r (0.5 + r (1/6 + ... + r / 40320)) */
+function h(r: string): string {
+  const coef = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320];
+  let e = c(coef[coef.length - 1]!);
+  for (let i = coef.length - 2; i >= 0; i--) e = `(f64x2.add ${c(coef[i]!)} (f64x2.mul ${r} ${e}))`;
+  return `(f64x2.add ${c(1)} (f64x2.mul ${r} ${e}))`;
+}
+
+/** sets $k (i32x4, low two lanes), $r and $s = 2^k for the reduced argument in $t given kexpr */
+function reduce(kexpr: string): string {
+  return `
+    (local.set $k ${kexpr})
+    (local.set $r (f64x2.sub (local.get $t) (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $k)) ${c(LN2)})))
+    (local.set $s (i64x2.shl (i64x2.extend_low_i32x4_s (i32x4.add (local.get $k) (i32x4.splat (i32.const 1023)))) (i32.const 52)))`;
+}
+
+/** body computing $y (f64x2) from $v (f64x2) */
+const BODIES: Record<string, string> = {
+  // JS: v = min(max(x, -1000), 89) (here -105: both give float32 0 below), k = ((v log2e + 2048.5) | 0) - 2048
+  exp: `
+    (local.set $t (f64x2.min (f64x2.max (local.get $v) ${c(-105)}) ${c(89)}))
+    ${reduce(`(i32x4.sub (i32x4.trunc_sat_f64x2_s_zero (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(2048.5)})) (i32x4.splat (i32.const 2048)))`)}
+    (local.set $y (f64x2.mul (f64x2.add ${c(1)} (f64x2.mul (local.get $r) ${h('(local.get $r)')})) (local.get $s)))`,
+  // JS: a = max(-|v|, -105), k = (a log2e - 0.5) | 0, e = p(r) 2^k, m = +(v >= 0), (m + (1 - m) e) / (1 + e)
+  sigmoid: `
+    (local.set $t (f64x2.max (f64x2.neg (f64x2.abs (local.get $v))) ${c(-105)}))
+    ${reduce(`(i32x4.trunc_sat_f64x2_s_zero (f64x2.sub (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(0.5)}))`)}
+    (local.set $e (f64x2.mul (f64x2.add ${c(1)} (f64x2.mul (local.get $r) ${h('(local.get $r)')})) (local.get $s)))
+    (local.set $m (v128.and (f64x2.ge (local.get $v) ${c(0)}) ${c(1)}))
+    (local.set $y (f64x2.div
+      (f64x2.add (local.get $m) (f64x2.mul (f64x2.sub ${c(1)} (local.get $m)) (local.get $e)))
+      (f64x2.add ${c(1)} (local.get $e))))`,
+  // JS: y = min(max(2v, -40), 40), k = ((y log2e + 64.5) | 0) - 64, e1 = s - 1 + s (r H(r)), e1 / (e1 + 2);
+  // v itself where v is +-0 or NaN
+  tanh: `
+    (local.set $t (f64x2.min (f64x2.max (f64x2.mul ${c(2)} (local.get $v)) ${c(-40)}) ${c(40)}))
+    ${reduce(`(i32x4.sub (i32x4.trunc_sat_f64x2_s_zero (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(64.5)})) (i32x4.splat (i32.const 64)))`)}
+    (local.set $e (f64x2.add (f64x2.sub (local.get $s) ${c(1)})
+      (f64x2.mul (local.get $s) (f64x2.mul (local.get $r) ${h('(local.get $r)')}))))
+    (local.set $y (f64x2.div (local.get $e) (f64x2.add (local.get $e) ${c(2)})))
+    (local.set $y (v128.bitselect (local.get $v) (local.get $y)
+      (v128.or (f64x2.eq (local.get $v) ${c(0)}) (f64x2.ne (local.get $v) (local.get $v)))))`,
+};
+
+export const ELEMENTWISE_FUNCS = Object.keys(BODIES);
+
+function func(name: string): string {
+  const body = BODIES[name]!;
+  return `
+  (func (export "${name}_f32") (param $p i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128)
+    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $v (f64x2.promote_low_f32x4 (local.get $x)))
+        ${body}
+        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
+        (local.set $v (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))))
+        ${body}
+        (v128.store (local.get $p)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+  )`;
+}
+
+export function elementwiseWat(): string {
+  return `(module
+  (memory (export "memory") 1 65536)
+${ELEMENTWISE_FUNCS.map(func).join('\n')}
+)`;
+}
