@@ -2,7 +2,8 @@
 // [p, p + 4n) bytes, n a multiple of 4. Each f32x4 is promoted to two f64x2 halves and computed
 // with exactly the double operations, in the same order, as the float32 JS loops in
 // src/kernels/unary.ts (wasm has no fused multiply-add), then demoted (round to nearest even, as
-// Math.fround): the results are the same float32 values.
+// Math.fround): the results are the same float32 values. The clamps use pmin/pmax (one minpd/maxpd
+// on x64): pmax(v, c) = v < c ? c : v keeps NaN like Math.max(v, c), and the bounds are not zeros.
 // Assembled by scripts/gen-elementwise-wasm.ts.
 
 /** an f64x2 constant from the exact bits of a double */
@@ -24,25 +25,30 @@ function h(r: string): string {
   return `(f64x2.add ${c(1)} (f64x2.mul ${r} ${e}))`;
 }
 
-/** sets $k (i32x4, low two lanes), $r and $s = 2^k for the reduced argument in $t given kexpr */
+/**
+ * sets $k (the integer k as a double), $r = t - k ln2 and $s = 2^k for the reduced argument in $t.
+ * JS computes k with `| 0` on a value within int32 range: f64x2.trunc is the same integer (NaN
+ * stays NaN there, which only matters through r, NaN either way). 2^k: the low bits of
+ * k + 1023 + 2^52 hold k + 1023; shifted left by 52 they are the double 2^k.
+ */
 function reduce(kexpr: string): string {
   return `
     (local.set $k ${kexpr})
-    (local.set $r (f64x2.sub (local.get $t) (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $k)) ${c(LN2)})))
-    (local.set $s (i64x2.shl (i64x2.extend_low_i32x4_s (i32x4.add (local.get $k) (i32x4.splat (i32.const 1023)))) (i32.const 52)))`;
+    (local.set $r (f64x2.sub (local.get $t) (f64x2.mul (local.get $k) ${c(LN2)})))
+    (local.set $s (i64x2.shl (f64x2.add (local.get $k) ${c(1023 + 2 ** 52)}) (i32.const 52)))`;
 }
 
 /** body computing $y (f64x2) from $v (f64x2) */
 const BODIES: Record<string, string> = {
   // JS: v = min(max(x, -1000), 89) (here -105: both give float32 0 below), k = ((v log2e + 2048.5) | 0) - 2048
   exp: `
-    (local.set $t (f64x2.min (f64x2.max (local.get $v) ${c(-105)}) ${c(89)}))
-    ${reduce(`(i32x4.sub (i32x4.trunc_sat_f64x2_s_zero (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(2048.5)})) (i32x4.splat (i32.const 2048)))`)}
+    (local.set $t (f64x2.pmin (f64x2.pmax (local.get $v) ${c(-105)}) ${c(89)}))
+    ${reduce(`(f64x2.sub (f64x2.trunc (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(2048.5)})) ${c(2048)})`)}
     (local.set $y (f64x2.mul (f64x2.add ${c(1)} (f64x2.mul (local.get $r) ${h('(local.get $r)')})) (local.get $s)))`,
   // JS: a = max(-|v|, -105), k = (a log2e - 0.5) | 0, e = p(r) 2^k, m = +(v >= 0), (m + (1 - m) e) / (1 + e)
   sigmoid: `
-    (local.set $t (f64x2.max (f64x2.neg (f64x2.abs (local.get $v))) ${c(-105)}))
-    ${reduce(`(i32x4.trunc_sat_f64x2_s_zero (f64x2.sub (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(0.5)}))`)}
+    (local.set $t (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $v))) ${c(-105)}))
+    ${reduce(`(f64x2.trunc (f64x2.sub (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(0.5)}))`)}
     (local.set $e (f64x2.mul (f64x2.add ${c(1)} (f64x2.mul (local.get $r) ${h('(local.get $r)')})) (local.get $s)))
     (local.set $m (v128.and (f64x2.ge (local.get $v) ${c(0)}) ${c(1)}))
     (local.set $y (f64x2.div
@@ -51,8 +57,8 @@ const BODIES: Record<string, string> = {
   // JS: y = min(max(2v, -40), 40), k = ((y log2e + 64.5) | 0) - 64, e1 = s - 1 + s (r H(r)), e1 / (e1 + 2);
   // v itself where v is +-0 or NaN
   tanh: `
-    (local.set $t (f64x2.min (f64x2.max (f64x2.mul ${c(2)} (local.get $v)) ${c(-40)}) ${c(40)}))
-    ${reduce(`(i32x4.sub (i32x4.trunc_sat_f64x2_s_zero (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(64.5)})) (i32x4.splat (i32.const 64)))`)}
+    (local.set $t (f64x2.pmin (f64x2.pmax (f64x2.mul ${c(2)} (local.get $v)) ${c(-40)}) ${c(40)}))
+    ${reduce(`(f64x2.sub (f64x2.trunc (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(64.5)})) ${c(64)})`)}
     (local.set $e (f64x2.add (f64x2.sub (local.get $s) ${c(1)})
       (f64x2.mul (local.get $s) (f64x2.mul (local.get $r) ${h('(local.get $r)')}))))
     (local.set $y (f64x2.div (local.get $e) (f64x2.add (local.get $e) ${c(2)})))
@@ -86,9 +92,56 @@ function func(name: string): string {
   )`;
 }
 
+/**
+ * Row helpers for softmax / logSoftmax (n a multiple of 4): max_f32 (NaN-propagating, as Math.max)
+ * and expsum_f32, the sum over the row of e^(x - m) in double, with e^d from the exp body above
+ * (0 where d < -105, so that an all -Infinity row sums to 0), optionally stored in place as float32.
+ * The sum runs in two f64x2 lanes, so its rounding may differ from a sequential sum in the last
+ * bits of a double; the float32 results stay within the tests' 2 ulp.
+ */
+const ROWS = `
+  (func (export "max_f32") (param $p i32) (param $n i32) (result f32)
+    (local $end i32) (local $acc v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $acc (f32x4.splat (f32.const -inf)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $acc (f32x4.max (local.get $acc) (v128.load (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    (f32.max (f32.max (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
+             (f32.max (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
+  (func (export "expsum_f32") (param $p i32) (param $n i32) (param $mm f64) (param $store i32) (result f64)
+    (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128) (local $sum v128) (local $msplat v128)
+    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $msplat (f64x2.splat (local.get $mm)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))
+        ${BODIES.exp}
+        (local.set $y (v128.andnot (local.get $y) (f64x2.lt (local.get $v) ${c(-105)})))
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $y)))
+        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
+        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))
+        ${BODIES.exp}
+        (local.set $y (v128.andnot (local.get $y) (f64x2.lt (local.get $v) ${c(-105)})))
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $y)))
+        (if (local.get $store)
+          (then (v128.store (local.get $p)
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))`;
+
 export function elementwiseWat(): string {
   return `(module
   (memory (export "memory") 1 65536)
 ${ELEMENTWISE_FUNCS.map(func).join('\n')}
+${ROWS}
 )`;
 }

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../dtype.ts';
 import { expPoly } from './unary.ts';
+import { wasmSoftmaxRowsF32 } from './unary-wasm.ts';
 
 /**
  * Softmax, log-softmax and log-sum-exp over contiguous rows of length n (the last axis), as
@@ -8,6 +9,7 @@ import { expPoly } from './unary.ts';
  */
 export function softmaxRows(src: FloatArray, dst: FloatArray, n: number): void {
   const f32 = src instanceof Float32Array;
+  if (f32 && wasmSoftmaxRowsF32(src, dst as Float32Array, n, false)) return;
   for (let off = 0; off < src.length; off += n) {
     const end = off + n;
     let m = -Infinity;
@@ -33,6 +35,7 @@ export function softmaxRows(src: FloatArray, dst: FloatArray, n: number): void {
 
 export function logSoftmaxRows(src: FloatArray, dst: FloatArray, n: number): void {
   const f32 = src instanceof Float32Array;
+  if (f32 && wasmSoftmaxRowsF32(src, dst as Float32Array, n, true)) return;
   for (let off = 0; off < src.length; off += n) {
     const end = off + n;
     let m = -Infinity;

@@ -26,6 +26,8 @@ export function setWasmUnaryMin(n: number): number {
 interface Module {
   memory: WasmMemory;
   fns: Record<WasmUnaryName, InPlace>;
+  max: (p: number, n: number) => number;
+  expsum: (p: number, n: number, m: number, store: number) => number;
 }
 let mod: Module | null | undefined;
 
@@ -49,6 +51,8 @@ function getModule(): Module | null {
     mod = {
       memory: e.memory as WasmMemory,
       fns: { exp: e.exp_f32 as InPlace, sigmoid: e.sigmoid_f32 as InPlace, tanh: e.tanh_f32 as InPlace },
+      max: e.max_f32 as Module['max'],
+      expsum: e.expsum_f32 as Module['expsum'],
     };
   } catch {
     mod = null;
@@ -93,4 +97,43 @@ export function wasmUnaryF32(name: WasmUnaryName, x: Float32Array, out: Float32A
     done += rest;
   }
   return done;
+}
+
+function viewOf(m: Module, count: number): Float32Array {
+  const need = count * 4;
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  return new Float32Array(m.memory.buffer, 0, count);
+}
+
+/**
+ * Float32 softmax (or log-softmax) over contiguous rows of length n, a multiple of 4, with the row
+ * max and the sum of e^(x - max) in wasm. Returns false (nothing done) below the size threshold,
+ * for other row lengths or without wasm. The sum runs in two lanes, so it may round differently
+ * from the JS loop's sequential sum in the last bits of a double (float32 results within 2 ulp).
+ */
+export function wasmSoftmaxRowsF32(src: Float32Array, dst: Float32Array, n: number, log: boolean): boolean {
+  const size = src.length;
+  if (size < WASM_UNARY_MIN || n % 4 !== 0 || n === 0) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / n));
+  for (let r0 = 0; r0 * n < size; r0 += rowsPerChunk) {
+    const start = r0 * n;
+    const count = Math.min(rowsPerChunk * n, size - start);
+    const view = viewOf(m, count);
+    view.set(src.subarray(start, start + count));
+    for (let off = 0; off < count; off += n) {
+      let mx = m.max(off * 4, n);
+      if (mx === -Infinity) mx = 0;
+      const total = m.expsum(off * 4, n, mx, log ? 0 : 1);
+      const end = off + n;
+      if (log) {
+        const logTotal = Math.log(total);
+        for (let i = off; i < end; i++) dst[start + i] = view[i]! - mx - logTotal;
+      } else {
+        for (let i = off; i < end; i++) dst[start + i] = view[i]! / total;
+      }
+    }
+  }
+  return true;
 }

@@ -293,3 +293,51 @@ describe('wasm SIMD float32 exp / sigmoid / tanh', () => {
     expect(same).toBe(true);
   });
 });
+
+describe('wasm float32 softmax / logSoftmax rows', () => {
+  it('match the float64 lanes within 2 ulp (wasm forced), special rows included', () => {
+    const old = setWasmUnaryMin(0);
+    try {
+      const specialRows = [
+        [-Infinity, -Infinity, -Infinity, -Infinity],
+        [NaN, 1, 2, 3],
+        [Infinity, 1, 2, 3],
+        [-0, 0, -Infinity, 5],
+        [1e30, -1e30, 0, 88],
+      ];
+      for (const row of specialRows) {
+        const x = new Float32Array(row);
+        for (const [kernel, ref] of [[softmaxRows, softmaxRef], [logSoftmaxRows, logSoftmaxRef]] as const) {
+          const got = new Float32Array(4);
+          const want = new Float64Array(4);
+          kernel(x, got, 4);
+          ref(x, want, 0, 4);
+          for (let i = 0; i < 4; i++) {
+            if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
+            else expect(ulpError(got[i]!, want[i]!)).toBeLessThanOrEqual(2);
+          }
+        }
+      }
+      fc.assert(
+        fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 100 }), fc.integer(), fc.boolean(), (r, q, seed, wild) => {
+          const n = 4 * q;
+          const x = rows(Float32Array, r, n, seed, wild);
+          for (const [kernel, ref] of [[softmaxRows, softmaxRef], [logSoftmaxRows, logSoftmaxRef]] as const) {
+            const got = new Float32Array(r * n);
+            const want = new Float64Array(r * n);
+            kernel(x, got, n);
+            for (let o = 0; o < r; o++) ref(x, want, o * n, n);
+            for (let i = 0; i < r * n; i++) {
+              const scale = kernel === logSoftmaxRows ? Math.max(Math.abs(want[i]!), Math.abs(x[i]!)) : Math.abs(want[i]!);
+              const err = Object.is(got[i], Math.fround(want[i]!)) ? 0 : Math.abs(got[i]! - want[i]!) / ulp32(scale);
+              if (!(err <= 2) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) throw new Error(`${i}: ${got[i]} vs ${want[i]}`);
+            }
+          }
+        }),
+        { numRuns: 80 },
+      );
+    } finally {
+      setWasmUnaryMin(old);
+    }
+  });
+});
