@@ -101,9 +101,19 @@ function func(name: string): string {
  */
 const ROWS = `
   (func (export "max_f32") (param $p i32) (param $n i32) (result f32)
-    (local $end i32) (local $acc v128)
+    (local $end i32) (local $acc v128) (local $acc2 v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $acc (f32x4.splat (f32.const -inf)))
+    (local.set $acc2 (local.get $acc))
+    ;; two independent accumulators while 8 elements remain, then one
+    (block $done2
+      (loop $next2
+        (br_if $done2 (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
+        (local.set $acc (f32x4.max (local.get $acc) (v128.load (local.get $p))))
+        (local.set $acc2 (f32x4.max (local.get $acc2) (v128.load offset=16 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next2)))
+    (local.set $acc (f32x4.max (local.get $acc) (local.get $acc2)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
@@ -136,7 +146,23 @@ const ROWS = `
             (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
-    (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))`;
+    (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
+  ;; x = f32(x / d) in place, the division in double (as JS's dst[i] / total)
+  (func (export "div_f32") (param $p i32) (param $n i32) (param $d f64)
+    (local $end i32) (local $x v128) (local $ds v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $ds (f64x2.splat (local.get $d)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (v128.store (local.get $p)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $x)) (local.get $ds)))
+            (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $ds)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next))))`;
 
 export function elementwiseWat(): string {
   return `(module

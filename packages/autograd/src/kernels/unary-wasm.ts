@@ -28,6 +28,7 @@ interface Module {
   fns: Record<WasmUnaryName, InPlace>;
   max: (p: number, n: number) => number;
   expsum: (p: number, n: number, m: number, store: number) => number;
+  div: (p: number, n: number, d: number) => void;
 }
 let mod: Module | null | undefined;
 
@@ -53,6 +54,7 @@ function getModule(): Module | null {
       fns: { exp: e.exp_f32 as InPlace, sigmoid: e.sigmoid_f32 as InPlace, tanh: e.tanh_f32 as InPlace },
       max: e.max_f32 as Module['max'],
       expsum: e.expsum_f32 as Module['expsum'],
+      div: e.div_f32 as Module['div'],
     };
   } catch {
     mod = null;
@@ -130,10 +132,9 @@ export function wasmSoftmaxRowsF32(src: Float32Array, dst: Float32Array, n: numb
       if (log) {
         const logTotal = Math.log(total);
         for (let i = off; i < end; i++) dst[start + i] = view[i]! - mx - logTotal;
-      } else {
-        for (let i = off; i < end; i++) dst[start + i] = view[i]! / total;
-      }
+      } else m.div(off * 4, n, total);
     }
+    if (!log) dst.set(view, start);
   }
   return true;
 }
