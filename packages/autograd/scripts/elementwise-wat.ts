@@ -147,6 +147,28 @@ const ROWS = `
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
     (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
+  ;; x = f32(e^f32(x - m)) in place (logSumExp's x.sub(m).exp() in float32)
+  (func (export "shiftexp_f32") (param $p i32) (param $n i32) (param $mm f64)
+    (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128) (local $msplat v128)
+    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $msplat (f64x2.splat (local.get $mm)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+          (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))))
+        ${BODIES.exp}
+        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
+        (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))))
+        ${BODIES.exp}
+        (v128.store (local.get $p)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+  )
   ;; x = f32(x / d) in place, the division in double (as JS's dst[i] / total)
   (func (export "div_f32") (param $p i32) (param $n i32) (param $d f64)
     (local $end i32) (local $x v128) (local $ds v128)

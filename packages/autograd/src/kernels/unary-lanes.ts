@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.ts';
 import { expPoly } from './unary.ts';
-import { wasmSoftmaxRowsF32 } from './unary-wasm.ts';
+import { wasmLogSumExpRowsF32, wasmSoftmaxRowsF32 } from './unary-wasm.ts';
 
 /**
  * Softmax, log-softmax and log-sum-exp over contiguous rows of length n (the last axis), as
@@ -56,6 +56,7 @@ export function logSoftmaxRows(src: FloatArray, dst: FloatArray, n: number): voi
  */
 export function logSumExpRows(src: FloatArray, out: FloatArray, n: number): void {
   const f32 = src instanceof Float32Array;
+  if (f32 && wasmLogSumExpRowsF32(src, out as Float32Array, n)) return;
   let r = 0;
   for (let off = 0; off < src.length; off += n, r++) {
     const end = off + n;

@@ -29,6 +29,7 @@ interface Module {
   max: (p: number, n: number) => number;
   expsum: (p: number, n: number, m: number, store: number) => number;
   div: (p: number, n: number, d: number) => void;
+  shiftexp: (p: number, n: number, m: number) => void;
 }
 let mod: Module | null | undefined;
 
@@ -55,6 +56,7 @@ function getModule(): Module | null {
       max: e.max_f32 as Module['max'],
       expsum: e.expsum_f32 as Module['expsum'],
       div: e.div_f32 as Module['div'],
+      shiftexp: e.shiftexp_f32 as Module['shiftexp'],
     };
   } catch {
     mod = null;
@@ -135,6 +137,39 @@ export function wasmSoftmaxRowsF32(src: Float32Array, dst: Float32Array, n: numb
       } else m.div(off * 4, n, total);
     }
     if (!log) dst.set(view, start);
+  }
+  return true;
+}
+
+/**
+ * Float32 log-sum-exp over contiguous rows of length n (a multiple of 4): the row max (NaN
+ * ignored) and the final sum run in JS, in order; f32(e^f32(x - m)) runs in wasm, the same float32
+ * values as the JS loop (and as the composed x.sub(m).exp()). Returns false when not applicable.
+ */
+export function wasmLogSumExpRowsF32(src: Float32Array, out: Float32Array, n: number): boolean {
+  const size = src.length;
+  if (size < WASM_UNARY_MIN || n % 4 !== 0 || n === 0) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / n));
+  for (let r0 = 0; r0 * n < size; r0 += rowsPerChunk) {
+    const start = r0 * n;
+    const count = Math.min(rowsPerChunk * n, size - start);
+    const view = viewOf(m, count);
+    view.set(src.subarray(start, start + count));
+    for (let off = 0, r = r0; off < count; off += n, r++) {
+      const end = off + n;
+      let mx = -Infinity;
+      for (let i = off; i < end; i++) {
+        const v = view[i]!;
+        if (v > mx) mx = v;
+      }
+      const mk = Number.isFinite(mx) ? mx : 0;
+      m.shiftexp(off * 4, n, mk);
+      let acc = 0;
+      for (let i = off; i < end; i++) acc += view[i]!;
+      out[r] = mk + Math.log(Math.fround(acc));
+    }
   }
   return true;
 }

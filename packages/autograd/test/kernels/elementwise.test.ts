@@ -341,3 +341,38 @@ describe('wasm float32 softmax / logSoftmax rows', () => {
     }
   });
 });
+
+describe('wasm float32 logSumExp rows', () => {
+  it('are bit-for-bit the JS rows (wasm forced on, then off)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 100 }), fc.integer(), fc.boolean(), (r, q, seed, wild) => {
+        const n = 4 * q;
+        const x = rows(Float32Array, r, n, seed, wild);
+        const js = new Float32Array(r);
+        const wasm = new Float32Array(r);
+        const old = setWasmUnaryMin(0);
+        try {
+          logSumExpRows(x, wasm, n);
+          setWasmUnaryMin(Infinity);
+          logSumExpRows(x, js, n);
+        } finally {
+          setWasmUnaryMin(old);
+        }
+        for (let i = 0; i < r; i++) if (!Object.is(js[i], wasm[i])) throw new Error(`row ${i}: js ${js[i]}, wasm ${wasm[i]}`);
+      }),
+      { numRuns: 80 },
+    );
+    const special = new Float32Array([-Infinity, -Infinity, -Infinity, -Infinity, NaN, 1, 2, 3, Infinity, 0, 0, 0]);
+    const js = new Float32Array(3);
+    const wasm = new Float32Array(3);
+    const old = setWasmUnaryMin(0);
+    try {
+      logSumExpRows(special, wasm, 4);
+      setWasmUnaryMin(Infinity);
+      logSumExpRows(special, js, 4);
+    } finally {
+      setWasmUnaryMin(old);
+    }
+    expect(Array.from(wasm)).toEqual(Array.from(js));
+  });
+});
