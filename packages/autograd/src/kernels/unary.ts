@@ -6,8 +6,11 @@ import { wasmUnaryF32 } from './unary-wasm.ts';
  * function through one shared call site, which V8 cannot inline once many ops use it; these
  * loops inline the arithmetic. In float64 every kernel computes exactly what the element
  * function computes (the same Math calls in the same order), so results are bit-for-bit equal.
- * In float32 the exp-based kernels use `expPoly` (a range-reduced polynomial evaluated in
- * double precision, then rounded to float32: within 1 ulp of the exact value; see the tests).
+ * In float32 the exp-based kernels (exp, sigmoid, tanh) use `expPoly` (a range-reduced polynomial
+ * evaluated in double precision, then rounded to float32: within 0.51 ulp of the exact value on
+ * the tests' dense grids), and from WASM_UNARY_MIN elements run the same double operations as
+ * WebAssembly SIMD (unary-wasm.ts), which gives the same float32 values. The engine's 0-d fast
+ * lane still calls the op's element function (Math.exp), which may differ from these by 1 ulp.
  */
 export type UnaryKernel<P> = (x: FloatArray, out: FloatArray, params: P) => void;
 
