@@ -3,10 +3,10 @@
 //
 //   node --import tsx packages/autograd/scripts/gen-elementwise-wasm.ts          # write
 //   node --import tsx packages/autograd/scripts/gen-elementwise-wasm.ts --check  # fail if stale
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { assemble } from './matmul-wat.ts';
 import { elementwiseWat } from './elementwise-wat.ts';
+import { writeOrCheck } from './generated-file.ts';
 
 const target = fileURLToPath(new URL('../src/kernels/wasm/elementwise-wasm.generated.ts', import.meta.url));
 const bytes = await assemble(elementwiseWat());
@@ -19,17 +19,4 @@ const text =
   `/** ${bytes.length} bytes; the module owns and exports its memory */\n` +
   `export const ELEMENTWISE_WASM_BASE64 =\n${lines.join(' +\n')};\n`;
 
-if (process.argv.includes('--check')) {
-  let old = '';
-  try {
-    old = readFileSync(target, 'utf8');
-  } catch {}
-  if (old !== text) {
-    console.error(`${target} is stale; rerun without --check`);
-    process.exit(1);
-  }
-  console.log('up to date');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target} (${bytes.length} bytes)`);
-}
+writeOrCheck(target, text, `${bytes.length} bytes`);

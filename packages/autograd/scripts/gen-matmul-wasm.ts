@@ -4,10 +4,10 @@
 //
 //   node --import tsx packages/autograd/scripts/gen-matmul-wasm.ts          # write
 //   node --import tsx packages/autograd/scripts/gen-matmul-wasm.ts --check  # fail if stale
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { moduleWat, assemble } from './matmul-wat.ts';
 import { KERNELS } from '../src/kernels/wasm/matmul-wasm-spec.ts';
+import { writeOrCheck } from './generated-file.ts';
 
 const target = fileURLToPath(new URL('../src/kernels/wasm/matmul-wasm.generated.ts', import.meta.url));
 const bytes = await assemble(moduleWat(Object.values(KERNELS), false));
@@ -26,17 +26,4 @@ const text =
   `/** ${shared.length} bytes; same functions, imports a shared env.memory (worker threads) */\n` +
   `export const MATMUL_WASM_SHARED_BASE64 =\n${literal(shared)};\n`;
 
-if (process.argv.includes('--check')) {
-  let old = '';
-  try {
-    old = readFileSync(target, 'utf8');
-  } catch {}
-  if (old !== text) {
-    console.error(`${target} is stale; rerun without --check`);
-    process.exit(1);
-  }
-  console.log('up to date');
-} else {
-  writeFileSync(target, text);
-  console.log(`wrote ${target} (${bytes.length} bytes)`);
-}
+writeOrCheck(target, text, `${bytes.length} bytes`);
