@@ -7,6 +7,7 @@
  * `Epoch 1/N`). Every hook also receives the `TrainingContext`, whose `stopTraining` flag ends
  * training after the current epoch.
  */
+import { argumentError } from './util.ts';
 import type { Tensor } from '@memograd/autograd';
 import type { TrainingContext } from './fit.ts';
 import { LRScheduler, ReduceLROnPlateau } from './scheduler.ts';
@@ -46,7 +47,7 @@ export class CallbackList {
   readonly callbacks: CallbackHooks[];
   constructor(callbacks: readonly CallbackHooks[]) {
     callbacks.forEach((cb, i) => {
-      if (cb === null || typeof cb !== 'object') throw new TypeError(`fit: callbacks[${i}] is not a callback object`);
+      if (cb === null || typeof cb !== 'object') throw argumentError(`fit: callbacks[${i}] is not a callback object`);
     });
     this.callbacks = [...callbacks];
   }
@@ -71,7 +72,7 @@ export class LambdaCallback extends Callback {
     for (const name of ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const) {
       const fn = hooks[name];
       if (fn !== undefined) {
-        if (typeof fn !== 'function') throw new TypeError(`LambdaCallback: ${name} must be a function`);
+        if (typeof fn !== 'function') throw argumentError(`LambdaCallback: ${name} must be a function`);
         (this as Record<string, unknown>)[name] = fn;
       }
     }
@@ -102,7 +103,7 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 function resolveMode(op: string, mode: MonitorMode, monitor: string): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
-  if (mode !== 'auto') throw new RangeError(`${op}: mode must be 'auto', 'min' or 'max', got '${String(mode)}'`);
+  if (mode !== 'auto') throw argumentError(`${op}: mode must be 'auto', 'min' or 'max', got '${String(mode)}'`);
   return /acc|auc|precision|recall/.test(monitor) ? 'max' : 'min';
 }
 
@@ -166,10 +167,10 @@ export class EarlyStopping extends Callback {
     super();
     this.monitor = options.monitor ?? 'val_loss';
     const minDelta = options.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw new RangeError(`EarlyStopping: minDelta must be a finite number, got ${String(minDelta)}`);
+    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw argumentError(`EarlyStopping: minDelta must be a finite number, got ${String(minDelta)}`);
     this.minDelta = Math.abs(minDelta);
     const patience = options.patience ?? 0;
-    if (!Number.isInteger(patience) || patience < 0) throw new RangeError(`EarlyStopping: patience must be a non-negative integer, got ${String(patience)}`);
+    if (!Number.isInteger(patience) || patience < 0) throw argumentError(`EarlyStopping: patience must be a non-negative integer, got ${String(patience)}`);
     this.patience = patience;
     this.mode = resolveMode('EarlyStopping', options.mode ?? 'auto', this.monitor);
     this.restoreBestWeights = options.restoreBestWeights ?? false;
@@ -194,7 +195,7 @@ export class EarlyStopping extends Callback {
   override onEpochEnd(epoch: number, logs: Logs, ctx: TrainingContext): void {
     const current = logs[this.monitor];
     if (current === undefined) {
-      throw new Error(`EarlyStopping: the monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
+      throw argumentError(`EarlyStopping: the monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
     }
     if (epoch < this.startFromEpoch || Number.isNaN(current)) return;
     if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = cloneState(ctx.model.stateDict());
@@ -252,7 +253,7 @@ export class LearningRateScheduler extends Callback {
   constructor(schedule: LRScheduler | ReduceLROnPlateau | ((epoch: number, lr: number) => number), options: LearningRateSchedulerOptions = {}) {
     super();
     if (!(schedule instanceof LRScheduler || schedule instanceof ReduceLROnPlateau || typeof schedule === 'function')) {
-      throw new TypeError('LearningRateScheduler: expected an LRScheduler, a ReduceLROnPlateau or a function (epoch, lr) => lr');
+      throw argumentError('LearningRateScheduler: expected an LRScheduler, a ReduceLROnPlateau or a function (epoch, lr) => lr');
     }
     this.schedule = schedule;
     this.monitor = options.monitor;
@@ -261,10 +262,10 @@ export class LearningRateScheduler extends Callback {
   override onEpochBegin(epoch: number, _logs: Logs, ctx: TrainingContext): void {
     if (typeof this.schedule === 'function') {
       const groups = (ctx.optimizer as LrGroups).paramGroups;
-      if (!groups) throw new TypeError('LearningRateScheduler: the optimizer has no paramGroups to set lr on');
+      if (!groups) throw argumentError('LearningRateScheduler: the optimizer has no paramGroups to set lr on');
       const lr = this.schedule(epoch, groups[0]?.lr ?? NaN);
       if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-        throw new RangeError(`LearningRateScheduler: the schedule returned ${String(lr)} at epoch ${epoch} (expected a finite lr >= 0)`);
+        throw argumentError(`LearningRateScheduler: the schedule returned ${String(lr)} at epoch ${epoch} (expected a finite lr >= 0)`);
       }
       for (const g of groups) g.lr = lr;
     }
@@ -277,7 +278,7 @@ export class LearningRateScheduler extends Callback {
     if (this.schedule instanceof ReduceLROnPlateau) {
       const monitor = this.monitor ?? ('val_loss' in logs ? 'val_loss' : 'loss');
       const value = logs[monitor];
-      if (value === undefined) throw new Error(`LearningRateScheduler: the monitored value '${monitor}' is not in the logs`);
+      if (value === undefined) throw argumentError(`LearningRateScheduler: the monitored value '${monitor}' is not in the logs`);
       this.schedule.step(value);
     } else if (this.schedule instanceof LRScheduler) {
       this.schedule.step();

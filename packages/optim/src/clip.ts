@@ -1,3 +1,4 @@
+import { argumentError } from './util.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 
 export interface ClipGradNormOptions {
@@ -46,10 +47,10 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw new RangeError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
+    throw argumentError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
   }
   if (typeof normType !== 'number' || !(normType > 0)) {
-    throw new RangeError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
+    throw argumentError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
   }
   const grads: FloatArray[] = [];
   for (const p of toList(params)) if (p.grad) grads.push(p.grad.data);
@@ -57,7 +58,7 @@ export function clipGradNorm(
   const norms = grads.map((g) => vectorNorm(g, normType));
   const total = vectorNorm(norms, normType);
   if (options.errorIfNonfinite && !Number.isFinite(total)) {
-    throw new Error(
+    throw argumentError(
       `clipGradNorm: the total norm of order ${normType} for gradients is non-finite (${total}), so it cannot be clipped`,
     );
   }
@@ -73,7 +74,7 @@ export function clipGradNorm(
 /** Clamp every gradient element into [-clipValue, clipValue] in place (PyTorch `clip_grad_value_`). */
 export function clipGradValue(params: ParamLike | Iterable<ParamLike>, clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
-    throw new RangeError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
+    throw argumentError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
   }
   for (const p of toList(params)) {
     if (!p.grad) continue;

@@ -6,6 +6,7 @@
  * the dataset size is batch gradient descent (one update per epoch), anything between is
  * mini-batch (the last, partial batch is kept: ceil(N / batchSize) updates per epoch).
  */
+import { argumentError } from './util.ts';
 import { Generator, Tensor, cat, noGrad } from '@memograd/autograd';
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
@@ -98,7 +99,7 @@ export interface FitOptions extends AccuracyOptions {
 export type FitHistory = History;
 
 function fail(msg: string): never {
-  throw new RangeError(`fit: ${msg}`);
+  throw argumentError(`fit: ${msg}`);
 }
 
 function rows(t: Tensor): number {
@@ -106,20 +107,20 @@ function rows(t: Tensor): number {
 }
 
 function checkTensor(op: string, name: string, t: unknown): asserts t is Tensor {
-  if (!(t instanceof Tensor)) throw new TypeError(`${op}: ${name} must be a Tensor (rows = samples), got ${t === null ? 'null' : typeof t}`);
-  if (t.rank === 0) throw new RangeError(`${op}: ${name} must have at least one axis (rows = samples), got a 0-d tensor`);
+  if (!(t instanceof Tensor)) throw argumentError(`${op}: ${name} must be a Tensor (rows = samples), got ${t === null ? 'null' : typeof t}`);
+  if (t.rank === 0) throw argumentError(`${op}: ${name} must have at least one axis (rows = samples), got a 0-d tensor`);
 }
 
 function checkXY(op: string, x: unknown, y: unknown, what = 'x and y'): void {
   checkTensor(op, what === 'x and y' ? 'x' : `${what} x`, x);
   checkTensor(op, what === 'x and y' ? 'y' : `${what} y`, y);
   if (rows(x) !== rows(y)) {
-    throw new RangeError(`${op}: ${what} must have the same number of rows (samples), got ${rows(x)} and ${rows(y)}`);
+    throw argumentError(`${op}: ${what} must have the same number of rows (samples), got ${rows(x)} and ${rows(y)}`);
   }
 }
 
 function checkBatchSize(op: string, b: unknown): number {
-  if (typeof b !== 'number' || !Number.isInteger(b) || b < 1) throw new RangeError(`${op}: batchSize must be an integer >= 1, got ${String(b)}`);
+  if (typeof b !== 'number' || !Number.isInteger(b) || b < 1) throw argumentError(`${op}: batchSize must be an integer >= 1, got ${String(b)}`);
   return b;
 }
 
@@ -164,7 +165,7 @@ export function accuracy(pred: Tensor, target: Tensor, options: AccuracyOptions 
     return correct / n;
   }
   if (perRowP !== perRowT) {
-    throw new RangeError(`accuracy: cannot compare predictions of shape [${pred.shape.join(', ')}] with targets of shape [${target.shape.join(', ')}]`);
+    throw argumentError(`accuracy: cannot compare predictions of shape [${pred.shape.join(', ')}] with targets of shape [${target.shape.join(', ')}]`);
   }
   const threshold = options.threshold ?? (options.fromLogits ? 0 : 0.5);
   for (let i = 0; i < p.length; i++) {
@@ -188,7 +189,7 @@ function argmaxRow(a: ArrayLike<number>, off: number, len: number): number {
 function meanAbsError(pred: Tensor, target: Tensor, square: boolean): number {
   const p = pred.data;
   const t = target.data;
-  if (p.length !== t.length) throw new RangeError(`${square ? 'mse' : 'mae'}: predictions and targets differ in size (${p.length} and ${t.length})`);
+  if (p.length !== t.length) throw argumentError(`${square ? 'mse' : 'mae'}: predictions and targets differ in size (${p.length} and ${t.length})`);
   let s = 0;
   for (let i = 0; i < p.length; i++) {
     const d = p[i]! - t[i]!;
@@ -198,17 +199,17 @@ function meanAbsError(pred: Tensor, target: Tensor, square: boolean): number {
 }
 
 function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOptions): MetricSpec[] {
-  if (!Array.isArray(metrics)) throw new TypeError(`${op}: metrics must be an array`);
+  if (!Array.isArray(metrics)) throw argumentError(`${op}: metrics must be an array`);
   const out = metrics.map((m): MetricSpec => {
     if (m === 'accuracy' || m === 'acc') return { name: m, fn: (p, t) => accuracy(p, t, acc) };
     if (m === 'mae') return { name: 'mae', fn: (p, t) => meanAbsError(p, t, false) };
     if (m === 'mse') return { name: 'mse', fn: (p, t) => meanAbsError(p, t, true) };
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw new RangeError(`${op}: unknown metric ${JSON.stringify(m)} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
+    throw argumentError(`${op}: unknown metric ${JSON.stringify(m)} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
   });
   const names = new Set<string>();
   for (const m of out) {
-    if (m.name === 'loss' || names.has(m.name)) throw new RangeError(`${op}: duplicate metric name '${m.name}'`);
+    if (m.name === 'loss' || names.has(m.name)) throw argumentError(`${op}: duplicate metric name '${m.name}'`);
     names.add(m.name);
   }
   return out;
@@ -272,10 +273,10 @@ function evaluateBatches(model: TrainableModule, x: Tensor, y: Tensor, loss: Los
 /** Loss and metrics over (x, y), in eval mode and without recording gradients. */
 export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: EvaluateOptions): Logs {
   checkXY('evaluate', x, y);
-  if (typeof options?.loss !== 'function') throw new TypeError('evaluate: options.loss must be a function (pred, target) => scalar Tensor');
+  if (typeof options?.loss !== 'function') throw argumentError('evaluate: options.loss must be a function (pred, target) => scalar Tensor');
   const batchSize = checkBatchSize('evaluate', options.batchSize ?? 256);
   const metrics = resolveMetrics('evaluate', options.metrics ?? [], options);
-  if (rows(x) === 0) throw new RangeError('evaluate: x has no rows');
+  if (rows(x) === 0) throw argumentError('evaluate: x has no rows');
   const restore = setMode(model, false);
   try {
     return evaluateBatches(model, x, y, options.loss, batchSize, metrics, '');
@@ -289,7 +290,7 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
   checkTensor('predict', 'x', x);
   const batchSize = checkBatchSize('predict', options.batchSize ?? 256);
   const n = rows(x);
-  if (n === 0) throw new RangeError('predict: x has no rows');
+  if (n === 0) throw argumentError('predict: x has no rows');
   const restore = setMode(model, false);
   try {
     return noGrad(() => {
@@ -320,14 +321,14 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
  */
 export function fit(model: TrainableModule, options: FitOptions): History {
   if (model === null || typeof model !== 'object' || typeof model.call !== 'function' || typeof model.parameters !== 'function') {
-    throw new TypeError('fit: model must have call(x) and parameters() (a @memograd/nn Module)');
+    throw argumentError('fit: model must have call(x) and parameters() (a @memograd/nn Module)');
   }
-  if (options === null || typeof options !== 'object') throw new TypeError('fit: options must be an object');
+  if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
   const { x, y, loss, optimizer } = options;
   checkXY('fit', x, y);
-  if (typeof loss !== 'function') throw new TypeError('fit: loss must be a function (pred, target) => scalar Tensor');
+  if (typeof loss !== 'function') throw argumentError('fit: loss must be a function (pred, target) => scalar Tensor');
   if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
-    throw new TypeError('fit: optimizer must have step() and zeroGrad()');
+    throw argumentError('fit: optimizer must have step() and zeroGrad()');
   }
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
@@ -402,7 +403,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
       const pred = model.call(xb);
       const l = loss(pred, yb);
       if (!(l instanceof Tensor) || l.size !== 1) {
-        throw new TypeError(`fit: the loss must return a scalar Tensor, got ${l instanceof Tensor ? `shape [${l.shape.join(', ')}]` : typeof l}`);
+        throw argumentError(`fit: the loss must return a scalar Tensor, got ${l instanceof Tensor ? `shape [${l.shape.join(', ')}]` : typeof l}`);
       }
       l.backward();
       options.beforeStep?.(ctx);

@@ -1,3 +1,4 @@
+import { argumentError } from './util.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { arrayLike } from './param.ts';
 
@@ -54,16 +55,16 @@ function fmt(v: unknown): string {
   }
 }
 
-/** Helpers for option validation; all throw `RangeError`/`TypeError` with "<Optimizer>: <message>". */
+/** Helpers for option validation; all throw an ArgumentError "<Optimizer>: <message>". */
 export class OptionChecker {
   constructor(readonly owner: string) {}
 
-  fail(message: string, type = false): never {
-    throw type ? new TypeError(`${this.owner}: ${message}`) : new RangeError(`${this.owner}: ${message}`);
+  fail(message: string): never {
+    throw argumentError(`${this.owner}: ${message}`);
   }
 
   number(label: string, v: unknown): number {
-    if (typeof v !== 'number' || Number.isNaN(v)) this.fail(`${label} must be a number, got ${fmt(v)}`, true);
+    if (typeof v !== 'number' || Number.isNaN(v)) this.fail(`${label} must be a number, got ${fmt(v)}`);
     return v;
   }
 
@@ -89,11 +90,11 @@ export class OptionChecker {
   }
 
   boolean(label: string, v: unknown): void {
-    if (typeof v !== 'boolean') this.fail(`${label} must be a boolean, got ${fmt(v)}`, true);
+    if (typeof v !== 'boolean') this.fail(`${label} must be a boolean, got ${fmt(v)}`);
   }
 
   betas(v: unknown): void {
-    if (!Array.isArray(v) || v.length !== 2) this.fail(`betas must be a pair [beta1, beta2], got ${fmt(v)}`, true);
+    if (!Array.isArray(v) || v.length !== 2) this.fail(`betas must be a pair [beta1, beta2], got ${fmt(v)}`);
     this.unit('betas[0]', v[0]);
     this.unit('betas[1]', v[1]);
   }
@@ -146,13 +147,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     const merged: Record<string, unknown> = { ...(defaults as object) };
     for (const [k, v] of Object.entries(options ?? {})) {
       if (v === undefined) continue;
-      if (!(k in defaults)) this.check.fail(`unknown option '${k}'`, true);
+      if (!(k in defaults)) this.check.fail(`unknown option '${k}'`);
       merged[k] = copyOption(v);
     }
     this.validateOptions(merged as unknown as O);
     this.defaults = Object.freeze(merged as unknown as O);
     if (typeof params !== 'object' || params === null || !(Symbol.iterator in params) || isParamLike(params)) {
-      this.check.fail('params must be an array (or iterable) of parameters or parameter groups', true);
+      this.check.fail('params must be an array (or iterable) of parameters or parameter groups');
     }
     const list: readonly unknown[] = Array.isArray(params) ? params : [...(params as Iterable<unknown>)];
     if (list.length === 0) this.check.fail('optimizer got an empty parameter list');
@@ -184,7 +185,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   private resolveGroup(group: ParamGroup<O>, index: number): ResolvedParamGroup<O> {
     const gp: unknown = typeof group === 'object' && group !== null ? group.params : undefined;
     if (typeof gp !== 'object' || gp === null || !(Symbol.iterator in gp) || isParamLike(gp)) {
-      this.check.fail(`parameter group ${index} must be an object with a params array`, true);
+      this.check.fail(`parameter group ${index} must be an object with a params array`);
     }
     const params = Array.isArray(gp) ? (gp as ParamLike[]).slice() : [...(gp as Iterable<ParamLike>)];
     const out: Record<string, unknown> = {};
@@ -196,11 +197,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
         out[k] = v;
         continue;
       }
-      if (!(k in this.defaults)) this.check.fail(`unknown option '${k}' in parameter group ${index}`, true);
+      if (!(k in this.defaults)) this.check.fail(`unknown option '${k}' in parameter group ${index}`);
       out[k] = copyOption(v);
     }
     params.forEach((p, j) => {
-      if (!isParamLike(p)) this.check.fail(`parameter ${j} of group ${index} is not a parameter (needs a Float32Array/Float64Array data)`, true);
+      if (!isParamLike(p)) this.check.fail(`parameter ${j} of group ${index} is not a parameter (needs a Float32Array/Float64Array data)`);
     });
     this.validateOptions(out as unknown as O);
     out.params = params;
@@ -299,7 +300,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    */
   loadStateDict(sd: unknown): void {
     const bad = (msg: string): never => {
-      throw new Error(`${this.name}: invalid state dict: ${msg}`);
+      throw argumentError(`${this.name}: invalid state dict: ${msg}`);
     };
     if (typeof sd !== 'object' || sd === null) bad('expected an object');
     const s = sd as Partial<OptimizerStateDict>;

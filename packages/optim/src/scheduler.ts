@@ -1,3 +1,4 @@
+import { argumentError } from './util.ts';
 /** What a learning-rate scheduler needs of an optimizer: every memograd optimizer satisfies this. */
 export interface SchedulableOptimizer {
   readonly paramGroups: ReadonlyArray<{ lr: number; initialLr?: number }>;
@@ -13,7 +14,7 @@ export interface SchedulerStateDict {
 }
 
 function fail(owner: string, message: string): never {
-  throw new RangeError(`${owner}: ${message}`);
+  throw argumentError(`${owner}: ${message}`);
 }
 
 function checkPositiveInt(owner: string, label: string, v: unknown): void {
@@ -47,7 +48,7 @@ export abstract class LRScheduler {
   protected constructor(name: string, optimizer: SchedulableOptimizer) {
     this.name = name;
     if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
-      throw new TypeError(`${name}: expected an optimizer with paramGroups`);
+      throw argumentError(`${name}: expected an optimizer with paramGroups`);
     }
     this.optimizer = optimizer;
     for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
@@ -88,13 +89,13 @@ export abstract class LRScheduler {
     const okList = (a: unknown): a is number[] =>
       Array.isArray(a) && a.length === n && a.every((x) => typeof x === 'number' && Number.isFinite(x));
     if (typeof s !== 'object' || s === null || s.scheduler !== this.name) {
-      throw new Error(`${this.name}: invalid state dict: not saved by ${this.name}`);
+      throw argumentError(`${this.name}: invalid state dict: not saved by ${this.name}`);
     }
     if (typeof s.lastEpoch !== 'number' || !Number.isInteger(s.lastEpoch) || s.lastEpoch < 0) {
-      throw new Error(`${this.name}: invalid state dict: bad lastEpoch ${String(s.lastEpoch)}`);
+      throw argumentError(`${this.name}: invalid state dict: bad lastEpoch ${String(s.lastEpoch)}`);
     }
     if (!okList(s.baseLrs) || !okList(s.lastLr)) {
-      throw new Error(`${this.name}: invalid state dict: baseLrs/lastLr must be ${n} finite numbers`);
+      throw argumentError(`${this.name}: invalid state dict: baseLrs/lastLr must be ${n} finite numbers`);
     }
     this.lastEpoch = s.lastEpoch;
     this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
@@ -117,7 +118,7 @@ export class LambdaLR extends LRScheduler {
       if (lrLambda.length !== n) fail('LambdaLR', `expected ${n} lr lambdas, got ${lrLambda.length}`);
       this.lambdas = lrLambda.slice();
     } else {
-      if (typeof lrLambda !== 'function') throw new TypeError('LambdaLR: lrLambda must be a function');
+      if (typeof lrLambda !== 'function') throw argumentError('LambdaLR: lrLambda must be a function');
       this.lambdas = Array.from({ length: n }, () => lrLambda);
     }
     this.initialStep();
@@ -157,7 +158,7 @@ export class MultiStepLR extends LRScheduler {
 
   constructor(optimizer: SchedulableOptimizer, milestones: readonly number[], gamma = 0.1) {
     super('MultiStepLR', optimizer);
-    if (!Array.isArray(milestones)) throw new TypeError('MultiStepLR: milestones must be an array of epochs');
+    if (!Array.isArray(milestones)) throw argumentError('MultiStepLR: milestones must be an array of epochs');
     for (const m of milestones) {
       if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) fail('MultiStepLR', `milestones must be non-negative integers, got ${String(m)}`);
       this.counts.set(m, (this.counts.get(m) ?? 0) + 1);
@@ -339,7 +340,7 @@ export class ReduceLROnPlateau {
 
   /** Record this epoch's metric and reduce the lr if it has plateaued. */
   step(metric: number): void {
-    if (typeof metric !== 'number') throw new TypeError(`ReduceLROnPlateau: metric must be a number, got ${String(metric)}`);
+    if (typeof metric !== 'number') throw argumentError(`ReduceLROnPlateau: metric must be a number, got ${String(metric)}`);
     this.lastEpoch += 1;
     if (this.isBetter(metric, this.best)) {
       this.best = metric;
@@ -386,7 +387,7 @@ export class ReduceLROnPlateau {
   loadStateDict(sd: unknown): void {
     const s = sd as Partial<SchedulerStateDict> | null;
     const bad = (m: string): never => {
-      throw new Error(`ReduceLROnPlateau: invalid state dict: ${m}`);
+      throw argumentError(`ReduceLROnPlateau: invalid state dict: ${m}`);
     };
     if (typeof s !== 'object' || s === null || s.scheduler !== 'ReduceLROnPlateau') bad('not saved by ReduceLROnPlateau');
     const int = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0;
