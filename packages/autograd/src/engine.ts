@@ -20,14 +20,27 @@ import type { Tensor } from './tensor.ts';
 
 /** What an op records on its output when any input requires a gradient. */
 export class Node {
-  /** False after a backward pass released it (unless `retainGraph` was set). */
-  released = false;
-  constructor(
-    readonly op: OpDef<any>,
-    public inputs: readonly Tensor[],
-    public params: unknown,
-  ) {}
+  // A view of what an op recorded on its output tensor. The record itself lives in the tensor's
+  // fields, so a recorded op keeps one object alive rather than two: graphs of many small ops are
+  // bound by the garbage collector's work on the objects that survive until backward.
+  constructor(private readonly t: Tensor) {}
+  get op(): OpDef<any> {
+    return this.t._op!;
+  }
+  get inputs(): readonly Tensor[] {
+    return this.t._inputs;
+  }
+  get params(): unknown {
+    return this.t._params;
+  }
+  /** True after a backward pass released it (unless `retainGraph` was set). */
+  get released(): boolean {
+    return this.t._released;
+  }
 }
+
+/** The inputs of a leaf or of a released record. */
+export const NO_INPUTS: readonly Tensor[] = Object.freeze([]) as readonly Tensor[];
 
 let gradEnabled = true;
 let anomalyEnabled = false;
@@ -127,7 +140,9 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
     for (let i = 0; i < inputs.length; i++) {
       if (inputs[i]!.requiresGrad) {
         out.requiresGrad = true;
-        out.node = new Node(op, inputs, params);
+        out._op = op;
+        out._inputs = inputs;
+        out._params = params;
         break;
       }
     }
@@ -194,12 +209,12 @@ export function runBackward(
     while (stack.length > 0) {
       const top = stack.length - 1;
       const t = stack[top]!;
-      const node = t.node;
-      if (node !== null && node.released) throw releasedError(node);
+      if (t._released) throw releasedError(t);
       const i = next[top]!;
-      if (node !== null && i < node.inputs.length) {
+      const inputs = t._inputs;
+      if (i < inputs.length) {
         next[top] = i + 1;
-        const input = node.inputs[i]!;
+        const input = inputs[i]!;
         if (input.requiresGrad && input._mark !== mark) {
           input._mark = mark;
           stack.push(input);
@@ -235,8 +250,8 @@ export function runBackward(
         }
       }
       if (targetSet !== null && targetSet.has(t)) captured.set(t, g);
-      const node = t.node;
-      if (node === null) {
+      const op = t._op;
+      if (op === null) {
         if (targetSet === null) {
           const leafGrad = createGraph ? g : hooks.detach(g);
           t.grad = t.grad === null ? leafGrad : hooks.add(t.grad, leafGrad);
@@ -246,26 +261,27 @@ export function runBackward(
       if (targetSet === null && t._retainGrad) {
         t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
       }
-      const grads = runRule(node, g, t);
-      if (grads.length !== node.inputs.length) {
+      const inputs = t._inputs;
+      const grads = runRule(op, inputs, t._params, g, t);
+      if (grads.length !== inputs.length) {
         throw new GraphError(
           'backward',
-          `rule for '${node.op.name}' returned ${grads.length} gradients for ${node.inputs.length} inputs`,
+          `rule for '${op.name}' returned ${grads.length} gradients for ${inputs.length} inputs`,
         );
       }
       for (let i = 0; i < grads.length; i++) {
-        const input = node.inputs[i]!;
+        const input = inputs[i]!;
         let gi = grads[i];
         if (!input.requiresGrad || gi === null || gi === undefined) continue;
-        if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(node, i, gi, input.shape);
+        if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(op, i, gi, input.shape);
         if (gi.dtype !== input.dtype) {
-          throw new DTypeError('backward', `rule for '${node.op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
+          throw new DTypeError('backward', `rule for '${op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
         }
         if (anomalyEnabled) {
           const bad = firstNonFinite(gi);
           if (bad >= 0) {
             throw new AnomalyError(
-              node.op.name,
+              op.name,
               `backward produced ${gi.data[bad]} in the gradient of input ${i} (shape ${formatShape(input.shape)}) at flat index ${bad}`,
             );
           }
@@ -273,9 +289,10 @@ export function runBackward(
         input._adj = input._adj === null ? gi : hooks.add(input._adj, gi);
       }
       if (!retainGraph) {
-        node.released = true;
-        node.inputs = [];
-        node.params = undefined;
+        // the op stays on the tensor (for messages and views); inputs and params are dropped
+        t._released = true;
+        t._inputs = NO_INPUTS;
+        t._params = undefined;
       }
     }
   };
@@ -293,12 +310,12 @@ export function runBackward(
  * (a rule's intermediate, e.g. the `div` in sqrt's 1/(2 sqrt x), would be blamed instead of the
  * op); the rule's results are checked afterwards and the error names the op whose rule it is.
  */
-function runRule(node: Node, g: Tensor, out: Tensor): readonly (Tensor | null)[] {
-  const args = { grad: g, inputs: node.inputs, out, params: node.params };
-  if (!anomalyEnabled) return node.op.backward(args);
+function runRule(op: OpDef<any>, inputs: readonly Tensor[], params: unknown, g: Tensor, out: Tensor): readonly (Tensor | null)[] {
+  const args = { grad: g, inputs, out, params };
+  if (!anomalyEnabled) return op.backward(args);
   anomalyEnabled = false;
   try {
-    return node.op.backward(args);
+    return op.backward(args);
   } finally {
     anomalyEnabled = true;
   }
@@ -308,10 +325,10 @@ function enableGradDuring(fn: () => void): void {
   enableGrad(fn);
 }
 
-function releasedError(node: Node): GraphError {
+function releasedError(t: Tensor): GraphError {
   return new GraphError(
     'backward',
-    `trying to backward through the graph a second time (through '${node.op.name}'), but its saved values ` +
+    `trying to backward through the graph a second time (through '${t._op!.name}'), but its saved values ` +
       `were released after the first backward. Pass { retainGraph: true } to the first backward() or grad() ` +
       `call if you need to go through the graph again`,
   );
@@ -329,7 +346,7 @@ function checkHookGrad(t: Tensor, g: Tensor, replaced: Tensor): Tensor {
 }
 
 /** Sums a gradient that arrived in a broadcast shape back down to the input's shape. */
-function unbroadcast(node: Node, i: number, g: Tensor, shape: readonly number[]): Tensor {
+function unbroadcast(op: OpDef<any>, i: number, g: Tensor, shape: readonly number[]): Tensor {
   const gs = g.shape;
   let ok = gs.length >= shape.length;
   for (let k = 1; ok && k <= shape.length; k++) {
@@ -339,7 +356,7 @@ function unbroadcast(node: Node, i: number, g: Tensor, shape: readonly number[])
   if (!ok || sizeOf(gs) < sizeOf(shape)) {
     throw new ShapeError(
       'backward',
-      `rule for '${node.op.name}' returned shape ${formatShape(gs)} for input ${i} of shape ${formatShape(shape)}`,
+      `rule for '${op.name}' returned shape ${formatShape(gs)} for input ${i} of shape ${formatShape(shape)}`,
       [gs, shape],
     );
   }

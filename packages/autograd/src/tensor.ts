@@ -1,5 +1,5 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
-import { apply, installEngineHooks, Node, runBackward, type BackwardOptions } from './engine.ts';
+import { apply, installEngineHooks, Node, NO_INPUTS, runBackward, type BackwardOptions } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
 import { formatShape, sizeOf } from './shape.ts';
@@ -41,8 +41,14 @@ export class Tensor {
   requiresGrad = false;
   /** The accumulated gradient of a leaf after `backward()`; null until then. */
   grad: Tensor | null = null;
-  /** The op that produced this tensor, when it was recorded; null for leaves. */
-  node: Node | null = null;
+  /** @internal The op that produced this tensor when it was recorded (null for leaves), its inputs and parameters. */
+  _op: OpDef<any> | null = null;
+  /** @internal */
+  _inputs: readonly Tensor[] = NO_INPUTS;
+  /** @internal */
+  _params: unknown = undefined;
+  /** @internal True once a backward pass released the record. */
+  _released = false;
   /** @internal engine bookkeeping: traversal mark and pending adjoint. */
   _mark = 0;
   /** @internal */
@@ -83,7 +89,12 @@ export class Tensor {
   }
   /** Leaves are tensors not produced by a recorded op. */
   get isLeaf(): boolean {
-    return this.node === null;
+    return this._op === null;
+  }
+
+  /** What recorded this tensor (op, inputs, params), or null for a leaf. */
+  get node(): Node | null {
+    return this._op === null ? null : new Node(this);
   }
 
   /** The value of a one-element tensor as a number. */
@@ -117,7 +128,7 @@ export class Tensor {
 
   /** Sets `requiresGrad` (on a leaf) and returns this, for chaining. */
   requiresGrad_(flag = true): this {
-    if (!flag && this.node !== null) {
+    if (!flag && this._op !== null) {
       throw new GraphError('requiresGrad_', 'can only turn off requiresGrad on a leaf; use detach() instead');
     }
     this.requiresGrad = flag;
