@@ -131,10 +131,15 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
     }
   }
   let out: Tensor;
+  // a forward computes plain values: any tensor op it uses internally must not be recorded
+  const recording = gradEnabled;
+  gradEnabled = false;
   try {
     out = hooks.makeTensor(op, inputs, params);
   } catch (err) {
     throw withInputNames(err, inputs);
+  } finally {
+    gradEnabled = recording;
   }
   if (gradEnabled && op.differentiable !== false) {
     for (let i = 0; i < inputs.length; i++) {
