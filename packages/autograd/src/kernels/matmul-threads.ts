@@ -185,7 +185,15 @@ export class MatmulPool {
    */
   run(job: RowJob, doBlock: (idx: number) => void): void {
     const { ctl, u } = this;
-    if (job.nBlocks > 0xffff) throw new Error('too many row blocks for the thread pool');
+    if (job.nBlocks >= 0xffff) throw new Error('too many row blocks for the thread pool');
+    this.seq = (this.seq + 1) & 0x3fffffff;
+    const tag = (this.seq & 0x7fff) << 16;
+    // Close the claim counter before touching the parameters. A helper that read the previous
+    // job's counter (after a failed compare-and-swap) would otherwise compare that job's block
+    // index with the new block count, claim a block with half-written parameters, and count its
+    // completion towards the new job. With the counter closed (new tag, index 0xffff) its
+    // compare-and-swap fails and it goes back to sleep.
+    Atomics.store(ctl, CLAIM, tag | 0xffff);
     u[P] = job.dtype === 'f32' ? 0 : 1;
     u[P + 1] = job.aSrc;
     u[P + 2] = job.rsA;
@@ -203,10 +211,8 @@ export class MatmulPool {
     u[P + 14] = job.mr;
     u[P + 15] = job.nr;
     u[P + 16] = job.mp;
-    this.seq = (this.seq + 1) & 0x3fffffff;
     Atomics.store(ctl, COMPLETED, 0);
     Atomics.store(ctl, ERR, 0);
-    const tag = (this.seq & 0x7fff) << 16;
     Atomics.store(ctl, CLAIM, tag);
     Atomics.store(ctl, SEQ, this.seq);
     Atomics.notify(ctl, SEQ);
