@@ -20,15 +20,7 @@ export function reduceInto(
     out[0] = combine(out[0]!, x[0]!);
     return;
   }
-  // output strides: 0 on reduced axes, row-major over the kept axes
-  const os = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    if (!reduced[d]) {
-      os[d] = s;
-      s *= shape[d]!;
-    }
-  }
+  const os = outputStrides(shape, reduced);
   const inner = shape[rank - 1]!;
   const oi = os[rank - 1]!;
   const idx = new Array<number>(rank).fill(0);
@@ -82,14 +74,7 @@ export function reduceFast(
     out[0] = combineOne(code, out[0]!, x[0]!);
     return;
   }
-  const os = new Array<number>(rank).fill(0);
-  let s = 1;
-  for (let d = rank - 1; d >= 0; d--) {
-    if (!reduced[d]) {
-      os[d] = s;
-      s *= shape[d]!;
-    }
-  }
+  const os = outputStrides(shape, reduced);
   const inner = shape[rank - 1]!;
   const oi = os[rank - 1]!;
   const idx = new Array<number>(rank).fill(0);
@@ -177,4 +162,17 @@ function rowInto(code: ReduceCode, x: FloatArray, i: number, out: FloatArray, o:
       }
       return;
   }
+}
+
+/** Strides into the reduced output: 0 on reduced axes, row-major over the kept axes. */
+function outputStrides(shape: Shape, reduced: readonly boolean[]): number[] {
+  const os = new Array<number>(shape.length).fill(0);
+  let s = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    if (!reduced[d]) {
+      os[d] = s;
+      s *= shape[d]!;
+    }
+  }
+  return os;
 }
