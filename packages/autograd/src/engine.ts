@@ -103,6 +103,8 @@ function firstNonFinite(t: Tensor): number {
 // Tensor and op helpers are injected by tensor.ts to keep this module free of import cycles at load.
 export interface EngineHooks {
   makeTensor(def: OpDef<any>, inputs: readonly Tensor[], params: unknown): Tensor;
+  /** A 0-d tensor holding a number (rounded to float32 for that dtype), without a typed array. */
+  scalar(value: number, dtype: Tensor['dtype']): Tensor;
   sumTo(g: Tensor, shape: readonly number[]): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   onesLike(t: Tensor): Tensor;
@@ -118,6 +120,21 @@ export function installEngineHooks(h: EngineHooks): void {
  * node when recording is on and some input requires a gradient.
  */
 export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Tensor {
+  // The scalar fast lane: an elementwise op on 0-d inputs is one call of its number function, with
+  // no shape rule, kernel or typed array (graphs of hand-sized scalars are bound by this overhead).
+  const f = op.scalar;
+  if (f !== undefined && !anomalyEnabled) {
+    if (inputs.length === 1) {
+      const x = inputs[0]!;
+      if (x.shape.length === 0) return record(op, inputs, params, hooks.scalar(f(valueOf(x), params), x.dtype));
+    } else if (inputs.length === 2) {
+      const a = inputs[0]!;
+      const b = inputs[1]!;
+      if (a.shape.length === 0 && b.shape.length === 0 && a.dtype === b.dtype) {
+        return record(op, inputs, params, hooks.scalar(f(valueOf(a), valueOf(b)), a.dtype));
+      }
+    }
+  }
   if (inputs.length > 1) {
     const dtype = inputs[0]!.dtype;
     for (let i = 1; i < inputs.length; i++) {
@@ -141,17 +158,7 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
   } finally {
     gradEnabled = recording;
   }
-  if (gradEnabled && op.differentiable !== false) {
-    for (let i = 0; i < inputs.length; i++) {
-      if (inputs[i]!.requiresGrad) {
-        out.requiresGrad = true;
-        out._op = op;
-        out._inputs = inputs;
-        out._params = params;
-        break;
-      }
-    }
-  }
+  record(op, inputs, params, out);
   if (anomalyEnabled) {
     const bad = firstNonFinite(out);
     if (bad >= 0) {
@@ -163,6 +170,29 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
     }
   }
   return out;
+}
+
+/** Records the op on its output when recording is on and some input requires a gradient. */
+function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tensor): Tensor {
+  if (gradEnabled && op.differentiable !== false) {
+    for (let i = 0; i < inputs.length; i++) {
+      if (inputs[i]!.requiresGrad) {
+        out.requiresGrad = true;
+        out._seq = ++sequence;
+        out._op = op;
+        out._inputs = inputs;
+        out._params = params;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** The number held by a one-element tensor (a fast-lane scalar keeps it in `_value`). */
+function valueOf(t: Tensor): number {
+  const d = t._data;
+  return d === null ? t._value : d[0]!;
 }
 
 /** Appends the names of named inputs (e.g. the lecture's 'w13') to an op's error message. */
@@ -185,7 +215,10 @@ export interface BackwardOptions {
   createGraph?: boolean;
 }
 
-let epoch = 0;
+// Every recorded op gets the next number of this sequence. An op's inputs existed before it, so
+// a consumer always has a higher number than what it consumes: visiting nodes from the highest
+// number down visits every node after all of its consumers.
+let sequence = 0;
 
 /**
  * The core reverse pass shared by `Tensor.backward` and `grad`.
@@ -199,115 +232,226 @@ export function runBackward(
   targets: readonly Tensor[] | null,
 ): (Tensor | null)[] {
   const createGraph = options.createGraph ?? false;
-  const retainGraph = options.retainGraph ?? createGraph;
-  const mark = ++epoch;
+  const pass = new BackwardPass(createGraph, options.retainGraph ?? createGraph, targets);
+  try {
+    if (createGraph) enableGrad(() => pass.run(roots, seeds));
+    else noGrad(() => pass.run(roots, seeds));
+  } finally {
+    pass.clear();
+  }
+  return targets ? targets.map((t) => pass.captured.get(t) ?? null) : [];
+}
 
-  // 1. Reverse topological order by an explicit-stack depth-first search (no recursion).
-  const order: Tensor[] = [];
-  const stack: Tensor[] = [];
-  const next: number[] = [];
-  for (const root of roots) {
-    if (root._mark === mark || !root.requiresGrad) continue;
-    root._mark = mark;
-    stack.push(root);
-    next.push(0);
-    while (stack.length > 0) {
-      const top = stack.length - 1;
-      const t = stack[top]!;
-      if (t._released) throw releasedError(t);
-      const i = next[top]!;
-      const inputs = t._inputs;
-      if (i < inputs.length) {
-        next[top] = i + 1;
-        const input = inputs[i]!;
-        if (input.requiresGrad && input._mark !== mark) {
-          input._mark = mark;
-          stack.push(input);
-          next.push(0);
-        }
-      } else {
-        stack.pop();
-        next.pop();
-        order.push(t);
-      }
-    }
+/**
+ * One reverse pass. A node enters the queue when its first adjoint arrives and leaves it once all
+ * of its consumers have run (the queue is a max-heap on the op sequence), so each node's rule runs
+ * exactly once, on its complete adjoint, and nodes no adjoint reaches are never visited. There is
+ * no recursion: a chain of a million ops needs no stack. Leaves are finished after the walk and
+ * released records only once it succeeded, so a pass that throws (a released graph, a bad rule)
+ * changes no `.grad` and releases nothing.
+ */
+class BackwardPass {
+  private readonly heap: Tensor[] = [];
+  /** Every recorded node that received an adjoint, and every leaf. */
+  private readonly visited: Tensor[] = [];
+  private readonly leaves: Tensor[] = [];
+  private readonly targetSet: Set<Tensor> | null;
+  readonly captured = new Map<Tensor, Tensor>();
+  /** Adjoints of float64 0-d tensors flow as numbers unless the pass records or checks them. */
+  private readonly numeric: boolean;
+
+  constructor(
+    private readonly createGraph: boolean,
+    private readonly retainGraph: boolean,
+    targets: readonly Tensor[] | null,
+  ) {
+    this.targetSet = targets ? new Set(targets) : null;
+    this.numeric = !createGraph && !anomalyEnabled;
   }
 
-  const targetSet = targets ? new Set(targets) : null;
-  const captured = new Map<Tensor, Tensor>();
-  const run = (): void => {
-    // 2. Seed the outputs' adjoints.
+  run(roots: readonly Tensor[], seeds: readonly Tensor[]): void {
     for (let r = 0; r < roots.length; r++) {
-      const root = roots[r]!;
-      if (!root.requiresGrad) continue;
-      root._adj = root._adj === null ? seeds[r]! : hooks.add(root._adj, seeds[r]!);
+      if (roots[r]!.requiresGrad) this.receive(roots[r]!, seeds[r]!);
     }
-    // 3. Visit each tensor once, consumers before producers.
-    for (let k = order.length - 1; k >= 0; k--) {
-      const t = order[k]!;
-      let g = t._adj;
-      t._adj = null;
-      if (g === null) continue;
-      if (t._hooks !== undefined) {
-        for (const hook of t._hooks) {
-          const replaced = hook(g);
-          if (replaced !== undefined) g = checkHookGrad(t, g, replaced);
-        }
-      }
-      if (targetSet !== null && targetSet.has(t)) captured.set(t, g);
-      const op = t._op;
-      if (op === null) {
-        if (targetSet === null) {
-          const leafGrad = createGraph ? g : hooks.detach(g);
-          t.grad = t.grad === null ? leafGrad : hooks.add(t.grad, leafGrad);
-        }
-        continue;
-      }
-      if (targetSet === null && t._retainGrad) {
-        t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
-      }
-      const inputs = t._inputs;
-      const grads = runRule(op, inputs, t._params, g, t);
-      if (grads.length !== inputs.length) {
-        throw new GraphError(
-          'backward',
-          `rule for '${op.name}' returned ${grads.length} gradients for ${inputs.length} inputs`,
-        );
-      }
-      for (let i = 0; i < grads.length; i++) {
-        const input = inputs[i]!;
-        let gi = grads[i];
-        if (!input.requiresGrad || gi === null || gi === undefined) continue;
-        if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(op, i, gi, input.shape);
-        if (gi.dtype !== input.dtype) {
-          throw new DTypeError('backward', `rule for '${op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
-        }
-        if (anomalyEnabled) {
-          const bad = firstNonFinite(gi);
-          if (bad >= 0) {
-            throw new AnomalyError(
-              op.name,
-              `backward produced ${gi.data[bad]} in the gradient of input ${i} (shape ${formatShape(input.shape)}) at flat index ${bad}`,
-            );
+    const heap = this.heap;
+    while (heap.length > 0) {
+      const t = this.pop();
+      if (t._released) throw releasedError(t);
+      let g = t._adj!;
+      if (g === NUMERIC) {
+        if (t._hooks === undefined && t._retainGrad !== true && (this.targetSet === null || !this.targetSet.has(t))) {
+          const vjp = t._op!.scalarVjp;
+          if (vjp !== undefined) {
+            // an elementwise op with a 0-d output has only 0-d inputs
+            this.backwardNumber(t, vjp, t._adjN);
+            continue;
           }
         }
-        input._adj = input._adj === null ? gi : hooks.add(input._adj, gi);
+        g = hooks.scalar(t._adjN, t.dtype);
       }
-      if (!retainGraph) {
-        // the op stays on the tensor (for messages and views); inputs and params are dropped
-        t._released = true;
-        t._inputs = NO_INPUTS;
-        t._params = undefined;
+      g = this.finish(t, g);
+      if (this.targetSet === null && t._retainGrad) {
+        t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
+      }
+      this.backwardRule(t, g);
+    }
+    for (const leaf of this.leaves) {
+      const g = this.finish(leaf, leaf._adj === NUMERIC ? hooks.scalar(leaf._adjN, leaf.dtype) : leaf._adj!);
+      if (this.targetSet === null) {
+        const leafGrad = this.createGraph ? g : hooks.detach(g);
+        leaf.grad = leaf.grad === null ? leafGrad : hooks.add(leaf.grad, leafGrad);
       }
     }
-  };
-  try {
-    if (createGraph) enableGradDuring(run);
-    else noGrad(run);
-  } finally {
-    for (const t of order) t._adj = null;
+    if (!this.retainGraph) for (const t of this.visited) release(t);
   }
-  return targets ? targets.map((t) => captured.get(t) ?? null) : [];
+
+  /** Runs the tensor's hooks on its complete adjoint and captures it when it is a target. */
+  private finish(t: Tensor, g: Tensor): Tensor {
+    if (t._hooks !== undefined) {
+      for (const hook of t._hooks) {
+        const replaced = hook(g);
+        if (replaced !== undefined) g = checkHookGrad(t, g, replaced);
+      }
+    }
+    if (this.targetSet !== null && this.targetSet.has(t)) this.captured.set(t, g);
+    return g;
+  }
+
+  private backwardRule(t: Tensor, g: Tensor): void {
+    const op = t._op!;
+    const inputs = t._inputs;
+    const grads = runRule(op, inputs, t._params, g, t);
+    if (grads.length !== inputs.length) {
+      throw new GraphError('backward', `rule for '${op.name}' returned ${grads.length} gradients for ${inputs.length} inputs`);
+    }
+    for (let i = 0; i < grads.length; i++) {
+      const input = inputs[i]!;
+      let gi = grads[i];
+      if (!input.requiresGrad || gi === null || gi === undefined) continue;
+      if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(op, i, gi, input.shape);
+      if (gi.dtype !== input.dtype) {
+        throw new DTypeError('backward', `rule for '${op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
+      }
+      if (anomalyEnabled) {
+        const bad = firstNonFinite(gi);
+        if (bad >= 0) {
+          throw new AnomalyError(
+            op.name,
+            `backward produced ${gi.data[bad]} in the gradient of input ${i} (shape ${formatShape(input.shape)}) at flat index ${bad}`,
+          );
+        }
+      }
+      this.receive(input, gi);
+    }
+  }
+
+  /** A 0-d elementwise op's rule on numbers: no tensors are allocated. */
+  private backwardNumber(t: Tensor, vjp: NonNullable<OpDef<any>['scalarVjp']>, g: number): void {
+    const inputs = t._inputs;
+    const out = valueOf(t);
+    const x0 = inputs[0]!;
+    const a = valueOf(x0);
+    if (inputs.length === 1) {
+      this.receiveNumber(x0, vjp[0]!(g, a, t._params, out));
+      return;
+    }
+    const x1 = inputs[1]!;
+    const b = valueOf(x1);
+    if (x0.requiresGrad) this.receiveNumber(x0, vjp[0]!(g, a, b, out));
+    if (x1.requiresGrad) this.receiveNumber(x1, vjp[1]!(g, a, b, out));
+  }
+
+  /** Adds a gradient to a tensor's pending adjoint; the first one queues the tensor. */
+  private receive(t: Tensor, g: Tensor): void {
+    if (this.numeric && g.shape.length === 0 && g.dtype === 'float64') {
+      this.receiveNumber(t, valueOf(g));
+      return;
+    }
+    const cur = t._adj;
+    if (cur === null) {
+      t._adj = g;
+      this.enqueue(t);
+    } else {
+      t._adj = hooks.add(cur === NUMERIC ? hooks.scalar(t._adjN, t.dtype) : cur, g);
+    }
+  }
+
+  private receiveNumber(t: Tensor, g: number): void {
+    const cur = t._adj;
+    if (cur === null) {
+      t._adj = NUMERIC;
+      t._adjN = g;
+      this.enqueue(t);
+    } else if (cur === NUMERIC) {
+      t._adjN += g;
+    } else {
+      t._adj = hooks.add(cur, hooks.scalar(g, t.dtype));
+    }
+  }
+
+  private enqueue(t: Tensor): void {
+    if (t._op === null) {
+      this.leaves.push(t);
+      return;
+    }
+    this.visited.push(t);
+    // sift up
+    const heap = this.heap;
+    const seq = t._seq;
+    let i = heap.length;
+    heap.push(t);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      const p = heap[parent]!;
+      if (p._seq >= seq) break;
+      heap[i] = p;
+      i = parent;
+    }
+    heap[i] = t;
+  }
+
+  /** Removes the queued node with the highest sequence number and takes its adjoint. */
+  private pop(): Tensor {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    const n = heap.length;
+    if (n > 0) {
+      // sift down
+      const seq = last._seq;
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && heap[child + 1]!._seq > heap[child]!._seq) child++;
+        if (heap[child]!._seq <= seq) break;
+        heap[i] = heap[child]!;
+        i = child;
+      }
+      heap[i] = last;
+    }
+    return top;
+  }
+
+  /** Drops pending adjoints (after success they are already consumed; after an error they are stale). */
+  clear(): void {
+    for (const t of this.visited) t._adj = null;
+    for (const t of this.leaves) t._adj = null;
+  }
+}
+
+/**
+ * Marks an adjoint held as a number in `_adjN` (a float64 0-d tensor's, in a pass that records
+ * nothing). Scalar graphs then run backward without allocating a tensor per rule: the ops' number
+ * rules (`scalarVjp`) compute every input's adjoint from the output's. Compared by identity only.
+ */
+const NUMERIC = Object.freeze(Object.create(null)) as Tensor;
+
+function release(t: Tensor): void {
+  // the op stays on the tensor (for messages and views); inputs and params are dropped
+  t._released = true;
+  t._inputs = NO_INPUTS;
+  t._params = undefined;
 }
 
 /**
@@ -324,10 +468,6 @@ function runRule(op: OpDef<any>, inputs: readonly Tensor[], params: unknown, g: 
   } finally {
     anomalyEnabled = true;
   }
-}
-
-function enableGradDuring(fn: () => void): void {
-  enableGrad(fn);
 }
 
 function releasedError(t: Tensor): GraphError {

@@ -49,10 +49,12 @@ export class Tensor {
   _params: unknown = undefined;
   /** @internal True once a backward pass released the record. */
   _released = false;
-  /** @internal engine bookkeeping: traversal mark and pending adjoint. */
-  _mark = 0;
+  /** @internal engine bookkeeping: the op's place in the recording order, and the pending adjoint. */
+  _seq = 0;
   /** @internal */
   _adj: Tensor | null = null;
+  /** @internal A pending adjoint held as a number (see the engine's NUMERIC). */
+  _adjN = 0;
   // Rarely set, so left off the object until used (smaller tensors mean less garbage-collector work
   // in graphs of many scalars).
   /** A name shown in errors, graph exports and explanations. */
@@ -414,22 +416,11 @@ export function scalar(value: number, options: TensorOptions = {}): Tensor {
 // The engine builds op outputs through this hook, which keeps engine.ts free of a load-time cycle.
 installEngineHooks({
   makeTensor(op: OpDef<any>, inputs, params) {
-    // the scalar fast lane: elementwise ops on 0-d inputs compute one number, no kernels or arrays
-    const f = op.scalar;
-    if (f !== undefined) {
-      if (inputs.length === 1) {
-        const x = inputs[0]!;
-        if (x.shape.length === 0) return scalarTensor(f(scalarValue(x), params), x.dtype);
-      } else if (inputs.length === 2) {
-        const a = inputs[0]!;
-        const b = inputs[1]!;
-        if (a.shape.length === 0 && b.shape.length === 0) return scalarTensor(f(scalarValue(a), scalarValue(b)), a.dtype);
-      }
-    }
     const outShape = op.shape(inputs.map((t) => t.shape), params);
     const data = op.forward(inputs, params, outShape);
     return new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
   },
+  scalar: scalarTensor,
   sumTo: (g, shape) => ops.sumTo(g, shape),
   add: (a, b) => ops.add(a, b),
   onesLike: (t) => ops.onesLike(t),

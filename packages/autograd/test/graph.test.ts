@@ -191,6 +191,20 @@ describe('retaining the graph', () => {
     expect((err as Error).message).toMatch(/retainGraph/);
   });
 
+  it('a backward that meets a released record part-way changes no .grad and releases nothing', () => {
+    const x = scalar(0.5);
+    const w = scalar(-1.5);
+    const y1 = x.mul(w);
+    y1.exp().backward(); // releases y1's record
+    const before = [x.grad!.item(), w.grad!.item()];
+    const twice = y1.mul(2);
+    const q = twice.add(x.mul(3)); // x receives an adjoint before y1 is reached
+    expect(() => q.backward()).toThrow(/retainGraph/);
+    expect([x.grad!.item(), w.grad!.item()]).toEqual(before);
+    expect(q.node!.released).toBe(false);
+    expect(twice.node!.released).toBe(false);
+  });
+
   it('with retainGraph backward works twice and accumulates', () => {
     const x = scalar(2);
     const y = x.mul(x).mul(x);
@@ -295,6 +309,50 @@ describe('grad()', () => {
     expect(arr(out)).toEqual([1, 4, 9]);
     expect(arr(pullback([1, 0, 2])[0]!)).toEqual([2, 0, 12]);
     expect(arr(pullback([1, 1, 1])[0]!)).toEqual([2, 4, 6]);
+  });
+});
+
+describe('the scalar lane (float64 0-d adjoints as numbers)', () => {
+  it('a 0-d tensor fed by both a broadcast op and 0-d ops gets the sum of both kinds of adjoint', () => {
+    const a = scalar(0.7);
+    const b = scalar(-1.3);
+    const v = f64([1, 2, 3]);
+    assertGradcheck((a, b, v) => {
+      const s = a!.mul(b!); // 0-d
+      return v!.mul(s).sum().add(s.exp()).add(s.tanh().mul(v!.sum()));
+    }, [a, b, v]);
+  });
+
+  it('gives hooks and retainGrad a tensor, and grad() targets on intermediates', () => {
+    const x = scalar(2);
+    const y = x.mul(x);
+    const seen: number[] = [];
+    y.registerHook((g) => {
+      seen.push(g.item());
+      return g.mul(10);
+    });
+    const z = y.mul(3).add(y.sin());
+    const u = z.tanh().retainGrad();
+    u.mul(2).backward();
+    const dz = 2 * (1 - Math.tanh(z.item()) ** 2);
+    const dy = dz * (3 + Math.cos(4));
+    expect(seen).toEqual([dy]);
+    expect(u.grad!.item()).toBe(2);
+    expect(x.grad!.item()).toBeCloseTo(10 * dy * 4, 12);
+    const x2 = scalar(2);
+    const y2 = x2.mul(x2);
+    const [gy, gx] = grad(y2.exp().mul(0.5), [y2, x2]);
+    expect(gy!.item()).toBeCloseTo(0.5 * Math.exp(4), 10);
+    expect(gx!.item()).toBeCloseTo(0.5 * Math.exp(4) * 4, 10);
+  });
+
+  it('leaves float32 scalars on the tensor path (their rounding follows each op)', () => {
+    const x = scalar(0.3, { dtype: 'float32' });
+    const y = x.mul(x).tanh().mul(x);
+    y.backward();
+    expect(x.grad!.dtype).toBe('float32');
+    const t = Math.fround(Math.tanh(Math.fround(0.09)));
+    expect(x.grad!.item()).toBeCloseTo(t + 0.3 * (1 - t * t) * 0.6, 6);
   });
 });
 

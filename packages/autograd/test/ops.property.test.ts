@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ALL_OPS, assertGradcheck, assertGradgradcheck, grad, noGrad, Tensor } from '../src/index.ts';
+import { ALL_OPS, PRIMITIVES, assertGradcheck, assertGradgradcheck, grad, noGrad, scalar, Tensor } from '../src/index.ts';
 import { broadcastValues, drawSample } from './support/sampling.ts';
 
 const FIRST_ORDER_RUNS = Number(process.env.MEMOGRAD_GRAD_RUNS ?? 40);
@@ -114,6 +114,36 @@ describe.each(differentiable.map((op) => [op.name, op] as const))('%s', (_name, 
       expect(inputs[1]!.grad).not.toBeNull();
     });
   }
+});
+
+describe('number rules of the scalar lane (scalarVjp) agree with the tensor rules bit for bit', () => {
+  const withVjp = PRIMITIVES.filter((op) => op.scalarVjp !== undefined);
+
+  it('every differentiable op with a scalar function has number rules, one per input', () => {
+    for (const op of PRIMITIVES) {
+      if (op.scalar === undefined || op.differentiable === false) continue;
+      expect(op.scalarVjp, op.name).toBeDefined();
+      expect(op.scalarVjp!.length, op.name).toBe((op.inputs as readonly string[]).length);
+    }
+    expect(withVjp.length).toBeGreaterThanOrEqual(28);
+  });
+
+  it.each(withVjp.map((op) => [op.name, op] as const))('%s', (_name, op) => {
+    const arity = (op.inputs as readonly string[]).length;
+    const test = { ...op.test!, sample: undefined, shapes: () => Array.from({ length: arity }, () => [] as number[]) };
+    const entry = ALL_OPS.find((e) => e.name === op.name)!;
+    fc.assert(
+      fc.property(seed, fc.double({ min: -3, max: 3, noNaN: true }), (s, g) => {
+        const { inputs, params } = drawSample(test, s);
+        const out = entry.call(inputs, params);
+        // createGraph keeps the pass on tensors (the tensor rules); without it, adjoints are numbers
+        const viaTensors = grad(out, inputs, { gradOutputs: [scalar(g, { requiresGrad: false })], createGraph: true, allowUnused: true });
+        const viaNumbers = grad(out, inputs, { gradOutputs: [scalar(g, { requiresGrad: false })], allowUnused: true });
+        viaNumbers.forEach((t, i) => expect(Object.is(t.item(), viaTensors[i]!.item()), `${op.name} input ${i}: ${t.item()} vs ${viaTensors[i]!.item()}`).toBe(true));
+      }),
+      fcOptions(FIRST_ORDER_RUNS),
+    );
+  });
 });
 
 describe('float32 forward agrees with float64', () => {

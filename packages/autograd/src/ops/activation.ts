@@ -20,18 +20,22 @@ export function stableSigmoid(v: number): number {
 }
 
 // d sigmoid = s (1 - s)
-export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] }, sigmoidKernel);
+export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] }, sigmoidKernel,
+  (g, _x, _p, out) => g * out * (1 - out));
 // d tanh = 1 - tanh^2
-export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {}, tanhKernel);
+export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {}, tanhKernel,
+  (g, _x, _p, out) => g * (1 - out * out));
 // relu: the subgradient at 0 is 0 (as in PyTorch)
 export const reluOp = unaryOp('relu', (v) => (v > 0 ? v : 0), ({ grad, inputs: [x] }) => grad.mul(x!.gt(0)), {
   avoid: (v) => Math.abs(v) < 1e-3,
-}, reluKernel);
+}, reluKernel, (g, x) => g * (x > 0 ? 1 : 0));
 export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
   'leakyRelu',
   (v, { negativeSlope }) => (v > 0 ? v : v * negativeSlope),
   ({ grad, inputs: [x], params: { negativeSlope } }) => grad.mul(where(x!.gt(0), 1, negativeSlope)),
   { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ negativeSlope: [0.01, 0.2, 1.5][pick(3)]! }) },
+  undefined,
+  (g, x, { negativeSlope }) => g * (x > 0 ? 1 : negativeSlope),
 );
 // elu: x > 0 ? x : alpha (e^x - 1); below zero the derivative is alpha e^x = out + alpha
 export const eluOp = unaryOp<{ alpha: number }>(
@@ -39,19 +43,27 @@ export const eluOp = unaryOp<{ alpha: number }>(
   (v, { alpha }) => (v > 0 ? v : alpha * Math.expm1(v)),
   ({ grad, inputs: [x], out, params: { alpha } }) => where(x!.gt(0), grad, grad.mul(out.add(alpha))),
   { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ alpha: [1, 0.5][pick(2)]! }) },
+  undefined,
+  (g, x, { alpha }, out) => (x > 0 ? g : g * (out + alpha)),
 );
 // gelu (exact): x Phi(x); d/dx = Phi(x) + x phi(x)
-export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4] });
+function geluDerivative(v: number): number {
+  return normalCdf(v) + v * normalPdf(v);
+}
+export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4] }, undefined,
+  (g, x) => g * geluDerivative(x));
 // the derivative of gelu as an op of its own, so that gelu has second derivatives:
 // d/dx [Phi(x) + x phi(x)] = 2 phi(x) - x^2 phi(x) = phi(x) (2 - x^2)
 export const geluGradOp = unaryOp(
   'geluGrad',
-  (v) => normalCdf(v) + v * normalPdf(v),
+  geluDerivative,
   ({ grad, inputs: [x] }) => {
     const x2 = x!.mul(x!);
     return grad.mul(exp(x2.mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI))).mul(sub(2, x2));
   },
   { domain: [-4, 4] },
+  undefined,
+  (g, x) => g * (Math.exp(x * x * -0.5) * (1 / Math.sqrt(2 * Math.PI))) * (2 - x * x),
 );
 // silu: x s(x); d/dx = s (1 + x (1 - s))
 export const siluOp = unaryOp(
@@ -62,6 +74,11 @@ export const siluOp = unaryOp(
     return grad.mul(s).mul(x!.mul(sub(1, s)).add(1));
   },
   {},
+  undefined,
+  (g, x) => {
+    const s = stableSigmoid(x);
+    return g * s * (x * (1 - s) + 1);
+  },
 );
 
 export interface SoftplusOptions {
@@ -84,6 +101,11 @@ export const softplusOp = unaryOp<{ beta: number; threshold: number }>(
   },
   { params: (_s, pick) => [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }, { beta: 0.5, threshold: 1 }][pick(3)]!,
     avoid: (v) => Math.abs(v - 2) < 1e-3 },
+  undefined,
+  (g, x, { beta, threshold }) => {
+    const z = x * beta;
+    return z > threshold ? g : g * stableSigmoid(z);
+  },
 );
 
 export function sigmoid(x: TensorLike): Tensor { return applyUnary(sigmoidOp, x, undefined); }

@@ -71,7 +71,17 @@ export interface OpDef<P = undefined> {
    * engine uses it directly when every input is 0-d (the fast lane for hand-sized scalar graphs).
    */
   readonly scalar?: (a: number, b: any) => number;
+  /**
+   * With `scalar`: the backward rule on numbers, one function per input, each returning that
+   * input's adjoint from the output's adjoint `g`, the input values (`b` is the params of a unary
+   * op) and the output value. Float64 0-d graphs run backward through these without allocating
+   * tensors; a property test checks each against the tensor rule `backward`.
+   */
+  readonly scalarVjp?: readonly ScalarVjp[];
 }
+
+/** d(input) from d(out) for a 0-d elementwise op: (g, a, b or params, out) => adjoint. */
+export type ScalarVjp = (g: number, a: number, b: any, out: number) => number;
 
 /** Identity helper that gives the definition its type. */
 export function defineOp<P = undefined>(def: OpDef<P>): OpDef<P> {

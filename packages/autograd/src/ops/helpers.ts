@@ -4,7 +4,7 @@ import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
 import { compareFast, type CompareCode, type UnaryKernel } from '../kernels/unary.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
-import { defineOp, type BackwardArgs, type OpDef, type OpTest } from './define.ts';
+import { defineOp, type BackwardArgs, type OpDef, type OpTest, type ScalarVjp } from './define.ts';
 
 /** Converts two operands; a number or array takes the dtype of the tensor operand. */
 export function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
@@ -24,6 +24,8 @@ export function unaryOp<P = undefined>(
   test: Omit<OpTest<P>, 'shapes'> & { shapes?: OpTest<P>['shapes'] },
   /** An explicit loop computing the same values as `f` (see kernels/unary.ts). */
   kernel?: UnaryKernel<P>,
+  /** The backward rule on numbers: dx from (g, x, params, out), for 0-d float64 graphs. */
+  vjp?: (g: number, x: number, params: P, out: number) => number,
 ): OpDef<P> {
   return defineOp<P>({
     name,
@@ -39,6 +41,7 @@ export function unaryOp<P = undefined>(
     backward: (args) => [backward(args)],
     test: { shapes: 'unary', ...test },
     scalar: f,
+    ...(vjp === undefined ? {} : { scalarVjp: [vjp] }),
   });
 }
 
@@ -50,6 +53,8 @@ export function binaryOp(
   f: (a: number, b: number) => number,
   backward: ((args: BackwardArgs<undefined>) => readonly (Tensor | null)[]) | null,
   test: Omit<OpTest<undefined>, 'shapes'> | null,
+  /** The backward rule on numbers, [da, db] from (g, a, b, out), for 0-d float64 graphs. */
+  vjp?: readonly [ScalarVjp, ScalarVjp],
 ): OpDef<undefined> {
   const fast = name === 'add' || name === 'sub' || name === 'mul' || name === 'div' ? name : null;
   const compare = COMPARE_CODES.includes(name as CompareCode) ? (name as CompareCode) : null;
@@ -69,6 +74,7 @@ export function binaryOp(
     backward: backward ?? (() => [null, null]),
     test: test === null ? null : { shapes: 'binary', reference: f, ...test },
     scalar: f,
+    ...(vjp === undefined ? {} : { scalarVjp: vjp }),
   });
 }
 
