@@ -14,7 +14,7 @@
  * deep chains; the order here is computed with an explicit stack instead.
  */
 import { AnomalyError, DTypeError, GraphError, ShapeError } from './errors.ts';
-import type { OpDef } from './ops/define.ts';
+import type { OpDef, ScalarFrame, ScalarRule } from './ops/define.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
 import type { Tensor } from './tensor.ts';
 
@@ -28,19 +28,31 @@ export class Node {
     return this.t._op!;
   }
   get inputs(): readonly Tensor[] {
-    return this.t._inputs;
+    return inputsOf(this.t);
   }
   get params(): unknown {
     return this.t._params;
   }
   /** True after a backward pass released it (unless `retainGraph` was set). */
   get released(): boolean {
-    return this.t._released;
+    return this.t._seq < 0;
   }
 }
 
 /** The inputs of a leaf or of a released record. */
 export const NO_INPUTS: readonly Tensor[] = Object.freeze([]) as readonly Tensor[];
+
+/**
+ * The inputs an op recorded on its output. One or two inputs (almost every op) sit in the
+ * tensor's own fields: an array per recorded op would be a second object kept alive until
+ * backward, and graphs of many scalar ops are bound by the garbage collector's work on those.
+ */
+export function inputsOf(t: Tensor): readonly Tensor[] {
+  const a = t._in0;
+  const b = t._in1;
+  if (a === null) return b === null ? NO_INPUTS : (b as readonly Tensor[]);
+  return b === null ? [a] : [a, b as Tensor];
+}
 
 let gradEnabled = true;
 let anomalyEnabled = false;
@@ -120,21 +132,51 @@ export function installEngineHooks(h: EngineHooks): void {
  * node when recording is on and some input requires a gradient.
  */
 export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Tensor {
-  // The scalar fast lane: an elementwise op on 0-d inputs is one call of its number function, with
-  // no shape rule, kernel or typed array (graphs of hand-sized scalars are bound by this overhead).
-  const f = op.scalar;
-  if (f !== undefined && !anomalyEnabled) {
-    if (inputs.length === 1) {
-      const x = inputs[0]!;
-      if (x.shape.length === 0) return record(op, inputs, params, hooks.scalar(f(valueOf(x), params), x.dtype));
-    } else if (inputs.length === 2) {
-      const a = inputs[0]!;
-      const b = inputs[1]!;
-      if (a.shape.length === 0 && b.shape.length === 0 && a.dtype === b.dtype) {
-        return record(op, inputs, params, hooks.scalar(f(valueOf(a), valueOf(b)), a.dtype));
-      }
-    }
+  if (op.scalar !== undefined) {
+    if (inputs.length === 1) return applyOne(op, inputs[0]!, params);
+    if (inputs.length === 2) return applyTwo(op, inputs[0]!, inputs[1]!, params);
   }
+  return applyGeneral(op, inputs, params);
+}
+
+// The scalar fast lane: an elementwise op on 0-d inputs is one call of its number function, with no
+// shape rule, kernel, typed array or inputs array (graphs of hand-sized scalars are bound by this
+// overhead and by the memory each recorded op keeps alive until backward).
+
+/** `apply` for an op of one input. */
+export function applyOne<P>(op: OpDef<P>, x: Tensor, params: P): Tensor {
+  const f = op.scalar;
+  if (f === undefined || x.shape.length !== 0 || anomalyEnabled) return applyGeneral(op, [x], params);
+  const out = hooks.scalar(f(valueOf(x), params), x.dtype);
+  if (x.requiresGrad && gradEnabled && op.differentiable !== false) {
+    out.requiresGrad = true;
+    out._seq = ++sequence;
+    out._op = op;
+    out._in0 = x;
+    out._params = params;
+  }
+  return out;
+}
+
+/** `apply` for an op of two inputs. */
+export function applyTwo<P>(op: OpDef<P>, a: Tensor, b: Tensor, params: P): Tensor {
+  const f = op.scalar;
+  if (f === undefined || a.shape.length !== 0 || b.shape.length !== 0 || a.dtype !== b.dtype || anomalyEnabled) {
+    return applyGeneral(op, [a, b], params);
+  }
+  const out = hooks.scalar(f(valueOf(a), valueOf(b)), a.dtype);
+  if ((a.requiresGrad || b.requiresGrad) && gradEnabled && op.differentiable !== false) {
+    out.requiresGrad = true;
+    out._seq = ++sequence;
+    out._op = op;
+    out._in0 = a;
+    out._in1 = b;
+    out._params = params;
+  }
+  return out;
+}
+
+function applyGeneral<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Tensor {
   if (inputs.length > 1) {
     const dtype = inputs[0]!.dtype;
     for (let i = 1; i < inputs.length; i++) {
@@ -172,6 +214,17 @@ export function apply<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
   return out;
 }
 
+/** The frame of the number rules (fields start as doubles so V8 stores them unboxed in place). */
+class Frame implements ScalarFrame {
+  g = NaN;
+  a = NaN;
+  b = NaN;
+  out = NaN;
+  params: unknown = undefined;
+  da = NaN;
+  db = NaN;
+}
+
 /** Records the op on its output when recording is on and some input requires a gradient. */
 function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tensor): Tensor {
   if (gradEnabled && op.differentiable !== false) {
@@ -180,7 +233,12 @@ function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tens
         out.requiresGrad = true;
         out._seq = ++sequence;
         out._op = op;
-        out._inputs = inputs;
+        if (inputs.length <= 2) {
+          out._in0 = inputs[0]!;
+          out._in1 = inputs.length === 2 ? inputs[1]! : null;
+        } else {
+          out._in1 = inputs;
+        }
         out._params = params;
         break;
       }
@@ -259,6 +317,13 @@ class BackwardPass {
   readonly captured = new Map<Tensor, Tensor>();
   /** Adjoints of float64 0-d tensors flow as numbers unless the pass records or checks them. */
   private readonly numeric: boolean;
+  /**
+   * Those numbers: a tensor whose `_adj` is a number has its adjoint at that index here. A typed
+   * array rather than numbers on the tensors, which V8 would box in a new heap object per update.
+   */
+  private numbers = new Float64Array(64);
+  private readonly frame = new Frame();
+  private numberCount = 0;
 
   constructor(
     private readonly createGraph: boolean,
@@ -276,18 +341,22 @@ class BackwardPass {
     const heap = this.heap;
     while (heap.length > 0) {
       const t = this.pop();
-      if (t._released) throw releasedError(t);
-      let g = t._adj!;
-      if (g === NUMERIC) {
+      if (t._seq < 0) throw releasedError(t);
+      const slot = t._adj!;
+      let g: Tensor;
+      if (typeof slot === 'number') {
+        const pending = this.numbers[slot]!;
         if (t._hooks === undefined && t._retainGrad !== true && (this.targetSet === null || !this.targetSet.has(t))) {
-          const vjp = t._op!.scalarVjp;
-          if (vjp !== undefined) {
+          const rule = t._op!.scalarBackward;
+          if (rule !== undefined) {
             // an elementwise op with a 0-d output has only 0-d inputs
-            this.backwardNumber(t, vjp, t._adjN);
+            this.backwardNumber(t, rule, pending);
             continue;
           }
         }
-        g = hooks.scalar(t._adjN, t.dtype);
+        g = hooks.scalar(pending, t.dtype);
+      } else {
+        g = slot;
       }
       g = this.finish(t, g);
       if (this.targetSet === null && t._retainGrad) {
@@ -296,7 +365,8 @@ class BackwardPass {
       this.backwardRule(t, g);
     }
     for (const leaf of this.leaves) {
-      const g = this.finish(leaf, leaf._adj === NUMERIC ? hooks.scalar(leaf._adjN, leaf.dtype) : leaf._adj!);
+      const slot = leaf._adj!;
+      const g = this.finish(leaf, typeof slot === 'number' ? hooks.scalar(this.numbers[slot]!, leaf.dtype) : slot);
       if (this.targetSet === null) {
         const leafGrad = this.createGraph ? g : hooks.detach(g);
         leaf.grad = leaf.grad === null ? leafGrad : hooks.add(leaf.grad, leafGrad);
@@ -319,7 +389,7 @@ class BackwardPass {
 
   private backwardRule(t: Tensor, g: Tensor): void {
     const op = t._op!;
-    const inputs = t._inputs;
+    const inputs = inputsOf(t);
     const grads = runRule(op, inputs, t._params, g, t);
     if (grads.length !== inputs.length) {
       throw new GraphError('backward', `rule for '${op.name}' returned ${grads.length} gradients for ${inputs.length} inputs`);
@@ -346,19 +416,18 @@ class BackwardPass {
   }
 
   /** A 0-d elementwise op's rule on numbers: no tensors are allocated. */
-  private backwardNumber(t: Tensor, vjp: NonNullable<OpDef<any>['scalarVjp']>, g: number): void {
-    const inputs = t._inputs;
-    const out = valueOf(t);
-    const x0 = inputs[0]!;
-    const a = valueOf(x0);
-    if (inputs.length === 1) {
-      this.receiveNumber(x0, vjp[0]!(g, a, t._params, out));
-      return;
-    }
-    const x1 = inputs[1]!;
-    const b = valueOf(x1);
-    if (x0.requiresGrad) this.receiveNumber(x0, vjp[0]!(g, a, b, out));
-    if (x1.requiresGrad) this.receiveNumber(x1, vjp[1]!(g, a, b, out));
+  private backwardNumber(t: Tensor, rule: ScalarRule, g: number): void {
+    const s = this.frame;
+    const x0 = t._in0!;
+    const x1 = t._in1 as Tensor | null;
+    s.g = g;
+    s.a = valueOf(x0);
+    s.b = x1 === null ? 0 : valueOf(x1);
+    s.out = valueOf(t);
+    s.params = t._params;
+    rule(s);
+    if (x0.requiresGrad) this.receiveNumber(x0, s.da);
+    if (x1 !== null && x1.requiresGrad) this.receiveNumber(x1, s.db);
   }
 
   /** Adds a gradient to a tensor's pending adjoint; the first one queues the tensor. */
@@ -372,18 +441,24 @@ class BackwardPass {
       t._adj = g;
       this.enqueue(t);
     } else {
-      t._adj = hooks.add(cur === NUMERIC ? hooks.scalar(t._adjN, t.dtype) : cur, g);
+      t._adj = hooks.add(typeof cur === 'number' ? hooks.scalar(this.numbers[cur]!, t.dtype) : cur, g);
     }
   }
 
   private receiveNumber(t: Tensor, g: number): void {
     const cur = t._adj;
     if (cur === null) {
-      t._adj = NUMERIC;
-      t._adjN = g;
+      const slot = this.numberCount++;
+      if (slot === this.numbers.length) {
+        const grown = new Float64Array(2 * slot);
+        grown.set(this.numbers);
+        this.numbers = grown;
+      }
+      this.numbers[slot] = g;
+      t._adj = slot;
       this.enqueue(t);
-    } else if (cur === NUMERIC) {
-      t._adjN += g;
+    } else if (typeof cur === 'number') {
+      this.numbers[cur] += g;
     } else {
       t._adj = hooks.add(cur, hooks.scalar(g, t.dtype));
     }
@@ -440,17 +515,11 @@ class BackwardPass {
   }
 }
 
-/**
- * Marks an adjoint held as a number in `_adjN` (a float64 0-d tensor's, in a pass that records
- * nothing). Scalar graphs then run backward without allocating a tensor per rule: the ops' number
- * rules (`scalarVjp`) compute every input's adjoint from the output's. Compared by identity only.
- */
-const NUMERIC = Object.freeze(Object.create(null)) as Tensor;
-
 function release(t: Tensor): void {
   // the op stays on the tensor (for messages and views); inputs and params are dropped
-  t._released = true;
-  t._inputs = NO_INPUTS;
+  if (t._seq > 0) t._seq = -t._seq;
+  t._in0 = null;
+  t._in1 = null;
   t._params = undefined;
 }
 

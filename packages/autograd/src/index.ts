@@ -33,4 +33,4 @@ export { stableSigmoid } from './ops/activation.ts';
 export { erf, erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
-export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarVjp } from './ops/define.ts';
+export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';

@@ -1,5 +1,5 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
-import { apply, installEngineHooks, Node, NO_INPUTS, runBackward, type BackwardOptions } from './engine.ts';
+import { apply, installEngineHooks, Node, runBackward, type BackwardOptions } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
 import { formatShape, sizeOf } from './shape.ts';
@@ -28,6 +28,10 @@ type GradHook = (grad: Tensor) => Tensor | void;
 export const SCALAR_SHAPE: readonly number[] = Object.freeze([]) as readonly number[];
 
 export class Tensor {
+  // The fields are few on purpose. A scalar graph keeps one Tensor per op alive until backward, and
+  // once 100,000 of them outgrow V8's young generation the collector starts promoting them, which
+  // costs more than the ops themselves. Flags share one small integer, rarely used fields are added
+  // only when set, and the inputs of an op sit in two fields rather than an array.
   /**
    * @internal The elements; null for a 0-d tensor whose value still lives in `_value` (the scalar
    * fast lane: hand-sized graphs of 0-d tensors allocate no typed arrays until `.data` is read).
@@ -36,29 +40,35 @@ export class Tensor {
   /** @internal */
   _value = 0;
   readonly shape: readonly number[];
-  readonly dtype: DType;
-  /** Whether gradients flow to this tensor. Set on leaves you want `.grad` for. */
-  requiresGrad = false;
-  /** The accumulated gradient of a leaf after `backward()`; null until then. */
-  grad: Tensor | null = null;
-  /** @internal The op that produced this tensor when it was recorded (null for leaves), its inputs and parameters. */
+  /** @internal bit 0: float64 (else float32); bit 1: requires grad. */
+  _flags: number;
+  /** @internal The op that produced this tensor when it was recorded (null for leaves). */
   _op: OpDef<any> | null = null;
+  /**
+   * @internal The recorded inputs: the first two in `_in0` and `_in1`; an op of three or more
+   * keeps its array in `_in1` with `_in0` null (see the engine's inputsOf).
+   */
+  _in0: Tensor | null = null;
   /** @internal */
-  _inputs: readonly Tensor[] = NO_INPUTS;
-  /** @internal */
+  _in1: Tensor | readonly Tensor[] | null = null;
+  /** @internal The recorded op's parameters. */
   _params: unknown = undefined;
-  /** @internal True once a backward pass released the record. */
-  _released = false;
-  /** @internal engine bookkeeping: the op's place in the recording order, and the pending adjoint. */
+  /**
+   * @internal engine bookkeeping: the op's place in the recording order (negated once a backward
+   * pass released the record), and the pending adjoint.
+   */
   _seq = 0;
-  /** @internal */
-  _adj: Tensor | null = null;
-  /** @internal A pending adjoint held as a number (see the engine's NUMERIC). */
-  _adjN = 0;
-  // Rarely set, so left off the object until used (smaller tensors mean less garbage-collector work
-  // in graphs of many scalars).
+  /**
+   * @internal The pending adjoint during a backward pass: a tensor, or for a float64 0-d tensor in a
+   * pass that records nothing, the index of a number in the pass's table (scalar graphs then
+   * allocate no tensor per rule).
+   */
+  _adj: Tensor | number | null = null;
+  // Left off the object until set.
   /** A name shown in errors, graph exports and explanations. */
   declare name: string | undefined;
+  /** @internal */
+  declare _grad: Tensor | null | undefined;
   /** @internal */
   declare _hooks: GradHook[] | undefined;
   /** @internal */
@@ -67,7 +77,27 @@ export class Tensor {
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data;
     this.shape = shape;
-    this.dtype = dtype ?? (data instanceof Float64Array ? 'float64' : 'float32');
+    this._flags = (dtype ?? (data instanceof Float64Array ? 'float64' : 'float32')) === 'float64' ? 1 : 0;
+  }
+
+  get dtype(): DType {
+    return (this._flags & 1) !== 0 ? 'float64' : 'float32';
+  }
+
+  /** Whether gradients flow to this tensor. Set on leaves you want `.grad` for. */
+  get requiresGrad(): boolean {
+    return (this._flags & 2) !== 0;
+  }
+  set requiresGrad(flag: boolean) {
+    this._flags = flag ? this._flags | 2 : this._flags & ~2;
+  }
+
+  /** The accumulated gradient of a leaf after `backward()`; null until then. */
+  get grad(): Tensor | null {
+    return this._grad ?? null;
+  }
+  set grad(g: Tensor | null) {
+    this._grad = g;
   }
 
   /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */

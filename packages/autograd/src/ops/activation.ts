@@ -21,21 +21,29 @@ export function stableSigmoid(v: number): number {
 
 // d sigmoid = s (1 - s)
 export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] }, sigmoidKernel,
-  (g, _x, _p, out) => g * out * (1 - out));
+  (s) => {
+    s.da = s.g * s.out * (1 - s.out);
+  });
 // d tanh = 1 - tanh^2
 export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {}, tanhKernel,
-  (g, _x, _p, out) => g * (1 - out * out));
+  (s) => {
+    s.da = s.g * (1 - s.out * s.out);
+  });
 // relu: the subgradient at 0 is 0 (as in PyTorch)
 export const reluOp = unaryOp('relu', (v) => (v > 0 ? v : 0), ({ grad, inputs: [x] }) => grad.mul(x!.gt(0)), {
   avoid: (v) => Math.abs(v) < 1e-3,
-}, reluKernel, (g, x) => g * (x > 0 ? 1 : 0));
+}, reluKernel, (s) => {
+  s.da = s.g * (s.a > 0 ? 1 : 0);
+});
 export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
   'leakyRelu',
   (v, { negativeSlope }) => (v > 0 ? v : v * negativeSlope),
   ({ grad, inputs: [x], params: { negativeSlope } }) => grad.mul(where(x!.gt(0), 1, negativeSlope)),
   { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ negativeSlope: [0.01, 0.2, 1.5][pick(3)]! }) },
   undefined,
-  (g, x, { negativeSlope }) => g * (x > 0 ? 1 : negativeSlope),
+  (s) => {
+    s.da = s.g * (s.a > 0 ? 1 : s.params.negativeSlope);
+  },
 );
 // elu: x > 0 ? x : alpha (e^x - 1); below zero the derivative is alpha e^x = out + alpha
 export const eluOp = unaryOp<{ alpha: number }>(
@@ -44,14 +52,18 @@ export const eluOp = unaryOp<{ alpha: number }>(
   ({ grad, inputs: [x], out, params: { alpha } }) => where(x!.gt(0), grad, grad.mul(out.add(alpha))),
   { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ alpha: [1, 0.5][pick(2)]! }) },
   undefined,
-  (g, x, { alpha }, out) => (x > 0 ? g : g * (out + alpha)),
+  (s) => {
+    s.da = s.a > 0 ? s.g : s.g * (s.out + s.params.alpha);
+  },
 );
 // gelu (exact): x Phi(x); d/dx = Phi(x) + x phi(x)
 function geluDerivative(v: number): number {
   return normalCdf(v) + v * normalPdf(v);
 }
 export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4] }, undefined,
-  (g, x) => g * geluDerivative(x));
+  (s) => {
+    s.da = s.g * geluDerivative(s.a);
+  });
 // the derivative of gelu as an op of its own, so that gelu has second derivatives:
 // d/dx [Phi(x) + x phi(x)] = 2 phi(x) - x^2 phi(x) = phi(x) (2 - x^2)
 export const geluGradOp = unaryOp(
@@ -63,7 +75,9 @@ export const geluGradOp = unaryOp(
   },
   { domain: [-4, 4] },
   undefined,
-  (g, x) => g * (Math.exp(x * x * -0.5) * (1 / Math.sqrt(2 * Math.PI))) * (2 - x * x),
+  (s) => {
+    s.da = s.g * (Math.exp(s.a * s.a * -0.5) * (1 / Math.sqrt(2 * Math.PI))) * (2 - s.a * s.a);
+  },
 );
 // silu: x s(x); d/dx = s (1 + x (1 - s))
 export const siluOp = unaryOp(
@@ -75,9 +89,9 @@ export const siluOp = unaryOp(
   },
   {},
   undefined,
-  (g, x) => {
-    const s = stableSigmoid(x);
-    return g * s * (x * (1 - s) + 1);
+  (s) => {
+    const sig = stableSigmoid(s.a);
+    s.da = s.g * sig * (s.a * (1 - sig) + 1);
   },
 );
 
@@ -102,9 +116,9 @@ export const softplusOp = unaryOp<{ beta: number; threshold: number }>(
   { params: (_s, pick) => [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }, { beta: 0.5, threshold: 1 }][pick(3)]!,
     avoid: (v) => Math.abs(v - 2) < 1e-3 },
   undefined,
-  (g, x, { beta, threshold }) => {
-    const z = x * beta;
-    return z > threshold ? g : g * stableSigmoid(z);
+  (s) => {
+    const z = s.a * s.params.beta;
+    s.da = z > s.params.threshold ? s.g : s.g * stableSigmoid(z);
   },
 );
 

@@ -72,16 +72,32 @@ export interface OpDef<P = undefined> {
    */
   readonly scalar?: (a: number, b: any) => number;
   /**
-   * With `scalar`: the backward rule on numbers, one function per input, each returning that
-   * input's adjoint from the output's adjoint `g`, the input values (`b` is the params of a unary
-   * op) and the output value. Float64 0-d graphs run backward through these without allocating
-   * tensors; a property test checks each against the tensor rule `backward`.
+   * With `scalar`: the backward rule on numbers. It reads the output's adjoint `g`, the inputs `a`
+   * (and `b`), the output `out` and the `params` from the frame and writes the inputs' adjoints to
+   * `da` (and `db`). Float64 0-d graphs run backward through these without allocating tensors; a
+   * property test checks each, bit for bit, against the tensor rule `backward`.
    */
-  readonly scalarVjp?: readonly ScalarVjp[];
+  readonly scalarBackward?: ScalarRule;
 }
 
-/** d(input) from d(out) for a 0-d elementwise op: (g, a, b or params, out) => adjoint. */
-export type ScalarVjp = (g: number, a: number, b: any, out: number) => number;
+/**
+ * What a number rule reads and writes. The engine reuses one frame for every call, so no number
+ * is boxed on the way in or out (V8 allocates a heap number for each double passed to or returned
+ * from a call it does not inline, and a call site shared by every op is never inlined).
+ */
+export interface ScalarFrame {
+  readonly g: number;
+  readonly a: number;
+  /** The second input (binary ops). */
+  readonly b: number;
+  readonly out: number;
+  readonly params: any;
+  da: number;
+  db: number;
+}
+
+/** The backward rule of a 0-d elementwise op on numbers: sets `s.da` (and `s.db`). */
+export type ScalarRule = (s: ScalarFrame) => void;
 
 /** Identity helper that gives the definition its type. */
 export function defineOp<P = undefined>(def: OpDef<P>): OpDef<P> {

@@ -10,19 +10,28 @@ import * as K from '../kernels/unary.ts';
 
 // ------------------------------------------------------------------ arithmetic
 
-export const addOp = binaryOp('add', (a, b) => a + b, ({ grad }) => [grad, grad], {}, [(g) => g, (g) => g]); // d(a+b) = da + db
-export const subOp = binaryOp('sub', (a, b) => a - b, ({ grad }) => [grad, grad.neg()], {}, [(g) => g, (g) => -g]);
-export const mulOp = binaryOp('mul', (a, b) => a * b, ({ grad, inputs: [a, b] }) => [grad.mul(b!), grad.mul(a!)], {}, [
-  (g, _a, b) => g * b,
-  (g, a) => g * a,
-]);
+export const addOp = binaryOp('add', (a, b) => a + b, ({ grad }) => [grad, grad], {}, (s) => {
+  s.da = s.g;
+  s.db = s.g;
+}); // d(a+b) = da + db
+export const subOp = binaryOp('sub', (a, b) => a - b, ({ grad }) => [grad, grad.neg()], {}, (s) => {
+  s.da = s.g;
+  s.db = -s.g;
+});
+export const mulOp = binaryOp('mul', (a, b) => a * b, ({ grad, inputs: [a, b] }) => [grad.mul(b!), grad.mul(a!)], {}, (s) => {
+  s.da = s.g * s.b;
+  s.db = s.g * s.a;
+});
 // d(a/b) = da/b - a db / b^2 = da/b - out db / b
 export const divOp = binaryOp(
   'div',
   (a, b) => a / b,
   ({ grad, inputs: [, b], out }) => [grad.div(b!), grad.mul(out).div(b!).neg()],
   { avoid: (v, i) => i === 1 && Math.abs(v) < 0.2 },
-  [(g, _a, b) => g / b, (g, _a, b, out) => -((g * out) / b)],
+  (s) => {
+    s.da = s.g / s.b;
+    s.db = -((s.g * s.out) / s.b);
+  },
 );
 // d(a^b) = b a^(b-1) da + a^b ln(a) db; sampled with a > 0 so that ln(a) exists
 export const powOp = binaryOp(
@@ -30,7 +39,10 @@ export const powOp = binaryOp(
   (a, b) => Math.pow(a, b),
   ({ grad, inputs: [a, b], out }) => [grad.mul(b!).mul(a!.pow(b!.sub(1))), grad.mul(out).mul(a!.log())],
   { domain: [[0.3, 2], [-2, 2]] },
-  [(g, a, b) => g * b * Math.pow(a, b - 1), (g, a, _b, out) => g * out * Math.log(a)],
+  (s) => {
+    s.da = s.g * s.b * Math.pow(s.a, s.b - 1);
+    s.db = s.g * s.out * Math.log(s.a);
+  },
 );
 // maximum/minimum: at ties the gradient is split evenly between the operands (as PyTorch does)
 export const maximumOp = binaryOp(
@@ -41,7 +53,11 @@ export const maximumOp = binaryOp(
     return [grad.mul(a!.gt(b!).add(half)), grad.mul(a!.lt(b!).add(half))];
   },
   {}, // ties have probability ~1e-6 at eps 1e-6: no filter needed
-  [(g, a, b) => g * ((a > b ? 1 : 0) + (a === b ? 0.5 : 0)), (g, a, b) => g * ((a < b ? 1 : 0) + (a === b ? 0.5 : 0))],
+  (s) => {
+    const half = s.a === s.b ? 0.5 : 0;
+    s.da = s.g * ((s.a > s.b ? 1 : 0) + half);
+    s.db = s.g * ((s.a < s.b ? 1 : 0) + half);
+  },
 );
 export const minimumOp = binaryOp(
   'minimum',
@@ -51,7 +67,11 @@ export const minimumOp = binaryOp(
     return [grad.mul(a!.lt(b!).add(half)), grad.mul(a!.gt(b!).add(half))];
   },
   {},
-  [(g, a, b) => g * ((a < b ? 1 : 0) + (a === b ? 0.5 : 0)), (g, a, b) => g * ((a > b ? 1 : 0) + (a === b ? 0.5 : 0))],
+  (s) => {
+    const half = s.a === s.b ? 0.5 : 0;
+    s.da = s.g * ((s.a < s.b ? 1 : 0) + half);
+    s.db = s.g * ((s.a > s.b ? 1 : 0) + half);
+  },
 );
 
 export function add(a: TensorLike, b: TensorLike): Tensor { return applyBinary(addOp, a, b); }
@@ -78,27 +98,52 @@ export const powScalarOp = unaryOp<{ exponent: number }>(
     domain: [0.3, 2],
   },
   undefined,
-  (g, x, { exponent }) => (exponent === 0 ? g * 0 : g * Math.pow(x, exponent - 1) * exponent),
+  (s) => {
+    const p: number = s.params.exponent;
+    s.da = p === 0 ? s.g * 0 : s.g * Math.pow(s.a, p - 1) * p;
+  },
 );
 
 // ------------------------------------------------------------------ unary math
 
-export const negOp = unaryOp('neg', (v) => -v, ({ grad }) => grad.neg(), {}, K.negKernel, (g) => -g);
-export const expOp = unaryOp('exp', Math.exp, ({ grad, out }) => grad.mul(out), {}, K.expKernel, (g, _x, _p, out) => g * out); // d exp x = exp x
-export const logOp = unaryOp('log', Math.log, ({ grad, inputs: [x] }) => grad.div(x!), { domain: [0.1, 4] }, K.logKernel, (g, x) => g / x); // d ln x = 1/x
-export const log1pOp = unaryOp('log1p', Math.log1p, ({ grad, inputs: [x] }) => grad.div(x!.add(1)), { domain: [-0.8, 4] }, K.log1pKernel, (g, x) => g / (x + 1));
-export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(out.add(1)), {}, K.expm1Kernel, (g, _x, _p, out) => g * (out + 1));
-export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }, K.sqrtKernel, (g, _x, _p, out) => g / (out * 2)); // 1/(2 sqrt x)
+export const negOp = unaryOp('neg', (v) => -v, ({ grad }) => grad.neg(), {}, K.negKernel, (s) => {
+  s.da = -s.g;
+});
+export const expOp = unaryOp('exp', Math.exp, ({ grad, out }) => grad.mul(out), {}, K.expKernel, (s) => {
+  s.da = s.g * s.out;
+}); // d exp x = exp x
+export const logOp = unaryOp('log', Math.log, ({ grad, inputs: [x] }) => grad.div(x!), { domain: [0.1, 4] }, K.logKernel, (s) => {
+  s.da = s.g / s.a;
+}); // d ln x = 1/x
+export const log1pOp = unaryOp('log1p', Math.log1p, ({ grad, inputs: [x] }) => grad.div(x!.add(1)), { domain: [-0.8, 4] }, K.log1pKernel, (s) => {
+  s.da = s.g / (s.a + 1);
+});
+export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(out.add(1)), {}, K.expm1Kernel, (s) => {
+  s.da = s.g * (s.out + 1);
+});
+export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }, K.sqrtKernel, (s) => {
+  s.da = s.g / (s.out * 2);
+}); // 1/(2 sqrt x)
 // |x|: the subgradient at 0 is 0 (PyTorch's sign(x))
 export const absOp = unaryOp('abs', Math.abs, ({ grad, inputs: [x] }) => grad.mul(x!.sign()), {
   avoid: (v) => Math.abs(v) < 1e-3,
-}, K.absKernel, (g, x) => g * (x > 0 ? 1 : x < 0 ? -1 : x));
-export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {}, K.squareKernel, (g, x) => g * x * 2);
+}, K.absKernel, (s) => {
+  s.da = s.g * (s.a > 0 ? 1 : s.a < 0 ? -1 : s.a);
+});
+export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {}, K.squareKernel, (s) => {
+  s.da = s.g * s.a * 2;
+});
 export const reciprocalOp = unaryOp('reciprocal', (v) => 1 / v, ({ grad, out }) => grad.mul(out).mul(out).neg(), {
   avoid: (v) => Math.abs(v) < 0.2,
-}, K.reciprocalKernel, (g, _x, _p, out) => -(g * out * out));
-export const sinOp = unaryOp('sin', Math.sin, ({ grad, inputs: [x] }) => grad.mul(x!.cos()), {}, undefined, (g, x) => g * Math.cos(x));
-export const cosOp = unaryOp('cos', Math.cos, ({ grad, inputs: [x] }) => grad.mul(x!.sin()).neg(), {}, undefined, (g, x) => -(g * Math.sin(x)));
+}, K.reciprocalKernel, (s) => {
+  s.da = -(s.g * s.out * s.out);
+});
+export const sinOp = unaryOp('sin', Math.sin, ({ grad, inputs: [x] }) => grad.mul(x!.cos()), {}, undefined, (s) => {
+  s.da = s.g * Math.cos(s.a);
+});
+export const cosOp = unaryOp('cos', Math.cos, ({ grad, inputs: [x] }) => grad.mul(x!.sin()).neg(), {}, undefined, (s) => {
+  s.da = -(s.g * Math.sin(s.a));
+});
 
 export function neg(x: TensorLike): Tensor { return applyUnary(negOp, x, undefined); }
 export function exp(x: TensorLike): Tensor { return applyUnary(expOp, x, undefined); }
@@ -122,7 +167,9 @@ export const clampOp = unaryOp<{ min: number; max: number }>(
     avoid: (v) => [-1, 1, 0.5, -0.5].some((k) => Math.abs(v - k) < 1e-3),
   },
   undefined,
-  (g, x, { min, max }) => g * ((x >= min ? 1 : 0) * (x <= max ? 1 : 0)),
+  (s) => {
+    s.da = s.g * ((s.a >= s.params.min ? 1 : 0) * (s.a <= s.params.max ? 1 : 0));
+  },
 );
 
 /** Limits values to [min, max]; either bound may be omitted. */

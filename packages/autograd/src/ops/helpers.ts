@@ -1,10 +1,10 @@
 import { allocate, type DType } from '../dtype.ts';
-import { apply } from '../engine.ts';
+import { applyOne, applyTwo } from '../engine.ts';
 import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
 import { compareFast, type CompareCode, type UnaryKernel } from '../kernels/unary.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
-import { defineOp, type BackwardArgs, type OpDef, type OpTest, type ScalarVjp } from './define.ts';
+import { defineOp, type BackwardArgs, type OpDef, type OpTest, type ScalarRule } from './define.ts';
 
 /** Converts two operands; a number or array takes the dtype of the tensor operand. */
 export function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
@@ -24,8 +24,8 @@ export function unaryOp<P = undefined>(
   test: Omit<OpTest<P>, 'shapes'> & { shapes?: OpTest<P>['shapes'] },
   /** An explicit loop computing the same values as `f` (see kernels/unary.ts). */
   kernel?: UnaryKernel<P>,
-  /** The backward rule on numbers: dx from (g, x, params, out), for 0-d float64 graphs. */
-  vjp?: (g: number, x: number, params: P, out: number) => number,
+  /** The backward rule on numbers (sets `s.da`), for 0-d float64 graphs. */
+  scalarBackward?: ScalarRule,
 ): OpDef<P> {
   return defineOp<P>({
     name,
@@ -41,7 +41,7 @@ export function unaryOp<P = undefined>(
     backward: (args) => [backward(args)],
     test: { shapes: 'unary', ...test },
     scalar: f,
-    ...(vjp === undefined ? {} : { scalarVjp: [vjp] }),
+    ...(scalarBackward === undefined ? {} : { scalarBackward }),
   });
 }
 
@@ -53,8 +53,8 @@ export function binaryOp(
   f: (a: number, b: number) => number,
   backward: ((args: BackwardArgs<undefined>) => readonly (Tensor | null)[]) | null,
   test: Omit<OpTest<undefined>, 'shapes'> | null,
-  /** The backward rule on numbers, [da, db] from (g, a, b, out), for 0-d float64 graphs. */
-  vjp?: readonly [ScalarVjp, ScalarVjp],
+  /** The backward rule on numbers (sets `s.da` and `s.db`), for 0-d float64 graphs. */
+  scalarBackward?: ScalarRule,
 ): OpDef<undefined> {
   const fast = name === 'add' || name === 'sub' || name === 'mul' || name === 'div' ? name : null;
   const compare = COMPARE_CODES.includes(name as CompareCode) ? (name as CompareCode) : null;
@@ -74,16 +74,18 @@ export function binaryOp(
     backward: backward ?? (() => [null, null]),
     test: test === null ? null : { shapes: 'binary', reference: f, ...test },
     scalar: f,
-    ...(vjp === undefined ? {} : { scalarVjp: vjp }),
+    ...(scalarBackward === undefined ? {} : { scalarBackward }),
   });
 }
 
 export function applyUnary<P>(op: OpDef<P>, x: TensorLike, params: P): Tensor {
-  return apply(op, [toTensor(x, 'x', op.name)], params);
+  return applyOne(op, toTensor(x, 'x', op.name), params);
 }
 
 export function applyBinary(op: OpDef<undefined>, a: TensorLike, b: TensorLike): Tensor {
-  return apply(op, pair(a, b, op.name), undefined);
+  // as pair(), without the array (a 0-d pair takes the scalar lane, which records no array either)
+  const dtype: DType = a instanceof Tensor ? a.dtype : b instanceof Tensor ? b.dtype : 'float32';
+  return applyTwo(op, toTensor(a, 'a', op.name, dtype), toTensor(b, 'b', op.name, dtype), undefined);
 }
 
 /** A unary map computed straight from a kernel, for ops that reuse a raw loop. */
