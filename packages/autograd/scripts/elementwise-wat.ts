@@ -186,10 +186,112 @@ const ROWS = `
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next))))`;
 
+/**
+ * Reductions over a contiguous run [p, p + n elements), any n: sum (in double: float32 lanes are
+ * promoted), max and min (NaN-propagating, f32x4.max / f64x2.max: any NaN gives NaN; of +0 and -0
+ * max gives +0, min -0). Each returns a double. Eight elements per step: the sum keeps four f64x2
+ * accumulators (lane j of accumulator a holds the elements congruent to 2a + j modulo 8), added as a
+ * tree at the end, then the remaining n % 8 in order; max/min keep two vectors. `reduce_<op>_<dtype>` is the run function; `rows_<op>_<dtype>`
+ * applies the run function to `rows` consecutive runs of k elements and stores the doubles at q.
+ */
+export const REDUCE_OPS = ['sum', 'max', 'min'] as const;
+export const REDUCE_DTYPES = ['f32', 'f64'] as const;
+
+function reduceFunc(op: (typeof REDUCE_OPS)[number], dt: (typeof REDUCE_DTYPES)[number]): string {
+  const b = dt === 'f32' ? 4 : 8;
+  const shift = dt === 'f32' ? 2 : 3;
+  const name = `reduce_${op}_${dt}`;
+  const hi = (v: string) => `(f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 ${v} ${v}))`;
+  const lo = (v: string) => `(f64x2.promote_low_f32x4 ${v})`;
+  let init: string, step: string, fold: string, tail: string;
+  if (op === 'sum') {
+    init = '';
+    if (dt === 'f32') {
+      step = `
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $y (v128.load offset=16 (local.get $p)))
+        (local.set $a0 (f64x2.add (local.get $a0) ${lo('(local.get $x)')}))
+        (local.set $a1 (f64x2.add (local.get $a1) ${hi('(local.get $x)')}))
+        (local.set $a2 (f64x2.add (local.get $a2) ${lo('(local.get $y)')}))
+        (local.set $a3 (f64x2.add (local.get $a3) ${hi('(local.get $y)')}))`;
+    } else {
+      step = `
+        (local.set $a0 (f64x2.add (local.get $a0) (v128.load (local.get $p))))
+        (local.set $a1 (f64x2.add (local.get $a1) (v128.load offset=16 (local.get $p))))
+        (local.set $a2 (f64x2.add (local.get $a2) (v128.load offset=32 (local.get $p))))
+        (local.set $a3 (f64x2.add (local.get $a3) (v128.load offset=48 (local.get $p))))`;
+    }
+    fold = `
+    (local.set $a0 (f64x2.add (f64x2.add (local.get $a0) (local.get $a1)) (f64x2.add (local.get $a2) (local.get $a3))))
+    (local.set $s (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))`;
+    tail = dt === 'f32' ? `(f64.add (local.get $s) (f64.promote_f32 (f32.load (local.get $p))))` : `(f64.add (local.get $s) (f64.load (local.get $p)))`;
+  } else {
+    const vop = `${dt === 'f32' ? 'f32x4' : 'f64x2'}.p${op}`;
+    const idv = op === 'max' ? '-inf' : 'inf';
+    const splat = dt === 'f32' ? `(f32x4.splat (f32.const ${idv}))` : `(f64x2.splat (f64.const ${idv}))`;
+    init = `
+    (local.set $a0 ${splat})
+    (local.set $a1 (local.get $a0))
+    (local.set $s (f64.const ${idv}))`;
+    // pmax(a, v) = a < v ? v : a (one maxps/maxpd), which skips a NaN v: NaNs are tracked in $y
+    const vp = `${dt === 'f32' ? 'f32x4' : 'f64x2'}.p${op}`;
+    const ne = `${dt === 'f32' ? 'f32x4' : 'f64x2'}.ne`;
+    const one = (acc: string, off: number) => `
+        (local.set $x (v128.load offset=${off} (local.get $p)))
+        (local.set ${acc} (${vp} (local.get ${acc}) (local.get $x)))
+        (local.set $y (v128.or (local.get $y) (${ne} (local.get $x) (local.get $x))))`;
+    step = dt === 'f32' ? one('$a0', 0) + one('$a1', 16) : one('$a0', 0) + one('$a1', 16) + one('$a0', 32) + one('$a1', 48);
+    const sop = `f64.${op}`;
+    fold = dt === 'f32'
+      ? `
+    (local.set $a0 (${vop} (local.get $a0) (local.get $a1)))
+    (if (v128.any_true (local.get $y)) (then (return (f64.const nan))))
+    (local.set $s (${sop}
+      (${sop} (f64.promote_f32 (f32x4.extract_lane 0 (local.get $a0))) (f64.promote_f32 (f32x4.extract_lane 1 (local.get $a0))))
+      (${sop} (f64.promote_f32 (f32x4.extract_lane 2 (local.get $a0))) (f64.promote_f32 (f32x4.extract_lane 3 (local.get $a0))))))`
+      : `
+    (local.set $a0 (${vop} (local.get $a0) (local.get $a1)))
+    (if (v128.any_true (local.get $y)) (then (return (f64.const nan))))
+    (local.set $s (${sop} (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))`;
+    tail = dt === 'f32' ? `(${sop} (local.get $s) (f64.promote_f32 (f32.load (local.get $p))))` : `(${sop} (local.get $s) (f64.load (local.get $p)))`;
+  }
+  return `
+  (func $${name} (export "${name}") (param $p i32) (param $n i32) (result f64)
+    (local $end i32) (local $end8 i32) (local $x v128) (local $y v128) (local $s f64)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
+    (local.set $end8 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const ${shift}))))${init}
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end8)))${step}
+        (local.set $p (i32.add (local.get $p) (i32.const ${8 * b})))
+        (br $next)))${fold}
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s ${tail})
+        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
+        (br $tnext)))
+    (local.get $s))
+  (func (export "rows_${op}_${dt}") (param $p i32) (param $k i32) (param $rows i32) (param $q i32)
+    (local $step i32) (local $qend i32)
+    (local.set $step (i32.shl (local.get $k) (i32.const ${shift})))
+    (local.set $qend (i32.add (local.get $q) (i32.shl (local.get $rows) (i32.const 3))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $q) (local.get $qend)))
+        (f64.store (local.get $q) (call $${name} (local.get $p) (local.get $k)))
+        (local.set $p (i32.add (local.get $p) (local.get $step)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br $next))))`;
+}
+
 export function elementwiseWat(): string {
+  const reductions = REDUCE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => reduceFunc(op, dt)));
   return `(module
   (memory (export "memory") 1 65536)
 ${ELEMENTWISE_FUNCS.map(func).join('\n')}
 ${ROWS}
+${reductions.join('\n')}
 )`;
 }

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../dtype.ts';
 import type { Shape } from '../shape.ts';
+import { wasmReduceRuns } from './unary-wasm.ts';
 
 /**
  * Reduces `x` over the axes flagged in `reduced` into `out` (which has the kept dims' layout,
@@ -55,10 +56,19 @@ function advance(idx: number[], shape: Shape, os: readonly number[], o: number, 
 export type ReduceCode = 'sum' | 'max' | 'min' | 'prod' | 'sumSquares';
 
 /**
- * `reduceInto` with the combine step written out per op (no per-element closure call). The
- * traversal, the accumulation order and the points where partial results are stored into `out`
- * (and so rounded to its dtype) are exactly those of `reduceInto`, so results are bit-for-bit equal:
+ * `reduceInto` with the combine step written out per op (no per-element closure call):
  * sum: acc + v; max: v > acc || v is NaN ? v : acc; min likewise; prod: acc * v; sumSquares: acc + v*v.
+ *
+ * When every output reduces one contiguous block of k > 1 elements (the reduced axes of size > 1
+ * all come after the kept ones: all axes, the last axis, ...), sum, max and min reduce each block
+ * in one go, in wasm SIMD from a size threshold (unary-wasm.ts wasmReduceRuns), else in a JS loop;
+ * the block is accumulated in double and stored into `out` once. There, max and min give the same
+ * values as `reduceInto` (any NaN gives NaN), except that of +0 and -0 either may come out; the
+ * sum is rounded differently (in wasm: interleaved partial sums), within the error bound of any
+ * summation order, and more accurately in float32 (one rounding to float32 per output, not one
+ * per innermost run). Otherwise (and for prod, sumSquares) the traversal, the accumulation order
+ * and the points where partial results are stored into `out` (and so rounded to its dtype) are
+ * exactly those of `reduceInto`, so results are bit-for-bit equal.
  */
 export function reduceFast(
   code: ReduceCode,
@@ -73,6 +83,15 @@ export function reduceFast(
   if (rank === 0) {
     out[0] = combineOne(code, out[0]!, x[0]!);
     return;
+  }
+  if (code === 'sum' || code === 'max' || code === 'min') {
+    const k = contiguousRun(shape, reduced);
+    if (k > 1) {
+      // output o reduces the contiguous block x[o k, (o + 1) k): in wasm, else one JS run per output
+      if (wasmReduceRuns(code, x, k, out)) return;
+      for (let i = 0, o = 0; i < n; i += k, o++) out[o] = runInto(code, x, i, i + k, out[o]!);
+      return;
+    }
   }
   const os = outputStrides(shape, reduced);
   const inner = shape[rank - 1]!;
@@ -162,6 +181,23 @@ function rowInto(code: ReduceCode, x: FloatArray, i: number, out: FloatArray, o:
       }
       return;
   }
+}
+
+/**
+ * k when each output reduces one contiguous block of k input elements (no kept axis of size > 1
+ * after a reduced axis of size > 1), else 0.
+ */
+function contiguousRun(shape: Shape, reduced: readonly boolean[]): number {
+  let k = 1;
+  let kept = false;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const s = shape[d]!;
+    if (s === 1) continue;
+    if (!reduced[d]) kept = true;
+    else if (kept) return 0;
+    else k *= s;
+  }
+  return k;
 }
 
 /** Strides into the reduced output: 0 on reduced axes, row-major over the kept axes. */
