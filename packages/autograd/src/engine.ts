@@ -11,7 +11,15 @@
  * is complete when the node is visited, so each node's backward rule runs exactly once and its
  * result is reused by every path through it. A naive recursive "call backward on my inputs"
  * visits shared subexpressions once per path (exponential in diamonds) and overflows the stack on
- * deep chains; the order here is computed with an explicit stack instead.
+ * deep chains. Here every recorded op takes the next number of a global sequence, so consumers
+ * always have higher numbers than what they consume, and the pass pops nodes from a max-heap on
+ * that number: no recursion, no separate sorting pass, and nodes no adjoint reaches are never
+ * visited.
+ *
+ * Float64 0-d tensors (hand-sized scalar graphs) take a lane of their own in both directions: the
+ * forward computes one number with the op's scalar function and records the inputs in two fields,
+ * and backward runs the op's number rule (`scalarBackward`), with the adjoints kept as numbers.
+ * Such a graph costs about what a hand-written scalar tape costs (see bench/README.md).
  */
 import { AnomalyError, DTypeError, GraphError, ShapeError } from './errors.ts';
 import type { OpDef, ScalarFrame, ScalarRule } from './ops/define.ts';
@@ -276,6 +284,8 @@ export interface BackwardOptions {
 // Every recorded op gets the next number of this sequence. An op's inputs existed before it, so
 // a consumer always has a higher number than what it consumes: visiting nodes from the highest
 // number down visits every node after all of its consumers.
+// (V8 keeps it a small integer up to 2^31 - 1 recorded ops; past that the field holds heap numbers:
+// slower, still correct. Wrapping around instead could order a live graph wrongly.)
 let sequence = 0;
 
 /**
