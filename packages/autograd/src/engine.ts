@@ -156,13 +156,7 @@ export function applyOne<P>(op: OpDef<P>, x: Tensor, params: P): Tensor {
   const f = op.scalar;
   if (f === undefined || x.shape.length !== 0 || anomalyEnabled) return applyGeneral(op, [x], params);
   const out = hooks.scalar(f(valueOf(x), params), x.dtype);
-  if (x.requiresGrad && gradEnabled && op.differentiable !== false) {
-    out.requiresGrad = true;
-    out._seq = ++sequence;
-    out._op = op;
-    out._in0 = x;
-    out._params = params;
-  }
+  if (x.requiresGrad && gradEnabled && op.differentiable !== false) link(out, op, x, null, params);
   return out;
 }
 
@@ -173,14 +167,7 @@ export function applyTwo<P>(op: OpDef<P>, a: Tensor, b: Tensor, params: P): Tens
     return applyGeneral(op, [a, b], params);
   }
   const out = hooks.scalar(f(valueOf(a), valueOf(b)), a.dtype);
-  if ((a.requiresGrad || b.requiresGrad) && gradEnabled && op.differentiable !== false) {
-    out.requiresGrad = true;
-    out._seq = ++sequence;
-    out._op = op;
-    out._in0 = a;
-    out._in1 = b;
-    out._params = params;
-  }
+  if ((a.requiresGrad || b.requiresGrad) && gradEnabled && op.differentiable !== false) link(out, op, a, b, params);
   return out;
 }
 
@@ -238,21 +225,23 @@ function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tens
   if (gradEnabled && op.differentiable !== false) {
     for (let i = 0; i < inputs.length; i++) {
       if (inputs[i]!.requiresGrad) {
-        out.requiresGrad = true;
-        out._seq = ++sequence;
-        out._op = op;
-        if (inputs.length <= 2) {
-          out._in0 = inputs[0]!;
-          out._in1 = inputs.length === 2 ? inputs[1]! : null;
-        } else {
-          out._in1 = inputs;
-        }
-        out._params = params;
+        if (inputs.length <= 2) link(out, op, inputs[0]!, inputs.length === 2 ? inputs[1]! : null, params);
+        else link(out, op, null, inputs, params);
         break;
       }
     }
   }
   return out;
+}
+
+/** Writes an op's record on its output (inputs as `inputsOf` reads them back). */
+function link(out: Tensor, op: OpDef<any>, in0: Tensor | null, in1: Tensor | readonly Tensor[] | null, params: unknown): void {
+  out.requiresGrad = true;
+  out._seq = ++sequence;
+  out._op = op;
+  out._in0 = in0;
+  out._in1 = in1;
+  out._params = params;
 }
 
 /** The number held by a one-element tensor (a fast-lane scalar keeps it in `_value`). */
