@@ -3,7 +3,7 @@ import { test as propTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import {
   AnomalyError, GradcheckError, GraphError, Tensor, assertGradcheck, customFunction, detectAnomaly, explain, grad, gradcheck,
-  hessian, noGrad, enableGrad, isGradEnabled, scalar, setDetectAnomaly, tensor, toDot, valueAndGrad, vjp,
+  hessian, noGrad, enableGrad, isGradEnabled, PRIMITIVES, scalar, setDetectAnomaly, tensor, toDot, valueAndGrad, vjp,
 } from '../src/index.ts';
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor =>
@@ -344,6 +344,35 @@ describe('the scalar lane (float64 0-d adjoints as numbers)', () => {
     const [gy, gx] = grad(y2.exp().mul(0.5), [y2, x2]);
     expect(gy!.item()).toBeCloseTo(0.5 * Math.exp(4), 10);
     expect(gx!.item()).toBeCloseTo(0.5 * Math.exp(4) * 4, 10);
+  });
+
+  it('runs a float64 0-d graph on numbers: no tensor rule is called and no typed array is made', () => {
+    const calls = new Map<string, number>();
+    const spied = PRIMITIVES.filter((op) => op.scalarBackward !== undefined);
+    const originals = spied.map((op) => op.backward);
+    spied.forEach((op) => {
+      (op as { backward: typeof op.backward }).backward = (args) => {
+        calls.set(op.name, (calls.get(op.name) ?? 0) + 1);
+        return originals[spied.indexOf(op)]!(args);
+      };
+    });
+    try {
+      const w = scalar(1.5);
+      let x = scalar(0.1);
+      for (let i = 0; i < 50; i++) x = x.mul(w).add(0.5).tanh().mul(0.5).add(x.mul(0.5)).sigmoid().sub(x.exp().mul(0.01));
+      expect(x._data).toBeNull();
+      x.backward();
+      expect(calls.size).toBe(0);
+      // the same graph with createGraph goes through the tensor rules and agrees
+      const w2 = scalar(1.5);
+      let x2 = scalar(0.1);
+      for (let i = 0; i < 50; i++) x2 = x2.mul(w2).add(0.5).tanh().mul(0.5).add(x2.mul(0.5)).sigmoid().sub(x2.exp().mul(0.01));
+      const [gw] = grad(x2, [w2], { createGraph: true });
+      expect(calls.get('mul')).toBeGreaterThan(0);
+      expect(gw!.item()).toBe(w.grad!.item());
+    } finally {
+      spied.forEach((op, i) => ((op as { backward: typeof op.backward }).backward = originals[i]!));
+    }
   });
 
   it('leaves float32 scalars on the tensor path (their rounding follows each op)', () => {
