@@ -92,61 +92,8 @@ function func(name: string): string {
   )`;
 }
 
-/**
- * Row helpers for softmax / logSoftmax (n a multiple of 4): max_f32 (NaN-propagating, as Math.max)
- * and expsum_f32, the sum over the row of e^(x - m) in double, with e^d from the exp body above
- * (0 where d < -105, so that an all -Infinity row sums to 0), optionally stored in place as float32.
- * The sum runs in two f64x2 lanes, so its rounding may differ from a sequential sum in the last
- * bits of a double; the float32 results stay within the tests' 2 ulp.
- */
+/** logSumExp's row helper (n a multiple of 4). */
 const ROWS = `
-  (func (export "max_f32") (param $p i32) (param $n i32) (result f32)
-    (local $end i32) (local $acc v128) (local $acc2 v128)
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $acc (f32x4.splat (f32.const -inf)))
-    (local.set $acc2 (local.get $acc))
-    ;; two independent accumulators while 8 elements remain, then one
-    (block $done2
-      (loop $next2
-        (br_if $done2 (i32.gt_u (i32.add (local.get $p) (i32.const 32)) (local.get $end)))
-        (local.set $acc (f32x4.max (local.get $acc) (v128.load (local.get $p))))
-        (local.set $acc2 (f32x4.max (local.get $acc2) (v128.load offset=16 (local.get $p))))
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (br $next2)))
-    (local.set $acc (f32x4.max (local.get $acc) (local.get $acc2)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $acc (f32x4.max (local.get $acc) (v128.load (local.get $p))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $next)))
-    (f32.max (f32.max (f32x4.extract_lane 0 (local.get $acc)) (f32x4.extract_lane 1 (local.get $acc)))
-             (f32.max (f32x4.extract_lane 2 (local.get $acc)) (f32x4.extract_lane 3 (local.get $acc)))))
-  (func (export "expsum_f32") (param $p i32) (param $n i32) (param $mm f64) (param $store i32) (result f64)
-    (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128) (local $sum v128) (local $msplat v128)
-    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128)
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $msplat (f64x2.splat (local.get $mm)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $x (v128.load (local.get $p)))
-        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))
-        ${BODIES.exp}
-        (local.set $y (v128.andnot (local.get $y) (f64x2.lt (local.get $v) ${c(-105)})))
-        (local.set $sum (f64x2.add (local.get $sum) (local.get $y)))
-        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
-        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))
-        ${BODIES.exp}
-        (local.set $y (v128.andnot (local.get $y) (f64x2.lt (local.get $v) ${c(-105)})))
-        (local.set $sum (f64x2.add (local.get $sum) (local.get $y)))
-        (if (local.get $store)
-          (then (v128.store (local.get $p)
-            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $next)))
-    (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
   ;; x = f32(e^f32(x - m)) in place (logSumExp's x.sub(m).exp() in float32)
   (func (export "shiftexp_f32") (param $p i32) (param $n i32) (param $mm f64)
     (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128) (local $msplat v128)
@@ -185,6 +132,113 @@ const ROWS = `
               (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $ds)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next))))`;
+
+/**
+ * e^d for softmax rows, d = x - max <= 0 (or NaN) in $v: k = nearest(d log2e), r = d - k ln2,
+ * |r| <= ln2/2, e^r from a degree-6 polynomial fitted to e^r on [-1.001 ln2/2, 1.001 ln2/2] (Chebyshev
+ * fit, relative error 2.6e-9, about 0.04 float32 ulp; the exact-function kernels above keep the
+ * degree-8 series), times 2^k; 0 where d < -105 (then e^d is below float32's smallest subnormal).
+ */
+const SOFTMAX_EXP_COEF = [1.0, 1.0000000379432992, 0.5000000047401394, 0.1666641450716956, 0.04166635163844457,
+  0.008375210200870016, 0.0013941213100006334];
+function softmaxExp(): string {
+  let p = c(SOFTMAX_EXP_COEF[SOFTMAX_EXP_COEF.length - 1]!);
+  for (let i = SOFTMAX_EXP_COEF.length - 2; i >= 0; i--) p = `(f64x2.add ${c(SOFTMAX_EXP_COEF[i]!)} (f64x2.mul (local.get $r) ${p}))`;
+  return `
+        (local.set $k (f64x2.nearest (f64x2.mul (local.get $v) ${c(LOG2E)})))
+        (local.set $r (f64x2.sub (local.get $v) (f64x2.mul (local.get $k) ${c(LN2)})))
+        (local.set $s (i64x2.shl (f64x2.add (local.get $k) ${c(1023 + 2 ** 52)}) (i32.const 52)))
+        (local.set $y (v128.andnot (f64x2.mul ${p} (local.get $s)) (f64x2.lt (local.get $v) ${c(-105)})))`;
+}
+
+/**
+ * Softmax / log-softmax row passes (float32 rows, any length n):
+ * - expsum2_f32(p, n, m, q, store): the double sum of e^(x - m) over the row (two f64x2 partial
+ *   sums, the tail in order), storing each e^(x - m) as a double at q when `store` is set;
+ * - scale_f32(q, n, a, p): p[i] = f32(q[i] * a) (q doubles, p float32);
+ * - sublog_f32(p, n, m, l): p[i] = f32((x[i] - m) - l) in double, as JS's x - m - l.
+ */
+const SOFTMAX = `
+  (func (export "expsum2_f32") (param $p i32) (param $n i32) (param $mm f64) (param $q i32) (param $store i32) (result f64)
+    (local $end i32) (local $end4 i32) (local $x v128) (local $v v128) (local $y v128) (local $msplat v128)
+    (local $sum v128) (local $sum2 v128) (local $k v128) (local $r v128) (local $s v128) (local $t f64)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $msplat (f64x2.splat (local.get $mm)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))
+        ${softmaxExp()}
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $y)))
+        (if (local.get $store) (then (v128.store (local.get $q) (local.get $y))))
+        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))
+        ${softmaxExp()}
+        (local.set $sum2 (f64x2.add (local.get $sum2) (local.get $y)))
+        (if (local.get $store) (then (v128.store offset=16 (local.get $q) (local.get $y))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $next)))
+    (local.set $sum (f64x2.add (local.get $sum) (local.get $sum2)))
+    (local.set $t (f64.add (f64x2.extract_lane 0 (local.get $sum)) (f64x2.extract_lane 1 (local.get $sum))))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (f64x2.sub (f64x2.splat (f64.promote_f32 (f32.load (local.get $p)))) (local.get $msplat)))
+        ${softmaxExp()}
+        (local.set $t (f64.add (local.get $t) (f64x2.extract_lane 0 (local.get $y))))
+        (if (local.get $store) (then (f64.store (local.get $q) (f64x2.extract_lane 0 (local.get $y)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br $tnext)))
+    (local.get $t))
+  (func (export "scale_f32") (param $q i32) (param $n i32) (param $a f64) (param $p i32)
+    (local $end i32) (local $end4 i32) (local $as v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $as (f64x2.splat (local.get $a)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (v128.store (local.get $p)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.mul (v128.load (local.get $q)) (local.get $as)))
+            (f32x4.demote_f64x2_zero (f64x2.mul (v128.load offset=16 (local.get $q)) (local.get $as)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (f32.store (local.get $p) (f32.demote_f64 (f64.mul (f64.load (local.get $q)) (local.get $a))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br $tnext))))
+  (func (export "sublog_f32") (param $p i32) (param $n i32) (param $mm f64) (param $l f64)
+    (local $end i32) (local $end4 i32) (local $x v128) (local $ms v128) (local $ls v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (local.set $ms (f64x2.splat (local.get $mm)))
+    (local.set $ls (f64x2.splat (local.get $l)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
+        (local.set $x (v128.load (local.get $p)))
+        (v128.store (local.get $p)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+            (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $ms)) (local.get $ls)))
+            (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.sub (f64x2.promote_low_f32x4
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $ms)) (local.get $ls)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (f32.store (local.get $p) (f32.demote_f64 (f64.sub (f64.sub (f64.promote_f32 (f32.load (local.get $p))) (local.get $mm)) (local.get $l))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $tnext))))`;
 
 /**
  * Reductions over a contiguous run [p, p + n elements), any n: sum (in double: float32 lanes are
@@ -292,6 +346,7 @@ export function elementwiseWat(): string {
   (memory (export "memory") 1 65536)
 ${ELEMENTWISE_FUNCS.map(func).join('\n')}
 ${ROWS}
+${SOFTMAX}
 ${reductions.join('\n')}
 )`;
 }

@@ -26,10 +26,10 @@ export function setWasmUnaryMin(n: number): number {
 interface Module {
   memory: WasmMemory;
   fns: Record<WasmUnaryName, InPlace>;
-  max: (p: number, n: number) => number;
-  expsum: (p: number, n: number, m: number, store: number) => number;
-  div: (p: number, n: number, d: number) => void;
   shiftexp: (p: number, n: number, m: number) => void;
+  expsum2: (p: number, n: number, m: number, q: number, store: number) => number;
+  scale: (q: number, n: number, a: number, p: number) => void;
+  sublog: (p: number, n: number, m: number, l: number) => void;
   /** rows_<op>_<dtype>(p, k, rows, q): the double results of `rows` runs of k elements at q */
   rows: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, k: number, rows: number, q: number) => void>;
   /** reduce_<op>_<dtype>(p, n): one run */
@@ -57,10 +57,10 @@ function getModule(): Module | null {
     mod = {
       memory: e.memory as WasmMemory,
       fns: { exp: e.exp_f32 as InPlace, sigmoid: e.sigmoid_f32 as InPlace, tanh: e.tanh_f32 as InPlace },
-      max: e.max_f32 as Module['max'],
-      expsum: e.expsum_f32 as Module['expsum'],
-      div: e.div_f32 as Module['div'],
       shiftexp: e.shiftexp_f32 as Module['shiftexp'],
+      expsum2: e.expsum2_f32 as Module['expsum2'],
+      scale: e.scale_f32 as Module['scale'],
+      sublog: e.sublog_f32 as Module['sublog'],
       rows: {} as Module['rows'],
       run: {} as Module['run'],
     };
@@ -122,33 +122,36 @@ function viewOf(m: Module, count: number): Float32Array {
 }
 
 /**
- * Float32 softmax (or log-softmax) over contiguous rows of length n, a multiple of 4, with the row
- * max and the sum of e^(x - max) in wasm. Returns false (nothing done) below the size threshold,
- * for other row lengths or without wasm. The sum runs in two lanes, so it may round differently
- * from the JS loop's sequential sum in the last bits of a double (float32 results within 2 ulp).
+ * Float32 softmax (or log-softmax) over contiguous rows of length n (any n >= 1) in wasm, the rows
+ * copied in by chunks of about REDUCE_CHUNK elements: the row max (NaN-propagating, -Infinity
+ * taken as 0), e^(x - max) in double from a degree-6 polynomial (relative error 2.6e-9) kept in
+ * double, their sum (two f64x2 partial sums), then softmax = f32(e * (1 / sum)), log-softmax =
+ * f32(x - max - log(sum)). The float32 results are within 2 ulp of the float64 computation
+ * (e rounded to float32 before the division there; not here). Returns false (nothing done) below
+ * the size threshold or without wasm.
  */
 export function wasmSoftmaxRowsF32(src: Float32Array, dst: Float32Array, n: number, log: boolean): boolean {
   const size = src.length;
-  if (size < WASM_UNARY_MIN || n % 4 !== 0 || n === 0) return false;
+  if (size < WASM_UNARY_MIN || n === 0) return false;
   const m = getModule();
   if (m === null) return false;
-  const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / n));
-  for (let r0 = 0; r0 * n < size; r0 += rowsPerChunk) {
-    const start = r0 * n;
-    const count = Math.min(rowsPerChunk * n, size - start);
-    const view = viewOf(m, count);
+  const per = Math.max(1, Math.floor(REDUCE_CHUNK / n));
+  const q = (per * n * 4 + 15) & ~15;
+  const need = q + n * 8;
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const view = new Float32Array(m.memory.buffer, 0, per * n);
+  const { expsum2, scale, sublog } = m;
+  const rowMax = m.run.max_f32;
+  for (let start = 0; start < size; start += per * n) {
+    const count = Math.min(per * n, size - start);
     view.set(src.subarray(start, start + count));
     for (let off = 0; off < count; off += n) {
-      let mx = m.max(off * 4, n);
+      let mx = rowMax(off * 4, n);
       if (mx === -Infinity) mx = 0;
-      const total = m.expsum(off * 4, n, mx, log ? 0 : 1);
-      const end = off + n;
-      if (log) {
-        const logTotal = Math.log(total);
-        for (let i = off; i < end; i++) dst[start + i] = view[i]! - mx - logTotal;
-      } else m.div(off * 4, n, total);
+      if (log) sublog(off * 4, n, mx, Math.log(expsum2(off * 4, n, mx, q, 0)));
+      else scale(q, n, 1 / expsum2(off * 4, n, mx, q, 1), off * 4);
     }
-    if (!log) dst.set(view, start);
+    dst.set(count === view.length ? view : view.subarray(0, count), start);
   }
   return true;
 }
@@ -191,10 +194,12 @@ export type WasmReduceCode = 'sum' | 'max' | 'min';
 /**
  * From this many input elements (and runs of at least WASM_REDUCE_MIN_RUN) the reductions run in
  * wasm. Measured on the 2-core benchmark VM (Node 20), copies included, float32 1e6 elements:
- * sum 0.78 -> 0.29 ms, max 1.4 -> 0.25 ms (JS loops of reduce.ts).
+ * sum 0.78 -> 0.29 ms, max 1.4 -> 0.25 ms (JS loops of reduce.ts); 1024 elements in runs of 8:
+ * sum 1.4 -> 0.9 us, max 1.7 -> 1.2 us; 256 elements in runs of 8 about even (float64 likewise);
+ * runs of 2 or 4 are faster in JS.
  */
-export let WASM_REDUCE_MIN = 1024;
-export let WASM_REDUCE_MIN_RUN = 16;
+export let WASM_REDUCE_MIN = 512;
+export let WASM_REDUCE_MIN_RUN = 8;
 
 /** For tests: force the thresholds (0 = always, Infinity = never). Returns the previous values. */
 export function setWasmReduceMin(n: number, run = n): [number, number] {

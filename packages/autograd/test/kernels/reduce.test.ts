@@ -143,7 +143,7 @@ function build({ shape, flags, values, f32 }: { shape: number[]; flags: boolean[
 }
 
 afterEach(() => {
-  setWasmReduceMin(1024, 16);
+  setWasmReduceMin(512, 8);
   setWasmReduceChunk(1 << 14);
 });
 
