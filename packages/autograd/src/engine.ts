@@ -244,10 +244,10 @@ function link(out: Tensor, op: OpDef<any>, in0: Tensor | null, in1: Tensor | rea
   out._params = params;
 }
 
-/** The number held by a one-element tensor (a fast-lane scalar keeps it in `_value`). */
+/** The number held by a one-element tensor (a fast-lane scalar keeps it in `_data`). */
 function valueOf(t: Tensor): number {
   const d = t._data;
-  return d === null ? t._value : d[0]!;
+  return typeof d === 'number' ? d : d[0]!;
 }
 
 /** Appends the names of named inputs (e.g. the lecture's 'w13') to an op's error message. */

@@ -33,12 +33,10 @@ export class Tensor {
   // costs more than the ops themselves. Flags share one small integer, rarely used fields are added
   // only when set, and the inputs of an op sit in two fields rather than an array.
   /**
-   * @internal The elements; null for a 0-d tensor whose value still lives in `_value` (the scalar
-   * fast lane: hand-sized graphs of 0-d tensors allocate no typed arrays until `.data` is read).
+   * @internal The elements, or the number of a 0-d tensor whose storage was never asked for (the
+   * scalar fast lane: hand-sized graphs of 0-d tensors allocate no typed arrays until `.data` is read).
    */
-  _data: FloatArray | null;
-  /** @internal */
-  _value = 0;
+  _data: FloatArray | number;
   readonly shape: readonly number[];
   /** @internal bit 0: float64 (else float32); bit 1: requires grad. */
   _flags: number;
@@ -75,7 +73,7 @@ export class Tensor {
   declare _retainGrad: boolean | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
-    this._data = data;
+    this._data = data ?? 0;
     this.shape = shape;
     this._flags = (dtype ?? (data instanceof Float64Array ? 'float64' : 'float32')) === 'float64' ? 1 : 0;
   }
@@ -103,18 +101,19 @@ export class Tensor {
   /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */
   get data(): FloatArray {
     const d = this._data;
-    return d !== null ? d : this.materialize();
+    return typeof d !== 'number' ? d : this.materialize(d);
   }
 
-  private materialize(): FloatArray {
+  private materialize(value: number): FloatArray {
     const d = allocate(this.dtype, 1);
-    d[0] = this._value;
+    d[0] = value;
     this._data = d;
     return d;
   }
 
   get size(): number {
-    return this._data === null ? 1 : this._data.length;
+    const d = this._data;
+    return typeof d === 'number' ? 1 : d.length;
   }
   get rank(): number {
     return this.shape.length;
@@ -131,7 +130,7 @@ export class Tensor {
 
   /** The value of a one-element tensor as a number. */
   item(): number {
-    if (this._data === null) return this._value;
+    if (typeof this._data === 'number') return this._data;
     if (this.data.length !== 1) {
       throw new ArgumentError('item', `needs a tensor with one element, got shape ${formatShape(this.shape)}`);
     }
@@ -314,7 +313,7 @@ export function seedFor(t: Tensor, gradient: TensorLike | undefined, op: string)
 /** @internal A 0-d tensor holding `value` (rounded to float32 when the dtype says so), no typed array. */
 export function scalarTensor(value: number, dtype: DType): Tensor {
   const t = new Tensor(null, SCALAR_SHAPE, dtype);
-  t._value = dtype === 'float32' ? Math.fround(value) : value;
+  t._data = dtype === 'float32' ? Math.fround(value) : value;
   return t;
 }
 
@@ -327,7 +326,7 @@ function constantTensor(value: number, dtype: DType): Tensor {
   if (Object.is(value, -0)) return scalarTensor(value, dtype); // Map keys do not tell -0 from 0
   const cache = constants[dtype];
   let t = cache.get(value);
-  if (t === undefined || t._data !== null) {
+  if (t === undefined || typeof t._data !== 'number') {
     // a constant whose storage was handed out through .data is not reused: it could have been written
     if (cache.size >= MAX_CONSTANTS) cache.clear();
     t = scalarTensor(value, dtype);
@@ -339,7 +338,7 @@ function constantTensor(value: number, dtype: DType): Tensor {
 /** @internal The value of a one-element tensor without materialising its storage. */
 export function scalarValue(t: Tensor): number {
   const d = t._data;
-  return d === null ? t._value : d[0]!;
+  return typeof d === 'number' ? d : d[0]!;
 }
 
 // ---------------------------------------------------------------------------------------------
