@@ -23,7 +23,7 @@ export {
 } from './losses.ts';
 export type {
   Reduction, ReductionOptions, Target, ClassIndices, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions,
-  NLLOptions, CrossEntropyOptions, CategoricalOptions,
+  NLLOptions, CrossEntropyOptions, CategoricalOptions, SparseCategoricalOptions,
 } from './losses.ts';
 export { l1Penalty, l2Penalty, regularizers } from './regularizers.ts';
 export type { Regularizer, ParamSource } from './regularizers.ts';

@@ -163,7 +163,30 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Target, opt
 // ---------------------------------------------------------------------------------------------
 // Multi-class classification
 
-function classIndices(op: string, target: ClassIndices, n: number, c: number): Int32Array {
+/** PyTorch's default `ignore_index`: targets equal to it are skipped. */
+const DEFAULT_IGNORE_INDEX = -100;
+
+/**
+ * Class-index targets, checked. Rows whose target is the ignore index are skipped: `keep[i]` is
+ * false there and `idx[i]` holds 0, a valid class, so gather and indexSelect stay in range (the
+ * row's loss is masked out afterwards).
+ */
+interface IndexTargets {
+  idx: Int32Array;
+  keep: boolean[];
+  /** The number of rows kept. */
+  kept: number;
+}
+
+function checkIgnoreIndex(op: string, ignoreIndex: number | null | undefined, fallback: number | null): number | null {
+  if (ignoreIndex === undefined) return fallback;
+  if (ignoreIndex !== null && !Number.isInteger(ignoreIndex)) {
+    throw new ArgumentError(op, `ignoreIndex must be an integer or null, got ${String(ignoreIndex)}`);
+  }
+  return ignoreIndex;
+}
+
+function classIndices(op: string, target: ClassIndices, n: number, c: number, ignoreIndex: number | null = null): IndexTargets {
   let values: ArrayLike<number>;
   if (typeof target === 'number') {
     values = [target];
@@ -176,13 +199,48 @@ function classIndices(op: string, target: ClassIndices, n: number, c: number): I
     throw new ArgumentError(op, 'target must be class indices (number[], Int32Array, 1-D Tensor) or class probabilities (a Tensor shaped like the input)');
   }
   if (values.length !== n) throw new ShapeError(op, `expected ${n} class indices (one per row of the input), got ${values.length}`, [[n], [values.length]]);
-  const out = new Int32Array(n);
+  const idx = new Int32Array(n);
+  const keep = new Array<boolean>(n);
+  let kept = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    if (!Number.isInteger(v) || v < 0 || v >= c) throw new ArgumentError(op, `target[${i}] = ${v} is not a class index in [0, ${c})`);
-    out[i] = v;
+    // as in PyTorch, the ignore index is tested first, so it may lie outside [0, C)
+    keep[i] = v !== ignoreIndex;
+    if (!keep[i]) continue;
+    if (!Number.isInteger(v) || v < 0 || v >= c) {
+      const also = ignoreIndex === null ? '' : ` nor the ignore index ${ignoreIndex}`;
+      throw new ArgumentError(op, `target[${i}] = ${v} is not a class index in [0, ${c})${also}`);
+    }
+    idx[i] = v;
+    kept++;
   }
-  return out;
+  return { idx, keep, kept };
+}
+
+/** Zeroes the ignored rows with `where`, so their gradient is exactly 0 even when the mean divides by 0. */
+function maskIgnored(loss: Tensor, rows: IndexTargets): Tensor {
+  return rows.kept === rows.keep.length ? loss : where(rows.keep, loss, 0);
+}
+
+/**
+ * Reduces per-row losses of class-index targets as PyTorch does: the mean divides by the number
+ * of kept rows, or with class weights by the sum of their targets' weights. When every row is
+ * ignored that is 0 / 0 = NaN (as in PyTorch), with zero gradients.
+ */
+function reduceRows(op: string, loss: Tensor, rows: IndexTargets, rowWeights: Tensor | null, reduction: Reduction | undefined, unbatched: boolean): Tensor {
+  const r = reduction ?? 'mean';
+  if (r === 'mean') return loss.sum().div(rowWeights === null ? rows.kept : rowWeights.sum());
+  return reduceSamples(op, loss, r, unbatched);
+}
+
+/** The weight of each row's target, 0 for ignored rows (they leave the weighted mean's denominator). */
+function targetWeights(w: Tensor | null, rows: IndexTargets): Tensor | null {
+  return w === null ? null : maskIgnored(w.indexSelect(0, rows.idx), rows);
+}
+
+function pickTargets(logp: Tensor, rows: IndexTargets): Tensor {
+  const n = rows.idx.length;
+  return logp.gather(1, Array.from(rows.idx, (v) => [v])).reshape([n]);
 }
 
 function as2d(op: string, x: Tensor): Tensor {
@@ -198,17 +256,20 @@ function classWeights(op: string, weight: Target | undefined, like: Tensor, c: n
   return w;
 }
 
-/** Reduces per-sample losses; a weighted mean divides by the total weight of the targets, as in PyTorch. */
-function reduceWeighted(op: string, loss: Tensor, denom: Tensor | null, reduction: Reduction | undefined, unbatched: boolean): Tensor {
-  const r = reduction ?? 'mean';
-  if (r === 'mean' && denom !== null) return loss.sum().div(denom.sum());
-  const out = reduce(op, loss, r);
-  return r === 'none' && unbatched ? out.reshape([]) : out;
+/** Reduces per-sample losses; 'none' on an unbatched [C] input gives a scalar, as in PyTorch. */
+function reduceSamples(op: string, loss: Tensor, reduction: Reduction | undefined, unbatched: boolean): Tensor {
+  const out = reduce(op, loss, reduction);
+  return (reduction ?? 'mean') === 'none' && unbatched ? out.reshape([]) : out;
 }
 
 export interface NLLOptions extends ReductionOptions {
   /** A weight per class; the mean then divides by the sum of the targets' weights. */
   weight?: Target;
+  /**
+   * Targets equal to this are skipped: they add 0 and leave the mean's denominator (default
+   * -100, PyTorch's `ignore_index`; `null` ignores nothing).
+   */
+  ignoreIndex?: number | null;
 }
 
 /** Negative log-likelihood of class indices given log-probabilities [N, C]: −logProbs[i, yᵢ]. */
@@ -216,16 +277,12 @@ export function nllLoss(logProbs: Tensor, target: ClassIndices, options: NLLOpti
   const x0 = checkInput('nllLoss', logProbs);
   const x = as2d('nllLoss', x0);
   const [n, c] = x.shape as [number, number];
-  const idx = classIndices('nllLoss', target, n, c);
-  const picked = x.gather(1, Array.from(idx, (v) => [v])).reshape([n]);
-  const w = classWeights('nllLoss', options.weight, x, c);
-  let loss = picked.neg();
-  let denom: Tensor | null = null;
-  if (w !== null) {
-    denom = w.indexSelect(0, idx);
-    loss = loss.mul(denom);
-  }
-  return reduceWeighted('nllLoss', loss, denom, options.reduction, x0.rank === 1);
+  const ignoreIndex = checkIgnoreIndex('nllLoss', options.ignoreIndex, DEFAULT_IGNORE_INDEX);
+  const rows = classIndices('nllLoss', target, n, c, ignoreIndex);
+  const w = targetWeights(classWeights('nllLoss', options.weight, x, c), rows);
+  let loss = pickTargets(x, rows).neg();
+  if (w !== null) loss = loss.mul(w);
+  return reduceRows('nllLoss', maskIgnored(loss, rows), rows, w, options.reduction, x0.rank === 1);
 }
 
 export interface CrossEntropyOptions extends ReductionOptions {
@@ -233,6 +290,12 @@ export interface CrossEntropyOptions extends ReductionOptions {
   labelSmoothing?: number;
   /** A weight per class (as in PyTorch). */
   weight?: Target;
+  /**
+   * With class-index targets, targets equal to this are skipped: they add 0 (to the smoothing
+   * term too) and leave the mean's denominator (default -100, PyTorch's `ignore_index`; `null`
+   * ignores nothing). Unused with class probabilities, as in PyTorch.
+   */
+  ignoreIndex?: number | null;
 }
 
 function isIndexTarget(target: unknown, logits: Tensor): boolean {
@@ -258,21 +321,19 @@ export function crossEntropy(logits: Tensor, target: ClassIndices | Target, opti
   const [n, c] = x.shape as [number, number];
   const logp = x.logSoftmax(-1);
   const w = classWeights('crossEntropy', options.weight, x, c);
+  const ignoreIndex = checkIgnoreIndex('crossEntropy', options.ignoreIndex, DEFAULT_IGNORE_INDEX);
   if (isIndexTarget(target, x0)) {
-    const idx = classIndices('crossEntropy', target as ClassIndices, n, c);
-    let nll = logp.gather(1, Array.from(idx, (v) => [v])).reshape([n]).neg();
-    let denom: Tensor | null = null;
-    if (w !== null) {
-      denom = w.indexSelect(0, idx);
-      nll = nll.mul(denom);
-    }
-    let loss = nll;
+    const rows = classIndices('crossEntropy', target as ClassIndices, n, c, ignoreIndex);
+    const tw = targetWeights(w, rows);
+    let loss = pickTargets(logp, rows).neg();
+    if (tw !== null) loss = loss.mul(tw);
     if (eps > 0) {
+      // PyTorch: (1 − ε) nll + ε/C · Σ_c −w_c logp_c, the second term also zero on ignored rows
       const weighted = w === null ? logp : logp.mul(w);
       const smooth = weighted.sum({ axis: 1 }).neg().div(c);
-      loss = nll.mul(1 - eps).add(smooth.mul(eps));
+      loss = loss.mul(1 - eps).add(smooth.mul(eps));
     }
-    return reduceWeighted('crossEntropy', loss, denom, options.reduction, x0.rank === 1);
+    return reduceRows('crossEntropy', maskIgnored(loss, rows), rows, tw, options.reduction, x0.rank === 1);
   }
   let t = asTensor('crossEntropy', 'target', target as Target, x0);
   if (x0.rank === 1) t = as2d('crossEntropy', t);
@@ -281,7 +342,7 @@ export function crossEntropy(logits: Tensor, target: ClassIndices | Target, opti
   let prod = t.mul(logp);
   if (w !== null) prod = prod.mul(w);
   const loss = prod.sum({ axis: 1 }).neg();
-  return reduceWeighted('crossEntropy', loss, null, options.reduction, x0.rank === 1);
+  return reduceSamples('crossEntropy', loss, options.reduction, x0.rank === 1);
 }
 
 export interface CategoricalOptions extends ReductionOptions {
@@ -310,19 +371,29 @@ export function categoricalCrossEntropy(probs: Tensor, target: Target, options: 
   return reduce('categoricalCrossEntropy', loss, options.reduction);
 }
 
+export interface SparseCategoricalOptions extends CategoricalOptions {
+  /**
+   * Targets equal to this class are skipped (Keras' `ignore_class`): they add 0 and the mean is
+   * over the other rows. Default `null`: nothing is ignored, as in Keras.
+   */
+  ignoreIndex?: number | null;
+}
+
 /**
  * Keras' sparse categorical cross-entropy: class indices against probabilities [N, C] (clipped as
  * in `categoricalCrossEntropy`), or against logits with `fromLogits: true`.
  */
-export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndices, options: CategoricalOptions = {}): Tensor {
+export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndices, options: SparseCategoricalOptions = {}): Tensor {
   const p = checkInput('sparseCategoricalCrossEntropy', probs);
-  if (options.fromLogits) return crossEntropy(p, target, { reduction: options.reduction });
+  // Keras ignores nothing by default, unlike crossEntropy (PyTorch's -100)
+  const ignoreIndex = checkIgnoreIndex('sparseCategoricalCrossEntropy', options.ignoreIndex, null);
+  if (options.fromLogits) return crossEntropy(p, target, { reduction: options.reduction, ignoreIndex });
   const x = as2d('sparseCategoricalCrossEntropy', p);
   const [n, c] = x.shape as [number, number];
   const logp = clippedLogProbs('sparseCategoricalCrossEntropy', x, options.epsilon ?? 1e-7);
-  const idx = classIndices('sparseCategoricalCrossEntropy', target, n, c);
-  const loss = logp.gather(1, Array.from(idx, (v) => [v])).reshape([n]).neg();
-  return reduceWeighted('sparseCategoricalCrossEntropy', loss, null, options.reduction, p.rank === 1);
+  const rows = classIndices('sparseCategoricalCrossEntropy', target, n, c, ignoreIndex);
+  const loss = maskIgnored(pickTargets(logp, rows).neg(), rows);
+  return reduceRows('sparseCategoricalCrossEntropy', loss, rows, null, options.reduction, p.rank === 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -367,6 +438,6 @@ export class NLLLoss extends Loss<ClassIndices, NLLOptions> {
 export class CategoricalCrossEntropy extends Loss<Target, CategoricalOptions> {
   forward(input: Tensor, target: Target): Tensor { return categoricalCrossEntropy(input, target, this.options); }
 }
-export class SparseCategoricalCrossEntropy extends Loss<ClassIndices, CategoricalOptions> {
+export class SparseCategoricalCrossEntropy extends Loss<ClassIndices, SparseCategoricalOptions> {
   forward(input: Tensor, target: ClassIndices): Tensor { return sparseCategoricalCrossEntropy(input, target, this.options); }
 }
