@@ -6,7 +6,7 @@ export { Module, Parameter, StateDictError } from './module.ts';
 export type { LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';
 export {
   Linear, Dense, ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax, Identity,
-  Dropout, dropout, linear, BatchNorm1d, LayerNorm, Flatten, Sequential, getActivation,
+  Dropout, dropout, linear, BatchNorm1d, LayerNorm, Flatten, Sequential, ModuleList, ModuleDict, getActivation,
 } from './layers.ts';
 export type { ActivationName, LinearOptions, DropoutOptions, BatchNormOptions, LayerNormOptions } from './layers.ts';
 export * as init from './init.ts';

@@ -4,11 +4,11 @@
  * batch statistics of BatchNorm).
  */
 import {
-  ArgumentError, DTypeError, Generator as RandomGenerator, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
+  ArgumentError, DTypeError, Generator as RandomGenerator, MemogradError, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
 } from '@memograd/autograd';
 import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
 import { linear as linearOp } from '@memograd/autograd';
-import { Module, Parameter } from './module.ts';
+import { Module, Parameter, describe } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
 import type { Initializer } from './init.ts';
 import type { Regularizer } from './regularizers.ts';
@@ -504,5 +504,239 @@ export class Sequential extends Module {
     let y = x;
     for (const m of this.children()) y = m.call(y);
     return y;
+  }
+}
+
+/** The error of `forward` on a container that only holds modules (PyTorch has none either). */
+function noForward(container: string): never {
+  throw new MemogradError(`${container}.forward`, `a ${container} has no forward; call its modules from the parent's forward (or use Sequential)`);
+}
+
+function checkModule(op: string, what: string, m: unknown): Module {
+  if (!(m instanceof Module)) throw new ArgumentError(op, `${what} must be a Module, got ${describe(m)}`);
+  return m;
+}
+
+/**
+ * A list of registered child modules (PyTorch's `ModuleList`), named '0', '1', ... like the
+ * entries of an array property, so a `layers` ModuleList gives state-dict keys `layers.0.weight`
+ * as in PyTorch, and `parameters()`, `train()`, `to()` and `summary()` see its modules. It has no
+ * forward: loop over it in the parent's.
+ *
+ * The modules are the list's own properties '0'..'length − 1' (so `list[i]` works), which is how
+ * Module discovers children; every method keeps them contiguous.
+ *
+ * @example
+ * class Deep extends Module {
+ *   layers = new ModuleList([new Linear(4, 4), new Linear(4, 4)]);
+ *   forward(x: Tensor) { for (const l of this.layers) x = l.call(x).relu(); return x; }
+ * }
+ */
+export class ModuleList extends Module {
+  readonly [index: number]: Module;
+
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    this.addAll('ModuleList', modules);
+  }
+
+  /** The number of modules. */
+  get length(): number {
+    let n = 0;
+    while (Object.hasOwn(this, n)) n++;
+    return n;
+  }
+
+  /** The module at `index` (negative counts from the end). */
+  at(index: number): Module {
+    return this.slot('ModuleList.at', index, this.length)[1];
+  }
+
+  /** Replaces the module at `index` (negative counts from the end). Returns this. */
+  set(index: number, module: Module): this {
+    checkModule('ModuleList.set', 'module', module);
+    const [i] = this.slot('ModuleList.set', index, this.length);
+    this.put(i, module);
+    return this;
+  }
+
+  /** Adds a module at the end. Returns this. */
+  append(module: Module): this {
+    checkModule('ModuleList.append', 'module', module);
+    this.put(this.length, module);
+    return this;
+  }
+
+  /** Adds modules at the end, all or none (each is checked first). Returns this. */
+  extend(modules: Iterable<Module>): this {
+    return this.addAll('ModuleList.extend', modules);
+  }
+
+  private addAll(op: string, modules: Iterable<Module>): this {
+    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
+      throw new ArgumentError(op, `expected an iterable of Modules, got ${describe(modules)}`);
+    }
+    // copied first: extending a list with itself must not loop
+    const items = Array.from(modules);
+    items.forEach((m, k) => checkModule(op, `item ${k}`, m));
+    const n = this.length;
+    items.forEach((m, k) => this.put(n + k, m));
+    return this;
+  }
+
+  /**
+   * Inserts a module before `index`, which may be `length` (append) or negative (counting from
+   * the end, as Python's list.insert). Later modules move up one name ('1' becomes '2').
+   */
+  insert(index: number, module: Module): this {
+    checkModule('ModuleList.insert', 'module', module);
+    const n = this.length;
+    const i = this.slot('ModuleList.insert', index, n + 1, n)[0];
+    for (let k = n; k > i; k--) this.put(k, this.at(k - 1));
+    this.put(i, module);
+    return this;
+  }
+
+  /** Removes and returns the module at `index` (default the last); later ones move down one name. */
+  pop(index = -1): Module {
+    const n = this.length;
+    const [i, removed] = this.slot('ModuleList.pop', index, n);
+    for (let k = i; k < n - 1; k++) this.put(k, this.at(k + 1));
+    delete (this as unknown as Record<number, Module>)[n - 1];
+    return removed;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return Array.from({ length: this.length }, (_, i) => this.at(i))[Symbol.iterator]();
+  }
+
+  forward(_x: Tensor): Tensor {
+    return noForward('ModuleList');
+  }
+
+  /**
+   * Resolves `index` against a range of `size` slots (negative counts back from `base`, by
+   * default `size`), returning the position and the module there, or throws naming the range.
+   */
+  private slot(op: string, index: number, size: number, base = size): [number, Module] {
+    const i = index < 0 ? base + index : index;
+    if (!Number.isInteger(index) || i < 0 || i >= size) {
+      throw new ArgumentError(op, `index ${String(index)} is out of range for ${this.length} modules`);
+    }
+    return [i, (this as unknown as Record<number, Module>)[i]!];
+  }
+
+  private put(i: number, module: Module): void {
+    this.registerModule(String(i), module);
+  }
+}
+
+/**
+ * A dictionary of registered child modules (PyTorch's `ModuleDict`), in insertion order: a
+ * `heads` ModuleDict gives state-dict keys `heads.<key>.weight`, and `parameters()`, `train()`,
+ * `to()` and `summary()` see its modules. Map-like: `get`, `set`, `has`, `delete`, `keys()`,
+ * `values()`, `entries()`, `size`; iterating gives `[key, module]` pairs. It has no forward.
+ *
+ * @example
+ * const heads = new ModuleDict({ cls: new Linear(8, 10), box: new Linear(8, 4) });
+ * heads.get('cls').call(features);
+ */
+export class ModuleDict extends Module {
+  // A Map, not own properties: own properties put integer-like keys ('10', '2') first whatever
+  // the insertion order, and keys could collide with Module's members ('training', 'call').
+  readonly #modules = new Map<string, Module>();
+
+  constructor(modules: Readonly<Record<string, Module>> | Iterable<readonly [string, Module]> = []) {
+    super();
+    this.setAll('ModuleDict', modules);
+  }
+
+  /** The number of modules. */
+  get size(): number {
+    return this.#modules.size;
+  }
+
+  /** The module under `key`; a missing key is an error (as in PyTorch), see `has`. */
+  get(key: string): Module {
+    const m = this.#modules.get(key);
+    if (m === undefined) {
+      const known = [...this.#modules.keys()].map((k) => `'${k}'`).join(', ');
+      throw new ArgumentError('ModuleDict.get', `no module under key ${JSON.stringify(key)} (keys: ${known || 'none'})`);
+    }
+    return m;
+  }
+
+  /** Adds or replaces the module under `key` (a replaced key keeps its position). Returns this. */
+  set(key: string, module: Module): this {
+    this.checkEntry('ModuleDict.set', key, module);
+    this.#modules.set(key, module);
+    return this;
+  }
+
+  has(key: string): boolean {
+    return this.#modules.has(key);
+  }
+
+  /** Removes the module under `key`; returns whether there was one. */
+  delete(key: string): boolean {
+    return this.#modules.delete(key);
+  }
+
+  /** Removes every module. */
+  clear(): void {
+    this.#modules.clear();
+  }
+
+  /** Adds or replaces several modules, all or none (each entry is checked first). Returns this. */
+  update(modules: Readonly<Record<string, Module>> | Iterable<readonly [string, Module]>): this {
+    return this.setAll('ModuleDict.update', modules);
+  }
+
+  private setAll(op: string, modules: Readonly<Record<string, Module>> | Iterable<readonly [string, Module]>): this {
+    if (modules === null || typeof modules !== 'object') {
+      throw new ArgumentError(op, `expected a record or [key, module] pairs, got ${describe(modules)}`);
+    }
+    const isIterable = typeof (modules as Partial<Iterable<unknown>>)[Symbol.iterator] === 'function';
+    const entries = isIterable ? Array.from(modules as Iterable<readonly [string, Module]>) : Object.entries(modules);
+    entries.forEach((e, k) => {
+      if (!Array.isArray(e) || e.length !== 2) throw new ArgumentError(op, `entry ${k} must be a [key, module] pair, got ${describe(e)}`);
+      this.checkEntry(op, e[0], e[1]);
+    });
+    for (const [key, m] of entries) this.#modules.set(key, m);
+    return this;
+  }
+
+  keys(): IterableIterator<string> {
+    return this.#modules.keys();
+  }
+
+  values(): IterableIterator<Module> {
+    return this.#modules.values();
+  }
+
+  entries(): IterableIterator<[string, Module]> {
+    return this.#modules.entries();
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, Module]> {
+    return this.#modules.entries();
+  }
+
+  /** Any children set as properties (in a subclass), then the dictionary's, in insertion order. */
+  override *namedChildren() {
+    yield* super.namedChildren();
+    yield* this.#modules;
+  }
+
+  forward(_x: Tensor): Tensor {
+    return noForward('ModuleDict');
+  }
+
+  private checkEntry(op: string, key: unknown, module: unknown): void {
+    // the key becomes a segment of dotted names ('heads.cls.weight'), so it cannot contain '.'
+    if (typeof key !== 'string' || key === '' || key.includes('.')) {
+      throw new ArgumentError(op, `key must be a non-empty string without '.', got ${JSON.stringify(key)}`);
+    }
+    checkModule(op, `'${key}'`, module);
   }
 }

@@ -416,7 +416,8 @@ export abstract class Module {
   }
 }
 
-function describe(v: unknown): string {
+/** A short description of a value for error messages: its class name, or its type and value. */
+export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
