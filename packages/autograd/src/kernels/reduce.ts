@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.ts';
 import type { Shape } from '../shape.ts';
-import { wasmReduceRuns } from './unary-wasm.ts';
+import { wasmReduceCols, wasmReduceRuns } from './unary-wasm.ts';
 
 /**
  * Reduces `x` over the axes flagged in `reduced` into `out` (which has the kept dims' layout,
@@ -68,7 +68,10 @@ export type ReduceCode = 'sum' | 'max' | 'min' | 'prod' | 'sumSquares';
  * summation order, and more accurately in float32 (one rounding to float32 per output, not one
  * per innermost run). Otherwise (and for prod, sumSquares) the traversal, the accumulation order
  * and the points where partial results are stored into `out` (and so rounded to its dtype) are
- * exactly those of `reduceInto`, so results are bit-for-bit equal.
+ * exactly those of `reduceInto`, so results are bit-for-bit equal, except that one reduced group
+ * of axes followed by kept axes ([mid, inner], [outer, mid, inner]: sum over axis 0, ...) goes to
+ * wasm from the threshold (wasmReduceCols): each output accumulated in double, in order, and
+ * stored once (max/min: the same values, either zero sign).
  */
 export function reduceFast(
   code: ReduceCode,
@@ -92,6 +95,9 @@ export function reduceFast(
       for (let i = 0, o = 0; i < n; i += k, o++) out[o] = runInto(code, x, i, i + k, out[o]!);
       return;
     }
+    // one reduced group of axes between kept ones ([mid, inner] or [outer, mid, inner]): in wasm
+    const cl = columnLayout(shape, reduced);
+    if (cl !== null && wasmReduceCols(code, x, cl[0], cl[1], cl[2], out)) return;
   }
   const os = outputStrides(shape, reduced);
   const inner = shape[rank - 1]!;
@@ -198,6 +204,27 @@ function contiguousRun(shape: Shape, reduced: readonly boolean[]): number {
     else k *= s;
   }
   return k;
+}
+
+/**
+ * [outer, mid, inner] when, ignoring axes of size 1, the axes form kept / reduced / kept groups
+ * (the first possibly empty, outer = 1) with the last group kept, else null.
+ */
+function columnLayout(shape: Shape, reduced: readonly boolean[]): [number, number, number] | null {
+  const flags: boolean[] = [];
+  const sizes: number[] = [];
+  for (let d = 0; d < shape.length; d++) {
+    const s = shape[d]!;
+    if (s === 1) continue;
+    if (flags.length > 0 && flags[flags.length - 1] === reduced[d]) sizes[sizes.length - 1]! *= s;
+    else {
+      flags.push(!!reduced[d]);
+      sizes.push(s);
+    }
+  }
+  if (flags.length === 2 && flags[0] && !flags[1]) return [1, sizes[0]!, sizes[1]!];
+  if (flags.length === 3 && !flags[0] && flags[1] && !flags[2]) return [sizes[0]!, sizes[1]!, sizes[2]!];
+  return null;
 }
 
 /** Strides into the reduced output: 0 on reduced axes, row-major over the kept axes. */

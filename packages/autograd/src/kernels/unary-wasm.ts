@@ -32,6 +32,8 @@ interface Module {
   sublog: (p: number, n: number, m: number, l: number) => void;
   /** rows_<op>_<dtype>(p, k, rows, q): the double results of `rows` runs of k elements at q */
   rows: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, k: number, rows: number, q: number) => void>;
+  /** cols_<op>_<dtype>(p, w, rows, q): the w doubles at q folded with `rows` rows of w elements */
+  cols: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, w: number, rows: number, q: number) => void>;
   /** reduce_<op>_<dtype>(p, n): one run */
   run: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, n: number) => number>;
 }
@@ -63,11 +65,13 @@ function getModule(): Module | null {
       sublog: e.sublog_f32 as Module['sublog'],
       rows: {} as Module['rows'],
       run: {} as Module['run'],
+      cols: {} as Module['cols'],
     };
     for (const op of ['sum', 'max', 'min'] as const) {
       for (const dt of ['f32', 'f64'] as const) {
         mod.rows[`${op}_${dt}`] = e[`rows_${op}_${dt}`] as Module['rows']['sum_f32'];
         mod.run[`${op}_${dt}`] = e[`reduce_${op}_${dt}`] as Module['run']['sum_f32'];
+        mod.cols[`${op}_${dt}`] = e[`cols_${op}_${dt}`] as Module['cols']['sum_f32'];
       }
     }
   } catch {
@@ -196,16 +200,19 @@ export type WasmReduceCode = 'sum' | 'max' | 'min';
  * wasm. Measured on the 2-core benchmark VM (Node 20), copies included, float32 1e6 elements:
  * sum 0.78 -> 0.29 ms, max 1.4 -> 0.25 ms (JS loops of reduce.ts); 1024 elements in runs of 8:
  * sum 1.4 -> 0.9 us, max 1.7 -> 1.2 us; 256 elements in runs of 8 about even (float64 likewise);
- * runs of 2 or 4 are faster in JS.
+ * runs of 2 or 4 are faster in JS. Column layouts (wasmReduceCols) win from 256 elements at any
+ * inner width (1024 float32, axis 0 of [512, 2]: sum 4.6 -> 1.5 us; [1000, 1000]: 1.7 -> 0.35 ms).
  */
 export let WASM_REDUCE_MIN = 512;
 export let WASM_REDUCE_MIN_RUN = 8;
+export let WASM_REDUCE_MIN_COLS = 2;
 
 /** For tests: force the thresholds (0 = always, Infinity = never). Returns the previous values. */
-export function setWasmReduceMin(n: number, run = n): [number, number] {
-  const old: [number, number] = [WASM_REDUCE_MIN, WASM_REDUCE_MIN_RUN];
+export function setWasmReduceMin(n: number, run = n, cols = run): [number, number, number] {
+  const old: [number, number, number] = [WASM_REDUCE_MIN, WASM_REDUCE_MIN_RUN, WASM_REDUCE_MIN_COLS];
   WASM_REDUCE_MIN = n;
   WASM_REDUCE_MIN_RUN = run;
+  WASM_REDUCE_MIN_COLS = cols;
   return old;
 }
 
@@ -265,6 +272,53 @@ export function wasmReduceRuns(code: WasmReduceCode, x: Float32Array | Float64Ar
       acc = code === 'sum' ? acc + v : code === 'max' ? (v > acc || v !== v ? v : acc) : v < acc || v !== v ? v : acc;
     }
     out[r] = acc;
+  }
+  return true;
+}
+
+/**
+ * The [outer, mid, inner] layout with the mid axis reduced and the inner one kept:
+ * out[o inner + j] = combine(out[o inner + j], reduction over r < mid of x[(o mid + r) inner + j]), in
+ * wasm: each output accumulated in double over r in order (cols_<op>_<dtype>), rows copied in by
+ * chunks of about REDUCE_CHUNK elements, columns in slices of at most REDUCE_CHUNK. Returns false
+ * (nothing done) below the thresholds or without wasm.
+ */
+export function wasmReduceCols(
+  code: WasmReduceCode,
+  x: Float32Array | Float64Array,
+  outer: number,
+  mid: number,
+  inner: number,
+  out: Float32Array | Float64Array,
+): boolean {
+  if (x.length < WASM_REDUCE_MIN || inner < WASM_REDUCE_MIN_COLS || mid === 0) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const f64 = x instanceof Float64Array;
+  const key = `${code}_${f64 ? 'f64' : 'f32'}` as const;
+  const bytes = f64 ? 8 : 4;
+  const w = Math.min(inner, REDUCE_CHUNK);
+  const per = Math.max(1, Math.floor(REDUCE_CHUNK / w));
+  const q = (per * w * bytes + 15) & ~15;
+  const need = q + w * 8;
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const view = f64 ? new Float64Array(m.memory.buffer, 0, per * w) : new Float32Array(m.memory.buffer, 0, per * w);
+  const acc = new Float64Array(m.memory.buffer, q, w);
+  const init = code === 'sum' ? 0 : code === 'max' ? -Infinity : Infinity;
+  const cols = m.cols[key];
+  for (let o = 0; o < outer; o++) {
+    for (let j0 = 0; j0 < inner; j0 += w) {
+      const wj = Math.min(w, inner - j0);
+      acc.fill(init, 0, wj);
+      for (let r0 = 0; r0 < mid; r0 += per) {
+        const count = Math.min(per, mid - r0);
+        const base = (o * mid + r0) * inner + j0;
+        // whole rows, or (inner > REDUCE_CHUNK, so per = 1) a slice of one row
+        view.set(x.subarray(base, base + (wj === inner ? count * inner : wj)));
+        cols(0, wj, count, q);
+      }
+      combineInto(code, out, o * inner + j0, acc, wj);
+    }
   }
   return true;
 }

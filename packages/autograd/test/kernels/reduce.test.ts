@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { FloatArray } from '../../src/dtype.ts';
 import { reduceFast, reduceInto, type ReduceCode } from '../../src/kernels/reduce.ts';
-import { setWasmReduceChunk, setWasmReduceMin, wasmReduceRuns, wasmUnaryAvailable } from '../../src/kernels/unary-wasm.ts';
+import { setWasmReduceChunk, setWasmReduceMin, wasmReduceCols, wasmReduceRuns, wasmUnaryAvailable } from '../../src/kernels/unary-wasm.ts';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1e30, -1e30, 3.4e38, -3.4e38, 1e-45, 1e300];
@@ -100,6 +100,16 @@ function blockLength(shape: number[], reduced: boolean[]): number {
   return k > 1 ? k : 0;
 }
 
+/** Whether the size > 1 axes form (kept) / reduced / kept groups (the kernel's column layout). */
+function isColumnLayout(shape: number[], reduced: boolean[]): boolean {
+  const groups: boolean[] = [];
+  shape.forEach((s, d) => {
+    if (s !== 1 && groups[groups.length - 1] !== reduced[d]) groups.push(reduced[d]!);
+  });
+  const g = groups.join();
+  return g === 'true,false' || g === 'false,true,false';
+}
+
 /** The input elements that output o reduces, by brute force over the multi-index. */
 function members(x: FloatArray, shape: number[], reduced: boolean[]): number[][] {
   const outSize = shape.reduce((a, d, i) => (reduced[i] ? a : a * d), 1);
@@ -143,7 +153,7 @@ function build({ shape, flags, values, f32 }: { shape: number[]; flags: boolean[
 }
 
 afterEach(() => {
-  setWasmReduceMin(512, 8);
+  setWasmReduceMin(512, 8, 2);
   setWasmReduceChunk(1 << 14);
 });
 
@@ -170,8 +180,8 @@ describe('reduceFast', () => {
   }
 
   for (const code of ['sum', 'max', 'min'] as const) {
-    it(`${code}: contiguous blocks (JS and wasm, any chunking) within the bounds, other layouts bit-for-bit reduceInto`, () => {
-      let blocks = 0, wasmBlocks = 0;
+    it(`${code}: contiguous blocks (JS and wasm) and column layouts (wasm), any chunking, within the bounds; other layouts bit-for-bit reduceInto`, () => {
+      let blocks = 0, wasmBlocks = 0, colLayouts = 0;
       fc.assert(
         fc.property(arb, (p) => {
           setWasmReduceMin(p.wasm ? 0 : Infinity, p.wasm ? 0 : Infinity);
@@ -183,12 +193,16 @@ describe('reduceFast', () => {
           reduceFast(code, x, p.shape, reduced, got);
           reduceInto(x, p.shape, reduced, want, combine);
           const k = blockLength(p.shape, reduced);
-          if (k === 0 || x.length === 0) {
+          const cols = p.wasm && k === 0 && isColumnLayout(p.shape, reduced);
+          if ((k === 0 && !cols) || x.length === 0) {
             for (let i = 0; i < outSize; i++) if (!Object.is(got[i], want[i])) throw new Error(`${i}: ${got[i]} vs ${want[i]}`);
             return;
           }
-          blocks++;
-          if (p.wasm) wasmBlocks++;
+          if (cols) colLayouts++;
+          else {
+            blocks++;
+            if (p.wasm) wasmBlocks++;
+          }
           const groups = members(x, p.shape, reduced);
           for (let i = 0; i < outSize; i++) {
             const where = `${p.wasm ? 'wasm' : 'JS'} ${ctor.name} shape [${p.shape}] reduced [${reduced}] output ${i}`;
@@ -201,6 +215,7 @@ describe('reduceFast', () => {
       // the generator must reach the block path, in wasm too
       expect(blocks).toBeGreaterThan(50);
       expect(wasmBlocks).toBeGreaterThan(20);
+      expect(colLayouts).toBeGreaterThan(20);
     });
   }
 });
@@ -239,6 +254,45 @@ describe('wasmReduceRuns', () => {
           }
         }),
         { numRuns: 500 },
+      );
+    });
+  }
+
+  const colArb = fc.record({
+    outer: fc.integer({ min: 1, max: 3 }),
+    mid: fc.integer({ min: 1, max: 12 }),
+    inner: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constantFrom(3, 4, 5, 8, 33)),
+    f32: fc.boolean(),
+    chunk: fc.constantFrom(1, 4, 6, 16, 50, 1 << 14),
+    seed: fc.integer(),
+    special: fc.double({ min: 0, max: 0.2, noNaN: true }),
+  });
+  for (const code of ['sum', 'max', 'min'] as const) {
+    it(`${code} over the middle axis (wasmReduceCols): any widths and chunkings agree with the reference`, () => {
+      fc.assert(
+        fc.property(colArb, ({ outer, mid, inner, f32, chunk, seed, special }) => {
+          setWasmReduceMin(0, 0, 0);
+          setWasmReduceChunk(chunk);
+          const ctor: Ctor = f32 ? Float32Array : Float64Array;
+          const x = new ctor(outer * mid * inner);
+          let s = seed >>> 0;
+          const r = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+          for (let i = 0; i < x.length; i++) {
+            x[i] = r() < special ? SPECIAL[Math.floor(r() * SPECIAL.length)]! : (r() * 2 - 1) * 2 ** Math.floor(r() * 40 - 20);
+          }
+          const [init, combine] = COMBINE[code];
+          const got = new ctor(outer * inner).fill(init);
+          expect(wasmReduceCols(code, x, outer, mid, inner, got)).toBe(true);
+          for (let o = 0; o < outer; o++) {
+            for (let j = 0; j < inner; j++) {
+              const vals = Array.from({ length: mid }, (_, q) => x[(o * mid + q) * inner + j]!);
+              const where = `${ctor.name} [${outer},${mid},${inner}] chunk=${chunk} output ${o},${j}`;
+              if (code === 'sum') checkSum(got[o * inner + j]!, vals, ctor, where);
+              else checkExtreme(got[o * inner + j]!, ctor.of(vals.reduce(combine, init))[0]!, where);
+            }
+          }
+        }),
+        { numRuns: 400 },
       );
     });
   }
