@@ -6,6 +6,7 @@
  */
 import { ArgumentError, ShapeError, Tensor, formatShape, tensor, where } from '@memograd/autograd';
 import type { NestedArray } from '@memograd/autograd';
+import { Module } from './module.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -399,15 +400,29 @@ export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndice
 // ---------------------------------------------------------------------------------------------
 // Classes
 
-/** Base of the loss classes: `new MSELoss().call(input, target)`. */
-export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOptions> {
-  constructor(readonly options: O = {} as O) {}
-  abstract forward(input: Tensor, target: T): Tensor;
-  call(input: Tensor, target: T): Tensor {
+/**
+ * Base of the loss classes: `new MSELoss().call(input, target)`. Losses are Modules, as in
+ * PyTorch, so a model can hold its criterion as a child (it has no parameters; `toString()` shows
+ * the reduction). `forward` takes the target as its second argument.
+ */
+export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOptions> extends Module {
+  readonly options: O;
+
+  constructor(options: O = {} as O) {
+    super();
+    this.options = options;
+  }
+
+  abstract override forward(input: Tensor, target: T): Tensor;
+
+  override call(input: Tensor, target: T): Tensor {
+    // reached through the Module type (e.g. inside a Sequential), a loss gets no target
+    if (target === undefined) throw new ArgumentError(this.typeName, 'missing the target: a loss is called as loss.call(input, target)');
     return this.forward(input, target);
   }
-  toString(): string {
-    return `${this.constructor.name}(reduction=${this.options.reduction ?? 'mean'})`;
+
+  override extraRepr(): string {
+    return `reduction=${this.options.reduction ?? 'mean'}`;
   }
 }
 

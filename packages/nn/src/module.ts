@@ -89,12 +89,15 @@ export abstract class Module {
     return (this as unknown as Record<symbol, Internal>)[INTERNAL]!;
   }
 
-  /** Computes the module's output. */
-  abstract forward(input: Tensor): Tensor;
+  /**
+   * Computes the module's output. Subclasses may take more arguments (a loss takes the target);
+   * through the `Module` type only the input can be passed (`never[]` accepts no more).
+   */
+  abstract forward(input: Tensor, ...rest: never[]): Tensor;
 
   /** Runs `forward` (the analogue of calling a PyTorch module). */
-  call(input: Tensor): Tensor {
-    return this.forward(input);
+  call(input: Tensor, ...rest: never[]): Tensor {
+    return this.forward(input, ...rest);
   }
 
   /** The type name used in `toString()` and `summary()`. */
