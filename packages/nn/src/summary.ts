@@ -59,8 +59,8 @@ export function summary(model: Module, inputShape: readonly number[], options: S
       configurable: true,
       enumerable: false,
       writable: true,
-      value: (x: Tensor): Tensor => {
-        const y = original.call(m, x);
+      value: (x: Tensor, ...rest: never[]): Tensor => {
+        const y = original.call(m, x, ...rest);
         if (!shapes.has(m) && y instanceof Tensor) shapes.set(m, y.shape);
         return y;
       },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Tensor } from '@memograd/autograd';
-import { BatchNorm1d, Dropout, Flatten, Linear, Module, ReLU, Sequential, formatCount, summary } from '../src/index.ts';
+import { BatchNorm1d, Dropout, Flatten, Linear, MSELoss, Module, ReLU, Sequential, formatCount, summary } from '../src/index.ts';
 
 describe('summary', () => {
   it('shows a 784-128-10 MLP with 101,770 params', () => {
@@ -40,6 +40,20 @@ describe('summary', () => {
     expect(s).toMatch(/fc1 \(Linear\)\s+\[None, 5\]\s+25/);
     expect(s).toMatch(/fc2 \(Linear\)\s+\[None, 3\]\s+18/);
     expect(s).toContain('Total params: 43');
+  });
+
+  it('works for a model whose forward calls a loss it holds as a child (two-argument call)', () => {
+    class WithLoss extends Module {
+      fc = new Linear(4, 2);
+      crit = new MSELoss();
+      forward(x: Tensor): Tensor {
+        const y = this.fc.call(x);
+        return this.crit.call(y, y.detach().mul(0.5));
+      }
+    }
+    const s = summary(new WithLoss(), [4], { print: false });
+    expect(s).toMatch(/fc \(Linear\)\s+\[None, 2\]\s+10/);
+    expect(s).toContain('Total params: 10');
   });
 
   it('formats counts with thousands separators', () => {

@@ -31,6 +31,17 @@ export interface OptimizerLike {
 
 /** A scalar loss of predictions and targets, such as `crossEntropy` or `mseLoss`. */
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
+/** A loss function, or a loss object such as `new CrossEntropyLoss()` (anything with `call(pred, target)`). */
+export type LossLike = LossFn | { call(pred: Tensor, target: Tensor): Tensor };
+
+function lossFunction(loss: unknown, op: string): LossFn {
+  if (typeof loss === 'function') return loss as LossFn;
+  if (loss !== null && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function') {
+    const obj = loss as { call(pred: Tensor, target: Tensor): Tensor };
+    return (pred, target) => obj.call(pred, target);
+  }
+  throw argumentError(`${op}: loss must be a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()`);
+}
 
 /** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
 export interface MetricSpec {
@@ -70,7 +81,7 @@ export interface TrainingContext {
 export interface FitOptions extends AccuracyOptions {
   x: Tensor;
   y: Tensor;
-  loss: LossFn;
+  loss: LossLike;
   optimizer: OptimizerLike;
   /** Default 1. */
   epochs?: number;
@@ -237,7 +248,7 @@ class Accumulator {
 // evaluate / predict
 
 export interface EvaluateOptions extends AccuracyOptions {
-  loss: LossFn;
+  loss: LossLike;
   /** Default 256. */
   batchSize?: number;
   metrics?: readonly Metric[];
@@ -273,13 +284,13 @@ function evaluateBatches(model: TrainableModule, x: Tensor, y: Tensor, loss: Los
 /** Loss and metrics over (x, y), in eval mode and without recording gradients. */
 export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: EvaluateOptions): Logs {
   checkXY('evaluate', x, y);
-  if (typeof options?.loss !== 'function') throw argumentError('evaluate: options.loss must be a function (pred, target) => scalar Tensor');
+  const lossFn = lossFunction(options?.loss, 'evaluate');
   const batchSize = checkBatchSize('evaluate', options.batchSize ?? 256);
   const metrics = resolveMetrics('evaluate', options.metrics ?? [], options);
   if (rows(x) === 0) throw argumentError('evaluate: x has no rows');
   const restore = setMode(model, false);
   try {
-    return evaluateBatches(model, x, y, options.loss, batchSize, metrics, '');
+    return evaluateBatches(model, x, y, lossFn, batchSize, metrics, '');
   } finally {
     restore();
   }
@@ -324,9 +335,9 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     throw argumentError('fit: model must have call(x) and parameters() (a @memograd/nn Module)');
   }
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
-  const { x, y, loss, optimizer } = options;
+  const { x, y, optimizer } = options;
   checkXY('fit', x, y);
-  if (typeof loss !== 'function') throw argumentError('fit: loss must be a function (pred, target) => scalar Tensor');
+  const loss = lossFunction(options.loss, 'fit');
   if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
     throw argumentError('fit: optimizer must have step() and zeroGrad()');
   }

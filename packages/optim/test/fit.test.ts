@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Generator, Tensor, randn, tensor } from '@memograd/autograd';
-import { Linear, Sequential, Tanh, crossEntropy, mseLoss } from '@memograd/nn';
+import { Linear, MSELoss, Sequential, Tanh, crossEntropy, mseLoss } from '@memograd/nn';
 import { SGD, accuracy, evaluate, fit, predict, LambdaCallback } from '../src/index.ts';
 import type { OptimizerLike, TrainableModule } from '../src/index.ts';
 
@@ -134,6 +134,22 @@ describe('fit', () => {
     expect(opt.steps).toBe(0);
   });
 
+  it('takes a loss object (new MSELoss()) as well as a loss function, with the same result', () => {
+    const { x, y } = linearData(16);
+    const run = (loss: Parameters<typeof fit>[1]['loss']) => {
+      const model = new Linear(2, 1);
+      model.weight.data.set([0.3, -0.2]);
+      model.bias!.data.set([0.1]);
+      const h = fit(model, { x, y, loss, optimizer: new SGD(model.parameters(), { lr: 0.05 }), epochs: 3, batchSize: 4, verbose: 0, shuffle: false });
+      return [h.history.loss!, evaluate(model, x, y, { loss }).loss] as const;
+    };
+    const [withFn, evFn] = run(mseLoss);
+    const [withObj, evObj] = run(new MSELoss());
+    expect(withObj).toEqual(withFn);
+    expect(evObj).toBe(evFn);
+    expect(withFn.at(-1)!).toBeLessThan(withFn[0]!);
+  });
+
   it('rejects bad inputs with clear errors', () => {
     const { x, y } = linearData(10);
     const model = new Linear(2, 1);
@@ -147,6 +163,7 @@ describe('fit', () => {
     expect(() => fit(model, { ...base, validationSplit: 0.01 })).toThrow(/leaves 10 for training and 0 for validation/);
     expect(() => fit(model, { ...base, metrics: ['f1' as 'mae'] })).toThrow(/unknown metric/);
     expect(() => fit(model, { ...base, loss: (p) => p })).toThrow(/scalar Tensor/);
+    expect(() => fit(model, { ...base, loss: 'mse' as never })).toThrow(/fit: loss must be a function .* or a loss object/);
     expect(() => fit(model, { ...base, x: [[1, 2]] as unknown as Tensor })).toThrow(/x must be a Tensor/);
   });
 
