@@ -387,6 +387,45 @@ function colsFunc(op: (typeof REDUCE_OPS)[number], dt: (typeof REDUCE_DTYPES)[nu
         (br $rnext))))`;
 }
 
+/**
+ * Arithmetic: bin_<op>_<dtype>(p, q, n) sets p[i] = p[i] op q[i], rbin_<op>_<dtype> p[i] = q[i] op p[i],
+ * for n elements (any n). In float32 the f32x4 operation is the correctly rounded result, which is
+ * what JS's double operation rounded to float32 gives for + - * / (double has more than 2 * 24 + 2
+ * bits), so the values are those of the JS loops.
+ */
+export const ARITH_OPS = ['add', 'sub', 'mul', 'div'] as const;
+
+function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[number], rev: boolean): string {
+  const b = dt === 'f32' ? 4 : 8;
+  const shift = dt === 'f32' ? 2 : 3;
+  const v = `${dt === 'f32' ? 'f32x4' : 'f64x2'}.${op}`;
+  const sc = `${dt}.${op}`;
+  const [l, r] = rev ? ['$y', '$x'] : ['$x', '$y'];
+  const vstep = (off: number) => `
+        (local.set $x (v128.load offset=${off} (local.get $p)))
+        (local.set $y (v128.load offset=${off} (local.get $q)))
+        (v128.store offset=${off} (local.get $p) (${v} (local.get ${l}) (local.get ${r})))`;
+  const [sl, sr] = rev ? [`(${dt}.load (local.get $q))`, `(${dt}.load (local.get $p))`] : [`(${dt}.load (local.get $p))`, `(${dt}.load (local.get $q))`];
+  return `
+  (func (export "${rev ? 'rbin' : 'bin'}_${op}_${dt}") (param $p i32) (param $q i32) (param $n i32)
+    (local $end i32) (local $end2 i32) (local $x v128) (local $y v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))${vstep(0)}${vstep(16)}
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (${dt}.store (local.get $p) (${sc} ${sl} ${sr}))
+        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
+        (local.set $q (i32.add (local.get $q) (i32.const ${b})))
+        (br $tnext))))`;
+}
+
 export function elementwiseWat(): string {
   const reductions = REDUCE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => reduceFunc(op, dt) + colsFunc(op, dt)));
   return `(module
@@ -395,5 +434,6 @@ ${ELEMENTWISE_FUNCS.map(func).join('\n')}
 ${ROWS}
 ${SOFTMAX}
 ${reductions.join('\n')}
+${ARITH_OPS.flatMap((op) => REDUCE_DTYPES.flatMap((dt) => [binFunc(op, dt, false), binFunc(op, dt, true)])).join('\n')}
 )`;
 }

@@ -1,5 +1,6 @@
 import type { FloatArray } from '../dtype.ts';
 import { broadcastStrides, type Shape } from '../shape.ts';
+import { wasmArithmetic } from './unary-wasm.ts';
 
 /** out[i] = f(x[i]). */
 export function unaryMap(x: FloatArray, out: FloatArray, f: (v: number) => number): void {
@@ -71,7 +72,9 @@ export type ArithmeticCode = 'add' | 'sub' | 'mul' | 'div';
  * Explicit loops for the four arithmetic ops in their common layouts (equal shapes, a scalar
  * operand, a trailing row broadcast such as a bias). The generic `binaryMap` calls its element
  * function through one shared call site, which V8 cannot inline once many ops use it.
- * Returns false when the layout is not one of these, so the caller falls back to `binaryMap`.
+ * From WASM_BINARY_MIN elements these layouts run in wasm SIMD (unary-wasm.ts wasmArithmetic),
+ * with the same values. Returns false when the layout is not one of these, so the caller falls
+ * back to `binaryMap`.
  */
 export function arithmeticFast(
   code: ArithmeticCode,
@@ -83,6 +86,7 @@ export function arithmeticFast(
 ): boolean {
   const n = out.length;
   if (a.length === n && b.length === n) {
+    if (wasmArithmetic(code, a, b, out, false)) return true;
     switch (code) {
       case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + b[i]!; return true;
       case 'sub': for (let i = 0; i < n; i++) out[i] = a[i]! - b[i]!; return true;
@@ -91,6 +95,7 @@ export function arithmeticFast(
     }
   }
   if (b.length === 1 && a.length === n) {
+    if (wasmArithmetic(code, a, b, out, false)) return true;
     const y = b[0]!;
     switch (code) {
       case 'add': for (let i = 0; i < n; i++) out[i] = a[i]! + y; return true;
@@ -100,6 +105,7 @@ export function arithmeticFast(
     }
   }
   if (a.length === 1 && b.length === n) {
+    if (wasmArithmetic(code, b, a, out, true)) return true;
     const x = a[0]!;
     switch (code) {
       case 'add': for (let i = 0; i < n; i++) out[i] = x + b[i]!; return true;
@@ -111,6 +117,7 @@ export function arithmeticFast(
   // a row vector b (shape [..., 1, k] or [k]) broadcast over the rows of a [..., k]
   const k = b.length;
   if (a.length === n && k > 1 && n % k === 0 && aShape[aShape.length - 1] === k && isRow(bShape, k)) {
+    if (wasmArithmetic(code, a, b, out, false)) return true;
     for (let r = 0; r < n; r += k) {
       switch (code) {
         case 'add': for (let j = 0; j < k; j++) out[r + j] = a[r + j]! + b[j]!; break;

@@ -34,6 +34,9 @@ interface Module {
   rows: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, k: number, rows: number, q: number) => void>;
   /** cols_<op>_<dtype>(p, w, rows, q): the w doubles at q folded with `rows` rows of w elements */
   cols: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, w: number, rows: number, q: number) => void>;
+  /** bin_<op>_<dtype>(p, q, n): p = p op q; rbin: p = q op p */
+  bin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
+  rbin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   /** reduce_<op>_<dtype>(p, n): one run */
   run: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, n: number) => number>;
 }
@@ -66,7 +69,15 @@ function getModule(): Module | null {
       rows: {} as Module['rows'],
       run: {} as Module['run'],
       cols: {} as Module['cols'],
+      bin: {} as Module['bin'],
+      rbin: {} as Module['rbin'],
     };
+    for (const op of ['add', 'sub', 'mul', 'div'] as const) {
+      for (const dt of ['f32', 'f64'] as const) {
+        mod.bin[`${op}_${dt}`] = e[`bin_${op}_${dt}`] as Module['bin']['add_f32'];
+        mod.rbin[`${op}_${dt}`] = e[`rbin_${op}_${dt}`] as Module['bin']['add_f32'];
+      }
+    }
     for (const op of ['sum', 'max', 'min'] as const) {
       for (const dt of ['f32', 'f64'] as const) {
         mod.rows[`${op}_${dt}`] = e[`rows_${op}_${dt}`] as Module['rows']['sum_f32'];
@@ -344,3 +355,69 @@ function combineInto(code: WasmReduceCode, out: Float32Array | Float64Array, o: 
       return;
   }
 }
+
+export type WasmArithCode = 'add' | 'sub' | 'mul' | 'div';
+
+/**
+ * From this many output elements + - * / run in wasm (wasmArithmetic). Measured on the 2-core
+ * benchmark VM (Node 20, under load from another process; ratios within one run), mul, output
+ * reused, JS loops of elementwise.ts (both dtypes through them) vs wasm with the copies: float32
+ * 256 elements 0.51 -> 0.28 us, 4096 7.5 -> 1.4 us, 2^20 2.5 -> 0.61 ms; float64 256 0.64 -> 0.34
+ * us, 2^20 2.6 -> 1.2 ms; a scalar operand alike.
+ */
+export let WASM_BINARY_MIN = 256;
+
+/** For tests: force the threshold (0 = always, Infinity = never). Returns the previous value. */
+export function setWasmBinaryMin(n: number): number {
+  const old = WASM_BINARY_MIN;
+  WASM_BINARY_MIN = n;
+  return old;
+}
+
+/**
+ * out = big op small (small op big when `smallLeft`), all three float32 or all float64, where
+ * small.length divides big.length = out.length and small repeats along big: the same length
+ * (elementwise), 1 (a scalar) or a trailing row. In wasm, by chunks of about REDUCE_CHUNK
+ * elements (whole rows); the values are those of the JS loops (see scripts/elementwise-wat.ts).
+ * Returns false (nothing done) below the threshold, for other dtypes or without wasm.
+ */
+export function wasmArithmetic(
+  code: WasmArithCode,
+  big: FloatArrayLike,
+  small: FloatArrayLike,
+  out: FloatArrayLike,
+  smallLeft: boolean,
+): boolean {
+  const n = out.length;
+  const k = small.length;
+  if (n < WASM_BINARY_MIN || big.length !== n || k === 0 || n % k !== 0) return false;
+  const f64 = big instanceof Float64Array;
+  if (f64 ? !(small instanceof Float64Array && out instanceof Float64Array)
+    : !(big instanceof Float32Array && small instanceof Float32Array && out instanceof Float32Array)) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const bytes = f64 ? 8 : 4;
+  const same = k === n;
+  const len = Math.min(n, same ? REDUCE_CHUNK : k * Math.max(1, Math.floor(REDUCE_CHUNK / k)));
+  const q = (len * bytes + 15) & ~15;
+  const need = q + len * bytes;
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const P = f64 ? new Float64Array(m.memory.buffer, 0, len) : new Float32Array(m.memory.buffer, 0, len);
+  const Q = f64 ? new Float64Array(m.memory.buffer, q, len) : new Float32Array(m.memory.buffer, q, len);
+  if (!same) {
+    if (k === 1) Q.fill(small[0]!);
+    else for (let o = 0; o < len; o += k) Q.set(small, o);
+  }
+  const key = `${code}_${f64 ? 'f64' : 'f32'}` as const;
+  const f = smallLeft ? m.rbin[key] : m.bin[key];
+  for (let s = 0; s < n; s += len) {
+    const c = Math.min(len, n - s);
+    P.set(big.subarray(s, s + c));
+    if (same) Q.set(small.subarray(s, s + c));
+    f(0, q, c);
+    out.set(c === len ? P : P.subarray(0, c), s);
+  }
+  return true;
+}
+
+type FloatArrayLike = Float32Array | Float64Array;

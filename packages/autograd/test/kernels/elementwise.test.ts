@@ -6,7 +6,8 @@ import { logSoftmaxRows, logSumExpRows, softmaxRows } from '../../src/kernels/un
 import { stableSigmoid } from '../../src/ops/activation.ts';
 import { Tensor } from '../../src/tensor.ts';
 import { logSumExp } from '../../src/ops/reduce.ts';
-import { setWasmReduceChunk, setWasmUnaryMin, wasmUnaryAvailable } from '../../src/kernels/unary-wasm.ts';
+import { setWasmBinaryMin, setWasmReduceChunk, setWasmUnaryMin, wasmUnaryAvailable } from '../../src/kernels/unary-wasm.ts';
+import { arithmeticFast, binaryMap, type ArithmeticCode } from '../../src/kernels/elementwise.ts';
 
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
 const CTORS: readonly [string, Ctor][] = [['float32', Float32Array], ['float64', Float64Array]];
@@ -132,6 +133,53 @@ describe('float32 exp / sigmoid / tanh on a dense grid (<= 2 ulp)', () => {
         for (let i = 0; i < data.length; i++) worst = Math.max(worst, ulpError(out[i]!, f(data[i]!)));
       }
       expect(worst).toBeLessThanOrEqual(2);
+    });
+  }
+});
+
+describe('arithmetic loops (JS and wasm)', () => {
+  const F: Record<ArithmeticCode, (x: number, y: number) => number> = {
+    add: (x, y) => x + y,
+    sub: (x, y) => x - y,
+    mul: (x, y) => x * y,
+    div: (x, y) => x / y,
+  };
+  // [a shape, b shape] for each layout arithmeticFast takes: equal, scalar b, scalar a, row b
+  const layout = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(0, 1, 2, 3)).map(
+    ([r, k, kind]): [number[], number[]] =>
+      kind === 0 ? [[r, k], [r, k]] : kind === 1 ? [[r, k], []] : kind === 2 ? [[], [r, k]] : [[r, k], k > 1 ? [1, k] : [k]],
+  );
+  for (const code of ['add', 'sub', 'mul', 'div'] as const) {
+    it(`${code}: bit-for-bit binaryMap with the element function, both dtypes, wasm forced or not, any chunk`, () => {
+      let wasmRuns = 0;
+      fc.assert(
+        fc.property(layout, fc.integer(), fc.boolean(), fc.boolean(), fc.constantFrom(1, 3, 8, 64, 1 << 14), ([as, bs], seed, f32, wasm, chunk) => {
+          const ctor: Ctor = f32 ? Float32Array : Float64Array;
+          const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
+          const a = fill(ctor, size(as), seed);
+          const b = fill(ctor, size(bs), seed + 1);
+          const outShape = as.length >= bs.length ? as : bs;
+          const got = new ctor(size(outShape));
+          const want = new ctor(size(outShape));
+          const old = setWasmBinaryMin(wasm ? 0 : Infinity);
+          const oldChunk = setWasmReduceChunk(chunk);
+          try {
+            expect(arithmeticFast(code, a, as, b, bs, got)).toBe(true);
+          } finally {
+            setWasmBinaryMin(old);
+            setWasmReduceChunk(oldChunk);
+          }
+          if (wasm) wasmRuns++;
+          binaryMap(a, as, b, bs, want, outShape, F[code]);
+          for (let i = 0; i < want.length; i++) {
+            if (!Object.is(got[i], want[i]) && !(Number.isNaN(got[i]) && Number.isNaN(want[i]))) {
+              throw new Error(`[${as}] ${code} [${bs}] at ${i}: ${got[i]} vs ${want[i]}`);
+            }
+          }
+        }),
+        { numRuns: 300 },
+      );
+      expect(wasmRuns).toBeGreaterThan(50);
     });
   }
 });
