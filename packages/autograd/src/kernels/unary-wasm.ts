@@ -23,6 +23,19 @@ export function setWasmUnaryMin(n: number): number {
   return old;
 }
 
+/**
+ * Elements copied into wasm memory at a time: small enough to stay in cache while transformed
+ * (unary, arithmetic, softmax) or reduced.
+ */
+let REDUCE_CHUNK = 1 << 14;
+
+/** For tests: a smaller chunk exercises the chunked paths on small inputs. Returns the previous value. */
+export function setWasmReduceChunk(n: number): number {
+  const old = REDUCE_CHUNK;
+  REDUCE_CHUNK = Math.max(1, Math.floor(n));
+  return old;
+}
+
 interface Module {
   memory: WasmMemory;
   fns: Record<WasmUnaryName, InPlace>;
@@ -105,8 +118,8 @@ export function wasmUnaryF32(name: WasmUnaryName, x: Float32Array, out: Float32A
   if (n < WASM_UNARY_MIN) return 0;
   const m = getModule();
   if (m === null) return 0;
-  // in chunks of at most 1 Mi elements (4 MiB of wasm memory)
-  const chunk = Math.min(n - (n % 4), 1 << 20);
+  // in chunks of REDUCE_CHUNK elements (rounded down to a multiple of 4), copied in and out while in cache
+  const chunk = Math.min(n - (n % 4), Math.max(4, REDUCE_CHUNK & ~3));
   if (chunk === 0) return 0;
   const need = chunk * 4;
   if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
@@ -227,15 +240,6 @@ export function setWasmReduceMin(n: number, run = n, cols = run): [number, numbe
   return old;
 }
 
-/** Elements copied into wasm memory at a time: small enough to stay in cache while reduced. */
-let REDUCE_CHUNK = 1 << 14;
-
-/** For tests: a smaller chunk exercises the chunked paths on small inputs. Returns the previous value. */
-export function setWasmReduceChunk(n: number): number {
-  const old = REDUCE_CHUNK;
-  REDUCE_CHUNK = Math.max(1, Math.floor(n));
-  return old;
-}
 
 /**
  * out[r] = combine(out[r], reduction of x[r k, (r + 1) k)) for every run r of k consecutive
