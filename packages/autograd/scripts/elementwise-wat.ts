@@ -353,29 +353,36 @@ function reduceFunc(op: (typeof REDUCE_OPS)[number], dt: (typeof REDUCE_DTYPES)[
 /**
  * Column reductions: cols_<op>_<dtype>(p, w, rows, q) folds `rows` consecutive rows of w elements
  * at p into the w doubles at q, acc[j] = op(acc[j], x[r][j]), rows in order: sum in double (a
- * float32 input promoted), max/min with f64x2.max/min (any NaN gives NaN).
+ * float32 input promoted), max/min NaN-propagating (any NaN gives NaN).
  */
 function colsFunc(op: (typeof REDUCE_OPS)[number], dt: (typeof REDUCE_DTYPES)[number]): string {
   const b = dt === 'f32' ? 4 : 8;
-  const f = op === 'sum' ? 'f64x2.add' : `f64x2.${op}`;
   const sf = `f64.${op === 'sum' ? 'add' : op}`;
+  // acc at offset `off` of $a folded with the f64x2 in $u. max/min: pmax(acc, u) = acc < u ? u : acc
+  // (one maxpd), and u itself where u is NaN; a NaN acc stays (NaN < u is false): NaN-propagating
+  // like f64x2.max, which costs several instructions more on x64
+  const fold = (off: number) => op === 'sum'
+    ? `
+          (v128.store offset=${off} (local.get $a) (f64x2.add (v128.load offset=${off} (local.get $a)) (local.get $u)))`
+    : `
+          (v128.store offset=${off} (local.get $a) (v128.bitselect (local.get $u)
+            (f64x2.p${op} (v128.load offset=${off} (local.get $a)) (local.get $u)) (f64x2.ne (local.get $u) (local.get $u))))`;
   const vec = dt === 'f32'
     ? `
           (local.set $x (v128.load (local.get $p)))
-          (v128.store (local.get $a) (${f} (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $x))))
-          (v128.store offset=16 (local.get $a) (${f} (v128.load offset=16 (local.get $a))
-            (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))
+          (local.set $u (f64x2.promote_low_f32x4 (local.get $x)))${fold(0)}
+          (local.set $u (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))))${fold(16)}
           (local.set $p (i32.add (local.get $p) (i32.const 16)))
           (local.set $a (i32.add (local.get $a) (i32.const 32)))`
     : `
-          (v128.store (local.get $a) (${f} (v128.load (local.get $a)) (v128.load (local.get $p))))
+          (local.set $u (v128.load (local.get $p)))${fold(0)}
           (local.set $p (i32.add (local.get $p) (i32.const 16)))
           (local.set $a (i32.add (local.get $a) (i32.const 16)))`;
   const per = dt === 'f32' ? 4 : 2;
   const load = dt === 'f32' ? '(f64.promote_f32 (f32.load (local.get $p)))' : '(f64.load (local.get $p))';
   return `
   (func (export "cols_${op}_${dt}") (param $p i32) (param $w i32) (param $rows i32) (param $q i32)
-    (local $x v128) (local $a i32) (local $aend i32) (local $vend i32) (local $r i32)
+    (local $x v128) (local $u v128) (local $a i32) (local $aend i32) (local $vend i32) (local $r i32)
     (local.set $aend (i32.add (local.get $q) (i32.shl (local.get $w) (i32.const 3))))
     (local.set $vend (i32.add (local.get $q) (i32.shl (i32.and (local.get $w) (i32.const ${-per})) (i32.const 3))))
     (block $rdone
