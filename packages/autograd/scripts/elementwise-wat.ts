@@ -1,4 +1,6 @@
-// WebAssembly text of the float32 exp / sigmoid / tanh kernels (SIMD128), in place over
+// WebAssembly text of the elementwise module (SIMD128): the float32 exp / sigmoid / tanh kernels
+// below, then the softmax / logSumExp row passes, the reductions and the arithmetic (each with its
+// own comment). The exp / sigmoid / tanh kernels work in place over
 // [p, p + 4n) bytes, n a multiple of 4. Each f32x4 is promoted to two f64x2 halves and computed
 // with exactly the double operations, in the same order, as the float32 JS loops in
 // src/kernels/unary.ts (wasm has no fused multiply-add), then demoted (round to nearest even, as

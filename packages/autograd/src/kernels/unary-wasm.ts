@@ -1,8 +1,10 @@
-// Driver for the WebAssembly SIMD float32 exp / sigmoid / tanh kernels
-// (scripts/elementwise-wat.ts). They compute the same float32 values as the JS loops in
-// unary.ts (same double operations, in the same order), so the size threshold changes speed only.
-// Synchronous: the module is instantiated on first use. The input is copied into the module's
-// memory, transformed in place and copied out; the copies are part of the measured cost.
+// Driver for the WebAssembly SIMD elementwise module (scripts/elementwise-wat.ts): float32 exp /
+// sigmoid / tanh (the same float32 values as the JS loops in unary.ts: same double operations, in
+// the same order, so the size threshold changes speed only), softmax / log-softmax / log-sum-exp
+// rows, sum / max / min reductions and + - * / (float32 and float64).
+// Synchronous: the module is instantiated on first use. Inputs are copied into the module's
+// memory by chunks that stay in cache, transformed or reduced there and copied out; the copies
+// are part of the measured cost.
 import { wasmApi, type WasmMemory } from './matmul-wasm.ts';
 import { ELEMENTWISE_WASM_BASE64 } from './wasm/elementwise-wasm.generated.ts';
 
