@@ -445,6 +445,61 @@ function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[numb
         (br $tnext))))`;
 }
 
+/**
+ * Exact unary maps in place, un_<op>_<dtype>(p, n), any n: neg, abs, square (v * v), sqrt,
+ * reciprocal (1 / v), relu (v > 0 ? v : +0; NaN and -0 give +0). Each is one correctly rounded IEEE
+ * operation (or exact), so float32 gives Math.fround of the JS double result and float64 the JS
+ * result itself (sqrt and / are correctly rounded in both).
+ */
+export const EXACT_UNARY = ['neg', 'abs', 'square', 'sqrt', 'reciprocal', 'relu'] as const;
+
+function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[number]): string {
+  const b = dt === 'f32' ? 4 : 8;
+  const shift = dt === 'f32' ? 2 : 3;
+  const V = dt === 'f32' ? 'f32x4' : 'f64x2';
+  const vec = (x: string): string => {
+    switch (op) {
+      case 'neg': return `(${V}.neg ${x})`;
+      case 'abs': return `(${V}.abs ${x})`;
+      case 'square': return `(${V}.mul ${x} ${x})`;
+      case 'sqrt': return `(${V}.sqrt ${x})`;
+      case 'reciprocal': return `(${V}.div (${V}.splat (${dt}.const 1)) ${x})`;
+      case 'relu': return `(v128.and ${x} (${V}.gt ${x} (v128.const i64x2 0 0)))`;
+    }
+  };
+  const sc = (x: string): string => {
+    switch (op) {
+      case 'neg': return `(${dt}.neg ${x})`;
+      case 'abs': return `(${dt}.abs ${x})`;
+      case 'square': return `(${dt}.mul ${x} ${x})`;
+      case 'sqrt': return `(${dt}.sqrt ${x})`;
+      case 'reciprocal': return `(${dt}.div (${dt}.const 1) ${x})`;
+      case 'relu': return `(select ${x} (${dt}.const 0) (${dt}.gt ${x} (${dt}.const 0)))`;
+    }
+  };
+  return `
+  (func (export "un_${op}_${dt}") (param $p i32) (param $n i32)
+    (local $end i32) (local $end2 i32) (local $x v128) (local $s ${dt})
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))
+        (local.set $x (v128.load (local.get $p)))
+        (v128.store (local.get $p) ${vec('(local.get $x)')})
+        (local.set $x (v128.load offset=16 (local.get $p)))
+        (v128.store offset=16 (local.get $p) ${vec('(local.get $x)')})
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $s (${dt}.load (local.get $p)))
+        (${dt}.store (local.get $p) ${sc('(local.get $s)')})
+        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
+        (br $tnext))))`;
+}
+
 export function elementwiseWat(): string {
   const reductions = REDUCE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => reduceFunc(op, dt) + colsFunc(op, dt)));
   return `(module
@@ -454,5 +509,6 @@ ${ROWS}
 ${SOFTMAX}
 ${reductions.join('\n')}
 ${ARITH_OPS.flatMap((op) => REDUCE_DTYPES.flatMap((dt) => [binFunc(op, dt, false), binFunc(op, dt, true)])).join('\n')}
+${EXACT_UNARY.flatMap((op) => REDUCE_DTYPES.map((dt) => unFunc(op, dt))).join('\n')}
 )`;
 }

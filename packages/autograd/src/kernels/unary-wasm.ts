@@ -52,6 +52,8 @@ interface Module {
   /** bin_<op>_<dtype>(p, q, n): p = p op q; rbin: p = q op p */
   bin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   rbin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
+  /** un_<op>_<dtype>(p, n): in place */
+  un: Record<`${WasmExactUnary}_${'f32' | 'f64'}`, InPlace>;
   /** reduce_<op>_<dtype>(p, n): one run */
   run: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, n: number) => number>;
 }
@@ -86,7 +88,11 @@ function getModule(): Module | null {
       cols: {} as Module['cols'],
       bin: {} as Module['bin'],
       rbin: {} as Module['rbin'],
+      un: {} as Module['un'],
     };
+    for (const op of ['neg', 'abs', 'square', 'sqrt', 'reciprocal', 'relu'] as const) {
+      for (const dt of ['f32', 'f64'] as const) mod.un[`${op}_${dt}`] = e[`un_${op}_${dt}`] as InPlace;
+    }
     for (const op of ['add', 'sub', 'mul', 'div'] as const) {
       for (const dt of ['f32', 'f64'] as const) {
         mod.bin[`${op}_${dt}`] = e[`bin_${op}_${dt}`] as Module['bin']['add_f32'];
@@ -427,3 +433,31 @@ export function wasmArithmetic(
 }
 
 type FloatArrayLike = Float32Array | Float64Array;
+
+export type WasmExactUnary = 'neg' | 'abs' | 'square' | 'sqrt' | 'reciprocal' | 'relu';
+
+/**
+ * out = f(x) for the exact unary maps (one IEEE operation each: the values of the JS loops), x and
+ * out both float32 or both float64, in wasm by chunks, from WASM_BINARY_MIN elements. Returns false
+ * (nothing done) below the threshold, for other dtypes or without wasm.
+ */
+export function wasmUnaryExact(op: WasmExactUnary, x: FloatArrayLike, out: FloatArrayLike): boolean {
+  const n = out.length;
+  if (n < WASM_BINARY_MIN || x.length !== n) return false;
+  const f64 = x instanceof Float64Array;
+  if (f64 ? !(out instanceof Float64Array) : !(x instanceof Float32Array && out instanceof Float32Array)) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const len = Math.min(n, REDUCE_CHUNK);
+  const need = len * (f64 ? 8 : 4);
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const P = f64 ? new Float64Array(m.memory.buffer, 0, len) : new Float32Array(m.memory.buffer, 0, len);
+  const f = m.un[`${op}_${f64 ? 'f64' : 'f32'}`];
+  for (let s = 0; s < n; s += len) {
+    const c = Math.min(len, n - s);
+    P.set(x.subarray(s, s + c));
+    f(0, c);
+    out.set(c === len ? P : P.subarray(0, c), s);
+  }
+  return true;
+}

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../dtype.ts';
-import { wasmUnaryF32 } from './unary-wasm.ts';
+import { wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
 
 /**
  * Explicit loops for the common unary ops. The generic `unaryOp` forward calls its element
@@ -9,8 +9,10 @@ import { wasmUnaryF32 } from './unary-wasm.ts';
  * In float32 the exp-based kernels (exp, sigmoid, tanh) use `expPoly` (a range-reduced polynomial
  * evaluated in double precision, then rounded to float32: within 0.51 ulp of the exact value on
  * the tests' dense grids; sigmoid a shorter fitted polynomial, within 0.531 ulp), and from WASM_UNARY_MIN elements run the same double operations as
- * WebAssembly SIMD (unary-wasm.ts), which gives the same float32 values. The engine's 0-d fast
- * lane still calls the op's element function (Math.exp), which may differ from these by 1 ulp.
+ * WebAssembly SIMD (unary-wasm.ts), which gives the same float32 values. neg, abs, square, sqrt,
+ * reciprocal and relu (one IEEE operation each, so the same values in both dtypes) run in wasm
+ * from WASM_BINARY_MIN elements. The engine's 0-d fast lane still calls the op's element function
+ * (Math.exp), which may differ from these by 1 ulp.
  */
 export type UnaryKernel<P> = (x: FloatArray, out: FloatArray, params: P) => void;
 
@@ -58,21 +60,25 @@ export const logKernel: UnaryKernel<unknown> = (x, out) => {
 
 export const sqrtKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (wasmUnaryExact('sqrt', x, out)) return;
   for (let i = 0; i < n; i++) out[i] = Math.sqrt(x[i]!);
 };
 
 export const negKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (wasmUnaryExact('neg', x, out)) return;
   for (let i = 0; i < n; i++) out[i] = -x[i]!;
 };
 
 export const absKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (wasmUnaryExact('abs', x, out)) return;
   for (let i = 0; i < n; i++) out[i] = Math.abs(x[i]!);
 };
 
 export const squareKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (wasmUnaryExact('square', x, out)) return;
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
     out[i] = v * v;
@@ -81,11 +87,13 @@ export const squareKernel: UnaryKernel<unknown> = (x, out) => {
 
 export const reciprocalKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (wasmUnaryExact('reciprocal', x, out)) return;
   for (let i = 0; i < n; i++) out[i] = 1 / x[i]!;
 };
 
 export const reluKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
+  if (wasmUnaryExact('relu', x, out)) return;
   if (isF32(x) && out instanceof Float32Array && (x.byteOffset & 3) === 0) {
     // on the bits: keep v when 1 <= bits <= bits(+Infinity) (v > 0), else +0 (negatives, -0, NaN)
     const xi = new Int32Array(x.buffer, x.byteOffset, n);

@@ -78,12 +78,21 @@ const UNARY: [string, K.UnaryKernel<unknown>, (v: number) => number, boolean][] 
 describe('unary kernels agree with their element functions', () => {
   for (const [name, kernel, f, approx] of UNARY) {
     for (const [dtype, ctor] of CTORS) {
-      it(`${name} ${dtype}${approx && dtype === 'float32' ? ' (<= 2 ulp, specials exact)' : ' (bit-for-bit)'}`, () => {
+      it(`${name} ${dtype}${approx && dtype === 'float32' ? ' (<= 2 ulp, specials exact)' : ' (bit-for-bit)'}, JS and wasm (forced, chunked)`, () => {
         fc.assert(
-          fc.property(sizes, fc.integer(), (n, seed) => {
+          fc.property(sizes, fc.integer(), fc.boolean(), fc.constantFrom(3, 8, 100, 1 << 14), (n, seed, wasm, chunk) => {
             const x = fill(ctor, n, seed);
             const out = new ctor(n);
-            kernel(x, out, undefined);
+            const oldU = setWasmUnaryMin(wasm ? 0 : Infinity);
+            const oldB = setWasmBinaryMin(wasm ? 0 : Infinity);
+            const oldC = setWasmReduceChunk(chunk);
+            try {
+              kernel(x, out, undefined);
+            } finally {
+              setWasmUnaryMin(oldU);
+              setWasmBinaryMin(oldB);
+              setWasmReduceChunk(oldC);
+            }
             for (let i = 0; i < n; i++) {
               if (approx && dtype === 'float32') {
                 const err = ulpError(out[i]!, f(x[i]!));
@@ -95,7 +104,7 @@ describe('unary kernels agree with their element functions', () => {
               }
             }
           }),
-          { numRuns: 60 },
+          { numRuns: 100 },
         );
       });
     }
