@@ -446,6 +446,41 @@ function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[numb
 }
 
 /**
+ * Comparisons in place, cmp_<op>_<dtype>(p, q, n): p[i] = p[i] op q[i] ? 1 : 0, any n. IEEE
+ * comparisons as JS's (=== is eq: NaN unequal, -0 equal to +0; !== is ne; < <= > >= false with NaN).
+ */
+export const COMPARE_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
+
+function cmpFunc(op: (typeof COMPARE_OPS)[number], dt: (typeof REDUCE_DTYPES)[number]): string {
+  const b = dt === 'f32' ? 4 : 8;
+  const shift = dt === 'f32' ? 2 : 3;
+  const V = dt === 'f32' ? 'f32x4' : 'f64x2';
+  const vstep = (off: number) => `
+        (v128.store offset=${off} (local.get $p) (v128.and (local.get $one)
+          (${V}.${op} (v128.load offset=${off} (local.get $p)) (v128.load offset=${off} (local.get $q)))))`;
+  return `
+  (func (export "cmp_${op}_${dt}") (param $p i32) (param $q i32) (param $n i32)
+    (local $end i32) (local $end2 i32) (local $one v128)
+    (local.set $one (${V}.splat (${dt}.const 1)))
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))${vstep(0)}${vstep(16)}
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (local.set $q (i32.add (local.get $q) (i32.const 32)))
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (${dt}.store (local.get $p) (select (${dt}.const 1) (${dt}.const 0)
+          (${dt}.${op} (${dt}.load (local.get $p)) (${dt}.load (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
+        (local.set $q (i32.add (local.get $q) (i32.const ${b})))
+        (br $tnext))))`;
+}
+
+/**
  * Exact unary maps in place, un_<op>_<dtype>(p, n), any n: neg, abs, square (v * v), sqrt,
  * reciprocal (1 / v), relu (v > 0 ? v : +0; NaN and -0 give +0). Each is one correctly rounded IEEE
  * operation (or exact), so float32 gives Math.fround of the JS double result and float64 the JS
@@ -510,5 +545,6 @@ ${SOFTMAX}
 ${reductions.join('\n')}
 ${ARITH_OPS.flatMap((op) => REDUCE_DTYPES.flatMap((dt) => [binFunc(op, dt, false), binFunc(op, dt, true)])).join('\n')}
 ${EXACT_UNARY.flatMap((op) => REDUCE_DTYPES.map((dt) => unFunc(op, dt))).join('\n')}
+${COMPARE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => cmpFunc(op, dt))).join('\n')}
 )`;
 }

@@ -52,6 +52,8 @@ interface Module {
   /** bin_<op>_<dtype>(p, q, n): p = p op q; rbin: p = q op p */
   bin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   rbin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
+  /** cmp_<op>_<dtype>(p, q, n): p = +(p op q) */
+  cmp: Record<`${WasmCompareCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   /** un_<op>_<dtype>(p, n): in place */
   un: Record<`${WasmExactUnary}_${'f32' | 'f64'}`, InPlace>;
   /** reduce_<op>_<dtype>(p, n): one run */
@@ -89,7 +91,11 @@ function getModule(): Module | null {
       bin: {} as Module['bin'],
       rbin: {} as Module['rbin'],
       un: {} as Module['un'],
+      cmp: {} as Module['cmp'],
     };
+    for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
+      for (const dt of ['f32', 'f64'] as const) mod.cmp[`${op}_${dt}`] = e[`cmp_${op}_${dt}`] as Module['cmp']['eq_f32'];
+    }
     for (const op of ['neg', 'abs', 'square', 'sqrt', 'reciprocal', 'relu'] as const) {
       for (const dt of ['f32', 'f64'] as const) mod.un[`${op}_${dt}`] = e[`un_${op}_${dt}`] as InPlace;
     }
@@ -400,6 +406,28 @@ export function wasmArithmetic(
   out: FloatArrayLike,
   smallLeft: boolean,
 ): boolean {
+  return binaryChunks(big, small, out, (m, f64) => (smallLeft ? m.rbin : m.bin)[`${code}_${f64 ? 'f64' : 'f32'}`]);
+}
+
+export type WasmCompareCode = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+/**
+ * out = +(a op b) (1 or 0), b of a's length or a scalar, all three float32 or all float64, in
+ * wasm from WASM_BINARY_MIN elements (IEEE comparisons: the values of the JS loops). Returns false
+ * (nothing done) below the threshold, for other dtypes or without wasm.
+ */
+export function wasmCompare(code: WasmCompareCode, a: FloatArrayLike, b: FloatArrayLike, out: FloatArrayLike): boolean {
+  if (b.length !== 1 && b.length !== out.length) return false;
+  return binaryChunks(a, b, out, (m, f64) => m.cmp[`${code}_${f64 ? 'f64' : 'f32'}`]);
+}
+
+/** The chunked driver of wasmArithmetic and wasmCompare: p = big chunk, q = small chunk or repeats. */
+function binaryChunks(
+  big: FloatArrayLike,
+  small: FloatArrayLike,
+  out: FloatArrayLike,
+  pick: (m: Module, f64: boolean) => (p: number, q: number, n: number) => void,
+): boolean {
   const n = out.length;
   const k = small.length;
   if (n < WASM_BINARY_MIN || big.length !== n || k === 0 || n % k !== 0) return false;
@@ -420,8 +448,7 @@ export function wasmArithmetic(
     if (k === 1) Q.fill(small[0]!);
     else for (let o = 0; o < len; o += k) Q.set(small, o);
   }
-  const key = `${code}_${f64 ? 'f64' : 'f32'}` as const;
-  const f = smallLeft ? m.rbin[key] : m.bin[key];
+  const f = pick(m, f64);
   for (let s = 0; s < n; s += len) {
     const c = Math.min(len, n - s);
     P.set(big.subarray(s, s + c));

@@ -1,5 +1,5 @@
 import type { FloatArray } from '../dtype.ts';
-import { wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
+import { wasmCompare, wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
 
 /**
  * Explicit loops for the common unary ops. The generic `unaryOp` forward calls its element
@@ -187,11 +187,12 @@ export type CompareCode = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
 
 /**
  * Comparisons (1 or 0) with equal shapes or a scalar right operand, as explicit loops (`+(a < b)`
- * converts without a branch).
+ * converts without a branch), in wasm from WASM_BINARY_MIN elements (the same values).
  * Returns false for other layouts (the caller falls back to the broadcasting map).
  */
 export function compareFast(code: CompareCode, a: FloatArray, b: FloatArray, out: FloatArray): boolean {
   const n = out.length;
+  if (a.length === n && (b.length === n || b.length === 1) && wasmCompare(code, a, b, out)) return true;
   if (a.length === n && b.length === n) {
     switch (code) {
       case 'eq': for (let i = 0; i < n; i++) out[i] = +(a[i]! === b[i]!); return true;

@@ -201,16 +201,28 @@ describe('comparison loops', () => {
   for (const [code, f] of ops) {
     it(code, () => {
       fc.assert(
-        fc.property(sizes, fc.integer(), fc.boolean(), (n, seed, scalar) => {
+        fc.property(sizes, fc.integer(), fc.boolean(), fc.boolean(), fc.constantFrom(3, 8, 100, 1 << 14), (n, seed, scalar, wasm, chunk) => {
           for (const [, ctor] of CTORS) {
             const a = fill(ctor, n, seed);
-            const b = scalar ? fill(ctor, 1, seed + 1) : fill(ctor, n, seed + 1);
+            // b shares half of a's values (so that eq/le/ge meet equal pairs, -0 against +0 included)
+            const b = scalar ? fill(ctor, 1, seed + 1) : fill(ctor, n, seed + 1).map((v, i) => (i % 2 ? v : i % 4 ? a[i]! : -a[i]!));
             const out = new ctor(n);
-            expect(K.compareFast(code, a, b, out)).toBe(true);
-            for (let i = 0; i < n; i++) expect(out[i]).toBe(f(a[i]!, scalar ? b[0]! : b[i]!) ? 1 : 0);
+            const oldB = setWasmBinaryMin(wasm ? 0 : Infinity);
+            const oldC = setWasmReduceChunk(chunk);
+            try {
+              expect(K.compareFast(code, a, b, out)).toBe(true);
+            } finally {
+              setWasmBinaryMin(oldB);
+              setWasmReduceChunk(oldC);
+            }
+            for (let i = 0; i < n; i++) {
+              if (!Object.is(out[i], f(a[i]!, scalar ? b[0]! : b[i]!) ? 1 : 0)) {
+                throw new Error(`${a[i]} ${code} ${scalar ? b[0] : b[i]}: ${out[i]} (wasm ${wasm})`);
+              }
+            }
           }
         }),
-        { numRuns: 40 },
+        { numRuns: 100 },
       );
     });
   }
