@@ -446,6 +446,39 @@ function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[numb
 }
 
 /**
+ * With a scalar: bins_<op>_<dtype>(p, n, s) sets p[i] = p[i] op s, rbins_ p[i] = s op p[i] (s a
+ * double, of the dtype's value), any n; the values of the JS loops as for bin_.
+ */
+function binsFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[number], rev: boolean): string {
+  const b = dt === 'f32' ? 4 : 8;
+  const shift = dt === 'f32' ? 2 : 3;
+  const V = dt === 'f32' ? 'f32x4' : 'f64x2';
+  const splat = dt === 'f32' ? `(f32x4.splat (f32.demote_f64 (local.get $s)))` : `(f64x2.splat (local.get $s))`;
+  const sv = dt === 'f32' ? `(f32.demote_f64 (local.get $s))` : `(local.get $s)`;
+  const vop = (x: string) => (rev ? `(${V}.${op} (local.get $y) ${x})` : `(${V}.${op} ${x} (local.get $y))`);
+  const sop = (x: string) => (rev ? `(${dt}.${op} ${sv} ${x})` : `(${dt}.${op} ${x} ${sv})`);
+  return `
+  (func (export "${rev ? 'rbins' : 'bins'}_${op}_${dt}") (param $p i32) (param $n i32) (param $s f64)
+    (local $end i32) (local $end2 i32) (local $y v128)
+    (local.set $y ${splat})
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))
+        (v128.store (local.get $p) ${vop('(v128.load (local.get $p))')})
+        (v128.store offset=16 (local.get $p) ${vop('(v128.load offset=16 (local.get $p))')})
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (${dt}.store (local.get $p) ${sop(`(${dt}.load (local.get $p))`)})
+        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
+        (br $tnext))))`;
+}
+
+/**
  * Comparisons in place, cmp_<op>_<dtype>(p, q, n): p[i] = p[i] op q[i] ? 1 : 0, any n. IEEE
  * comparisons as JS's (=== is eq: NaN unequal, -0 equal to +0; !== is ne; < <= > >= false with NaN).
  */
@@ -543,7 +576,7 @@ ${ELEMENTWISE_FUNCS.map(func).join('\n')}
 ${ROWS}
 ${SOFTMAX}
 ${reductions.join('\n')}
-${ARITH_OPS.flatMap((op) => REDUCE_DTYPES.flatMap((dt) => [binFunc(op, dt, false), binFunc(op, dt, true)])).join('\n')}
+${ARITH_OPS.flatMap((op) => REDUCE_DTYPES.flatMap((dt) => [binFunc(op, dt, false), binFunc(op, dt, true), binsFunc(op, dt, false), binsFunc(op, dt, true)])).join('\n')}
 ${EXACT_UNARY.flatMap((op) => REDUCE_DTYPES.map((dt) => unFunc(op, dt))).join('\n')}
 ${COMPARE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => cmpFunc(op, dt))).join('\n')}
 )`;

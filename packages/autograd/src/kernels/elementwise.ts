@@ -1,6 +1,6 @@
 import type { FloatArray } from '../dtype.ts';
 import { broadcastStrides, type Shape } from '../shape.ts';
-import { wasmArithmetic } from './unary-wasm.ts';
+import { wasmArithmetic, wasmArithmeticColumn } from './unary-wasm.ts';
 
 /** out[i] = f(x[i]). */
 export function unaryMap(x: FloatArray, out: FloatArray, f: (v: number) => number): void {
@@ -70,7 +70,7 @@ export type ArithmeticCode = 'add' | 'sub' | 'mul' | 'div';
 
 /**
  * Explicit loops for the four arithmetic ops in their common layouts (equal shapes, a scalar
- * operand, a trailing row broadcast such as a bias). The generic `binaryMap` calls its element
+ * operand, a trailing row broadcast such as a bias, a column broadcast such as [R, C] - [R, 1]). The generic `binaryMap` calls its element
  * function through one shared call site, which V8 cannot inline once many ops use it.
  * From WASM_BINARY_MIN elements these layouts run in wasm SIMD (unary-wasm.ts wasmArithmetic),
  * with the same values. Returns false when the layout is not one of these, so the caller falls
@@ -128,7 +128,48 @@ export function arithmeticFast(
     }
     return true;
   }
+  // a column (shape [R..., 1...], a's leading dims then ones) broadcast along the trailing axes
+  // of the other operand: [R, C] - [R, 1] (softmax's backward, normalizations), either side
+  if (a.length === n && b.length < n && isColumn(aShape, bShape)) return columnLoop(code, a, b, out, false);
+  if (b.length === n && a.length < n && isColumn(bShape, aShape)) return columnLoop(code, b, a, out, true);
   return false;
+}
+
+/** out[r c + j] = big[r c + j] op col[r], or col[r] op big[r c + j] when colLeft. */
+function columnLoop(code: ArithmeticCode, big: FloatArray, col: FloatArray, out: FloatArray, colLeft: boolean): boolean {
+  if (wasmArithmeticColumn(code, big, col, out, colLeft)) return true;
+  const rows = col.length;
+  const c = out.length / rows;
+  for (let r = 0, o = 0; r < rows; r++, o += c) {
+    const y = col[r]!;
+    const end = o + c;
+    if (colLeft) {
+      switch (code) {
+        case 'add': for (let i = o; i < end; i++) out[i] = y + big[i]!; break;
+        case 'sub': for (let i = o; i < end; i++) out[i] = y - big[i]!; break;
+        case 'mul': for (let i = o; i < end; i++) out[i] = y * big[i]!; break;
+        case 'div': for (let i = o; i < end; i++) out[i] = y / big[i]!; break;
+      }
+    } else {
+      switch (code) {
+        case 'add': for (let i = o; i < end; i++) out[i] = big[i]! + y; break;
+        case 'sub': for (let i = o; i < end; i++) out[i] = big[i]! - y; break;
+        case 'mul': for (let i = o; i < end; i++) out[i] = big[i]! * y; break;
+        case 'div': for (let i = o; i < end; i++) out[i] = big[i]! / y; break;
+      }
+    }
+  }
+  return true;
+}
+
+/** Whether `col` has full's rank, full's leading dims, then only ones (at least one of them < full's). */
+function isColumn(full: Shape, col: Shape): boolean {
+  if (col.length !== full.length || col.length === 0) return false;
+  let d = 0;
+  while (d < col.length && col[d] === full[d]) d++;
+  if (d === col.length) return false;
+  for (let e = d; e < col.length; e++) if (col[e] !== 1) return false;
+  return true;
 }
 
 function isRow(shape: Shape, k: number): boolean {

@@ -52,6 +52,9 @@ interface Module {
   /** bin_<op>_<dtype>(p, q, n): p = p op q; rbin: p = q op p */
   bin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   rbin: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
+  /** bins_<op>_<dtype>(p, n, s): p = p op s; rbins: p = s op p */
+  bins: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, n: number, s: number) => void>;
+  rbins: Record<`${WasmArithCode}_${'f32' | 'f64'}`, (p: number, n: number, s: number) => void>;
   /** cmp_<op>_<dtype>(p, q, n): p = +(p op q) */
   cmp: Record<`${WasmCompareCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   /** un_<op>_<dtype>(p, n): in place */
@@ -92,6 +95,8 @@ function getModule(): Module | null {
       rbin: {} as Module['rbin'],
       un: {} as Module['un'],
       cmp: {} as Module['cmp'],
+      bins: {} as Module['bins'],
+      rbins: {} as Module['rbins'],
     };
     for (const op of ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const) {
       for (const dt of ['f32', 'f64'] as const) mod.cmp[`${op}_${dt}`] = e[`cmp_${op}_${dt}`] as Module['cmp']['eq_f32'];
@@ -103,6 +108,8 @@ function getModule(): Module | null {
       for (const dt of ['f32', 'f64'] as const) {
         mod.bin[`${op}_${dt}`] = e[`bin_${op}_${dt}`] as Module['bin']['add_f32'];
         mod.rbin[`${op}_${dt}`] = e[`rbin_${op}_${dt}`] as Module['bin']['add_f32'];
+        mod.bins[`${op}_${dt}`] = e[`bins_${op}_${dt}`] as Module['bins']['add_f32'];
+        mod.rbins[`${op}_${dt}`] = e[`rbins_${op}_${dt}`] as Module['bins']['add_f32'];
       }
     }
     for (const op of ['sum', 'max', 'min'] as const) {
@@ -407,6 +414,62 @@ export function wasmArithmetic(
   smallLeft: boolean,
 ): boolean {
   return binaryChunks(big, small, out, (m, f64) => (smallLeft ? m.rbin : m.bin)[`${code}_${f64 ? 'f64' : 'f32'}`]);
+}
+
+/**
+ * out[r c + j] = big[r c + j] op col[r] (col[r] op big[...] when `colLeft`) for the rows r of c
+ * elements (a column operand broadcast along the trailing axes: [R, C] - [R, 1], ...), all float32
+ * or all float64, in wasm from WASM_BINARY_MIN elements and rows of at least 16 (one call per
+ * row). The values of the JS loops. Returns false (nothing done) otherwise.
+ */
+export function wasmArithmeticColumn(
+  code: WasmArithCode,
+  big: FloatArrayLike,
+  col: FloatArrayLike,
+  out: FloatArrayLike,
+  colLeft: boolean,
+): boolean {
+  const n = out.length;
+  const rows = col.length;
+  if (n < WASM_BINARY_MIN || big.length !== n || rows === 0 || n % rows !== 0) return false;
+  const c = n / rows;
+  if (c < 16) return false;
+  const f64 = big instanceof Float64Array;
+  if (f64 ? !(col instanceof Float64Array && out instanceof Float64Array)
+    : !(big instanceof Float32Array && col instanceof Float32Array && out instanceof Float32Array)) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const bytes = f64 ? 8 : 4;
+  const f = (colLeft ? m.rbins : m.bins)[`${code}_${f64 ? 'f64' : 'f32'}`];
+  if (c > REDUCE_CHUNK) {
+    // one row at a time, in slices
+    const need = REDUCE_CHUNK * bytes;
+    if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+    const P = f64 ? new Float64Array(m.memory.buffer, 0, REDUCE_CHUNK) : new Float32Array(m.memory.buffer, 0, REDUCE_CHUNK);
+    for (let r = 0; r < rows; r++) {
+      for (let j = 0; j < c; j += REDUCE_CHUNK) {
+        const len = Math.min(REDUCE_CHUNK, c - j);
+        const s = r * c + j;
+        P.set(big.subarray(s, s + len));
+        f(0, len, col[r]!);
+        out.set(len === REDUCE_CHUNK ? P : P.subarray(0, len), s);
+      }
+    }
+    return true;
+  }
+  const per = Math.floor(REDUCE_CHUNK / c);
+  const len = per * c;
+  const need = len * bytes;
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const P = f64 ? new Float64Array(m.memory.buffer, 0, len) : new Float32Array(m.memory.buffer, 0, len);
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const count = Math.min(per, rows - r0);
+    const s = r0 * c;
+    P.set(big.subarray(s, s + count * c));
+    for (let r = 0; r < count; r++) f(r * c * bytes, c, col[r0 + r]!);
+    out.set(count === per ? P : P.subarray(0, count * c), s);
+  }
+  return true;
 }
 
 export type WasmCompareCode = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';

@@ -153,11 +153,21 @@ describe('arithmetic loops (JS and wasm)', () => {
     mul: (x, y) => x * y,
     div: (x, y) => x / y,
   };
-  // [a shape, b shape] for each layout arithmeticFast takes: equal, scalar b, scalar a, row b
-  const layout = fc.tuple(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 40 }), fc.constantFrom(0, 1, 2, 3)).map(
-    ([r, k, kind]): [number[], number[]] =>
-      kind === 0 ? [[r, k], [r, k]] : kind === 1 ? [[r, k], []] : kind === 2 ? [[], [r, k]] : [[r, k], k > 1 ? [1, k] : [k]],
-  );
+  // [a shape, b shape] for each layout arithmeticFast takes: equal, scalar b, scalar a, row b,
+  // column b, column a, and a column over two trailing axes
+  const layout = fc
+    .tuple(fc.integer({ min: 1, max: 40 }), fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(15, 16, 17, 33, 64)), fc.integer({ min: 0, max: 6 }))
+    .map(([r, k, kind]): [number[], number[]] => {
+      switch (kind) {
+        case 0: return [[r, k], [r, k]];
+        case 1: return [[r, k], []];
+        case 2: return [[], [r, k]];
+        case 3: return [[r, k], k > 1 ? [1, k] : [k]];
+        case 4: return [[r, k], [r, 1]];
+        case 5: return [[r, 1], [r, k]];
+        default: return [[r, 2, k], [r, 1, 1]];
+      }
+    });
   for (const code of ['add', 'sub', 'mul', 'div'] as const) {
     it(`${code}: bit-for-bit binaryMap with the element function, both dtypes, wasm forced or not, any chunk`, () => {
       let wasmRuns = 0;
@@ -167,7 +177,7 @@ describe('arithmetic loops (JS and wasm)', () => {
           const size = (s: number[]) => s.reduce((p, d) => p * d, 1);
           const a = fill(ctor, size(as), seed);
           const b = fill(ctor, size(bs), seed + 1);
-          const outShape = as.length >= bs.length ? as : bs;
+          const outShape = size(as) >= size(bs) ? as : bs;
           const got = new ctor(size(outShape));
           const want = new ctor(size(outShape));
           const old = setWasmBinaryMin(wasm ? 0 : Infinity);
