@@ -1,5 +1,6 @@
 // Elementwise and reduction suite, float32, 1e6 elements: memograd ops vs tfjs 4.22 (cpu backend,
-// wasm backend 1 thread; both end with dataSync() of the result) and plain-JS loops.
+// wasm backend 1 thread; both end with dataSync() of the result), jax-js 0.1.25 (wasm device,
+// 1 thread, op by op and jit-fused; dataSync() of the result) and plain-JS loops.
 //   - y = sigmoid(a*b + c) over n = 1e6 (memograd and tfjs: 3 ops; JS: one fused loop)
 //   - sum and max over all 1e6 elements
 //   - sum and max along the last axis of [1000, 1000]
@@ -11,7 +12,18 @@
 // element-wise to 1e-6, max exactly, sums to 1e-5 · Σ|x| (float32 accumulation order differs).
 // Inputs are created once, outside the timing; ms per call is in the note.
 import { add, max, mul, sigmoid, softmax, sum, tensor } from '@memograd/autograd';
-import { loadTf, measure, randomArray, runIfMain, type BenchOptions, type Row, type Tf } from './harness.ts';
+import {
+  loadJax,
+  loadTf,
+  measure,
+  randomArray,
+  runIfMain,
+  type BenchOptions,
+  type Jax,
+  type JaxArray,
+  type Row,
+  type Tf,
+} from './harness.ts';
 
 type TfTensor = import('@tensorflow/tfjs-core').Tensor;
 
@@ -30,6 +42,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
   const C = n / R;
   if (!Number.isInteger(C)) throw new Error('elementwise: n must be a multiple of rows');
   const tf = await loadTf();
+  const jx = await loadJax();
   const rows: Row[] = [];
   const a = randomArray(Float32Array, n, 11).map((v) => v * 3);
   const b = randomArray(Float32Array, n, 12).map((v) => v * 3);
@@ -45,6 +58,8 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
     ours: () => ArrayLike<number>;
     tf: (t: Tf, x: TfTensor[]) => TfTensor;
     tfInputs: () => [Float32Array, number[]][];
+    /** the same ops in jax-js; consumes its arguments (run op by op, and under jit) */
+    jax: (j: Jax, ...x: JaxArray[]) => JaxArray;
     js: () => ArrayLike<number>;
   }
 
@@ -78,6 +93,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       ours: () => sigmoid(add(mul(ta, tb), tc)).data,
       tf: (t, [p, q, r]) => t.sigmoid(t.add(t.mul(p!, q!), r!)),
       tfInputs: () => [[a, [n]], [b, [n]], [c, [n]]],
+      jax: (j, p, q, r) => j.nn.sigmoid(p!.mul(q!).add(r!)),
       js: () => {
         for (let i = 0; i < n; i++) yJs[i] = 1 / (1 + Math.exp(-(a[i]! * b[i]! + c[i]!)));
         return yJs;
@@ -90,6 +106,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       ours: () => sum(tx).data,
       tf: (t, [p]) => t.sum(p!),
       tfInputs: () => [[x, [n]]],
+      jax: (j, p) => j.numpy.sum(p!),
       js: () => {
         let acc = 0;
         for (let i = 0; i < n; i++) acc += x[i]!;
@@ -104,6 +121,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       ours: () => max(tx).data,
       tf: (t, [p]) => t.max(p!),
       tfInputs: () => [[x, [n]]],
+      jax: (j, p) => j.numpy.max(p!),
       js: () => {
         let acc = -Infinity;
         for (let i = 0; i < n; i++) if (x[i]! > acc) acc = x[i]!;
@@ -118,6 +136,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       ours: () => sum(tx2, { axis: -1 }).data,
       tf: (t, [p]) => t.sum(p!, -1),
       tfInputs: () => [[x, [R, C]]],
+      jax: (j, p) => j.numpy.sum(p!, -1),
       js: () => {
         for (let r = 0; r < R; r++) {
           let acc = 0;
@@ -134,6 +153,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       ours: () => max(tx2, { axis: -1 }).data,
       tf: (t, [p]) => t.max(p!, -1),
       tfInputs: () => [[x, [R, C]]],
+      jax: (j, p) => j.numpy.max(p!, -1),
       js: () => {
         for (let r = 0; r < R; r++) {
           let acc = -Infinity;
@@ -150,6 +170,7 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       ours: () => softmax(tx2, -1).data,
       tf: (t, [p]) => t.softmax(p!, -1),
       tfInputs: () => [[x, [R, C]]],
+      jax: (j, p) => j.nn.softmax(p!, -1),
       js: () => {
         for (let r = 0; r < R; r++) {
           const o = r * C;
@@ -183,6 +204,25 @@ export default async function elementwiseSuite(opts: BenchOptions): Promise<Row[
       };
       agree(`tfjs-${backend} ${k.group}`, run(), k.ref, k.tol);
       note(measure(k.group, `tfjs-${backend} 4.22 + dataSync`, () => void run(), 0, opts));
+      for (const t of inputs) t.dispose();
+    }
+    {
+      // jax-js: the inputs stay held (refcount 1) and each call passes `.ref`s, which the ops
+      // consume; dataSync() consumes the result. jit traces and compiles once (first call).
+      const { jax: j, np } = jx;
+      const inputs = k.tfInputs().map(([d, shape]) => np.array(d).reshape(shape));
+      const fused = j.jit((...xs: JaxArray[]) => k.jax(j, ...xs));
+      const variants = [
+        ['jax-js 0.1.25 op by op + dataSync', () => k.jax(j, ...inputs.map((t) => t.ref)).dataSync()],
+        ['jax-js 0.1.25 jit-fused + dataSync', () => fused(...inputs.map((t) => t.ref)).dataSync()],
+      ] as const;
+      for (const [impl, run] of variants) {
+        agree(`${impl} ${k.group}`, run(), k.ref, k.tol);
+        const done = await jx.mark();
+        note(measure(k.group, impl, () => void run(), 0, opts));
+        await done(`${impl} ${k.group}`);
+      }
+      fused.dispose();
       for (const t of inputs) t.dispose();
     }
     agree(`plain JS ${k.group}`, k.js(), k.ref, k.tol);

@@ -1,9 +1,10 @@
 // Shared helpers for the @memograd/bench suites: CLI options, Benchmark.js runs, result table,
-// deterministic random data, tfjs loading under Node.
+// deterministic random data, tfjs and jax-js loading under Node.
 //
 // A suite is one file `<name>.bench.ts` that default-exports `(opts: BenchOptions) => Promise<Row[]>`
 // and calls `runIfMain(import.meta.url, suite)` so it can also run on its own. `run.ts` runs every
 // `*.bench.ts` in this folder.
+import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -195,6 +196,96 @@ export function loadTf(): Promise<Tf> {
     }
   })();
   return tfPromise;
+}
+
+// ---- jax-js under Node -----------------------------------------------------------------------
+
+export type Jax = typeof import('@jax-js/jax');
+/** a jax-js array (reference-counted: functions consume their arguments, `.ref` adds a reference) */
+export type JaxArray = import('@jax-js/jax').Array;
+
+export interface JaxEnv {
+  jax: Jax;
+  np: Jax['numpy'];
+  /**
+   * Net references held on the wasm device's buffers (allocations + incRef - decRef): a leak
+   * check, flat when a benchmark neither leaks nor frees arrays it still uses. NaN when the hook
+   * into jax-js' backend could not be installed (the check is then skipped).
+   */
+  liveRefs: () => number;
+  /**
+   * Take a memory mark; the function it returns throws if, since the mark, `liveRefs()` changed
+   * (exact), or the heap or the external memory (which includes jax-js' WebAssembly.Memory) grew
+   * by more than `slackMb` (default 64 MB: external memory moves by ~10-20 MB with garbage
+   * WebAssembly instances and read-back buffers). Both are read after yielding to the event loop
+   * (jax-js' grad holds tracers through WeakRefs, which V8 keeps alive until the current job
+   * ends) and a `gc()` when node runs with --expose-gc.
+   */
+  mark: () => Promise<(what: string, slackMb?: number) => Promise<void>>;
+}
+
+let jaxPromise: Promise<JaxEnv> | undefined;
+
+/**
+ * Load jax-js 0.1.25 on its wasm device (CPU, WebAssembly; single-threaded under Node: its worker
+ * pool needs a global `Worker`, which Node 20 lacks). `init()` with no argument would also try
+ * WebGPU and fail on `navigator` under Node, so only 'wasm' is initialised and made the default.
+ */
+export function loadJax(): Promise<JaxEnv> {
+  jaxPromise ??= (async () => {
+    const jax = await import('@jax-js/jax');
+    const got = await jax.init('wasm');
+    if (!got.includes('wasm')) throw new Error('jax-js: wasm device failed to initialise');
+    jax.defaultDevice('wasm');
+    let live = NaN;
+    try {
+      // jax-js exports no buffer accounting; count the wasm backend's slot references by wrapping
+      // its malloc/incRef/decRef. The backend instance comes from the bundle's internal chunk
+      // (`getBackend`, exported there as `s`; the version is pinned exactly).
+      const require = createRequire(import.meta.url);
+      const dist = dirname(require.resolve('@jax-js/jax'));
+      const chunk = readdirSync(dist).find((f) => /^backend-.*\.js$/.test(f));
+      const mod = (await import(pathToFileURL(`${dist}/${chunk}`).href)) as Record<string, unknown>;
+      const backend = typeof mod.s === 'function' ? (mod.s as (d: string) => Record<string, unknown>)('wasm') : undefined;
+      if (backend && ['malloc', 'incRef', 'decRef'].every((m) => typeof backend[m] === 'function')) {
+        live = 0;
+        for (const [m, d] of [['malloc', 1], ['incRef', 1], ['decRef', -1]] as const) {
+          const f = backend[m] as (...a: unknown[]) => unknown;
+          backend[m] = function (this: unknown, ...a: unknown[]) {
+            const r = f.apply(this, a);
+            live += d;
+            return r;
+          };
+        }
+      }
+    } catch {
+      live = NaN;
+    }
+    if (Number.isNaN(live)) process.stderr.write('  jax-js: buffer accounting unavailable, leak checks use process memory only\n');
+    const liveRefs = () => live;
+    const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+    const settle = async () => {
+      await new Promise((r) => setImmediate(r));
+      gc();
+      const m = process.memoryUsage();
+      return { heap: m.heapUsed, ext: m.external };
+    };
+    const mark = async () => {
+      const m0 = await settle();
+      const refs0 = live;
+      return async (what: string, slackMb = 64) => {
+        if (live !== refs0 && !Number.isNaN(refs0))
+          throw new Error(`jax-js ${what}: ${live - refs0} buffer references leaked (or freed early)`);
+        const m1 = await settle();
+        for (const k of ['heap', 'ext'] as const) {
+          const grown = (m1[k] - m0[k]) / 2 ** 20;
+          if (grown > slackMb) throw new Error(`jax-js ${what}: ${k === 'ext' ? 'external (wasm)' : 'heap'} memory grew by ${grown.toFixed(1)} MB`);
+        }
+      };
+    };
+    return { jax, np: jax.numpy, liveRefs, mark };
+  })();
+  return jaxPromise;
 }
 
 // ---- running ---------------------------------------------------------------------------------

@@ -1,10 +1,11 @@
 // Matmul suite: memograd's matmul kernel vs tfjs 4.22 (cpu backend, wasm backend with SIMD,
-// 1 thread) on float32, and memograd's float64 kernel vs plain-JS loops.
+// 1 thread) and jax-js 0.1.25 (wasm device, 1 thread; np.matmul op by op and under jit) on
+// float32, and memograd's float64 kernel vs plain-JS loops.
 //
 //   pnpm --filter @memograd/bench run bench:matmul [--quick] [--sizes=128,256,512,1024]
 //
 // Every implementation's output is checked against a float64 reference before it is timed.
-// tfjs timings include `dataSync()` of the result (ours writes into a caller's Float32Array, so
+// tfjs and jax-js timings include `dataSync()` of the result (ours writes into a caller's Float32Array, so
 // both end with the product readable from JS); input tensors are created once, outside the timing.
 import {
   matmul,
@@ -14,7 +15,7 @@ import {
   setMatmulThreadsMinWork,
   THREADS_MIN_WORK,
 } from '../packages/autograd/src/kernels/matmul.ts';
-import { loadTf, measure, numList, randomArray, runIfMain, type BenchOptions, type Row } from './harness.ts';
+import { loadJax, loadTf, measure, numList, randomArray, runIfMain, type BenchOptions, type JaxArray, type Row } from './harness.ts';
 
 type F = Float32Array | Float64Array;
 
@@ -40,6 +41,11 @@ function naive(a: F, b: F, c: F, n: number): void {
 export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
   const sizes = numList(opts, 'sizes', opts.quick ? [128, 256] : [128, 256, 512, 1024]);
   const tf = await loadTf();
+  const jx = await loadJax();
+  const { np } = jx;
+  // jit-compiled once per shape on first call (traced, fused, wasm generated); later calls reuse it
+  const jaxMm = jx.jax.jit((a: JaxArray, b: JaxArray) => np.matmul(a, b));
+  const jaxMmT = jx.jax.jit((a: JaxArray, b: JaxArray) => np.matmul(a.transpose(), b));
   const rows: Row[] = [];
   // helper threads start in the background; wait for them so every size sees the same setup
   const threads = matmulThreads(10_000);
@@ -99,6 +105,24 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
         ta.dispose();
         tb.dispose();
       }
+
+      // jax-js: the inputs are held (refcount 1) and passed as `.ref`, which the call consumes;
+      // dataSync() consumes the result, so every call frees what it allocates
+      const ja = np.array(a32).reshape([n, n]);
+      const jb = np.array(b32).reshape([n, n]);
+      const eager = () => np.matmul(ja.ref, jb.ref).dataSync();
+      const jitted = () => jaxMm(ja.ref, jb.ref).dataSync();
+      for (const [impl, run] of [
+        ['jax-js 0.1.25 np.matmul, op by op', eager],
+        ['jax-js 0.1.25 jit(np.matmul)', jitted],
+      ] as const) {
+        agree(impl, run(), ref, mag, 1e-5);
+        const done = await jx.mark();
+        rows.push(measure(group, impl, () => void run(), flop, opts));
+        await done(impl);
+      }
+      ja.dispose();
+      jb.dispose();
     }
 
     // ---- float32 with a transposed operand (the backward pass' dW = X^T dY) -----------------
@@ -121,6 +145,16 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
       rows.push(measure(group, 'tfjs-wasm matMul(transposeA)', run, flop, opts));
       ta.dispose();
       tb.dispose();
+      const ja = np.array(a32).reshape([n, n]);
+      const jb = np.array(b32).reshape([n, n]);
+      const jrun = () => jaxMmT(ja.ref, jb.ref).dataSync();
+      const impl = 'jax-js jit(np.matmul(a.transpose(), b))';
+      agree(impl, jrun(), refT, magT, 1e-5);
+      const done = await jx.mark();
+      rows.push(measure(group, impl, () => void jrun(), flop, opts));
+      await done(impl);
+      ja.dispose();
+      jb.dispose();
     }
 
     // ---- float64: ours vs plain-JS loops ----------------------------------------------------
@@ -144,6 +178,8 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
       }
     }
   }
+  jaxMm.dispose();
+  jaxMmT.dispose();
   return rows;
 }
 

@@ -28,3 +28,21 @@ describe('bench harness', () => {
     expect(Math.max(...a)).toBeLessThan(1);
   });
 });
+
+describe('loadJax', () => {
+  it('initialises the wasm device and counts buffer references (a leaked array is caught)', async () => {
+    const { loadJax } = await import('../harness.ts');
+    const jx = await loadJax();
+    expect(jx.jax.defaultDevice()).toBe('wasm');
+    expect(Number.isNaN(jx.liveRefs())).toBe(false);
+    const a = jx.np.array(new Float32Array([1, 2, 3]));
+    const done = await jx.mark();
+    expect(Array.from(a.ref.mul(2).dataSync())).toEqual([2, 4, 6]);
+    await done('no leak');
+    const leaked = a.ref.add(a.ref);
+    leaked.dataSync.call(leaked.ref); // reads it but keeps one reference
+    await expect(done('leak')).rejects.toThrow(/buffer references leaked/);
+    leaked.dispose();
+    a.dispose();
+  });
+});
