@@ -1,12 +1,12 @@
 // The MLP 784-128-10 (ReLU, softmax cross-entropy, SGD lr 0.1) of the training benchmarks, in
 // every implementation the suites compare: memograd (nn modules + optim SGD, and raw tensors),
-// tfjs variableGrads loops, the hand-written backward on tfjs ops (explicit transposes), and a
-// hand-written Float32Array version. Data and initial weights are the ones of
+// tfjs variableGrads loops, the hand-written backward on tfjs ops (explicit transposes), jax-js
+// valueAndGrad + manual SGD (jit-compiled or op by op), and a hand-written Float32Array version. Data and initial weights are the ones of
 // /work/shared/perf-reference/mlp.mjs (same generator and seeds), rewritten here.
 import { linear, noGrad, tensor, type Tensor } from '@memograd/autograd';
 import { crossEntropy, Linear, ReLU, Sequential } from '@memograd/nn';
 import { SGD } from '@memograd/optim';
-import type { Tf } from './harness.ts';
+import type { Jax, JaxArray, Tf } from './harness.ts';
 
 export const IN = 784;
 export const HID = 128;
@@ -291,6 +291,61 @@ export function tfTrainer(tf: Tf, kind: 'autograd' | 'manual', B: number, w: Wei
     },
     dispose() {
       for (const t of [...vars, ...xb, ...yb, lr, invB]) t.dispose();
+    },
+  };
+}
+
+// ---- jax-js -----------------------------------------------------------------------------------
+
+type JaxParams = { W1: JaxArray; b1: JaxArray; W2: JaxArray; b2: JaxArray };
+
+/**
+ * jax-js: `valueAndGrad` of the mean softmax cross-entropy (one-hot targets, `nn.logSoftmax`)
+ * w.r.t. the parameter tree + manual SGD, the whole step under `jit` (traced and compiled on the
+ * first call) or op by op. Reference counting: the trainer holds the current parameter tree and
+ * the batches (refcount 1 each); a step passes the parameters themselves (consumed) and `.ref`s
+ * of the batch, and gets back the loss and a new parameter tree (`loss.item()` consumes the loss).
+ */
+export function jaxTrainer(jax: Jax, B: number, w: Weights, d: Data, { jit = true } = {}): Trainer {
+  const { numpy: np, nn, tree } = jax;
+  let p: JaxParams = {
+    W1: np.array(w.W1).reshape([IN, HID]),
+    b1: np.array(w.b1),
+    W2: np.array(w.W2).reshape([HID, OUT]),
+    b2: np.array(w.b2),
+  };
+  const nb = Math.floor(N_DATA / B);
+  const xb: JaxArray[] = [];
+  const yb: JaxArray[] = [];
+  for (let b = 0; b < nb; b++) {
+    xb.push(np.array(d.X.subarray(b * B * IN, (b + 1) * B * IN)).reshape([B, IN]));
+    yb.push(np.array(d.Y.subarray(b * B * OUT, (b + 1) * B * OUT)).reshape([B, OUT]));
+  }
+  // every argument is used exactly once (no .ref needed inside)
+  const lossFn = (q: JaxParams, x: JaxArray, y: JaxArray): JaxArray => {
+    const h = nn.relu(np.matmul(x, q.W1).add(q.b1));
+    const logits = np.matmul(h, q.W2).add(q.b2);
+    return np.mean(np.sum(nn.logSoftmax(logits, -1).mul(y), -1)).mul(-1);
+  };
+  const stepFn = (q: JaxParams, x: JaxArray, y: JaxArray): [JaxArray, JaxParams] => {
+    const [loss, g] = jax.valueAndGrad(lossFn)(tree.ref(q), x, y);
+    const next = tree.map((v: JaxArray, gv: JaxArray) => v.sub(gv.mul(LR)), q, g as JaxParams) as JaxParams;
+    return [loss, next];
+  };
+  const jitted = jit ? jax.jit(stepFn) : null;
+  const step = jitted ?? stepFn;
+  let i = 0;
+  return {
+    step() {
+      const b = i++ % nb;
+      const [loss, next] = step(p, xb[b]!.ref, yb[b]!.ref);
+      p = next;
+      return loss.item();
+    },
+    dispose() {
+      tree.dispose(p);
+      for (const t of [...xb, ...yb]) t.dispose();
+      jitted?.dispose();
     },
   };
 }

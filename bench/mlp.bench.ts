@@ -2,7 +2,8 @@
 // SGD lr 0.1) on random data, batch 32 and 128: memograd (nn + optim, and raw tensors with
 // linear/logSoftmax) vs tfjs 4.22 variableGrads loops (cpu, wasm 1 thread), tfjs-layers model.fit
 // (wasm), the hand-written backward on tfjs-wasm ops with explicit transposes (the reference's
-// "diagnostic" row) and hand-written plain JS.
+// "diagnostic" row), jax-js 0.1.25 valueAndGrad + manual SGD (wasm device, 1 thread; the whole
+// step under jit, and op by op) and hand-written plain JS.
 //
 //   pnpm --filter @memograd/bench run bench:mlp [--quick] [--batches=32,128]
 //
@@ -14,6 +15,7 @@ import {
   HID,
   IN,
   initWeights,
+  jaxTrainer,
   LR,
   makeData,
   memogradNn,
@@ -26,7 +28,7 @@ import {
   type Trainer,
   type Weights,
 } from './mlp-impls.ts';
-import { loadTf, measure, numList, runIfMain, type BenchOptions, type Row, type Tf } from './harness.ts';
+import { loadJax, loadTf, measure, numList, runIfMain, type BenchOptions, type Row, type Tf } from './harness.ts';
 
 const VERIFY_STEPS = 20;
 
@@ -98,6 +100,7 @@ async function measureAsync(group: string, impl: string, fn: () => Promise<void>
 export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
   const batches = numList(opts, 'batches', [32, 128]);
   const tf = await loadTf();
+  const jx = await loadJax();
   const d = makeData();
   const rows: Row[] = [];
   const verifySteps = opts.quick ? 5 : VERIFY_STEPS;
@@ -135,6 +138,12 @@ export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
       process.stderr.write(`  tfjs-layers model.fit skipped: ${String(e)}\n`);
     }
     time('tfjs-wasm hand-written backward, explicit transposes', tfTrainer(tf, 'manual', B, w, d));
+    for (const jit of [true, false]) {
+      const impl = jit ? 'jax-js 0.1.25 jit(valueAndGrad + SGD step)' : 'jax-js 0.1.25 valueAndGrad + SGD, op by op';
+      const done = await jx.mark();
+      time(impl, jaxTrainer(jx.jax, B, w, d, { jit }));
+      await done(`${impl} B=${B}`);
+    }
     time('plain JS hand-written (Float32Array, i-k-j)', plainJs(B, w, d));
   }
   return rows;

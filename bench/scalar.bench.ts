@@ -4,16 +4,27 @@
 // N = 100,002 ops (16,667 blocks) are built, then reverse mode gives dx_N/dw = 0.2535074.
 // Implementations: memograd 0-d tensors (`scalar()`), a micrograd-style Value class (closures,
 // Set-based topological sort), a closure-free op-code tape class, a preallocated struct-of-arrays
-// typed-array tape, plain JS numbers without autograd (the floor), and tfjs scalars with tf.grad
-// on the cpu backend (N = 10,002 only: tfjs is ~1000x slower per op).
+// typed-array tape, plain JS numbers without autograd (the floor), tfjs scalars with tf.grad
+// on the cpu backend (N = 10,002 only: tfjs is ~1000x slower per op), and jax-js 0-d arrays with
+// eager grad (N = 2,004: ~100 us per op; tanh written as 2·sigmoid(2b) − 1, see jaxTanh).
 //
-//   pnpm --filter @memograd/bench run bench:scalar [--quick] [--n=100002] [--ntf=10002]
+//   pnpm --filter @memograd/bench run bench:scalar [--quick] [--n=100002] [--ntf=10002] [--njax=2004]
 //
 // One call = build the graph (forward) + backward. The "ops/s" column is graph ops per second
 // (N / time per call), so rows with different N compare per op; ns/op is in the note.
 // Every gradient is checked against the float64 finite difference of the plain-JS chain (1e-6).
 import { scalar, type Tensor } from '@memograd/autograd';
-import { loadTf, measure, runIfMain, type BenchOptions, type Row, type Tf } from './harness.ts';
+import {
+  loadJax,
+  loadTf,
+  measure,
+  runIfMain,
+  type BenchOptions,
+  type Jax,
+  type JaxArray,
+  type Row,
+  type Tf,
+} from './harness.ts';
 
 const W0 = 1.0001;
 const X0 = 0.1;
@@ -211,9 +222,30 @@ function chainTf(tf: Tf, w: TfScalar, x: TfScalar, blocks: number, c05: TfScalar
   return x;
 }
 
+/**
+ * tanh(b) = 2·sigmoid(2b) − 1 in jax-js primitives. jax-js' own `np.tanh` is a jit-wrapped
+ * composite: under eager `grad`, every call adds an entry to a module-level transpose cache keyed
+ * by a fresh jaxpr object, which is never freed (0.1.25: the heap grows by ~0.4 MB per 402-op
+ * graph), and it is about 8x slower per op. sigmoid is not jit-wrapped.
+ */
+function jaxTanh(j: Jax, b: JaxArray): JaxArray {
+  return j.nn.sigmoid(b.mul(2)).mul(2).sub(1);
+}
+/** the graph on jax-js 0-d arrays; consumes w and x (x is used twice per block: one .ref) */
+function chainJax(j: Jax, w: JaxArray, x: JaxArray, blocks: number): JaxArray {
+  for (let i = 0; i < blocks; i++) {
+    const a = x.ref.mul(w.ref), b = a.add(0.5), c = jaxTanh(j, b), d = c.mul(0.5), e = x.mul(0.5);
+    x = d.add(e);
+  }
+  w.dispose();
+  return x;
+}
+
 export default async function scalarSuite(opts: BenchOptions): Promise<Row[]> {
   const n = Number(opts.args.n ?? 100_002);
   const ntf = Number(opts.args.ntf ?? (opts.quick ? 2_004 : 10_002));
+  const njax = Number(opts.args.njax ?? (opts.quick ? 402 : 2_004));
+  const blocksJax = Math.ceil(njax / 6), opsJax = blocksJax * 6;
   const blocks = Math.ceil(n / 6), ops = blocks * 6;
   const blocksTf = Math.ceil(ntf / 6), opsTf = blocksTf * 6;
   const rows: Row[] = [];
@@ -302,6 +334,23 @@ export default async function scalarSuite(opts: BenchOptions): Promise<Row[]> {
     check(`tfjs-cpu tf.grad (N = ${opsTf}, float32)`, gv, refTf, 1e-4);
     time('tfjs-cpu scalars + tf.grad', () => void run(), opsTf);
     for (const t of [c05, w, x0]) t.dispose();
+  }
+  // jax-js: eager grad (no jit: jit would trace the graph once and replay a compiled kernel, which
+  // is not the per-op overhead measured here; it also overflows the stack in jax-js' expression
+  // simplifier from about N = 2,000). Float32 0-d arrays on the wasm device.
+  {
+    const jx = await loadJax();
+    const j = jx.jax;
+    const refJax = fd(blocksJax);
+    const w = jx.np.array(W0), x0 = jx.np.array(X0);
+    const g = j.grad((wv: JaxArray, xv: JaxArray) => chainJax(j, wv, xv, blocksJax));
+    const run = () => g(w.ref, x0.ref).item();
+    check(`jax-js grad (N = ${opsJax}, float32)`, run(), refJax, 1e-4);
+    const done = await jx.mark();
+    time('jax-js 0.1.25 0-d arrays + grad, eager', () => void run(), opsJax);
+    await done('scalar grad');
+    w.dispose();
+    x0.dispose();
   }
   return rows;
 }

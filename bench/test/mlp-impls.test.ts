@@ -23,3 +23,25 @@ describe('bench MLP implementations', () => {
     }
   });
 });
+
+describe('bench jax-js MLP trainer', () => {
+  it('gives the plain-JS losses step by step (jit and op by op) and frees every buffer it made', async () => {
+    const { loadJax } = await import('../harness.ts');
+    const { jaxTrainer } = await import('../mlp-impls.ts');
+    const jx = await loadJax();
+    const d = makeData();
+    const w = initWeights();
+    const refs0 = jx.liveRefs();
+    const js = plainJs(32, w, d);
+    const jit = jaxTrainer(jx.jax, 32, w, d, { jit: true });
+    const eager = jaxTrainer(jx.jax, 32, w, d, { jit: false });
+    for (let i = 0; i < 5; i++) {
+      const ref = js.step();
+      expect(Math.abs(jit.step() - ref)).toBeLessThan(1e-5 * ref);
+      expect(Math.abs(eager.step() - ref)).toBeLessThan(1e-5 * ref);
+    }
+    jit.dispose();
+    eager.dispose();
+    if (!Number.isNaN(refs0)) expect(jx.liveRefs()).toBe(refs0);
+  });
+});
