@@ -107,46 +107,80 @@ function func(name: string): string {
   )`;
 }
 
-/** logSumExp's row helper (n a multiple of 4). */
+/**
+ * logSumExp's row helpers (float32 rows, any length n):
+ * - lse_f32(p, n, m): the sum, in double and in element order, of f32(e^f32(x - m)) over the row,
+ *   e^ by the exp body above: the values and the order of logSumExp's composed float32 computation
+ *   (x.sub(m).exp() then a sequential sum), so the same double;
+ * - maxign_f32(p, n): the row max ignoring NaN (as `if (v > m) m = v`), -Infinity when none.
+ */
 const ROWS = `
-  ;; x = f32(e^f32(x - m)) in place (logSumExp's x.sub(m).exp() in float32)
-  (func (export "shiftexp_f32") (param $p i32) (param $n i32) (param $mm f64)
-    (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128) (local $msplat v128)
-    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128)
+  (func (export "lse_f32") (param $p i32) (param $n i32) (param $mm f64) (result f64)
+    (local $end i32) (local $end4 i32) (local $x v128) (local $v v128) (local $y v128) (local $w v128) (local $msplat v128)
+    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128) (local $acc f64)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
     (local.set $msplat (f64x2.splat (local.get $mm)))
     (block $done
       (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
         (local.set $x (v128.load (local.get $p)))
         (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
           (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))))
         ${BODIES.exp}
-        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
+        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 0 (local.get $w))))
+        (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 1 (local.get $w))))
         (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4
           (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))))
         ${BODIES.exp}
-        (v128.store (local.get $p)
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 0 (local.get $w))))
+        (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 1 (local.get $w))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
-  )
-  ;; x = f32(x / d) in place, the division in double (as JS's dst[i] / total)
-  (func (export "div_f32") (param $p i32) (param $n i32) (param $d f64)
-    (local $end i32) (local $x v128) (local $ds v128)
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (f32x4.splat (f32.load (local.get $p))))
+        (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+          (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))))
+        ${BODIES.exp}
+        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 0 (local.get $w))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $tnext)))
+    (local.get $acc))
+  (func (export "maxign_f32") (param $p i32) (param $n i32) (result f64)
+    (local $end i32) (local $end8 i32) (local $a0 v128) (local $a1 v128) (local $v f32) (local $s f32)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $ds (f64x2.splat (local.get $d)))
+    (local.set $end8 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -8)) (i32.const 2))))
+    (local.set $a0 (f32x4.splat (f32.const -inf)))
+    (local.set $a1 (local.get $a0))
+    ;; pmax(a, v) = a < v ? v : a skips NaN
     (block $done
       (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $x (v128.load (local.get $p)))
-        (v128.store (local.get $p)
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-            (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4 (local.get $x)) (local.get $ds)))
-            (f32x4.demote_f64x2_zero (f64x2.div (f64x2.promote_low_f32x4
-              (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $ds)))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $next))))`;
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end8)))
+        (local.set $a0 (f32x4.pmax (local.get $a0) (v128.load (local.get $p))))
+        (local.set $a1 (f32x4.pmax (local.get $a1) (v128.load offset=16 (local.get $p))))
+        (local.set $p (i32.add (local.get $p) (i32.const 32)))
+        (br $next)))
+    (local.set $a0 (f32x4.pmax (local.get $a0) (local.get $a1)))
+    (local.set $s (f32x4.extract_lane 0 (local.get $a0)))
+    (local.set $v (f32x4.extract_lane 1 (local.get $a0)))
+    (local.set $s (select (local.get $v) (local.get $s) (f32.gt (local.get $v) (local.get $s))))
+    (local.set $v (f32x4.extract_lane 2 (local.get $a0)))
+    (local.set $s (select (local.get $v) (local.get $s) (f32.gt (local.get $v) (local.get $s))))
+    (local.set $v (f32x4.extract_lane 3 (local.get $a0)))
+    (local.set $s (select (local.get $v) (local.get $s) (f32.gt (local.get $v) (local.get $s))))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $v (f32.load (local.get $p)))
+        (local.set $s (select (local.get $v) (local.get $s) (f32.gt (local.get $v) (local.get $s))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (br $tnext)))
+    (f64.promote_f32 (local.get $s)))`;
 
 /**
  * e^d for softmax rows, d = x - max <= 0 (or NaN) in $v: k = nearest(d log2e), r = d - k ln2,

@@ -41,7 +41,8 @@ export function setWasmReduceChunk(n: number): number {
 interface Module {
   memory: WasmMemory;
   fns: Record<WasmUnaryName, InPlace>;
-  shiftexp: (p: number, n: number, m: number) => void;
+  lse: (p: number, n: number, m: number) => number;
+  maxign: (p: number, n: number) => number;
   expsum2: (p: number, n: number, m: number, q: number, store: number) => number;
   scale: (q: number, n: number, a: number, p: number) => void;
   sublog: (p: number, n: number, m: number, l: number) => void;
@@ -84,7 +85,8 @@ function getModule(): Module | null {
     mod = {
       memory: e.memory as WasmMemory,
       fns: { exp: e.exp_f32 as InPlace, sigmoid: e.sigmoid_f32 as InPlace, tanh: e.tanh_f32 as InPlace },
-      shiftexp: e.shiftexp_f32 as Module['shiftexp'],
+      lse: e.lse_f32 as Module['lse'],
+      maxign: e.maxign_f32 as Module['maxign'],
       expsum2: e.expsum2_f32 as Module['expsum2'],
       scale: e.scale_f32 as Module['scale'],
       sublog: e.sublog_f32 as Module['sublog'],
@@ -206,33 +208,26 @@ export function wasmSoftmaxRowsF32(src: Float32Array, dst: Float32Array, n: numb
 }
 
 /**
- * Float32 log-sum-exp over contiguous rows of length n (a multiple of 4): the row max (NaN
- * ignored) and the final sum run in JS, in order; f32(e^f32(x - m)) runs in wasm, the same float32
- * values as the JS loop (and as the composed x.sub(m).exp()). Returns false when not applicable.
+ * Float32 log-sum-exp over contiguous rows of length n (any n >= 1), rows copied in by chunks: the
+ * row max ignoring NaN (0 when not finite) and the in-order double sum of f32(e^f32(x - m)) in wasm
+ * (lse_f32: the values and the order of the composed x.sub(m).exp() and sequential sum, so the
+ * same result), then m + log(f32(sum)). Returns false below the threshold or without wasm.
  */
 export function wasmLogSumExpRowsF32(src: Float32Array, out: Float32Array, n: number): boolean {
   const size = src.length;
-  if (size < WASM_UNARY_MIN || n % 4 !== 0 || n === 0) return false;
+  if (size < WASM_UNARY_MIN || n === 0) return false;
   const m = getModule();
   if (m === null) return false;
-  const rowsPerChunk = Math.max(1, Math.floor((1 << 20) / n));
-  for (let r0 = 0; r0 * n < size; r0 += rowsPerChunk) {
-    const start = r0 * n;
-    const count = Math.min(rowsPerChunk * n, size - start);
-    const view = viewOf(m, count);
+  const per = Math.max(1, Math.floor(REDUCE_CHUNK / n));
+  const view = viewOf(m, per * n);
+  const { lse, maxign } = m;
+  for (let start = 0, r = 0; start < size; start += per * n) {
+    const count = Math.min(per * n, size - start);
     view.set(src.subarray(start, start + count));
-    for (let off = 0, r = r0; off < count; off += n, r++) {
-      const end = off + n;
-      let mx = -Infinity;
-      for (let i = off; i < end; i++) {
-        const v = view[i]!;
-        if (v > mx) mx = v;
-      }
+    for (let off = 0; off < count; off += n, r++) {
+      const mx = maxign(off * 4, n);
       const mk = Number.isFinite(mx) ? mx : 0;
-      m.shiftexp(off * 4, n, mk);
-      let acc = 0;
-      for (let i = off; i < end; i++) acc += view[i]!;
-      out[r] = mk + Math.log(Math.fround(acc));
+      out[r] = mk + Math.log(Math.fround(lse(off * 4, n, mk)));
     }
   }
   return true;

@@ -461,24 +461,35 @@ describe('wasm float32 softmax / logSoftmax rows', () => {
 });
 
 describe('wasm float32 logSumExp rows', () => {
-  it('are bit-for-bit the JS rows (wasm forced on, then off)', () => {
+  it('are bit-for-bit the JS rows (wasm forced on, then off), any row length and chunking', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 1, max: 100 }), fc.integer(), fc.boolean(), (r, q, seed, wild) => {
-        const n = 4 * q;
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.oneof(fc.integer({ min: 1, max: 400 }), fc.constantFrom(1, 2, 3, 5, 7, 8, 9)),
+        fc.integer(),
+        fc.boolean(),
+        fc.constantFrom(1, 7, 64, 1 << 14),
+        (r, n, seed, wild, chunk) => {
         const x = rows(Float32Array, r, n, seed, wild);
+        // NaN-only and -0/+0 rows now and then
+        if (seed % 5 === 0) x.fill(NaN, 0, n);
+        if (seed % 7 === 0) for (let i = 0; i < x.length; i += 2) x[i] = i % 4 ? -0 : 0;
         const js = new Float32Array(r);
         const wasm = new Float32Array(r);
         const old = setWasmUnaryMin(0);
+        const oldChunk = setWasmReduceChunk(chunk);
         try {
           logSumExpRows(x, wasm, n);
           setWasmUnaryMin(Infinity);
           logSumExpRows(x, js, n);
         } finally {
           setWasmUnaryMin(old);
+          setWasmReduceChunk(oldChunk);
         }
         for (let i = 0; i < r; i++) if (!Object.is(js[i], wasm[i])) throw new Error(`row ${i}: js ${js[i]}, wasm ${wasm[i]}`);
-      }),
-      { numRuns: 80 },
+        },
+      ),
+      { numRuns: 200 },
     );
     const special = new Float32Array([-Infinity, -Infinity, -Infinity, -Infinity, NaN, 1, 2, 3, Infinity, 0, 0, 0]);
     const js = new Float32Array(3);
