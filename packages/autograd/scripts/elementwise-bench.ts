@@ -29,6 +29,9 @@ for (const dtype of ['float32', 'float64'] as const) {
   const g = ag as any;
   time(`${dtype} sigmoid(a*b+c)`, () => g.sigmoid(g.add(g.mul(a, b), c)));
   time(`${dtype} a*b+c`, () => g.add(g.mul(a, b), c));
+  time(`${dtype} a*b`, () => g.mul(a, b));
+  const col = g.sum(b, { axis: -1, keepDims: true });
+  time(`${dtype} a - col [1000,1]`, () => g.sub(a, col));
   for (const op of ['exp', 'log', 'sqrt', 'neg', 'abs', 'square', 'relu', 'sigmoid', 'tanh']) time(`${dtype} ${op}`, () => g[op](a));
   time(`${dtype} gt(a, 0)`, () => g.gt(a, 0));
   time(`${dtype} sum all`, () => g.sum(a));
@@ -36,6 +39,7 @@ for (const dtype of ['float32', 'float64'] as const) {
   time(`${dtype} sum axis -1`, () => g.sum(a, { axis: -1 }));
   time(`${dtype} max axis -1`, () => g.max(a, { axis: -1 }));
   time(`${dtype} sum axis 0`, () => g.sum(a, { axis: 0 }));
+  time(`${dtype} max axis 0`, () => g.max(a, { axis: 0 }));
   time(`${dtype} softmax`, () => g.softmax(a));
   time(`${dtype} logSoftmax`, () => g.logSoftmax(a));
   time(`${dtype} logSumExp -1`, () => g.logSumExp(a, { axis: -1 }));
