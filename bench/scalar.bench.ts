@@ -12,7 +12,8 @@
 //
 // One call = build the graph (forward) + backward. The "ops/s" column is graph ops per second
 // (N / time per call), so rows with different N compare per op; ns/op is in the note.
-// Every gradient is checked against the float64 finite difference of the plain-JS chain (1e-6).
+// Every gradient is checked against the float64 finite difference of the plain-JS chain (1e-6;
+// 1e-4 for the float32 peers, tfjs and jax-js).
 import { scalar, type Tensor } from '@memograd/autograd';
 import {
   loadJax,
