@@ -1,4 +1,4 @@
-import { allocate } from '../dtype.ts';
+import { allocate, allocateForOverwrite } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError } from '../errors.ts';
 import { normalizeAxis } from '../shape.ts';
@@ -199,7 +199,7 @@ export const softmaxOp = defineOp<AxisParams>({
   inputs: ['x'],
   shape: ([s], { axis }) => (normalizeAxis('softmax', axis, s!.length), s!.slice()),
   forward: ([x], { axis }) => {
-    const out = allocate(x!.dtype, x!.size);
+    const out = allocateForOverwrite(x!.dtype, x!.size);
     const ax = normalizeAxis('softmax', axis, x!.rank);
     if (ax === x!.rank - 1 && x!.size > 0) softmaxRows(x!.data, out, x!.shape[ax]!); // contiguous rows
     else lanes(x!, ax, out, softmaxLane);
@@ -215,7 +215,7 @@ export const logSoftmaxOp = defineOp<AxisParams>({
   inputs: ['x'],
   shape: ([s], { axis }) => (normalizeAxis('logSoftmax', axis, s!.length), s!.slice()),
   forward: ([x], { axis }) => {
-    const out = allocate(x!.dtype, x!.size);
+    const out = allocateForOverwrite(x!.dtype, x!.size);
     const ax = normalizeAxis('logSoftmax', axis, x!.rank);
     if (ax === x!.rank - 1 && x!.size > 0) logSoftmaxRows(x!.data, out, x!.shape[ax]!); // contiguous rows
     else lanes(x!, ax, out, logSoftmaxLane);

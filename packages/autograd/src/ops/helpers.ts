@@ -1,4 +1,4 @@
-import { allocate, type DType } from '../dtype.ts';
+import { allocate, allocateForOverwrite, type DType } from '../dtype.ts';
 import { applyOne, applyTwo } from '../engine.ts';
 import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
 import { compareFast, type CompareCode, type UnaryKernel } from '../kernels/unary.ts';
@@ -32,7 +32,7 @@ export function unaryOp<P = undefined>(
     inputs: ['x'],
     shape: ([s]) => s!.slice(),
     forward: ([x], params) => {
-      const out = allocate(x!.dtype, x!.size);
+      const out = allocateForOverwrite(x!.dtype, x!.size);
       const d = x!.data;
       if (kernel !== undefined) kernel(d, out, params);
       else for (let i = 0; i < out.length; i++) out[i] = f(d[i]!, params);
@@ -64,7 +64,7 @@ export function binaryOp(
     differentiable: backward !== null,
     shape: ([a, b]) => broadcastShapes(name, a!, b!),
     forward: ([a, b], _p, shape) => {
-      const out = allocate(a!.dtype, sizeOf(shape));
+      const out = allocateForOverwrite(a!.dtype, sizeOf(shape));
       if (compare !== null && compareFast(compare, a!.data, b!.data, out)) return out;
       if (fast === null || !arithmeticFast(fast, a!.data, a!.shape, b!.data, b!.shape, out)) {
         binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, f);
