@@ -182,48 +182,83 @@ const ROWS = `
         (br $tnext)))
     (f64.promote_f32 (local.get $s)))`;
 
-/**
- * e^d for softmax rows, d = x - max <= 0 (or NaN) in $v: k = nearest(d log2e), r = d - k ln2,
- * |r| <= ln2/2, e^r from a degree-6 polynomial fitted to e^r on [-1.001 ln2/2, 1.001 ln2/2] (Chebyshev
- * fit, relative error 2.6e-9, about 0.04 float32 ulp; the exact-function kernels above keep the
- * degree-8 series), times 2^k; 0 where d < -105 (then e^d is below float32's smallest subnormal).
- */
-function softmaxExp(): string {
-  const p = poly6('(local.get $r)');
-  return `
-        (local.set $k (f64x2.nearest (f64x2.mul (local.get $v) ${c(LOG2E)})))
-        (local.set $r (f64x2.sub (local.get $v) (f64x2.mul (local.get $k) ${c(LN2)})))
-        (local.set $s (i64x2.shl (f64x2.add (local.get $k) ${c(1023 + 2 ** 52)}) (i32.const 52)))
-        (local.set $y (v128.andnot (f64x2.mul ${p} (local.get $s)) (f64x2.lt (local.get $v) ${c(-105)})))`;
+/** an f32x4 constant from the exact bits of Math.fround(x) */
+function c32(x: number): string {
+  const dv = new DataView(new ArrayBuffer(4));
+  dv.setFloat32(0, x);
+  const bits = dv.getInt32(0);
+  return `(v128.const i32x4 ${bits} ${bits} ${bits} ${bits})`;
 }
 
+/** ln2 = EXP_LN2_HI + EXP_LN2_LO: the high part has 9 significant bits, so k ln2hi is exact for |k| < 2^15 */
+const EXP_LN2_HI = 0.693359375;
+const EXP_LN2_LO = Math.fround(LN2 - EXP_LN2_HI);
+
 /**
- * Softmax / log-softmax row passes (float32 rows, any length n):
- * - expsum2_f32(p, n, m, q, store): the double sum of e^(x - m) over the row (two f64x2 partial
- *   sums, the tail in order), storing each e^(x - m) as a double at q when `store` is set;
- * - scale_f32(q, n, a, p): p[i] = f32(q[i] * a) (q doubles, p float32);
- * - sublog_f32(p, n, m, l): p[i] = f32((x[i] - m) - l) in double, as JS's x - m - l.
+ * q(r) with e^r ~ 1 + r + r^2 q(r) for |r| <= ln2/2 (with 0.2% to spare): degree 4, fitted to the
+ * relative error of e^r (Lawson iterations on Chebyshev nodes) and rounded to float32: relative
+ * error 4.2e-9 (0.07 float32 half-ulps of 2^-24) with exact arithmetic.
  */
-const SOFTMAX = `
+export const EXPQ4 = [0.4999999403953552, 0.1666651964187622, 0.041668400168418884, 0.00836885068565607, 0.0013814320554956794];
+
+/**
+ * e^(x - m) for four float32 lanes, in f32x4: $x the elements, $negm = -m splat (m a float32
+ * value); sets $y0 / $y1 (f64x2) to e^d for lanes 0-1 / 2-3 (d = x - m <= 0, or NaN).
+ * - s = x - m rounded to float32 and its exact error (2Sum): d = s + err exactly;
+ * - k = nearest(s log2e) by adding 1.5 2^23 (the float32 sum rounds to an integer, whose bits
+ *   hold k + 0x4b400000: k + 1023 for 2^k is one integer subtraction, no float-to-int conversion),
+ *   r = (s - k ln2hi) + (err - k ln2lo): s - k ln2hi is exact (Cody-Waite), so r is d - k ln2
+ *   within one float32 rounding (|r| <= ln2/2 + 2^-17);
+ * - u = r + r^2 q(r) (e^r - 1, |u| < 0.42) in float32;
+ * - then in double: (1 + u) 2^k, 2^k from the integer k + 1023 shifted into the exponent field, so
+ *   that neither 1 + u nor the scaling rounds (subnormal float32 results are still exact doubles).
+ * Relative error below 0.7 2^-24 (u's and r's roundings, 2^-26 each, against e^r >= 0.7, and the
+ * polynomial's 0.07 2^-24); softmax = f32(e / sum) then errs by at most 0.5 ulp + 2 (0.7 + 0.7)
+ * 2^-24 relative (e's and, at worst, the sum's), below 2 ulp; measured 1.2 ulp on dense rows.
+ * Lanes with s < -105 (e^d below float32's smallest subnormal, -Infinity included) give +0 (the
+ * mask clears u and 2^k, so that a NaN err of -Infinity lanes does not reach the product); NaN
+ * lanes stay NaN.
+ */
+function softmaxExpF32(): string {
+  let q = c32(EXPQ4[EXPQ4.length - 1]!);
+  for (let i = EXPQ4.length - 2; i >= 0; i--) q = `(f32x4.add ${c32(EXPQ4[i]!)} (f32x4.mul (local.get $r) ${q}))`;
+  return `
+        (local.set $s (f32x4.add (local.get $x) (local.get $negm)))
+        (local.set $b (f32x4.sub (local.get $s) (local.get $x)))
+        (local.set $err (f32x4.add (f32x4.sub (local.get $x) (f32x4.sub (local.get $s) (local.get $b)))
+          (f32x4.sub (local.get $negm) (local.get $b))))
+        (local.set $kb (f32x4.add (f32x4.mul (local.get $s) ${c32(LOG2E)}) ${c32(12582912)}))
+        (local.set $k (f32x4.sub (local.get $kb) ${c32(12582912)}))
+        (local.set $r (f32x4.add (f32x4.sub (local.get $s) (f32x4.mul (local.get $k) ${c32(EXP_LN2_HI)}))
+          (f32x4.sub (local.get $err) (f32x4.mul (local.get $k) ${c32(EXP_LN2_LO)}))))
+        (local.set $mask (f32x4.lt (local.get $s) ${c32(-105)}))
+        (local.set $u (v128.andnot (f32x4.add (local.get $r) (f32x4.mul (f32x4.mul (local.get $r) (local.get $r)) ${q})) (local.get $mask)))
+        (local.set $kb (v128.andnot (i32x4.sub (local.get $kb) (v128.const i32x4 ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023})) (local.get $mask)))
+        (local.set $y0 (f64x2.mul (f64x2.add ${c(1)} (f64x2.promote_low_f32x4 (local.get $u)))
+          (i64x2.shl (i64x2.extend_low_i32x4_s (local.get $kb)) (i32.const 52))))
+        (local.set $y1 (f64x2.mul (f64x2.add ${c(1)} (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))))
+          (i64x2.shl (i64x2.extend_high_i32x4_s (local.get $kb)) (i32.const 52))))`;
+}
+
+const EXPSUM_F32X4 = `
   (func (export "expsum2_f32") (param $p i32) (param $n i32) (param $mm f64) (param $q i32) (param $store i32) (result f64)
-    (local $end i32) (local $end4 i32) (local $x v128) (local $v v128) (local $y v128) (local $msplat v128)
-    (local $sum v128) (local $sum2 v128) (local $k v128) (local $r v128) (local $s v128) (local $t f64)
+    (local $end i32) (local $end4 i32) (local $x v128) (local $negm v128) (local $y0 v128) (local $y1 v128)
+    (local $sum v128) (local $sum2 v128) (local $s v128) (local $b v128) (local $err v128) (local $k v128)
+    (local $r v128) (local $mask v128) (local $u v128) (local $kb v128) (local $t f64)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (local.set $msplat (f64x2.splat (local.get $mm)))
+    (local.set $negm (f32x4.splat (f32.neg (f32.demote_f64 (local.get $mm)))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
         (local.set $x (v128.load (local.get $p)))
-        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))
-        ${softmaxExp()}
-        (local.set $sum (f64x2.add (local.get $sum) (local.get $y)))
-        (if (local.get $store) (then (v128.store (local.get $q) (local.get $y))))
-        (local.set $v (f64x2.sub (f64x2.promote_low_f32x4
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))
-        ${softmaxExp()}
-        (local.set $sum2 (f64x2.add (local.get $sum2) (local.get $y)))
-        (if (local.get $store) (then (v128.store offset=16 (local.get $q) (local.get $y))))
+        ${softmaxExpF32()}
+        (local.set $sum (f64x2.add (local.get $sum) (local.get $y0)))
+        (local.set $sum2 (f64x2.add (local.get $sum2) (local.get $y1)))
+        (if (local.get $store) (then
+          (v128.store (local.get $q) (local.get $y0))
+          (v128.store offset=16 (local.get $q) (local.get $y1))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (local.set $q (i32.add (local.get $q) (i32.const 32)))
         (br $next)))
@@ -232,14 +267,23 @@ const SOFTMAX = `
     (block $tdone
       (loop $tnext
         (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $v (f64x2.sub (f64x2.splat (f64.promote_f32 (f32.load (local.get $p)))) (local.get $msplat)))
-        ${softmaxExp()}
-        (local.set $t (f64.add (local.get $t) (f64x2.extract_lane 0 (local.get $y))))
-        (if (local.get $store) (then (f64.store (local.get $q) (f64x2.extract_lane 0 (local.get $y)))))
+        (local.set $x (f32x4.splat (f32.load (local.get $p))))
+        ${softmaxExpF32()}
+        (local.set $t (f64.add (local.get $t) (f64x2.extract_lane 0 (local.get $y0))))
+        (if (local.get $store) (then (f64.store (local.get $q) (f64x2.extract_lane 0 (local.get $y0)))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $tnext)))
-    (local.get $t))
+    (local.get $t))`;
+
+/**
+ * Softmax / log-softmax row passes (float32 rows, any length n):
+ * - expsum2_f32(p, n, m, q, store): the double sum of e^(x - m) over the row (two f64x2 partial
+ *   sums, the tail in order), storing each e^(x - m) as a double at q when `store` is set;
+ * - scale_f32(q, n, a, p): p[i] = f32(q[i] * a) (q doubles, p float32);
+ * - sublog_f32(p, n, m, l): p[i] = f32((x[i] - m) - l) in double, as JS's x - m - l.
+ */
+const SOFTMAX = `${EXPSUM_F32X4}
   (func (export "scale_f32") (param $q i32) (param $n i32) (param $a f64) (param $p i32)
     (local $end i32) (local $end4 i32) (local $as v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))

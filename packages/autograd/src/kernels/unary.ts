@@ -111,7 +111,7 @@ export const reluKernel: UnaryKernel<unknown> = (x, out) => {
 };
 
 // e^r for |r| <= ln2/2: degree-6 polynomial fitted to e^r (relative error 2.6e-9, about 0.04 float32
-// ulp); the coefficients of EXP6 in scripts/elementwise-wat.ts (the wasm sigmoid and softmax)
+// ulp); the coefficients of EXP6 in scripts/elementwise-wat.ts (the wasm sigmoid)
 const E0 = 1.0, E1 = 1.0000000379432992, E2 = 0.5000000047401394, E3 = 0.1666641450716956;
 const E4 = 0.04166635163844457, E5 = 0.008375210200870016, E6 = 0.0013941213100006334;
 
