@@ -1,7 +1,8 @@
 // WebAssembly text of the elementwise module (SIMD128): the float32 exp / sigmoid / tanh kernels
 // below, then the softmax / logSumExp row passes, the reductions and the arithmetic (each with its
 // own comment). The exp / sigmoid / tanh kernels work in place over
-// [p, p + 4n) bytes, n a multiple of 4. Each f32x4 is promoted to two f64x2 halves and computed
+// [p, p + 4n) bytes, n a multiple of 4. sigmoid computes e^-|v| in f32x4 (sigmoid_f32, below the
+// softmax rows). For exp and tanh each f32x4 is promoted to two f64x2 halves and computed
 // with exactly the double operations, in the same order, as the float32 JS loops in
 // src/kernels/unary.ts (wasm has no fused multiply-add), then demoted (round to nearest even, as
 // Math.fround): the results are the same float32 values. The clamps use pmin/pmax (one minpd/maxpd
@@ -40,19 +41,6 @@ function reduce(kexpr: string): string {
     (local.set $s (i64x2.shl (f64x2.add (local.get $k) ${c(1023 + 2 ** 52)}) (i32.const 52)))`;
 }
 
-/**
- * e^r for |r| <= ln2/2 (with 0.1% to spare): a degree-6 polynomial fitted to e^r (Chebyshev fit,
- * relative error 2.6e-9, about 0.04 float32 ulp), Horner from the top as the JS loops write it:
- * C0 + r (C1 + r (C2 + ...)). The same coefficients as EXP6 in src/kernels/unary.ts (sigmoid).
- */
-export const EXP6 = [1.0, 1.0000000379432992, 0.5000000047401394, 0.1666641450716956, 0.04166635163844457,
-  0.008375210200870016, 0.0013941213100006334];
-function poly6(r: string): string {
-  let p = c(EXP6[EXP6.length - 1]!);
-  for (let i = EXP6.length - 2; i >= 0; i--) p = `(f64x2.add ${c(EXP6[i]!)} (f64x2.mul ${r} ${p}))`;
-  return p;
-}
-
 /** body computing $y (f64x2) from $v (f64x2) */
 const BODIES: Record<string, string> = {
   // JS: v = min(max(x, -1000), 89) (here -105: both give float32 0 below), k = ((v log2e + 2048.5) | 0) - 2048
@@ -60,15 +48,6 @@ const BODIES: Record<string, string> = {
     (local.set $t (f64x2.pmin (f64x2.pmax (local.get $v) ${c(-105)}) ${c(89)}))
     ${reduce(`(f64x2.sub (f64x2.trunc (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(2048.5)})) ${c(2048)})`)}
     (local.set $y (f64x2.mul (f64x2.add ${c(1)} (f64x2.mul (local.get $r) ${h('(local.get $r)')})) (local.get $s)))`,
-  // JS: a = max(-|v|, -105), k = (a log2e - 0.5) | 0, e = p6(r) 2^k, m = +(v >= 0), (m + (1 - m) e) / (1 + e)
-  sigmoid: `
-    (local.set $t (f64x2.pmax (f64x2.neg (f64x2.abs (local.get $v))) ${c(-105)}))
-    ${reduce(`(f64x2.trunc (f64x2.sub (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(0.5)}))`)}
-    (local.set $e (f64x2.mul ${poly6('(local.get $r)')} (local.get $s)))
-    (local.set $m (v128.and (f64x2.ge (local.get $v) ${c(0)}) ${c(1)}))
-    (local.set $y (f64x2.div
-      (f64x2.add (local.get $m) (f64x2.mul (f64x2.sub ${c(1)} (local.get $m)) (local.get $e)))
-      (f64x2.add ${c(1)} (local.get $e))))`,
   // JS: y = min(max(2v, -40), 40), k = ((y log2e + 64.5) | 0) - 64, e1 = s - 1 + s (r H(r)), e1 / (e1 + 2);
   // v itself where v is +-0 or NaN
   tanh: `
@@ -275,6 +254,62 @@ const EXPSUM_F32X4 = `
         (local.set $q (i32.add (local.get $q) (i32.const 8)))
         (br $tnext)))
     (local.get $t))`;
+
+/**
+ * sigmoid_f32(p, n): the stable sigmoid in place over [p, p + 4n) bytes, n a multiple of 4, e^-|v|
+ * in f32x4 as for softmax above (no subtraction, so no 2Sum): a = max(-|v|, -105) (NaN kept),
+ * k = nearest(a log2e) (the 1.5 2^23 addition), r = (a - k ln2hi) - k ln2lo (one rounding),
+ * u = r + r^2 q(r); then in double e = (1 + u) 2^k and (v >= 0 ? 1 : e) / (1 + e), rounded to
+ * float32. The float32 JS loop in src/kernels/unary.ts does the same float32 operations (each a
+ * double operation rounded by Math.fround, which is the float32 operation: double has more than
+ * 2 * 24 + 2 bits) and the same double ones, so the values are the same.
+ */
+export const SIGMOID_MAGIC = 12582912; // 1.5 2^23
+
+/**
+ * $u = r + (r^2 (q0 + q1 r) + r^4 ((q2 + q3 r) + q4 r^2)) from $r (Estrin: a shorter dependency
+ * chain than Horner; the large rounding is the final addition's alone), using $r2 and $r4
+ */
+function expm1Estrin(): string {
+  const [q0, q1, q2, q3, q4] = EXPQ4.map(c32) as [string, string, string, string, string];
+  return `
+        (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f32x4.mul (local.get $r2) (local.get $r2)))
+        (local.set $u (f32x4.add (local.get $r) (f32x4.add
+          (f32x4.mul (local.get $r2) (f32x4.add ${q0} (f32x4.mul ${q1} (local.get $r))))
+          (f32x4.mul (local.get $r4) (f32x4.add (f32x4.add ${q2} (f32x4.mul ${q3} (local.get $r))) (f32x4.mul ${q4} (local.get $r2)))))))`;
+}
+function sigmoidF32(): string {
+  const half = (u: string, kb: string, m: string) => `
+        (local.set $e (f64x2.mul (f64x2.add ${c(1)} (f64x2.promote_low_f32x4 ${u}))
+          (i64x2.shl ${kb} (i32.const 52))))
+        (local.set $y (f64x2.div (f64x2.pmax (local.get $e) (v128.and ${m} ${c(1)})) (f64x2.add ${c(1)} (local.get $e))))`;
+  return `
+  (func (export "sigmoid_f32") (param $p i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $a v128) (local $kb v128) (local $k v128) (local $r v128)
+    (local $u v128) (local $ge v128) (local $e v128) (local $y v128) (local $lo v128) (local $r2 v128) (local $r4 v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $a (f32x4.pmax (v128.or (local.get $x) ${c32(-0)}) ${c32(-105)}))
+        (local.set $kb (f32x4.add (f32x4.mul (local.get $a) ${c32(LOG2E)}) ${c32(SIGMOID_MAGIC)}))
+        (local.set $k (f32x4.sub (local.get $kb) ${c32(SIGMOID_MAGIC)}))
+        (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $k) ${c32(EXP_LN2_HI)}))
+          (f32x4.mul (local.get $k) ${c32(EXP_LN2_LO)})))
+        ${expm1Estrin()}
+        (local.set $kb (i32x4.sub (local.get $kb) (v128.const i32x4 ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023})))
+        (local.set $ge (f32x4.ge (local.get $x) (v128.const i32x4 0 0 0 0)))
+        ${half('(local.get $u)', '(i64x2.extend_low_i32x4_s (local.get $kb))', '(i64x2.extend_low_i32x4_s (local.get $ge))')}
+        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
+        ${half('(i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))', '(i64x2.extend_high_i32x4_s (local.get $kb))', '(i64x2.extend_high_i32x4_s (local.get $ge))')}
+        (v128.store (local.get $p)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+  )`;
+}
 
 /**
  * Softmax / log-softmax row passes (float32 rows, any length n):
@@ -651,6 +686,7 @@ export function elementwiseWat(): string {
   return `(module
   (memory (export "memory") 1 65536)
 ${ELEMENTWISE_FUNCS.map(func).join('\n')}
+${sigmoidF32()}
 ${ROWS}
 ${SOFTMAX}
 ${reductions.join('\n')}

@@ -8,7 +8,7 @@ import { wasmCompare, wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
  * function computes (the same Math calls in the same order), so results are bit-for-bit equal.
  * In float32 the exp-based kernels (exp, sigmoid, tanh) use `expPoly` (a range-reduced polynomial
  * evaluated in double precision, then rounded to float32: within 0.51 ulp of the exact value on
- * the tests' dense grids; sigmoid a shorter fitted polynomial, within 0.531 ulp), and from WASM_UNARY_MIN elements run the same double operations as
+ * the tests' dense grids; sigmoid takes e^-|v| in float32 arithmetic, within 1.0 ulp), and from WASM_UNARY_MIN elements run the same operations as
  * WebAssembly SIMD (unary-wasm.ts), which gives the same float32 values. neg, abs, square, sqrt,
  * reciprocal and relu (one IEEE operation each, so the same values in both dtypes) run in wasm
  * from WASM_BINARY_MIN elements. The engine's 0-d fast lane still calls the op's element function
@@ -110,30 +110,42 @@ export const reluKernel: UnaryKernel<unknown> = (x, out) => {
   }
 };
 
-// e^r for |r| <= ln2/2: degree-6 polynomial fitted to e^r (relative error 2.6e-9, about 0.04 float32
-// ulp); the coefficients of EXP6 in scripts/elementwise-wat.ts (the wasm sigmoid)
-const E0 = 1.0, E1 = 1.0000000379432992, E2 = 0.5000000047401394, E3 = 0.1666641450716956;
-const E4 = 0.04166635163844457, E5 = 0.008375210200870016, E6 = 0.0013941213100006334;
+// Float32 arithmetic for the float32 sigmoid: Math.fround of a double + - * of float32 values is the
+// float32 operation (double has more than 2 * 24 + 2 bits), so these loops compute what the wasm
+// f32x4 kernels compute. e^r - 1 ~ r + r^2 q(r), q of degree 4 with float32 coefficients (EXPQ4 in
+// scripts/elementwise-wat.ts: relative error 4.2e-9 on |r| <= ln2/2); ln2 = LN2_HI + LN2_LO with
+// LN2_HI of 9 bits (k LN2_HI exact); k rounded to nearest by adding ROUND_MAGIC = 1.5 2^23.
+const fr = Math.fround;
+const LOG2E_F = fr(LOG2E);
+const LN2_HI = 0.693359375;
+const LN2_LO = fr(LN2 - LN2_HI);
+const ROUND_MAGIC = 12582912;
+const Q0 = 0.4999999403953552, Q1 = 0.1666651964187622, Q2 = 0.041668400168418884;
+const Q3 = 0.00836885068565607, Q4 = 0.0013814320554956794;
 
 /**
- * The stable sigmoid of `stableSigmoid` (activation.ts). Float32: e^-|v| range-reduced as in
- * `expPoly` with the degree-6 polynomial above (four operations fewer than the series, ~10%
- * faster in wasm; within 0.531 ulp of the exact sigmoid on a dense grid of 4Mi points over
- * [-110, 110] and every exponent, 0.503 with the series), the same values as the wasm kernel.
+ * The stable sigmoid of `stableSigmoid` (activation.ts). Float32: a = max(-|v|, -105), e^a as
+ * (1 + u) 2^k with k = nearest(a log2e), r = a - k ln2 and u = r + (r^2 (Q0 + Q1 r) + r^4 ((Q2 +
+ * Q3 r) + Q4 r^2)) in float32 arithmetic (fr), 1 + u and the scaling in double; then
+ * max(e, v >= 0) / (1 + e) in double (1 / (1 + e) or e / (1 + e)), rounded to float32: within
+ * 1.1 ulp of the exact sigmoid on the tests' dense grids (0.531 with e^a in double, which took 1.3x
+ * the time in wasm). The same operations as the wasm kernel (sigmoid_f32 in
+ * scripts/elementwise-wat.ts), so the same values.
  */
 export const sigmoidKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
-  // e = e^-|v| in (0, 1]; v >= 0: 1 / (1 + e), else e / (1 + e). The branch is a select: m + (1 - m) e
-  // is exactly 1 or e (m is 0 or 1), which keeps the loop free of unpredictable jumps.
   if (isF32(x)) {
     for (let i = wasmUnaryF32('sigmoid', x, out as Float32Array); i < n; i++) {
       const v = x[i]!;
-      const a = Math.max(-Math.abs(v), -105); // NaN stays NaN (and k becomes 0)
-      const k = (a * LOG2E - 0.5) | 0; // a <= 0: truncation is round-to-nearest of a log2(e)
-      const r = a - k * LN2;
-      const e = (E0 + r * (E1 + r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * E6)))))) * POW2[k + POW2_BIAS]!;
-      const m = +(v >= 0);
-      out[i] = (m + (1 - m) * e) / (1 + e);
+      const a = Math.max(-Math.abs(v), -105); // NaN stays NaN (then k, e and the result too)
+      const kb = fr(fr(a * LOG2E_F) + ROUND_MAGIC); // an integer: a log2e rounded to nearest, + 1.5 2^23
+      const k = kb - ROUND_MAGIC;
+      const r = fr(fr(a - k * LN2_HI) - fr(k * LN2_LO)); // a - k LN2_HI is exact
+      const r2 = fr(r * r);
+      const r4 = fr(r2 * r2);
+      const u = fr(r + fr(fr(r2 * fr(Q0 + fr(Q1 * r))) + fr(r4 * fr(fr(Q2 + fr(Q3 * r)) + fr(Q4 * r2)))));
+      const e = (1 + u) * POW2[(k | 0) + POW2_BIAS]!; // k NaN: u is NaN
+      out[i] = Math.max(e, +(v >= 0)) / (1 + e);
     }
     return;
   }
