@@ -2,7 +2,7 @@
 // below, then the softmax / logSumExp row passes, the reductions and the arithmetic (each with its
 // own comment). The exp / sigmoid / tanh kernels work in place over
 // [p, p + 4n) bytes, n a multiple of 4. sigmoid computes e^-|v| in f32x4 (sigmoid_f32, below the
-// softmax rows). For exp and tanh each f32x4 is promoted to two f64x2 halves and computed
+// softmax rows), exp in f32x4 too (exp_f32). For tanh each f32x4 is promoted to two f64x2 halves and computed
 // with exactly the double operations, in the same order, as the float32 JS loops in
 // src/kernels/unary.ts (wasm has no fused multiply-add), then demoted (round to nearest even, as
 // Math.fround): the results are the same float32 values. The clamps use pmin/pmax (one minpd/maxpd
@@ -19,6 +19,20 @@ function c(x: number): string {
 
 const LOG2E = 1.4426950408889634;
 const LN2 = 0.6931471805599453;
+
+/** ln2 = EXP_LN2_HI + EXP_LN2_LO: the high part has 9 significant bits, so k ln2hi is exact for |k| < 2^15 */
+const EXP_LN2_HI = 0.693359375;
+const EXP_LN2_LO = Math.fround(LN2 - EXP_LN2_HI);
+
+/**
+ * q(r) with e^r ~ 1 + r + r^2 q(r) for |r| <= ln2/2 (with 0.2% to spare): degree 4, fitted to the
+ * relative error of e^r (Lawson iterations on Chebyshev nodes) and rounded to float32: relative
+ * error 4.2e-9 (0.07 float32 half-ulps of 2^-24) with exact arithmetic.
+ */
+export const EXPQ4 = [0.4999999403953552, 0.1666651964187622, 0.041668400168418884, 0.00836885068565607, 0.0013814320554956794];
+
+/** adding it to a float32 of magnitude below 2^22 rounds to an integer, held in the low mantissa bits */
+export const SIGMOID_MAGIC = 12582912; // 1.5 2^23
 
 /** 1 + r (0.5 + r (1/6 + ... + r / 40320)) */
 function h(r: string): string {
@@ -43,11 +57,6 @@ function reduce(kexpr: string): string {
 
 /** body computing $y (f64x2) from $v (f64x2) */
 const BODIES: Record<string, string> = {
-  // JS: v = min(max(x, -1000), 89) (here -105: both give float32 0 below), k = ((v log2e + 2048.5) | 0) - 2048
-  exp: `
-    (local.set $t (f64x2.pmin (f64x2.pmax (local.get $v) ${c(-105)}) ${c(89)}))
-    ${reduce(`(f64x2.sub (f64x2.trunc (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(2048.5)})) ${c(2048)})`)}
-    (local.set $y (f64x2.mul (f64x2.add ${c(1)} (f64x2.mul (local.get $r) ${h('(local.get $r)')})) (local.get $s)))`,
   // JS: y = min(max(2v, -40), 40), k = ((y log2e + 64.5) | 0) - 64, e1 = s - 1 + s (r H(r)), e1 / (e1 + 2);
   // v itself where v is +-0 or NaN
   tanh: `
@@ -89,31 +98,26 @@ function func(name: string): string {
 /**
  * logSumExp's row helpers (float32 rows, any length n):
  * - lse_f32(p, n, m): the sum, in double and in element order, of f32(e^f32(x - m)) over the row,
- *   e^ by the exp body above: the values and the order of logSumExp's composed float32 computation
+ *   e^ as exp_f32 computes it: the values and the order of logSumExp's composed float32 computation
  *   (x.sub(m).exp() then a sequential sum), so the same double;
  * - maxign_f32(p, n): the row max ignoring NaN (as `if (v > m) m = v`), -Infinity when none.
  */
 const ROWS = `
   (func (export "lse_f32") (param $p i32) (param $n i32) (param $mm f64) (result f64)
-    (local $end i32) (local $end4 i32) (local $x v128) (local $v v128) (local $y v128) (local $w v128) (local $msplat v128)
-    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128) (local $acc f64)
+    (local $end i32) (local $end4 i32) (local $x v128) (local $ms v128) (local $a v128) (local $kb v128)
+    (local $k v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $u v128) (local $w v128) (local $acc f64)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
     (local.set $end4 (i32.add (local.get $p) (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
-    (local.set $msplat (f64x2.splat (local.get $mm)))
+    (local.set $ms (f32x4.splat (f32.demote_f64 (local.get $mm))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end4)))
-        (local.set $x (v128.load (local.get $p)))
-        (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-          (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))))
-        ${BODIES.exp}
-        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $x (f32x4.sub (v128.load (local.get $p)) (local.get $ms)))
+        ${expF32Reduce('(local.get $x)')}
+        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${expF32Lo()})))
         (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 0 (local.get $w))))
         (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 1 (local.get $w))))
-        (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (local.get $msplat)))))
-        ${BODIES.exp}
-        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${expF32Hi()})))
         (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 0 (local.get $w))))
         (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 1 (local.get $w))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
@@ -121,11 +125,9 @@ const ROWS = `
     (block $tdone
       (loop $tnext
         (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $x (f32x4.splat (f32.load (local.get $p))))
-        (local.set $v (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-          (f64x2.sub (f64x2.promote_low_f32x4 (local.get $x)) (local.get $msplat)))))
-        ${BODIES.exp}
-        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.get $y))))
+        (local.set $x (f32x4.sub (f32x4.splat (f32.load (local.get $p))) (local.get $ms)))
+        ${expF32Reduce('(local.get $x)')}
+        (local.set $w (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero ${expF32Lo()})))
         (local.set $acc (f64.add (local.get $acc) (f64x2.extract_lane 0 (local.get $w))))
         (local.set $p (i32.add (local.get $p) (i32.const 4)))
         (br $tnext)))
@@ -169,16 +171,7 @@ function c32(x: number): string {
   return `(v128.const i32x4 ${bits} ${bits} ${bits} ${bits})`;
 }
 
-/** ln2 = EXP_LN2_HI + EXP_LN2_LO: the high part has 9 significant bits, so k ln2hi is exact for |k| < 2^15 */
-const EXP_LN2_HI = 0.693359375;
-const EXP_LN2_LO = Math.fround(LN2 - EXP_LN2_HI);
 
-/**
- * q(r) with e^r ~ 1 + r + r^2 q(r) for |r| <= ln2/2 (with 0.2% to spare): degree 4, fitted to the
- * relative error of e^r (Lawson iterations on Chebyshev nodes) and rounded to float32: relative
- * error 4.2e-9 (0.07 float32 half-ulps of 2^-24) with exact arithmetic.
- */
-export const EXPQ4 = [0.4999999403953552, 0.1666651964187622, 0.041668400168418884, 0.00836885068565607, 0.0013814320554956794];
 
 /**
  * e^(x - m) for four float32 lanes, in f32x4: $x the elements, $negm = -m splat (m a float32
@@ -256,6 +249,51 @@ const EXPSUM_F32X4 = `
     (local.get $t))`;
 
 /**
+ * The float32 exp of exp_f32 and lse_f32: a = min(max(x, -105), 89) (NaN kept; e^-105 rounds to
+ * float32 0, e^89 to Infinity), k = nearest(a log2e) (the 1.5 2^23 addition), r = (a - k ln2hi) -
+ * k ln2lo (a - k ln2hi exact: one rounding), u = r + r^2 q(r) by Estrin, all in f32x4; then
+ * (1 + u) 2^k in double (exact 2^k from the integer k + 1023), rounded to float32 once: within
+ * 1.0 ulp of e^x on the tests' dense grids. expF32Reduce sets $u and $kb (k + 1023 as i32x4) from
+ * the float32 lanes x; expF32Lo / expF32Hi are the f64x2 values of lanes 0-1 / 2-3. The float32
+ * JS function `expF32` (src/kernels/unary.ts) does the same operations (see sigmoid_f32).
+ */
+function expF32Reduce(x: string): string {
+  return `
+        (local.set $a (f32x4.pmin (f32x4.pmax ${x} ${c32(-105)}) ${c32(89)}))
+        (local.set $kb (f32x4.add (f32x4.mul (local.get $a) ${c32(LOG2E)}) ${c32(SIGMOID_MAGIC)}))
+        (local.set $k (f32x4.sub (local.get $kb) ${c32(SIGMOID_MAGIC)}))
+        (local.set $r (f32x4.sub (f32x4.sub (local.get $a) (f32x4.mul (local.get $k) ${c32(EXP_LN2_HI)}))
+          (f32x4.mul (local.get $k) ${c32(EXP_LN2_LO)})))
+        ${expm1Estrin()}
+        (local.set $kb (i32x4.sub (local.get $kb) (v128.const i32x4 ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023})))`;
+}
+function expF32Lo(): string {
+  return `(f64x2.mul (f64x2.add ${c(1)} (f64x2.promote_low_f32x4 (local.get $u)))
+          (i64x2.shl (i64x2.extend_low_i32x4_s (local.get $kb)) (i32.const 52)))`;
+}
+function expF32Hi(): string {
+  return `(f64x2.mul (f64x2.add ${c(1)} (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $u) (local.get $u))))
+          (i64x2.shl (i64x2.extend_high_i32x4_s (local.get $kb)) (i32.const 52)))`;
+}
+function expF32Func(): string {
+  return `
+  (func (export "exp_f32") (param $p i32) (param $n i32)
+    (local $end i32) (local $a v128) (local $kb v128) (local $k v128) (local $r v128) (local $r2 v128)
+    (local $r4 v128) (local $u v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        ${expF32Reduce('(v128.load (local.get $p))')}
+        (v128.store (local.get $p) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+          (f32x4.demote_f64x2_zero ${expF32Lo()}) (f32x4.demote_f64x2_zero ${expF32Hi()})))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+  )`;
+}
+
+/**
  * sigmoid_f32(p, n): the stable sigmoid in place over [p, p + 4n) bytes, n a multiple of 4, e^-|v|
  * in f32x4 as for softmax above (no subtraction, so no 2Sum): a = max(-|v|, -105) (NaN kept),
  * k = nearest(a log2e) (the 1.5 2^23 addition), r = (a - k ln2hi) - k ln2lo (one rounding),
@@ -264,7 +302,6 @@ const EXPSUM_F32X4 = `
  * double operation rounded by Math.fround, which is the float32 operation: double has more than
  * 2 * 24 + 2 bits) and the same double ones, so the values are the same.
  */
-export const SIGMOID_MAGIC = 12582912; // 1.5 2^23
 
 /**
  * $u = r + (r^2 (q0 + q1 r) + r^4 ((q2 + q3 r) + q4 r^2)) from $r (Estrin: a shorter dependency
@@ -686,6 +723,7 @@ export function elementwiseWat(): string {
   return `(module
   (memory (export "memory") 1 65536)
 ${ELEMENTWISE_FUNCS.map(func).join('\n')}
+${expF32Func()}
 ${sigmoidF32()}
 ${ROWS}
 ${SOFTMAX}

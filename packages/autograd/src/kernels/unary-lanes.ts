@@ -1,11 +1,12 @@
 import type { FloatArray } from '../dtype.ts';
-import { expPoly } from './unary.ts';
+import { expF32, expPoly } from './unary.ts';
 import { wasmLogSumExpRowsF32, wasmSoftmaxRowsF32 } from './unary-wasm.ts';
 
 /**
  * Softmax, log-softmax and log-sum-exp over contiguous rows of length n (the last axis), as
  * explicit loops. Float64 computes exactly what the strided lane functions in ops/activation.ts
- * and the composed logSumExp in ops/reduce.ts compute; float32 takes e^x from `expPoly`.
+ * and the composed logSumExp in ops/reduce.ts compute; float32 takes e^x from `expPoly` (softmax)
+ * or `expF32` (logSumExp: the values of the float32 exp kernel, as the composed version).
  */
 export function softmaxRows(src: FloatArray, dst: FloatArray, n: number): void {
   const f32 = src instanceof Float32Array;
@@ -67,7 +68,7 @@ export function logSumExpRows(src: FloatArray, out: FloatArray, n: number): void
     }
     const mk = Number.isFinite(m) ? m : 0;
     let acc = 0;
-    if (f32) for (let i = off; i < end; i++) acc += Math.fround(expPoly(Math.fround(src[i]! - mk)));
+    if (f32) for (let i = off; i < end; i++) acc += Math.fround(expF32(Math.fround(src[i]! - mk)));
     else for (let i = off; i < end; i++) acc += Math.exp(src[i]! - mk);
     out[r] = mk + Math.log(f32 ? Math.fround(acc) : acc);
   }

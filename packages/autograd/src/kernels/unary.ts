@@ -6,9 +6,9 @@ import { wasmCompare, wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
  * function through one shared call site, which V8 cannot inline once many ops use it; these
  * loops inline the arithmetic. In float64 every kernel computes exactly what the element
  * function computes (the same Math calls in the same order), so results are bit-for-bit equal.
- * In float32 the exp-based kernels (exp, sigmoid, tanh) use `expPoly` (a range-reduced polynomial
- * evaluated in double precision, then rounded to float32: within 0.51 ulp of the exact value on
- * the tests' dense grids; sigmoid takes e^-|v| in float32 arithmetic, within 1.0 ulp), and from WASM_UNARY_MIN elements run the same operations as
+ * In float32 exp and sigmoid take e^x from a range-reduced polynomial in float32 arithmetic
+ * (`expF32`: within 1.0 ulp of the exact value on the tests' dense grids) and tanh from one in
+ * double (within 0.51 ulp), and from WASM_UNARY_MIN elements run the same operations as
  * WebAssembly SIMD (unary-wasm.ts), which gives the same float32 values. neg, abs, square, sqrt,
  * reciprocal and relu (one IEEE operation each, so the same values in both dtypes) run in wasm
  * from WASM_BINARY_MIN elements. The engine's 0-d fast lane still calls the op's element function
@@ -24,7 +24,7 @@ const POW2 = new Float64Array(2 * POW2_BIAS + 1);
 for (let k = -POW2_BIAS; k <= POW2_BIAS; k++) POW2[k + POW2_BIAS] = Math.pow(2, k);
 
 /**
- * e^x in double precision for the float32 kernels, branch-free: x = k ln2 + r, |r| <= ln2/2, e^r
+ * e^x in double precision for the float32 softmax / log-softmax JS rows (unary-lanes.ts; tanh uses the same series), branch-free: x = k ln2 + r, |r| <= ln2/2, e^r
  * by its degree-8 Taylor polynomial (relative error < 3e-10, far below a float32 ulp of 6e-8), so
  * the value rounded to float32 is within 0.51 ulp of the exact one. x is clamped to [-1000, 89]:
  * e^89 rounds to Infinity in float32 and 2^-1443 is 0; NaN stays NaN (k becomes NaN | 0 = 0).
@@ -47,7 +47,7 @@ function isF32(x: FloatArray): x is Float32Array {
 export const expKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (isF32(x)) {
-    for (let i = wasmUnaryF32('exp', x, out as Float32Array); i < n; i++) out[i] = expPoly(x[i]!);
+    for (let i = wasmUnaryF32('exp', x, out as Float32Array); i < n; i++) out[i] = expF32(x[i]!);
     return;
   }
   for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]!);
@@ -122,6 +122,24 @@ const LN2_LO = fr(LN2 - LN2_HI);
 const ROUND_MAGIC = 12582912;
 const Q0 = 0.4999999403953552, Q1 = 0.1666651964187622, Q2 = 0.041668400168418884;
 const Q3 = 0.00836885068565607, Q4 = 0.0013814320554956794;
+
+/**
+ * e^x for the float32 exp kernel (and logSumExp's float32 rows), to be rounded to float32 by the
+ * caller: a = min(max(x, -105), 89) (NaN kept: e^-105 rounds to float32 0, e^89 to Infinity),
+ * k = nearest(a log2e), r = a - k ln2 and u = e^r - 1 (the polynomial of sigmoidKernel) in float32
+ * arithmetic, then (1 + u) 2^k in double: rounded to float32, within 1.0 ulp of the exact value on
+ * the tests' dense grids. The same operations as the wasm exp_f32 and lse_f32, so the same values.
+ */
+export function expF32(x: number): number {
+  const a = Math.min(Math.max(x, -105), 89);
+  const kb = fr(fr(a * LOG2E_F) + ROUND_MAGIC);
+  const k = kb - ROUND_MAGIC;
+  const r = fr(fr(a - k * LN2_HI) - fr(k * LN2_LO));
+  const r2 = fr(r * r);
+  const r4 = fr(r2 * r2);
+  const u = fr(r + fr(fr(r2 * fr(Q0 + fr(Q1 * r))) + fr(r4 * fr(fr(Q2 + fr(Q3 * r)) + fr(Q4 * r2)))));
+  return (1 + u) * POW2[(k | 0) + POW2_BIAS]!; // k NaN: u is NaN
+}
 
 /**
  * The stable sigmoid of `stableSigmoid` (activation.ts). Float32: a = max(-|v|, -105), e^a as

@@ -146,6 +146,34 @@ describe('float32 exp / sigmoid / tanh on a dense grid (<= 2 ulp)', () => {
   }
 });
 
+describe('float32 exp at the ends of its range', () => {
+  // e^x is rounded to float32 once from a double (1 + u) 2^k: Infinity exactly where e^x rounds
+  // past the largest float32, 0 and the subnormals from one rounding
+  for (const [lo, hi] of [[88.7, 88.75], [-104.2, -103.8], [-87.5, -87.2]] as const) {
+    it(`every float32 in [${lo}, ${hi}], wasm and JS`, () => {
+      const f = new Float32Array(2);
+      const b = new Uint32Array(f.buffer);
+      f[0] = lo;
+      f[1] = hi;
+      const [s, e] = b[0]! < b[1]! ? [b[0]!, b[1]!] : [b[1]!, b[0]!];
+      const x = new Float32Array(e - s + 1);
+      new Uint32Array(x.buffer).forEach((_, i, a) => (a[i] = s + i));
+      for (const wasm of [true, false]) {
+        const out = new Float32Array(x.length);
+        const old = setWasmUnaryMin(wasm ? 0 : Infinity);
+        try {
+          K.expKernel(x, out, undefined);
+        } finally {
+          setWasmUnaryMin(old);
+        }
+        let worst = 0;
+        for (let i = 0; i < x.length; i++) worst = Math.max(worst, ulpError(out[i]!, Math.exp(x[i]!)));
+        expect(worst).toBeLessThanOrEqual(1.5);
+      }
+    });
+  }
+});
+
 describe('arithmetic loops (JS and wasm)', () => {
   const F: Record<ArithmeticCode, (x: number, y: number) => number> = {
     add: (x, y) => x + y,
