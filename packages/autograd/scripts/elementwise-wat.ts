@@ -1,12 +1,13 @@
 // WebAssembly text of the elementwise module (SIMD128): the float32 exp / sigmoid / tanh kernels
 // below, then the softmax / logSumExp row passes, the reductions and the arithmetic (each with its
 // own comment). The exp / sigmoid / tanh kernels work in place over
-// [p, p + 4n) bytes, n a multiple of 4. sigmoid computes e^-|v| in f32x4 (sigmoid_f32, below the
-// softmax rows), exp in f32x4 too (exp_f32). For tanh each f32x4 is promoted to two f64x2 halves and computed
-// with exactly the double operations, in the same order, as the float32 JS loops in
-// src/kernels/unary.ts (wasm has no fused multiply-add), then demoted (round to nearest even, as
-// Math.fround): the results are the same float32 values. The clamps use pmin/pmax (one minpd/maxpd
-// on x64): pmax(v, c) = v < c ? c : v keeps NaN like Math.max(v, c), and the bounds are not zeros.
+// [p, p + 4n) bytes, n a multiple of 4 (exp_f32, sigmoid_f32, tanh_f32, after the softmax rows):
+// range reduction and polynomial in f32x4, the scaling by 2^k and what follows in double, with
+// exactly the float32 and double operations, in the same order, as the float32 JS loops in
+// src/kernels/unary.ts (wasm has no fused multiply-add; JS rounds each float32 operation with
+// Math.fround), then demoted (round to nearest even, as Math.fround): the results are the same
+// float32 values. The clamps use pmin/pmax (one minps/maxps on x64): pmax(v, c) = v < c ? c : v
+// keeps NaN like Math.max(v, c), and the bounds are not zeros.
 // Assembled by scripts/gen-elementwise-wasm.ts.
 
 /** an f64x2 constant from the exact bits of a double */
@@ -33,67 +34,6 @@ export const EXPQ4 = [0.4999999403953552, 0.1666651964187622, 0.0416684001684188
 
 /** adding it to a float32 of magnitude below 2^22 rounds to an integer, held in the low mantissa bits */
 export const SIGMOID_MAGIC = 12582912; // 1.5 2^23
-
-/** 1 + r (0.5 + r (1/6 + ... + r / 40320)) */
-function h(r: string): string {
-  const coef = [1 / 2, 1 / 6, 1 / 24, 1 / 120, 1 / 720, 1 / 5040, 1 / 40320];
-  let e = c(coef[coef.length - 1]!);
-  for (let i = coef.length - 2; i >= 0; i--) e = `(f64x2.add ${c(coef[i]!)} (f64x2.mul ${r} ${e}))`;
-  return `(f64x2.add ${c(1)} (f64x2.mul ${r} ${e}))`;
-}
-
-/**
- * sets $k (the integer k as a double), $r = t - k ln2 and $s = 2^k for the reduced argument in $t.
- * JS computes k with `| 0` on a value within int32 range: f64x2.trunc is the same integer (NaN
- * stays NaN there, which only matters through r, NaN either way). 2^k: the low bits of
- * k + 1023 + 2^52 hold k + 1023; shifted left by 52 they are the double 2^k.
- */
-function reduce(kexpr: string): string {
-  return `
-    (local.set $k ${kexpr})
-    (local.set $r (f64x2.sub (local.get $t) (f64x2.mul (local.get $k) ${c(LN2)})))
-    (local.set $s (i64x2.shl (f64x2.add (local.get $k) ${c(1023 + 2 ** 52)}) (i32.const 52)))`;
-}
-
-/** body computing $y (f64x2) from $v (f64x2) */
-const BODIES: Record<string, string> = {
-  // JS: y = min(max(2v, -40), 40), k = ((y log2e + 64.5) | 0) - 64, e1 = s - 1 + s (r H(r)), e1 / (e1 + 2);
-  // v itself where v is +-0 or NaN
-  tanh: `
-    (local.set $t (f64x2.pmin (f64x2.pmax (f64x2.mul ${c(2)} (local.get $v)) ${c(-40)}) ${c(40)}))
-    ${reduce(`(f64x2.sub (f64x2.trunc (f64x2.add (f64x2.mul (local.get $t) ${c(LOG2E)}) ${c(64.5)})) ${c(64)})`)}
-    (local.set $e (f64x2.add (f64x2.sub (local.get $s) ${c(1)})
-      (f64x2.mul (local.get $s) (f64x2.mul (local.get $r) ${h('(local.get $r)')}))))
-    (local.set $y (f64x2.div (local.get $e) (f64x2.add (local.get $e) ${c(2)})))
-    (local.set $y (v128.bitselect (local.get $v) (local.get $y)
-      (v128.or (f64x2.eq (local.get $v) ${c(0)}) (f64x2.ne (local.get $v) (local.get $v)))))`,
-};
-
-export const ELEMENTWISE_FUNCS = Object.keys(BODIES);
-
-function func(name: string): string {
-  const body = BODIES[name]!;
-  return `
-  (func (export "${name}_f32") (param $p i32) (param $n i32)
-    (local $end i32) (local $x v128) (local $v v128) (local $y v128) (local $lo v128)
-    (local $t v128) (local $k v128) (local $r v128) (local $s v128) (local $e v128) (local $m v128)
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $x (v128.load (local.get $p)))
-        (local.set $v (f64x2.promote_low_f32x4 (local.get $x)))
-        ${body}
-        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
-        (local.set $v (f64x2.promote_low_f32x4
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))))
-        ${body}
-        (v128.store (local.get $p)
-          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y))))
-        (local.set $p (i32.add (local.get $p) (i32.const 16)))
-        (br $next)))
-  )`;
-}
 
 /**
  * logSumExp's row helpers (float32 rows, any length n):
@@ -288,6 +228,57 @@ function expF32Func(): string {
         ${expF32Reduce('(v128.load (local.get $p))')}
         (v128.store (local.get $p) (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
           (f32x4.demote_f64x2_zero ${expF32Lo()}) (f32x4.demote_f64x2_zero ${expF32Hi()})))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (br $next)))
+  )`;
+}
+
+/**
+ * tanh_f32(p, n): tanh in place over [p, p + 4n) bytes, n a multiple of 4, as E / (E + 2) with
+ * E = e^y - 1, y = min(max(2v, -40), 40) (tanh is +-1 in float32 beyond): k = nearest(y log2e),
+ * t = y - k ln2hi (exact), c = k ln2lo, r = t - c rounded for the polynomial part
+ * p = r^2 (q0 + q1 r) + r^4 ((q2 + q3 r) + q4 r^2) (Estrin), all in f32x4; then in double
+ * u = (t - c) + p (so that r's rounding does not reach E: E is relatively accurate near y = 0,
+ * where k = 0 and E = u), E = (2^k - 1) + 2^k u and E / (E + 2), rounded to float32. v itself where
+ * v is +-0 or NaN. The float32 JS loop in src/kernels/unary.ts does the same operations.
+ */
+function tanhF32(): string {
+  const [q0, q1, q2, q3, q4] = EXPQ4.map(c32) as [string, string, string, string, string];
+  const hi = (v: string) => `(i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 ${v} ${v})`;
+  const half = (pr: (v: string) => string, ext: string) => `
+        (local.set $s (i64x2.shl (${ext} (local.get $kb)) (i32.const 52)))
+        (local.set $e (f64x2.add (f64x2.sub (f64x2.promote_low_f32x4 ${pr('(local.get $t)')}) (f64x2.promote_low_f32x4 ${pr('(local.get $c)')}))
+          (f64x2.promote_low_f32x4 ${pr('(local.get $u)')})))
+        (local.set $e (f64x2.add (f64x2.sub (local.get $s) ${c(1)}) (f64x2.mul (local.get $s) (local.get $e))))
+        (local.set $y (f64x2.div (local.get $e) (f64x2.add (local.get $e) ${c(2)})))`;
+  return `
+  (func (export "tanh_f32") (param $p i32) (param $n i32)
+    (local $end i32) (local $x v128) (local $a v128) (local $kb v128) (local $k v128) (local $t v128)
+    (local $c v128) (local $r v128) (local $r2 v128) (local $r4 v128) (local $u v128) (local $s v128)
+    (local $e v128) (local $y v128) (local $lo v128)
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
+        (local.set $x (v128.load (local.get $p)))
+        (local.set $a (f32x4.pmin (f32x4.pmax (f32x4.add (local.get $x) (local.get $x)) ${c32(-40)}) ${c32(40)}))
+        (local.set $kb (f32x4.add (f32x4.mul (local.get $a) ${c32(LOG2E)}) ${c32(SIGMOID_MAGIC)}))
+        (local.set $k (f32x4.sub (local.get $kb) ${c32(SIGMOID_MAGIC)}))
+        (local.set $t (f32x4.sub (local.get $a) (f32x4.mul (local.get $k) ${c32(EXP_LN2_HI)})))
+        (local.set $c (f32x4.mul (local.get $k) ${c32(EXP_LN2_LO)}))
+        (local.set $r (f32x4.sub (local.get $t) (local.get $c)))
+        (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+        (local.set $r4 (f32x4.mul (local.get $r2) (local.get $r2)))
+        (local.set $u (f32x4.add
+          (f32x4.mul (local.get $r2) (f32x4.add ${q0} (f32x4.mul ${q1} (local.get $r))))
+          (f32x4.mul (local.get $r4) (f32x4.add (f32x4.add ${q2} (f32x4.mul ${q3} (local.get $r))) (f32x4.mul ${q4} (local.get $r2))))))
+        (local.set $kb (i32x4.sub (local.get $kb) (v128.const i32x4 ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023} ${0x4b400000 - 1023})))
+        ${half((v) => v, 'i64x2.extend_low_i32x4_s')}
+        (local.set $lo (f32x4.demote_f64x2_zero (local.get $y)))
+        ${half(hi, 'i64x2.extend_high_i32x4_s')}
+        (v128.store (local.get $p) (v128.bitselect (local.get $x)
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (f32x4.demote_f64x2_zero (local.get $y)))
+          (v128.or (f32x4.eq (local.get $x) (v128.const i32x4 0 0 0 0)) (f32x4.ne (local.get $x) (local.get $x)))))
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next)))
   )`;
@@ -722,9 +713,9 @@ export function elementwiseWat(): string {
   const reductions = REDUCE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => reduceFunc(op, dt) + colsFunc(op, dt)));
   return `(module
   (memory (export "memory") 1 65536)
-${ELEMENTWISE_FUNCS.map(func).join('\n')}
 ${expF32Func()}
 ${sigmoidF32()}
+${tanhF32()}
 ${ROWS}
 ${SOFTMAX}
 ${reductions.join('\n')}

@@ -19,7 +19,7 @@ type InPlace = (p: number, n: number) => void;
 export let WASM_UNARY_MIN = 256;
 
 /**
- * exp and sigmoid run in wasm from WASM_UNARY_MIN / 32 elements (8): their JS loops emulate float32
+ * exp, sigmoid and tanh run in wasm from WASM_UNARY_MIN / 32 elements (8): their JS loops emulate float32
  * arithmetic with Math.fround (to give the wasm values) and are about 3.3x slower than the double
  * loops they replaced; measured (Node 20, 2-core VM) sigmoid JS vs wasm with the copies: 8 elements
  * 0.20 vs 0.12 us, 64: 1.5 vs 0.28 us, 255: 6.0 vs 0.79 us. A divisor, so that 0 and Infinity
@@ -147,7 +147,7 @@ export function wasmUnaryAvailable(): boolean {
  */
 export function wasmUnaryF32(name: WasmUnaryName, x: Float32Array, out: Float32Array): number {
   const n = out.length;
-  if (n < (name === 'tanh' ? WASM_UNARY_MIN : WASM_UNARY_MIN / F32_MIN_DIVISOR)) return 0;
+  if (n < WASM_UNARY_MIN / F32_MIN_DIVISOR) return 0;
   const m = getModule();
   if (m === null) return 0;
   // in chunks of REDUCE_CHUNK elements (rounded down to a multiple of 4), copied in and out while in cache

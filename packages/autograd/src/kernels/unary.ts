@@ -6,9 +6,8 @@ import { wasmCompare, wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
  * function through one shared call site, which V8 cannot inline once many ops use it; these
  * loops inline the arithmetic. In float64 every kernel computes exactly what the element
  * function computes (the same Math calls in the same order), so results are bit-for-bit equal.
- * In float32 exp and sigmoid take e^x from a range-reduced polynomial in float32 arithmetic
- * (`expF32`: within 1.0 ulp of the exact value on the tests' dense grids) and tanh from one in
- * double (within 0.51 ulp), and from WASM_UNARY_MIN elements run the same operations as
+ * In float32 exp, sigmoid and tanh take e^x from a range-reduced polynomial in float32 arithmetic
+ * (`expF32`: within 1.0 ulp of the exact value on the tests' dense grids), and from WASM_UNARY_MIN elements run the same operations as
  * WebAssembly SIMD (unary-wasm.ts), which gives the same float32 values. neg, abs, square, sqrt,
  * reciprocal and relu (one IEEE operation each, so the same values in both dtypes) run in wasm
  * from WASM_BINARY_MIN elements. The engine's 0-d fast lane still calls the op's element function
@@ -24,7 +23,7 @@ const POW2 = new Float64Array(2 * POW2_BIAS + 1);
 for (let k = -POW2_BIAS; k <= POW2_BIAS; k++) POW2[k + POW2_BIAS] = Math.pow(2, k);
 
 /**
- * e^x in double precision for the float32 softmax / log-softmax JS rows (unary-lanes.ts; tanh uses the same series), branch-free: x = k ln2 + r, |r| <= ln2/2, e^r
+ * e^x in double precision for the float32 softmax / log-softmax JS rows (unary-lanes.ts), branch-free: x = k ln2 + r, |r| <= ln2/2, e^r
  * by its degree-8 Taylor polynomial (relative error < 3e-10, far below a float32 ulp of 6e-8), so
  * the value rounded to float32 is within 0.51 ulp of the exact one. x is clamped to [-1000, 89]:
  * e^89 rounds to Infinity in float32 and 2^-1443 is 0; NaN stays NaN (k becomes NaN | 0 = 0).
@@ -176,9 +175,11 @@ export const sigmoidKernel: UnaryKernel<unknown> = (x, out) => {
 };
 
 /**
- * tanh. Float32: E / (E + 2) with E = e^{2v} - 1 computed as (2^k - 1) + 2^k (e^r - 1), which is
- * accurate near 0 (k = 0 leaves the polynomial r q(r) alone); 2v is clamped to [-40, 40], where
- * tanh is +-1 in float32. Zeros and NaN are passed through.
+ * tanh. Float32: E / (E + 2) with E = e^y - 1, y = min(max(2v, -40), 40) (tanh is +-1 in float32
+ * beyond), computed as (2^k - 1) + 2^k u with u = e^r - 1: k = nearest(y log2e), t = y - k LN2_HI
+ * (exact), c = k LN2_LO, the polynomial part p of u from r = t - c in float32 arithmetic, then
+ * u = (t - c) + p in double, which keeps E relatively accurate near 0 (k = 0: E = u). Zeros and
+ * NaN are passed through. The same operations as the wasm tanh_f32, so the same values.
  */
 export const tanhKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
@@ -189,13 +190,17 @@ export const tanhKernel: UnaryKernel<unknown> = (x, out) => {
         out[i] = v;
         continue;
       }
-      const y = Math.min(Math.max(2 * v, -40), 40);
-      const k = ((y * LOG2E + 64.5) | 0) - 64;
-      const r = y - k * LN2;
-      const s = POW2[k + POW2_BIAS]!;
-      const e1 =
-        s - 1 +
-        s * (r * (1 + r * (0.5 + r * (1 / 6 + r * (1 / 24 + r * (1 / 120 + r * (1 / 720 + r * (1 / 5040 + r * (1 / 40320)))))))));
+      const y = Math.min(Math.max(2 * v, -40), 40); // 2v is exact in float32 below the clamp
+      const kb = fr(fr(y * LOG2E_F) + ROUND_MAGIC);
+      const k = kb - ROUND_MAGIC;
+      const t = y - k * LN2_HI; // exact, a float32
+      const c = fr(k * LN2_LO);
+      const r = fr(t - c);
+      const r2 = fr(r * r);
+      const r4 = fr(r2 * r2);
+      const p = fr(fr(r2 * fr(Q0 + fr(Q1 * r))) + fr(r4 * fr(fr(Q2 + fr(Q3 * r)) + fr(Q4 * r2))));
+      const s = POW2[(k | 0) + POW2_BIAS]!;
+      const e1 = s - 1 + s * (t - c + p);
       out[i] = e1 / (e1 + 2);
     }
     return;
