@@ -555,9 +555,31 @@ function colsFunc(op: (typeof REDUCE_OPS)[number], dt: (typeof REDUCE_DTYPES)[nu
  */
 export const ARITH_OPS = ['add', 'sub', 'mul', 'div'] as const;
 
-function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[number], rev: boolean): string {
+/**
+ * The two loops every in-place map below shares: two v128 (32 bytes) per step while they fit, then
+ * one element at a time. `pointers` ($p first) advance together; `vec` and `scalar` are the bodies.
+ * Needs the locals $end and $end2 and the parameters $p and $n; the caller closes the function.
+ */
+function mapLoops(dt: (typeof REDUCE_DTYPES)[number], pointers: readonly string[], vec: string, scalar: string): string {
   const b = dt === 'f32' ? 4 : 8;
   const shift = dt === 'f32' ? 2 : 3;
+  const advance = (bytes: number): string =>
+    pointers.map((q) => `
+        (local.set ${q} (i32.add (local.get ${q}) (i32.const ${bytes})))`).join('');
+  return `
+    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
+    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))${vec}${advance(32)}
+        (br $next)))
+    (block $tdone
+      (loop $tnext
+        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))${scalar}${advance(b)}
+        (br $tnext)))`;
+}
+
+function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[number], rev: boolean): string {
   const v = `${dt === 'f32' ? 'f32x4' : 'f64x2'}.${op}`;
   const sc = `${dt}.${op}`;
   const [l, r] = rev ? ['$y', '$x'] : ['$x', '$y'];
@@ -568,22 +590,8 @@ function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[numb
   const [sl, sr] = rev ? [`(${dt}.load (local.get $q))`, `(${dt}.load (local.get $p))`] : [`(${dt}.load (local.get $p))`, `(${dt}.load (local.get $q))`];
   return `
   (func (export "${rev ? 'rbin' : 'bin'}_${op}_${dt}") (param $p i32) (param $q i32) (param $n i32)
-    (local $end i32) (local $end2 i32) (local $x v128) (local $y v128)
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
-    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))${vstep(0)}${vstep(16)}
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $q (i32.add (local.get $q) (i32.const 32)))
-        (br $next)))
-    (block $tdone
-      (loop $tnext
-        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
-        (${dt}.store (local.get $p) (${sc} ${sl} ${sr}))
-        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
-        (local.set $q (i32.add (local.get $q) (i32.const ${b})))
-        (br $tnext))))`;
+    (local $end i32) (local $end2 i32) (local $x v128) (local $y v128)${mapLoops(dt, ['$p', '$q'], vstep(0) + vstep(16), `
+        (${dt}.store (local.get $p) (${sc} ${sl} ${sr}))`)})`;
 }
 
 /**
@@ -591,8 +599,6 @@ function binFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[numb
  * double, of the dtype's value), any n; the values of the JS loops as for bin_.
  */
 function binsFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[number], rev: boolean): string {
-  const b = dt === 'f32' ? 4 : 8;
-  const shift = dt === 'f32' ? 2 : 3;
   const V = dt === 'f32' ? 'f32x4' : 'f64x2';
   const splat = dt === 'f32' ? `(f32x4.splat (f32.demote_f64 (local.get $s)))` : `(f64x2.splat (local.get $s))`;
   const sv = dt === 'f32' ? `(f32.demote_f64 (local.get $s))` : `(local.get $s)`;
@@ -601,22 +607,10 @@ function binsFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[num
   return `
   (func (export "${rev ? 'rbins' : 'bins'}_${op}_${dt}") (param $p i32) (param $n i32) (param $s f64)
     (local $end i32) (local $end2 i32) (local $y v128)
-    (local.set $y ${splat})
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
-    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))
+    (local.set $y ${splat})${mapLoops(dt, ['$p'], `
         (v128.store (local.get $p) ${vop('(v128.load (local.get $p))')})
-        (v128.store offset=16 (local.get $p) ${vop('(v128.load offset=16 (local.get $p))')})
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (br $next)))
-    (block $tdone
-      (loop $tnext
-        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
-        (${dt}.store (local.get $p) ${sop(`(${dt}.load (local.get $p))`)})
-        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
-        (br $tnext))))`;
+        (v128.store offset=16 (local.get $p) ${vop('(v128.load offset=16 (local.get $p))')})`, `
+        (${dt}.store (local.get $p) ${sop(`(${dt}.load (local.get $p))`)})`)})`;
 }
 
 /**
@@ -626,8 +620,6 @@ function binsFunc(op: (typeof ARITH_OPS)[number], dt: (typeof REDUCE_DTYPES)[num
 export const COMPARE_OPS = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
 
 function cmpFunc(op: (typeof COMPARE_OPS)[number], dt: (typeof REDUCE_DTYPES)[number]): string {
-  const b = dt === 'f32' ? 4 : 8;
-  const shift = dt === 'f32' ? 2 : 3;
   const V = dt === 'f32' ? 'f32x4' : 'f64x2';
   const vstep = (off: number) => `
         (v128.store offset=${off} (local.get $p) (v128.and (local.get $one)
@@ -635,23 +627,9 @@ function cmpFunc(op: (typeof COMPARE_OPS)[number], dt: (typeof REDUCE_DTYPES)[nu
   return `
   (func (export "cmp_${op}_${dt}") (param $p i32) (param $q i32) (param $n i32)
     (local $end i32) (local $end2 i32) (local $one v128)
-    (local.set $one (${V}.splat (${dt}.const 1)))
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
-    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))${vstep(0)}${vstep(16)}
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (local.set $q (i32.add (local.get $q) (i32.const 32)))
-        (br $next)))
-    (block $tdone
-      (loop $tnext
-        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+    (local.set $one (${V}.splat (${dt}.const 1)))${mapLoops(dt, ['$p', '$q'], vstep(0) + vstep(16), `
         (${dt}.store (local.get $p) (select (${dt}.const 1) (${dt}.const 0)
-          (${dt}.${op} (${dt}.load (local.get $p)) (${dt}.load (local.get $q)))))
-        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
-        (local.set $q (i32.add (local.get $q) (i32.const ${b})))
-        (br $tnext))))`;
+          (${dt}.${op} (${dt}.load (local.get $p)) (${dt}.load (local.get $q)))))`)})`;
 }
 
 /**
@@ -663,8 +641,6 @@ function cmpFunc(op: (typeof COMPARE_OPS)[number], dt: (typeof REDUCE_DTYPES)[nu
 export const EXACT_UNARY = ['neg', 'abs', 'square', 'sqrt', 'reciprocal', 'relu'] as const;
 
 function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[number]): string {
-  const b = dt === 'f32' ? 4 : 8;
-  const shift = dt === 'f32' ? 2 : 3;
   const V = dt === 'f32' ? 'f32x4' : 'f64x2';
   const vec = (x: string): string => {
     switch (op) {
@@ -688,25 +664,13 @@ function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[num
   };
   return `
   (func (export "un_${op}_${dt}") (param $p i32) (param $n i32)
-    (local $end i32) (local $end2 i32) (local $x v128) (local $s ${dt})
-    (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const ${shift}))))
-    (local.set $end2 (i32.sub (local.get $end) (i32.const 31)))
-    (block $done
-      (loop $next
-        (br_if $done (i32.ge_s (local.get $p) (local.get $end2)))
+    (local $end i32) (local $end2 i32) (local $x v128) (local $s ${dt})${mapLoops(dt, ['$p'], `
         (local.set $x (v128.load (local.get $p)))
         (v128.store (local.get $p) ${vec('(local.get $x)')})
         (local.set $x (v128.load offset=16 (local.get $p)))
-        (v128.store offset=16 (local.get $p) ${vec('(local.get $x)')})
-        (local.set $p (i32.add (local.get $p) (i32.const 32)))
-        (br $next)))
-    (block $tdone
-      (loop $tnext
-        (br_if $tdone (i32.ge_u (local.get $p) (local.get $end)))
+        (v128.store offset=16 (local.get $p) ${vec('(local.get $x)')})`, `
         (local.set $s (${dt}.load (local.get $p)))
-        (${dt}.store (local.get $p) ${sc('(local.get $s)')})
-        (local.set $p (i32.add (local.get $p) (i32.const ${b})))
-        (br $tnext))))`;
+        (${dt}.store (local.get $p) ${sc('(local.get $s)')})`)})`;
 }
 
 export function elementwiseWat(): string {
