@@ -335,12 +335,6 @@ function constantTensor(value: number, dtype: DType): Tensor {
   return t;
 }
 
-/** @internal The value of a one-element tensor without materialising its storage. */
-export function scalarValue(t: Tensor): number {
-  const d = t._data;
-  return typeof d === 'number' ? d : d[0]!;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Conversion of tensor-likes
 
