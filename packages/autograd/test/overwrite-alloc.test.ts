@@ -6,7 +6,7 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import { Generator, Tensor, add, div, gt, maximum, mul, relu, sigmoid, softmax, logSoftmax, sub, tanh, exp, abs } from '../src/index.ts';
+import { Generator, Tensor, add, div, gt, linear, matmul, maximum, mul, relu, sigmoid, softmax, logSoftmax, sub, tanh, exp, abs } from '../src/index.ts';
 import { allocateForOverwrite } from '../src/dtype.ts';
 
 function gc(): void {
@@ -77,6 +77,26 @@ describe('outputs allocated without the zero fill are written in full', () => {
         poisonFreedMemory();
         expectEach(op(), ref, tol, name);
       }
+      // matrix products: 2-D (wasm), a batch of small ones (tiled JS), with transposed operands
+      const w = random([C, 60], dtype, 5);
+      const ws = w.data;
+      const dot = (i: number): number => {
+        const r = Math.floor(i / 60), c = i % 60;
+        let s = 0;
+        for (let k = 0; k < C; k++) s += xs[r * C + k]! * ws[k * 60 + c]!;
+        return s;
+      };
+      poisonFreedMemory();
+      expectEach(matmul(x, w), dot, tol * 100, 'matmul');
+      poisonFreedMemory();
+      expectEach(linear(x, w.T), dot, tol * 100, 'linear (transposed weight)');
+      const small = random([6000, 3, 2], dtype, 6);
+      const sm = small.data;
+      poisonFreedMemory();
+      expectEach(matmul(small, small.transpose(1, 2)), (i) => {
+        const bIdx = Math.floor(i / 9), r = Math.floor((i % 9) / 3), c = i % 3;
+        return sm[bIdx * 6 + r * 2]! * sm[bIdx * 6 + c * 2]! + sm[bIdx * 6 + r * 2 + 1]! * sm[bIdx * 6 + c * 2 + 1]!;
+      }, tol * 10, 'batched matmul');
       const rowSoftmax = (i: number, log: boolean): number => {
         const r = Math.floor(i / C);
         let m = -Infinity;

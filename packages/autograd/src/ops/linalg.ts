@@ -1,4 +1,4 @@
-import { allocate } from '../dtype.ts';
+import { allocateForOverwrite } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ShapeError } from '../errors.ts';
 import { matmul as gemm } from '../kernels/matmul.ts';
@@ -44,7 +44,7 @@ export const matmulOp = defineOp<MatmulParams>({
   forward: ([a, b], { transA, transB }, shape) => {
     const [m, k] = matDims(a!.shape, transA);
     const n = shape[shape.length - 1]!;
-    const out = allocate(a!.dtype, sizeOf(shape));
+    const out = allocateForOverwrite(a!.dtype, sizeOf(shape)); // every product writes its whole block
     const batch = shape.slice(0, -2);
     const nb = sizeOf(batch);
     if (nb === 1) {
