@@ -276,6 +276,8 @@ export interface BackwardOptions {
 // (V8 keeps it a small integer up to 2^31 - 1 recorded ops; past that the field holds heap numbers:
 // slower, still correct. Wrapping around instead could order a live graph wrongly.)
 let sequence = 0;
+/** Backward passes running now: more than one when a hook starts a backward of its own. */
+let activePasses = 0;
 
 /**
  * The core reverse pass shared by `Tensor.backward` and `grad`.
@@ -289,11 +291,13 @@ export function runBackward(
   targets: readonly Tensor[] | null,
 ): (Tensor | null)[] {
   const createGraph = options.createGraph ?? false;
-  const pass = new BackwardPass(createGraph, options.retainGraph ?? createGraph, targets);
+  const pass = new BackwardPass(createGraph, options.retainGraph ?? createGraph, targets, activePasses > 0);
+  activePasses++;
   try {
     if (createGraph) enableGrad(() => pass.run(roots, seeds));
     else noGrad(() => pass.run(roots, seeds));
   } finally {
+    activePasses--;
     pass.clear();
   }
   return targets ? targets.map((t) => pass.captured.get(t) ?? null) : [];
@@ -324,11 +328,20 @@ class BackwardPass {
   private readonly frame = new Frame();
   private numberCount = 0;
 
+  /**
+   * In a pass started from a hook of another pass: the tensors this pass gave an adjoint to. An
+   * adjoint found on any other tensor is the outer pass's, still pending; adding to it would mix
+   * the two passes' gradients, so that is an error.
+   */
+  private readonly ours: Set<Tensor> | null;
+
   constructor(
     private readonly createGraph: boolean,
     private readonly retainGraph: boolean,
     targets: readonly Tensor[] | null,
+    nested: boolean,
   ) {
+    this.ours = nested ? new Set() : null;
     this.targetSet = targets ? new Set(targets) : null;
     this.numeric = !createGraph && !anomalyEnabled;
   }
@@ -440,6 +453,7 @@ class BackwardPass {
       t._adj = g;
       this.enqueue(t);
     } else {
+      if (this.ours !== null && !this.ours.has(t)) throw nestedError(t);
       t._adj = hooks.add(typeof cur === 'number' ? hooks.scalar(this.numbers[cur]!, t.dtype) : cur, g);
     }
   }
@@ -456,6 +470,8 @@ class BackwardPass {
       this.numbers[slot] = g;
       t._adj = slot;
       this.enqueue(t);
+    } else if (this.ours !== null && !this.ours.has(t)) {
+      throw nestedError(t);
     } else if (typeof cur === 'number') {
       this.numbers[cur] += g;
     } else {
@@ -464,6 +480,7 @@ class BackwardPass {
   }
 
   private enqueue(t: Tensor): void {
+    if (this.ours !== null) this.ours.add(t);
     if (t._op === null) {
       this.leaves.push(t);
       return;
@@ -536,6 +553,14 @@ function runRule(op: OpDef<any>, inputs: readonly Tensor[], params: unknown, g: 
   } finally {
     anomalyEnabled = true;
   }
+}
+
+function nestedError(t: Tensor): GraphError {
+  return new GraphError(
+    'backward',
+    `a backward pass started inside another one (from a hook) reached ${t.name !== undefined ? `'${t.name}' ` : ''}${formatShape(t.shape)}, ` +
+      `which the outer pass has not finished with; run it after the outer backward() or grad() returns`,
+  );
 }
 
 function releasedError(t: Tensor): GraphError {

@@ -385,6 +385,46 @@ describe('the scalar lane (float64 0-d adjoints as numbers)', () => {
   });
 });
 
+describe('backward started from a hook', () => {
+  it('works on a graph of its own', () => {
+    const x = scalar(2);
+    const u = scalar(3);
+    const y = x.mul(x);
+    const w = u.mul(u).mul(u); // hooks run with recording off (as in PyTorch): build graphs before
+    y.registerHook((g) => {
+      w.backward(); // an unrelated graph: du^3/du = 27
+      return g;
+    });
+    y.mul(5).backward();
+    expect(x.grad!.item()).toBe(20);
+    expect(u.grad!.item()).toBe(27);
+  });
+
+  it('is an error, not mixed gradients, when it reaches what the outer pass has not finished', () => {
+    const x = scalar(2, { name: 'x' });
+    const a = x.mul(3);
+    const b = a.mul(4);
+    const c = a.mul(5);
+    b.registerHook((g) => {
+      c.backward(); // c and x still hold the outer pass's pending adjoints
+      return g;
+    });
+    expect(() => b.add(c).backward()).toThrow(/backward: a backward pass started inside another one \(from a hook\) reached/);
+    expect(x.grad).toBeNull();
+    // the same with tensors (no scalar lane)
+    const v = tensor([1, 2], { dtype: 'float64', requiresGrad: true });
+    const p = v.mul(3);
+    const q = p.mul(4);
+    const r = p.mul(5);
+    q.registerHook((g) => {
+      r.backward(tensor([1, 1], { dtype: 'float64' }));
+      return g;
+    });
+    expect(() => q.add(r).sum().backward()).toThrow(/started inside another one/);
+    expect(v.grad).toBeNull();
+  });
+});
+
 describe('hooks', () => {
   it('registerHook sees the gradient, can replace it, and can be removed', () => {
     const x = f64([1, 2]);
