@@ -127,7 +127,6 @@ export interface EngineHooks {
   scalar(value: number, dtype: Tensor['dtype']): Tensor;
   sumTo(g: Tensor, shape: readonly number[]): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
-  onesLike(t: Tensor): Tensor;
   detach(t: Tensor): Tensor;
 }
 let hooks: EngineHooks;

@@ -446,7 +446,6 @@ installEngineHooks({
   scalar: scalarTensor,
   sumTo: (g, shape) => ops.sumTo(g, shape),
   add: (a, b) => ops.add(a, b),
-  onesLike: (t) => ops.onesLike(t),
   detach: (t) => t.detach(),
 });
 
