@@ -71,6 +71,8 @@ export class Tensor {
   declare _hooks: GradHook[] | undefined;
   /** @internal */
   declare _retainGrad: boolean | undefined;
+  /** @internal The in-place modification counter behind `version` (absent while 0). */
+  declare _version: number | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data ?? 0;
@@ -109,6 +111,24 @@ export class Tensor {
     d[0] = value;
     this._data = d;
     return d;
+  }
+
+  /**
+   * How many times this tensor's storage was modified in place through memograd's API (optimizer
+   * steps, `loadStateDict`, in-place helpers), like PyTorch's `_version`. A backward pass that needs
+   * a value saved at an older version throws a GraphError instead of using the changed one.
+   */
+  get version(): number {
+    return this._version ?? 0;
+  }
+
+  /**
+   * Records an in-place modification of the storage. memograd's own mutating helpers call it; call
+   * it yourself after writing `.data` directly, so that backward can detect the change.
+   */
+  bumpVersion(): this {
+    this._version = (this._version ?? 0) + 1;
+    return this;
   }
 
   get size(): number {
