@@ -634,7 +634,7 @@ function cmpFunc(op: (typeof COMPARE_OPS)[number], dt: (typeof REDUCE_DTYPES)[nu
 
 /**
  * Exact unary maps in place, un_<op>_<dtype>(p, n), any n: neg, abs, square (v * v), sqrt,
- * reciprocal (1 / v), relu (v > 0 ? v : +0; NaN and -0 give +0). Each is one correctly rounded IEEE
+ * reciprocal (1 / v), relu (v < 0 ? +0 : v; NaN and -0 kept, as PyTorch). Each is one correctly rounded IEEE
  * operation (or exact), so float32 gives Math.fround of the JS double result and float64 the JS
  * result itself (sqrt and / are correctly rounded in both).
  */
@@ -649,7 +649,7 @@ function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[num
       case 'square': return `(${V}.mul ${x} ${x})`;
       case 'sqrt': return `(${V}.sqrt ${x})`;
       case 'reciprocal': return `(${V}.div (${V}.splat (${dt}.const 1)) ${x})`;
-      case 'relu': return `(v128.and ${x} (${V}.gt ${x} (v128.const i64x2 0 0)))`;
+      case 'relu': return `(v128.andnot ${x} (${V}.lt ${x} (v128.const i64x2 0 0)))`;
     }
   };
   const sc = (x: string): string => {
@@ -659,7 +659,7 @@ function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[num
       case 'square': return `(${dt}.mul ${x} ${x})`;
       case 'sqrt': return `(${dt}.sqrt ${x})`;
       case 'reciprocal': return `(${dt}.div (${dt}.const 1) ${x})`;
-      case 'relu': return `(select ${x} (${dt}.const 0) (${dt}.gt ${x} (${dt}.const 0)))`;
+      case 'relu': return `(select (${dt}.const 0) ${x} (${dt}.lt ${x} (${dt}.const 0)))`;
     }
   };
   return `

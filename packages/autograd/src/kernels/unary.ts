@@ -90,22 +90,24 @@ export const reciprocalKernel: UnaryKernel<unknown> = (x, out) => {
   for (let i = 0; i < n; i++) out[i] = 1 / x[i]!;
 };
 
+/** relu: v < 0 ? 0 : v (NaN and -0 kept, as PyTorch's clamp_min(x, 0)). */
 export const reluKernel: UnaryKernel<unknown> = (x, out) => {
   const n = out.length;
   if (wasmUnaryExact('relu', x, out)) return;
   if (isF32(x) && out instanceof Float32Array && (x.byteOffset & 3) === 0) {
-    // on the bits: keep v when 1 <= bits <= bits(+Infinity) (v > 0), else +0 (negatives, -0, NaN)
+    // on the bits: +0 when the sign bit is set and the magnitude bits are 1..bits(+Infinity)
+    // (v < 0), else v (positives, zeros, NaN of either sign)
     const xi = new Int32Array(x.buffer, x.byteOffset, n);
     const oi = new Int32Array(out.buffer, out.byteOffset, n);
     for (let i = 0; i < n; i++) {
       const b = xi[i]!;
-      oi[i] = b & -(+((b - 1) >>> 0 < 0x7f800000));
+      oi[i] = b & ((+(b < 0) & +(((b & 0x7fffffff) - 1) >>> 0 < 0x7f800000)) - 1);
     }
     return;
   }
   for (let i = 0; i < n; i++) {
     const v = x[i]!;
-    out[i] = v > 0 ? v : 0;
+    out[i] = v < 0 ? 0 : v;
   }
 };
 

@@ -29,11 +29,13 @@ export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub
   (s) => {
     s.da = s.g * (1 - s.out * s.out);
   });
-// relu: the subgradient at 0 is 0 (as in PyTorch)
-export const reluOp = unaryOp('relu', (v) => (v > 0 ? v : 0), ({ grad, inputs: [x] }) => grad.mul(x!.gt(0)), {
+// relu: x < 0 ? 0 : x, so NaN stays NaN and -0 stays -0 (PyTorch's clamp_min(x, 0)). The gradient
+// passes where the output is not 0 (PyTorch's threshold_backward: 0 where out <= 0): the
+// subgradient at 0 is 0, and at NaN the gradient passes
+export const reluOp = unaryOp('relu', (v) => (v < 0 ? 0 : v), ({ grad, out }) => grad.mul(out.ne(0)), {
   avoid: (v) => Math.abs(v) < 1e-3,
 }, reluKernel, (s) => {
-  s.da = s.g * (s.a > 0 ? 1 : 0);
+  s.da = s.g * (s.out !== 0 ? 1 : 0);
 });
 export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
   'leakyRelu',

@@ -33,44 +33,58 @@ export const divOp = binaryOp(
     s.db = -((s.g * s.out) / s.b);
   },
 );
-// d(a^b) = b a^(b-1) da + a^b ln(a) db; sampled with a > 0 so that ln(a) exists
+/**
+ * a^b as C's pow (and so PyTorch's): pow(1, y) = 1 and pow(-1, ±Infinity) = 1 for every y, NaN
+ * included, where JavaScript's Math.pow gives NaN. Otherwise the same as Math.pow.
+ */
+export function cpow(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b);
+}
+
+// d(a^b) = b a^(b-1) da + a^b ln(a) db; sampled with a > 0 so that ln(a) exists. As PyTorch: the
+// first is 0 where b = 0 (even for a = 0 or NaN), the second 0 where a = 0 and b >= 0
 export const powOp = binaryOp(
   'pow',
-  (a, b) => Math.pow(a, b),
-  ({ grad, inputs: [a, b], out }) => [grad.mul(b!).mul(a!.pow(b!.sub(1))), grad.mul(out).mul(a!.log())],
+  cpow,
+  ({ grad, inputs: [a, b], out }) => [
+    where(b!.eq(0), 0, grad.mul(b!.mul(a!.pow(b!.sub(1))))),
+    where(a!.eq(0).mul(b!.ge(0)), 0, grad.mul(out.mul(a!.log()))),
+  ],
   { domain: [[0.3, 2], [-2, 2]] },
   (s) => {
-    s.da = s.g * s.b * Math.pow(s.a, s.b - 1);
-    s.db = s.g * s.out * Math.log(s.a);
+    s.da = s.b === 0 ? 0 : s.g * (s.b * cpow(s.a, s.b - 1));
+    s.db = s.a === 0 && s.b >= 0 ? 0 : s.g * (s.out * Math.log(s.a));
   },
 );
-// maximum/minimum: at ties the gradient is split evenly between the operands (as PyTorch does)
+// maximum/minimum: at ties the gradient is split evenly between the operands; where either is NaN
+// (the result is NaN) both receive the whole gradient (PyTorch: where(a == b, g/2, g), zeroed where
+// a < b for maximum's a, and so on: NaN compares unequal and neither less nor greater)
 export const maximumOp = binaryOp(
   'maximum',
-  (a, b) => (a > b || Number.isNaN(a) ? a : b),
+  (a, b) => (a > b || a !== a ? a : b),
   ({ grad, inputs: [a, b] }) => {
     const half = a!.eq(b!).mul(0.5);
-    return [grad.mul(a!.gt(b!).add(half)), grad.mul(a!.lt(b!).add(half))];
+    return [grad.mul(sub(1, a!.lt(b!).add(half))), grad.mul(sub(1, a!.gt(b!).add(half)))];
   },
   {}, // ties have probability ~1e-6 at eps 1e-6: no filter needed
   (s) => {
     const half = s.a === s.b ? 0.5 : 0;
-    s.da = s.g * ((s.a > s.b ? 1 : 0) + half);
-    s.db = s.g * ((s.a < s.b ? 1 : 0) + half);
+    s.da = s.g * (1 - ((s.a < s.b ? 1 : 0) + half));
+    s.db = s.g * (1 - ((s.a > s.b ? 1 : 0) + half));
   },
 );
 export const minimumOp = binaryOp(
   'minimum',
-  (a, b) => (a < b || Number.isNaN(a) ? a : b),
+  (a, b) => (a < b || a !== a ? a : b),
   ({ grad, inputs: [a, b] }) => {
     const half = a!.eq(b!).mul(0.5);
-    return [grad.mul(a!.lt(b!).add(half)), grad.mul(a!.gt(b!).add(half))];
+    return [grad.mul(sub(1, a!.gt(b!).add(half))), grad.mul(sub(1, a!.lt(b!).add(half)))];
   },
   {},
   (s) => {
     const half = s.a === s.b ? 0.5 : 0;
-    s.da = s.g * ((s.a < s.b ? 1 : 0) + half);
-    s.db = s.g * ((s.a > s.b ? 1 : 0) + half);
+    s.da = s.g * (1 - ((s.a > s.b ? 1 : 0) + half));
+    s.db = s.g * (1 - ((s.a < s.b ? 1 : 0) + half));
   },
 );
 
@@ -87,10 +101,27 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   return applyBinary(powOp, a, b);
 }
 
-// x^p for a constant p: d/dx = p x^(p-1)
+/**
+ * x^p for a number p as PyTorch computes it: its special cases x*x (2), x*x*x (3), sqrt (0.5),
+ * 1/sqrt (-0.5), 1/x (-1) and 1/(x*x) (-2), else C's pow. They differ from pow at signed zeros and
+ * -Infinity (sqrt(-Infinity) = NaN, 1/sqrt(-0) = -Infinity, (-0)^3 = -0).
+ */
+export function powScalar(v: number, p: number): number {
+  switch (p) {
+    case 2: return v * v;
+    case 3: return v * v * v;
+    case 0.5: return Math.sqrt(v);
+    case -0.5: return 1 / Math.sqrt(v);
+    case -1: return 1 / v;
+    case -2: return 1 / (v * v);
+    default: return cpow(v, p);
+  }
+}
+
+// x^p for a constant p: d/dx = p x^(p-1) (x^(p-1) by the same rule: PyTorch's), 0 for p = 0
 export const powScalarOp = unaryOp<{ exponent: number }>(
   'powScalar',
-  (v, { exponent }) => Math.pow(v, exponent),
+  (v, { exponent }) => powScalar(v, exponent),
   ({ grad, inputs: [x], params: { exponent } }) =>
     exponent === 0 ? grad.mul(0) : grad.mul(x!.pow(exponent - 1)).mul(exponent),
   {
@@ -100,7 +131,7 @@ export const powScalarOp = unaryOp<{ exponent: number }>(
   undefined,
   (s) => {
     const p: number = s.params.exponent;
-    s.da = p === 0 ? s.g * 0 : s.g * Math.pow(s.a, p - 1) * p;
+    s.da = p === 0 ? s.g * 0 : s.g * powScalar(s.a, p - 1) * p;
   },
 );
 
@@ -124,11 +155,11 @@ export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(
 export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }, K.sqrtKernel, (s) => {
   s.da = s.g / (s.out * 2);
 }); // 1/(2 sqrt x)
-// |x|: the subgradient at 0 is 0 (PyTorch's sign(x))
+// |x|: the subgradient at 0 is 0, and at NaN too (PyTorch's sgn(x), 0 for NaN)
 export const absOp = unaryOp('abs', Math.abs, ({ grad, inputs: [x] }) => grad.mul(x!.sign()), {
   avoid: (v) => Math.abs(v) < 1e-3,
 }, K.absKernel, (s) => {
-  s.da = s.g * (s.a > 0 ? 1 : s.a < 0 ? -1 : s.a);
+  s.da = s.g * ((s.a > 0 ? 1 : 0) - (s.a < 0 ? 1 : 0));
 });
 export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {}, K.squareKernel, (s) => {
   s.da = s.g * s.a * 2;
@@ -239,7 +270,8 @@ export const signOp = defineOp({
   inputs: ['x'],
   differentiable: false,
   shape: ([s]) => s!.slice(),
-  forward: ([x]) => x!.data.map((v) => (v > 0 ? 1 : v < 0 ? -1 : v)),
+  // PyTorch's sign: +0 for ±0 and for NaN (torch.sign(nan) = 0, so |x|' = 0 at NaN)
+  forward: ([x]) => x!.data.map((v) => (v > 0 ? 1 : 0) - (v < 0 ? 1 : 0)),
   backward: () => [null],
   test: null,
 });

@@ -242,7 +242,11 @@ export function variance(x: TensorLike, options: VarOptions = {}): Tensor {
 
 /** The standard deviation, sqrt(var). */
 export function std(x: TensorLike, options: VarOptions = {}): Tensor {
-  return variance(x, options).sqrt();
+  // sqrt has an infinite slope at 0: where the variance is 0 (constant input) the gradient is 0, not
+  // inf * 0 = NaN (PyTorch's std_backward masks it the same way)
+  const v = variance(x, options);
+  const zero = v.eq(0);
+  return where(zero, 0, where(zero, 1, v).sqrt());
 }
 
 export interface NormOptions extends ReduceOptions {

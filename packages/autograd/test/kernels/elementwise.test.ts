@@ -68,7 +68,7 @@ const UNARY: [string, K.UnaryKernel<unknown>, (v: number) => number, boolean][] 
   ['abs', K.absKernel, Math.abs, false],
   ['square', K.squareKernel, (v) => v * v, false],
   ['reciprocal', K.reciprocalKernel, (v) => 1 / v, false],
-  ['relu', K.reluKernel, (v) => (v > 0 ? v : 0), false],
+  ['relu', K.reluKernel, (v) => (v < 0 ? 0 : v), false], // NaN and -0 kept (PyTorch)
   ['sigmoid', K.sigmoidKernel, stableSigmoid, true],
   ['tanh', K.tanhKernel, Math.tanh, true],
   ['log1p', K.log1pKernel, Math.log1p, false],
@@ -111,12 +111,14 @@ describe('unary kernels agree with their element functions', () => {
   }
 
   it('relu works on float32 views that are subarrays', () => {
-    const base = new Float32Array([-1, 2, NaN, -0, 3, -Infinity, Infinity]);
+    const base = new Float32Array([-1, 2, NaN, -0, 3, -Infinity, Infinity, -NaN, -1e-45]);
     const x = base.subarray(1);
-    const out = new Float32Array(8).subarray(2);
+    const out = new Float32Array(10).subarray(2);
     K.reluKernel(x, out, undefined);
-    expect(Array.from(out)).toEqual([2, 0, 0, 3, 0, Infinity]);
-    expect(Object.is(out[2], 0)).toBe(true);
+    expect(Array.from(out)).toEqual([2, NaN, -0, 3, 0, Infinity, NaN, 0]);
+    expect(Object.is(out[2], -0)).toBe(true);
+    expect(Object.is(out[4], 0)).toBe(true);
+    expect(Object.is(out[7], 0)).toBe(true);
   });
 });
 
