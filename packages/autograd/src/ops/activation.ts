@@ -20,12 +20,13 @@ export function stableSigmoid(v: number): number {
 }
 
 // d sigmoid = s (1 - s)
-export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6] }, sigmoidKernel,
+// (smooth at 0, where the stable form switches branch)
+export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6], smoothAt: [0] }, sigmoidKernel,
   (s) => {
     s.da = s.g * s.out * (1 - s.out);
   });
 // d tanh = 1 - tanh^2
-export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), {}, tanhKernel,
+export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), { smoothAt: [0] }, tanhKernel,
   (s) => {
     s.da = s.g * (1 - s.out * s.out);
   });
@@ -62,7 +63,9 @@ export const eluOp = unaryOp<{ alpha: number }>(
 function geluDerivative(v: number): number {
   return normalCdf(v) + v * normalPdf(v);
 }
-export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4] }, undefined,
+// erfc (special.ts) switches formula at 0 and 1, so Phi(x) = erfc(-x / sqrt 2) / 2 at x = 0, ±sqrt 2
+const GELU_BRANCHES = [0, -Math.SQRT2, Math.SQRT2];
+export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4], smoothAt: GELU_BRANCHES }, undefined,
   (s) => {
     s.da = s.g * geluDerivative(s.a);
   });
@@ -75,7 +78,7 @@ export const geluGradOp = unaryOp(
     const x2 = x!.mul(x!);
     return grad.mul(exp(x2.mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI))).mul(sub(2, x2));
   },
-  { domain: [-4, 4] },
+  { domain: [-4, 4], smoothAt: GELU_BRANCHES },
   undefined,
   (s) => {
     s.da = s.g * (Math.exp(s.a * s.a * -0.5) * (1 / Math.sqrt(2 * Math.PI))) * (2 - s.a * s.a);
@@ -89,7 +92,7 @@ export const siluOp = unaryOp(
     const s = x!.sigmoid();
     return grad.mul(s).mul(x!.mul(sub(1, s)).add(1));
   },
-  {},
+  { smoothAt: [0] }, // the stable sigmoid's branch point
   undefined,
   (s) => {
     const sig = stableSigmoid(s.a);
@@ -116,7 +119,9 @@ export const softplusOp = unaryOp<{ beta: number; threshold: number }>(
     return where(z.gt(threshold), grad, grad.mul(z.sigmoid()));
   },
   { params: (_s, pick) => [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }, { beta: 0.5, threshold: 1 }][pick(3)]!,
-    avoid: (v) => Math.abs(v - 2) < 1e-3 },
+    // smooth at 0, where max(z, 0) and |z| of the stable form have kinks that cancel; the kink at
+    // beta x = threshold (x = 2 for beta 0.5) is real (PyTorch switches to x there)
+    avoid: (v) => Math.abs(v - 2) < 1e-3, smoothAt: [0] },
   undefined,
   (s) => {
     const z = s.a * s.params.beta;
@@ -208,7 +213,7 @@ export const softmaxOp = defineOp<AxisParams>({
     return out;
   },
   backward: ({ grad, out, params: { axis } }) => [out.mul(grad.sub(sum(grad.mul(out), { axis, keepDims: true })))],
-  test: { shapes: 'unary', params: axisParams },
+  test: { shapes: 'unary', params: axisParams, ties: true }, // smooth at ties (the max shift)
 });
 
 // log-softmax: x - logsumexp(x); d = g - softmax * sum(g)
@@ -224,7 +229,7 @@ export const logSoftmaxOp = defineOp<AxisParams>({
     return out;
   },
   backward: ({ grad, out, params: { axis } }) => [grad.sub(mul(exp(out), sum(grad, { axis, keepDims: true })))],
-  test: { shapes: 'unary', params: axisParams },
+  test: { shapes: 'unary', params: axisParams, ties: true },
 });
 
 /** Softmax along `axis` (default the last), shifted by the max so that it never overflows. */

@@ -43,6 +43,14 @@ export interface OpTest<P> {
   sample?: (pick: Pick) => { shapes: number[][]; params: P };
   /** Value range of every input, or one range per input. Default [-2, 2]. */
   domain?: readonly [number, number] | readonly (readonly [number, number])[];
+  /**
+   * Exact values where the function is smooth though its formula branches there (0 for gelu, silu,
+   * softplus's max(z, 0) + log1p(e^-|z|), ...): the sampler sets about a quarter of the elements to
+   * one of them, so that the gradient is checked AT the branch point.
+   */
+  smoothAt?: readonly number[];
+  /** Whether the function is smooth at ties (softmax, logSumExp): the sampler then repeats values. */
+  ties?: boolean;
   /** Reject sampled values near kinks, poles or ties: return true to redraw. */
   avoid?: (value: number, input: number, all: readonly (readonly number[])[]) => boolean;
   /** Random parameters for the sampled shapes. */

@@ -113,7 +113,8 @@ export const prodOp: OpDef<ReduceParams> = reductionOp(
     const single = apply(sumOp, [zero], { axes: params.axes, keepDims: true }).eq(1);
     return [keep(grad, x!, params).mul(where(zero, rest.mul(single), keep(out, x!, params).div(nonZero)))];
   },
-  { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3 },
+  // a polynomial: smooth at zeros, where the rule switches formula
+  { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3, smoothAt: [0] },
 );
 
 // logsumexp: m + log sum e^{x-m}; d/dx = e^{x - out}
@@ -137,7 +138,7 @@ export const logSumExpOp = defineOp<ReduceParams>({
     return s;
   },
   backward: ({ grad, inputs: [x], out, params }) => [keep(grad, x!, params).mul(exp(x!.sub(keep(out, x!, params))))],
-  test: { shapes: 'unary', params: sampleReduceParams },
+  test: { shapes: 'unary', params: sampleReduceParams, ties: true }, // smooth at ties (the max shift)
 });
 
 // 2-norm: sqrt(sum x^2); d/dx = x / norm, and 0 where the norm is 0 (PyTorch's subgradient)
@@ -151,7 +152,7 @@ export const norm2Op = defineOp<ReduceParams>({
     const safe = where(n.eq(0), 1, n);
     return [keep(grad, x!, params).mul(x!).div(safe).mul(n.ne(0))];
   },
-  test: { shapes: 'unary', params: sampleReduceParams },
+  test: { shapes: 'unary', params: sampleReduceParams, ties: true },
 });
 
 // sumTo: sums a broadcast gradient back down to a shape; its adjoint is the broadcast (expand)

@@ -36,7 +36,20 @@ export function drawShapes(test: OpTest<unknown>, pick: Pick): { shapes: number[
   return { shapes, params: test.params ? test.params(shapes, pick) : undefined };
 }
 
-export function drawSample(test: OpTest<unknown>, seed: number): Sample {
+/** The values the NaN-propagation properties mix into the samples. */
+export const SPECIAL_VALUES: readonly number[] = [NaN, Infinity, -Infinity, 0, -0];
+
+export interface DrawOptions {
+  /**
+   * The probability with which each element is replaced by one of SPECIAL_VALUES (after the
+   * domain, `avoid`, `smoothAt` and `ties`: for forward checks only). Default 0.
+   */
+  special?: number;
+}
+
+const MAX_REDRAWS = 1000;
+
+export function drawSample(test: OpTest<unknown>, seed: number, options: DrawOptions = {}): Sample {
   const g = new Generator(seed);
   const pick: Pick = (n) => Math.floor(g.random() * n);
   const { shapes, params } = drawShapes(test, pick);
@@ -46,14 +59,31 @@ export function drawSample(test: OpTest<unknown>, seed: number): Sample {
     return Array.isArray(domains[0]) ? (domains as readonly (readonly [number, number])[])[i] ?? [-2, 2] : (domains as readonly [number, number]);
   };
   const values: number[][] = shapes.map((s) => new Array(s.reduce((a, b) => a * b, 1)).fill(0));
+  const smoothAt = test.smoothAt ?? [];
   values.forEach((vals, i) => {
     const [lo, hi] = domainOf(i);
     for (let j = 0; j < vals.length; j++) {
-      let v = lo + (hi - lo) * g.random();
-      for (let tries = 0; test.avoid?.(v, i, values) && tries < 1000; tries++) v = lo + (hi - lo) * g.random();
+      let v: number;
+      if (smoothAt.length > 0 && g.random() < 0.25) v = smoothAt[pick(smoothAt.length)]!; // exactly at a branch point
+      else if (test.ties && j > 0 && g.random() < 0.25) v = vals[pick(j)]!; // a tie with an earlier element
+      else {
+        v = lo + (hi - lo) * g.random();
+        let tries = 0;
+        while (test.avoid?.(v, i, values)) {
+          if (++tries > MAX_REDRAWS) {
+            throw new Error(`drawSample: no value in [${lo}, ${hi}] for input ${i} passed 'avoid' in ${MAX_REDRAWS} redraws (seed ${seed})`);
+          }
+          v = lo + (hi - lo) * g.random();
+        }
+      }
       vals[j] = v;
     }
   });
+  if (options.special) {
+    for (const vals of values) {
+      for (let j = 0; j < vals.length; j++) if (g.random() < options.special) vals[j] = SPECIAL_VALUES[pick(SPECIAL_VALUES.length)]!;
+    }
+  }
   const inputs = shapes.map((s, i) => {
     const t = new Tensor(Float64Array.from(values[i]!), s, 'float64');
     t.requiresGrad = true;
