@@ -53,7 +53,14 @@ export const eluOp = unaryOp<{ alpha: number }>(
   'elu',
   (v, { alpha }) => (v > 0 ? v : alpha * Math.expm1(v)),
   ({ grad, inputs: [x], out, params: { alpha } }) => where(x!.gt(0), grad, grad.mul(out.add(alpha))),
-  { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ alpha: [1, 0.5][pick(2)]! }) },
+  {
+    avoid: (v) => Math.abs(v) < 1e-3,
+    params: (_s, pick) => ({ alpha: [1, 0.5][pick(2)]! }),
+    // with alpha 1 continuously differentiable at 0, where the formula branches (the second
+    // derivative jumps from 0 to 1 there, so first order only)
+    smoothAt: ({ alpha }) => (alpha === 1 ? [0] : []),
+    smoothAtFirstOrderOnly: true,
+  },
   undefined,
   (s) => {
     s.da = s.a > 0 ? s.g : s.g * (s.out + s.params.alpha);

@@ -46,9 +46,12 @@ export interface OpTest<P> {
   /**
    * Exact values where the function is smooth though its formula branches there (0 for gelu, silu,
    * softplus's max(z, 0) + log1p(e^-|z|), ...): the sampler sets about a quarter of the elements to
-   * one of them, so that the gradient is checked AT the branch point.
+   * one of them, so that the gradient is checked AT the branch point. A function of the parameters
+   * where that depends on them (elu is smooth at 0 only for alpha = 1).
    */
-  smoothAt?: readonly number[];
+  smoothAt?: readonly number[] | ((params: P) => readonly number[]);
+  /** Whether only the first derivative is smooth at `smoothAt` (the second order is then sampled without them). */
+  smoothAtFirstOrderOnly?: boolean;
   /** Whether the function is smooth at ties (softmax, logSumExp): the sampler then repeats values. */
   ties?: boolean;
   /** Reject sampled values near kinks, poles or ties: return true to redraw. */

@@ -63,28 +63,28 @@ export const maximumOp = binaryOp(
   'maximum',
   (a, b) => (a > b || a !== a ? a : b),
   ({ grad, inputs: [a, b] }) => {
-    const half = a!.eq(b!).mul(0.5);
-    return [grad.mul(sub(1, a!.lt(b!).add(half))), grad.mul(sub(1, a!.gt(b!).add(half)))];
+    const share = a!.eq(b!).mul(-0.5).add(1); // 0.5 at ties, else 1 (NaN included)
+    return [grad.mul(share.sub(a!.lt(b!))), grad.mul(share.sub(a!.gt(b!)))];
   },
   {}, // ties have probability ~1e-6 at eps 1e-6: no filter needed
   (s) => {
-    const half = s.a === s.b ? 0.5 : 0;
-    s.da = s.g * (1 - ((s.a < s.b ? 1 : 0) + half));
-    s.db = s.g * (1 - ((s.a > s.b ? 1 : 0) + half));
+    const share = s.a === s.b ? 0.5 : 1;
+    s.da = s.g * (share - (s.a < s.b ? 1 : 0));
+    s.db = s.g * (share - (s.a > s.b ? 1 : 0));
   },
 );
 export const minimumOp = binaryOp(
   'minimum',
   (a, b) => (a < b || a !== a ? a : b),
   ({ grad, inputs: [a, b] }) => {
-    const half = a!.eq(b!).mul(0.5);
-    return [grad.mul(sub(1, a!.gt(b!).add(half))), grad.mul(sub(1, a!.lt(b!).add(half)))];
+    const share = a!.eq(b!).mul(-0.5).add(1);
+    return [grad.mul(share.sub(a!.gt(b!))), grad.mul(share.sub(a!.lt(b!)))];
   },
   {},
   (s) => {
-    const half = s.a === s.b ? 0.5 : 0;
-    s.da = s.g * (1 - ((s.a > s.b ? 1 : 0) + half));
-    s.db = s.g * (1 - ((s.a < s.b ? 1 : 0) + half));
+    const share = s.a === s.b ? 0.5 : 1;
+    s.da = s.g * (share - (s.a > s.b ? 1 : 0));
+    s.db = s.g * (share - (s.a < s.b ? 1 : 0));
   },
 );
 

@@ -60,9 +60,6 @@ export const COMPOSITES: readonly RegistryEntry[] = [
     // |x| and max have kinks; the first derivative is checked away from them
     secondOrder: false,
   }),
-  // elu with alpha 1 is continuously differentiable at 0, where its formula branches (first order only:
-  // the second derivative jumps from 0 to 1 there)
-  composite('eluAlpha1', ([x]) => A.elu(x!, 1), { shapes: 'unary', smoothAt: [0], secondOrder: false }),
   composite('matmulPublic', ([a, b]) => L.matmul(a!, b!), { shapes: L.sampleMatmulShapes }),
   composite('outer', ([a, b]) => L.outer(a!, b!), { shapes: (pick) => [[1 + pick(4)], [1 + pick(4)]] }),
   composite('linear', ([x, w, b]) => L.linear(x!, w!, b), {

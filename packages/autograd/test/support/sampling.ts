@@ -45,6 +45,8 @@ export interface DrawOptions {
    * domain, `avoid`, `smoothAt` and `ties`: for forward checks only). Default 0.
    */
   special?: number;
+  /** Whether to use the op's `smoothAt` points (default true; false for second-order checks of ops with smoothAtFirstOrderOnly). */
+  smoothAt?: boolean;
 }
 
 const MAX_REDRAWS = 1000;
@@ -59,7 +61,7 @@ export function drawSample(test: OpTest<unknown>, seed: number, options: DrawOpt
     return Array.isArray(domains[0]) ? (domains as readonly (readonly [number, number])[])[i] ?? [-2, 2] : (domains as readonly [number, number]);
   };
   const values: number[][] = shapes.map((s) => new Array(s.reduce((a, b) => a * b, 1)).fill(0));
-  const smoothAt = test.smoothAt ?? [];
+  const smoothAt = options.smoothAt === false ? [] : typeof test.smoothAt === 'function' ? test.smoothAt(params) : test.smoothAt ?? [];
   values.forEach((vals, i) => {
     const [lo, hi] = domainOf(i);
     for (let j = 0; j < vals.length; j++) {
