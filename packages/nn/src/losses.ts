@@ -2,7 +2,7 @@
  * Loss functions with PyTorch's formulas (and Keras' categorical cross-entropies from
  * probabilities), as functions and as classes. Every one takes `reduction`: 'mean' (default),
  * 'sum' or 'none'. They are composites of tensor ops, written in stable forms (log-softmax,
- * log1p(exp(-|x|))), so autograd differentiates them.
+ * softplus), so autograd differentiates them.
  */
 import { ArgumentError, ShapeError, Tensor, formatShape, tensor, where } from '@memograd/autograd';
 import type { NestedArray } from '@memograd/autograd';
@@ -141,21 +141,25 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 }
 
 /**
- * Binary cross-entropy on logits, in the stable form max(x, 0) − x t + log1p(e^{−|x|}); with
- * `posWeight` p: (1 − t) x + (1 + (p − 1) t) (log1p(e^{−|x|}) + max(−x, 0)).
+ * Binary cross-entropy on logits, PyTorch's formula: (1 − t) x + (1 + (p − 1) t) softplus(−x), with
+ * p = `posWeight` (1 when absent, giving (1 − t) x + softplus(−x)). softplus is the stable primitive
+ * max(z, 0) + log1p(e^{−|z|}) whose derivative is sigmoid(z) everywhere, so the gradient is exactly
+ * sigmoid(x) − t (with posWeight: (1 + (p − 1) t) sigmoid(x) − p t) at every logit, 0 included, and
+ * the loss stays finite for logits of any size.
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Target, options: BCEWithLogitsOptions = {}): Tensor {
   const x = checkInput('binaryCrossEntropyWithLogits', logits);
   const t = asTensor('binaryCrossEntropyWithLogits', 'target', target, x);
   sameShape('binaryCrossEntropyWithLogits', x, t);
-  const softTerm = x.abs().neg().exp().log1p();
+  // threshold Infinity: never switch to the linear approximation, so values match PyTorch exactly
+  const softTerm = x.neg().softplus({ threshold: Infinity });
   let loss: Tensor;
   if (options.posWeight === undefined) {
-    loss = x.relu().sub(x.mul(t)).add(softTerm);
+    loss = t.neg().add(1).mul(x).add(softTerm);
   } else {
     const pw = asTensor('binaryCrossEntropyWithLogits', 'posWeight', options.posWeight, x);
     const l = pw.sub(1).mul(t).add(1);
-    loss = t.neg().add(1).mul(x).add(l.mul(softTerm.add(x.neg().relu())));
+    loss = t.neg().add(1).mul(x).add(l.mul(softTerm));
   }
   if (options.weight !== undefined) loss = loss.mul(asTensor('binaryCrossEntropyWithLogits', 'weight', options.weight, x));
   return reduce('binaryCrossEntropyWithLogits', loss, options.reduction);
