@@ -52,6 +52,7 @@ export class Callback implements CallbackHooks {
 export class CallbackList {
   readonly callbacks: CallbackHooks[];
   constructor(callbacks: readonly CallbackHooks[]) {
+    if (!Array.isArray(callbacks)) throw argumentError(`fit: callbacks must be an array of callback objects, got ${callbacks === null ? 'null' : typeof callbacks}`);
     callbacks.forEach((cb, i) => {
       if (cb === null || typeof cb !== 'object') throw argumentError(`fit: callbacks[${i}] is not a callback object`);
     });
@@ -79,6 +80,7 @@ export class LambdaCallback extends Callback {
   readonly logKeys: readonly string[] = [];
   constructor(hooks: CallbackHooks) {
     super();
+    if (hooks === null || typeof hooks !== 'object') throw argumentError(`LambdaCallback: expected an object of hooks, got ${hooks === null ? 'null' : typeof hooks}`);
     for (const name of ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const) {
       const fn = hooks[name];
       if (fn !== undefined) {
@@ -186,6 +188,10 @@ export class EarlyStopping extends Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object') throw argumentError(`EarlyStopping: options must be an object, got ${options === null ? 'null' : typeof options}`);
+    if (options.monitor !== undefined && typeof options.monitor !== 'string') throw argumentError(`EarlyStopping: monitor must be a string, got ${typeof options.monitor}`);
+    if (options.baseline !== undefined && (typeof options.baseline !== 'number' || Number.isNaN(options.baseline))) throw argumentError(`EarlyStopping: baseline must be a number, got ${String(options.baseline)}`);
+    if (options.startFromEpoch !== undefined && (!Number.isInteger(options.startFromEpoch) || options.startFromEpoch < 0)) throw argumentError(`EarlyStopping: startFromEpoch must be a non-negative integer, got ${String(options.startFromEpoch)}`);
     this.monitor = options.monitor ?? 'val_loss';
     const minDelta = options.minDelta ?? 0;
     if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw argumentError(`EarlyStopping: minDelta must be a finite number, got ${String(minDelta)}`);

@@ -190,6 +190,8 @@ function rowsOf(t: Tensor, start: number, end: number): Tensor {
  *   threshold (0.5 for probabilities, 0 for logits) equals target > 0.5.
  */
 export function accuracy(pred: Tensor, target: Tensor, options: AccuracyOptions = {}): number {
+  if (!(pred instanceof Tensor) || !(target instanceof Tensor)) throw argumentError(`accuracy: pred and target must be Tensors, got ${typeof pred} and ${typeof target}`);
+  if (options === null || typeof options !== 'object') throw argumentError(`accuracy: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const n = rows(pred);
   if (n === 0) return NaN;
   const p = pred.data;
@@ -246,7 +248,7 @@ function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOpt
     if (m === 'mae') return { name: 'mae', fn: (p, t) => meanAbsError(p, t, false) };
     if (m === 'mse') return { name: 'mse', fn: (p, t) => meanAbsError(p, t, true) };
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw argumentError(`${op}: unknown metric ${JSON.stringify(m)} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
+    throw argumentError(`${op}: unknown metric ${typeof m === 'string' ? JSON.stringify(m) : typeof m === 'bigint' ? `${m}n` : m === null ? 'null' : typeof m} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
   });
   const names = new Set<string>();
   for (const m of out) {
@@ -284,6 +286,13 @@ export interface EvaluateOptions extends AccuracyOptions {
   metrics?: readonly Metric[];
 }
 
+function checkModel(op: string, model: unknown): asserts model is TrainableModule {
+  const m = model as Partial<Record<'call' | 'parameters' | 'train' | 'eval', unknown>> | null;
+  if (m === null || typeof m !== 'object' || typeof m.call !== 'function' || typeof m.parameters !== 'function' || typeof m.train !== 'function' || typeof m.eval !== 'function') {
+    throw argumentError(`${op}: model must have call(x), parameters(), train() and eval() (a @memograd/nn Module)`);
+  }
+}
+
 function setMode(model: TrainableModule, training: boolean): () => void {
   const was = (model as { training?: unknown }).training;
   if (training) model.train(true);
@@ -319,6 +328,8 @@ function evaluateBatches(op: string, model: TrainableModule, x: Tensor, y: Tenso
  * model's `regularizationLoss()` (as Keras' `evaluate` includes `model.losses`).
  */
 export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: EvaluateOptions): Logs {
+  checkModel('evaluate', model);
+  if (options === null || typeof options !== 'object') throw argumentError(`evaluate: options must be an object with a loss, got ${options === null ? 'null' : typeof options}`);
   checkXY('evaluate', x, y);
   const lossFn = lossFunction(options?.loss, 'evaluate');
   const batchSize = checkBatchSize('evaluate', options.batchSize ?? 256);
@@ -334,6 +345,8 @@ export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: 
 
 /** The model's outputs for every row of x, batch by batch, in eval mode and without gradients. */
 export function predict(model: TrainableModule, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  checkModel('predict', model);
+  if (options === null || typeof options !== 'object') throw argumentError(`predict: options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkTensor('predict', 'x', x);
   const batchSize = checkBatchSize('predict', options.batchSize ?? 256);
   const n = rows(x);
@@ -367,9 +380,7 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
  * h.history.val_accuracy;
  */
 export function fit(model: TrainableModule, options: FitOptions): History {
-  if (model === null || typeof model !== 'object' || typeof model.call !== 'function' || typeof model.parameters !== 'function') {
-    throw argumentError('fit: model must have call(x) and parameters() (a @memograd/nn Module)');
-  }
+  checkModel('fit', model);
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
   const { x, y, optimizer } = options;
   checkXY('fit', x, y);
@@ -378,13 +389,14 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     throw argumentError('fit: optimizer must have step() and zeroGrad()');
   }
   const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
+  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
   const split = options.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) fail(`validationSplit must be in [0, 1), got ${String(split)}`);
   if (split > 0 && options.validationData !== undefined) fail('give either validationSplit or validationData, not both');
   const verbose = options.verbose ?? 1;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) fail(`verbose must be 0, 1 or 2, got ${String(verbose)}`);
   const metrics = resolveMetrics('fit', options.metrics ?? [], options);
+  if (options.beforeStep !== undefined && typeof options.beforeStep !== 'function') fail(`beforeStep must be a function, got ${options.beforeStep === null ? 'null' : typeof options.beforeStep}`);
 
   // validation data: the LAST rows, before any shuffling (Keras)
   const total = rows(x);
@@ -404,6 +416,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     yVal = rowsOf(y, nTrain, total);
   } else if (options.validationData !== undefined) {
     const vd = options.validationData;
+    if (vd === null || typeof vd !== 'object') fail(`validationData must be [x, y] or { x, y }, got ${vd === null ? 'null' : typeof vd}`);
     const [vx, vy] = Array.isArray(vd) ? vd : [(vd as { x: Tensor }).x, (vd as { y: Tensor }).y];
     checkXY('fit', vx, vy, 'validationData');
     if (rows(vx) === 0) fail('validationData has no rows');
@@ -418,6 +431,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
   const shuffle = options.shuffle ?? true;
   const gen = options.generator ?? new Generator(options.seed ?? Math.floor(Math.random() * 2 ** 31));
 
+  if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) fail(`callbacks must be an array of callback objects, got ${options.callbacks === null ? 'null' : typeof options.callbacks}`);
   const history = new History();
   const callbacks = new CallbackList([...(options.callbacks ?? []), history]); // History last: it sees logs the others add
   // every monitored log key must exist before a single weight changes
