@@ -237,3 +237,115 @@ describe('non-finite losses', () => {
     expect(es2.stoppedEpoch).toBe(2);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// Parameters and gradients: shapes checked, typed errors, versions bumped
+
+import { MemogradError, ones, zeros } from '@memograd/autograd';
+import {
+  CosineAnnealingLR, LambdaLR, ReduceLROnPlateau, StepLR, clipGradNorm, clipGradValue, cosineLr, multiStepSchedule, predict, zerosLike,
+} from '../src/index.ts';
+
+describe('optimizer steps check gradient shapes', () => {
+  it('a [2, 1] grad for a [2] parameter is an error naming the optimizer and the parameter; nothing changes', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3, 4], { requiresGrad: true });
+    a.grad = tensor([1, 1]);
+    b.grad = tensor([[1], [1]]);
+    const opt = new SGD([a, b], { lr: 0.5 });
+    expect(() => opt.step()).toThrow(ArgumentError);
+    expect(() => opt.step()).toThrow(/SGD: the gradient of parameter 1 of group 0 \(shape \[2\]\) has shape \[2, 1\]; it must equal the parameter's shape/);
+    // checked before any update: a (whose grad is fine) did not move either
+    expect(Array.from(a.data)).toEqual([1, 2]);
+    expect(Array.from(b.data)).toEqual([3, 4]);
+  });
+});
+
+describe('versions: every in-place change through the optim API bumps the tensor\'s version', () => {
+  it('step bumps each updated parameter (and only those with a grad), for every optimizer', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    const b = tensor([3], { requiresGrad: true });
+    a.grad = tensor([1, 1]);
+    const opt = new Adam([a, b]);
+    const [va, vb] = [a.version, b.version];
+    opt.step();
+    expect(a.version).toBe(va + 1);
+    expect(b.version).toBe(vb);
+    opt.step();
+    expect(a.version).toBe(va + 2);
+  });
+
+  it('zeroGrad(false) bumps the grads it fills; clipGradNorm / clipGradValue bump the grads they scale', () => {
+    const a = tensor([1, 2], { requiresGrad: true });
+    a.grad = tensor([3, 4]);
+    const opt = new SGD([a], { lr: 0.1 });
+    let v = a.grad.version;
+    clipGradNorm([a], 1);
+    expect(a.grad.version).toBe(v + 1);
+    v = a.grad.version;
+    clipGradNorm([a], 100); // nothing to clip: untouched
+    expect(a.grad.version).toBe(v);
+    a.grad.data.set([5, -5]);
+    clipGradValue([a], 1);
+    expect(a.grad.version).toBe(v + 1);
+    opt.zeroGrad(false);
+    expect(a.grad.version).toBe(v + 2);
+  });
+
+  it('a forward, optimizer.step(), then backward: the saved weight is at a newer version than when it was saved', () => {
+    // the engine check (a GraphError at backward) lives in @memograd/autograd; this asserts the bump it relies on
+    const m = new Linear(2, 1);
+    const opt = new SGD(m.parameters(), { lr: 0.1 });
+    const v0 = m.weight.version;
+    m.call(ones([1, 2])).sum().backward();
+    opt.step();
+    expect(m.weight.version).toBeGreaterThan(v0);
+  });
+});
+
+describe('typed errors instead of raw TypeErrors on garbage arguments (optim)', () => {
+  const p = () => new Linear(2, 1).parameters();
+  const x = tensor([[1, 2], [3, 4]]);
+  const y = tensor([[1], [2]]);
+  const base = () => ({ x, y, loss: mseLoss, optimizer: new SGD(p(), { lr: 0.1 }), verbose: 0 as const });
+  const cases: [string, () => unknown][] = [
+    ['clipGradNorm(null)', () => clipGradNorm(null as never, 1)],
+    ['clipGradNorm([null])', () => clipGradNorm([null] as never, 1)],
+    ["clipGradNorm(p, 'x')", () => clipGradNorm(p(), 'x' as never)],
+    ['clipGradNorm(p, 1, 2, null)', () => clipGradNorm(p(), 1, 2, null as never)],
+    ['clipGradValue(undefined)', () => clipGradValue(undefined as never, 1)],
+    ['SGD lr NaN', () => new SGD(p(), { lr: NaN })],
+    ["Adam lr 'x'", () => new Adam(p(), { lr: 'x' as never })],
+    ['SGD(null)', () => new SGD(null as never)],
+    ['step(closure = 3)', () => new SGD(p(), { lr: 0.1 }).step(3 as never)],
+    ['StepLR stepSize 0', () => new StepLR(new SGD(p(), { lr: 0.1 }), 0)],
+    ['CosineAnnealingLR tMax NaN', () => new CosineAnnealingLR(new SGD(p(), { lr: 0.1 }), NaN)],
+    ['LambdaLR([[1]])', () => new LambdaLR(new SGD(p(), { lr: 0.1 }), [[1]] as never)],
+    ['ReduceLROnPlateau(null)', () => new ReduceLROnPlateau(null as never)],
+    ['multiStepSchedule(1, null)', () => multiStepSchedule(1, null as never)],
+    ['cosineLr(1n, ...)', () => cosineLr(1n as never, 1, 2)],
+    ['zerosLike(null)', () => zerosLike(null as never)],
+    ['fit batchSize 0', () => fit(new Linear(2, 1), { ...base(), batchSize: 0 })],
+    ["fit epochs 'x'", () => fit(new Linear(2, 1), { ...base(), epochs: 'x' as never })],
+    ['fit epochs 1n', () => fit(new Linear(2, 1), { ...base(), epochs: 1n as never })],
+    ['fit callbacks null', () => fit(new Linear(2, 1), { ...base(), callbacks: null as never })],
+    ['fit validationData null', () => fit(new Linear(2, 1), { ...base(), validationData: null as never })],
+    ['fit metrics [1n]', () => fit(new Linear(2, 1), { ...base(), metrics: [1n] as never })],
+    ['fit beforeStep 3', () => fit(new Linear(2, 1), { ...base(), beforeStep: 3 as never })],
+    ['EarlyStopping(null)', () => new EarlyStopping(null as never)],
+    ['LambdaCallback(undefined)', () => new LambdaCallback(undefined as never)],
+    ['predict({}, x)', () => predict({} as never, x)],
+    ['evaluate(model, x, y, null)', () => evaluate(new Linear(2, 1), x, y, null as never)],
+  ];
+  it.each(cases)('%s', (_name, fn) => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err, 'it must throw').toBeDefined();
+    expect(err, String(err)).toBeInstanceOf(MemogradError);
+  });
+  void zeros;
+});
