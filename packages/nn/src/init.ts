@@ -3,8 +3,9 @@
  * overwritten directly, so nothing is recorded on the tape) and returns it. Random ones draw from
  * `options.generator`, or from the global generator seeded by `manualSeed`.
  */
-import { ArgumentError, ShapeError, defaultGenerator, formatShape } from '@memograd/autograd';
-import type { Generator, Tensor } from '@memograd/autograd';
+import { ArgumentError, Generator as RandomGenerator, ShapeError, Tensor, defaultGenerator, formatShape } from '@memograd/autograd';
+import type { Generator } from '@memograd/autograd';
+import { describe } from './module.ts';
 
 export interface InitOptions {
   /** The random generator to draw from (default: the global one). */
@@ -47,7 +48,10 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * fanIn = in × receptive size, fanOut = out × receptive size. Needs at least 2 dimensions.
  */
 export function computeFans(shape: readonly number[] | Tensor): { fanIn: number; fanOut: number } {
-  const s = Array.isArray(shape) ? (shape as readonly number[]) : (shape as Tensor).shape;
+  const s = Array.isArray(shape) ? (shape as readonly number[]) : shape instanceof Tensor ? shape.shape : null;
+  if (s === null || s.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
+    throw new ArgumentError('computeFans', `expected a shape (an array of non-negative integers) or a Tensor, got ${Array.isArray(shape) ? `[${shape.map(String).join(', ')}]` : describe(shape)}`);
+  }
   if (s.length < 2) {
     throw new ShapeError('computeFans', `fan in and fan out need a tensor with at least 2 dimensions, got ${formatShape(s)}`, [s]);
   }
@@ -56,49 +60,82 @@ export function computeFans(shape: readonly number[] | Tensor): { fanIn: number;
   return { fanIn: s[1]! * receptive, fanOut: s[0]! * receptive };
 }
 
-function gen(options: InitOptions | undefined): Generator {
-  return options?.generator ?? defaultGenerator;
+function gen(op: string, options: InitOptions | undefined): Generator {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ArgumentError(op, `options must be an object, got ${options === null ? 'null' : typeof options}`);
+  }
+  const g = options?.generator ?? defaultGenerator;
+  if (!(g instanceof RandomGenerator)) throw new ArgumentError(op, `options.generator must be a Generator, got ${describe(g)}`);
+  return g;
+}
+
+function checkTensor(op: string, t: unknown): asserts t is Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(op, `expected a Tensor to fill in place, got ${describe(t)}`);
+}
+
+function checkNumber(op: string, name: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(op, `${name} must be a number, got ${describe(v)}`);
+}
+
+/**
+ * Every initializer writes the tensor's storage in place, outside the tape: `bumpVersion()` records
+ * it, so a backward that needs the old values throws instead of silently using the new ones.
+ */
+function filled(t: Tensor): Tensor {
+  t.bumpVersion();
+  return t;
 }
 
 /** Fills with zeros. */
 export function zeros_(t: Tensor): Tensor {
+  checkTensor('zeros_', t);
   t.data.fill(0);
-  return t;
+  return filled(t);
 }
 
 /** Fills with ones. */
 export function ones_(t: Tensor): Tensor {
+  checkTensor('ones_', t);
   t.data.fill(1);
-  return t;
+  return filled(t);
 }
 
 /** Fills with `value`. */
 export function constant_(t: Tensor, value: number): Tensor {
-  if (typeof value !== 'number') throw new ArgumentError('constant_', `value must be a number, got ${String(value)}`);
+  checkTensor('constant_', t);
+  if (typeof value !== 'number') throw new ArgumentError('constant_', `value must be a number, got ${describe(value)}`);
   t.data.fill(value);
-  return t;
+  return filled(t);
 }
 
 /** Fills with draws from U(a, b). */
 export function uniform_(t: Tensor, a = 0, b = 1, options?: InitOptions): Tensor {
-  if (!(a <= b)) throw new ArgumentError('uniform_', `needs a <= b, got a=${a}, b=${b}`);
-  const g = gen(options);
+  checkTensor('uniform_', t);
+  checkNumber('uniform_', 'a', a);
+  checkNumber('uniform_', 'b', b);
+  if (!(a <= b) || !Number.isFinite(a) || !Number.isFinite(b)) throw new ArgumentError('uniform_', `needs finite a <= b, got a=${a}, b=${b}`);
+  const g = gen('uniform_', options);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = g.uniform(a, b);
-  return t;
+  return filled(t);
 }
 
 /** Fills with draws from N(mean, std²). */
 export function normal_(t: Tensor, mean = 0, std = 1, options?: InitOptions): Tensor {
-  if (!(std >= 0)) throw new ArgumentError('normal_', `std must be non-negative, got ${std}`);
-  const g = gen(options);
+  checkTensor('normal_', t);
+  checkNumber('normal_', 'mean', mean);
+  checkNumber('normal_', 'std', std);
+  if (!(std >= 0) || !Number.isFinite(std) || !Number.isFinite(mean)) throw new ArgumentError('normal_', `needs a finite mean and a finite non-negative std, got mean=${mean}, std=${std}`);
+  const g = gen('normal_', options);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = g.normal(mean, std);
-  return t;
+  return filled(t);
 }
 
 /** Glorot/Xavier uniform: U(-b, b) with b = gain · √(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  checkTensor('xavierUniform_', t);
+  checkNumber('xavierUniform_', 'gain', gain);
   const { fanIn, fanOut } = computeFans(t.shape);
   const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform_(t, -bound, bound, options);
@@ -106,6 +143,8 @@ export function xavierUniform_(t: Tensor, gain = 1, options?: InitOptions): Tens
 
 /** Glorot/Xavier normal: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  checkTensor('xavierNormal_', t);
+  checkNumber('xavierNormal_', 'gain', gain);
   const { fanIn, fanOut } = computeFans(t.shape);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
@@ -120,6 +159,9 @@ export interface KaimingOptions extends InitOptions {
 }
 
 function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
+  checkTensor(op, t);
+  if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
+  if (options.a !== undefined) checkNumber(op, 'a', options.a);
   const mode = options.mode ?? 'fanIn';
   if (mode !== 'fanIn' && mode !== 'fanOut') throw new ArgumentError(op, `mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
   const fans = computeFans(t.shape);
@@ -167,10 +209,11 @@ export type Initializer = InitializerName | ((t: Tensor, generator: Generator) =
 
 /** Applies an initializer given by name (Keras style) or as a function. */
 export function initialize_(t: Tensor, initializer: Initializer, options: InitOptions = {}): Tensor {
-  const g = gen(options);
+  checkTensor('initialize_', t);
+  const g = gen('initialize_', options);
   if (typeof initializer === 'function') {
     initializer(t, g);
-    return t;
+    return filled(t);
   }
   const o = { generator: g };
   switch (initializer) {

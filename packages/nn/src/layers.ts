@@ -8,7 +8,7 @@ import {
 } from '@memograd/autograd';
 import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
 import { linear as linearOp } from '@memograd/autograd';
-import { Module, Parameter, describe } from './module.ts';
+import { Module, Parameter, checkOptions, describe, show } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
 import type { Initializer } from './init.ts';
 import type { Regularizer } from './regularizers.ts';
@@ -132,6 +132,9 @@ export interface LinearOptions {
  * linear(x, w, b);   // x [N, in] → [N, out]
  */
 export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor {
+  if (!(x instanceof Tensor)) throw new ArgumentError('linear', `input must be a Tensor, got ${describe(x)}`);
+  if (!(weight instanceof Tensor)) throw new ArgumentError('linear', `weight must be a Tensor, got ${describe(weight)}`);
+  if (bias !== undefined && bias !== null && !(bias instanceof Tensor)) throw new ArgumentError('linear', `bias must be a Tensor or null, got ${describe(bias)}`);
   if (weight.rank !== 2) throw new ShapeError('linear', `weight must be 2-D [out, in], got ${formatShape(weight.shape)}`, [weight.shape]);
   if (x.rank === 0 || x.shape[x.rank - 1] !== weight.shape[1]) {
     throw new ShapeError('linear', `expected input with last dimension ${weight.shape[1]}, got ${formatShape(x.shape)}`, [x.shape, weight.shape]);
@@ -162,6 +165,8 @@ export class Linear extends Module {
     super();
     checkPositiveInt('Linear', 'inFeatures', inFeatures);
     checkPositiveInt('Linear', 'outFeatures', outFeatures);
+    checkOptions('Linear', options);
+    options ??= {};
     const dtype = checkDType('Linear', options.dtype);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
@@ -239,6 +244,9 @@ function checkP(op: string, p: number): void {
  */
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions & { training?: boolean } = {}): Tensor {
   checkP('dropout', p);
+  if (!(x instanceof Tensor)) throw new ArgumentError('dropout', `input must be a Tensor, got ${describe(x)}`);
+  checkOptions('dropout', options);
+  options ??= {};
   if (options.training === false || p === 0) return x;
   const g = options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : defaultGenerator);
   const mask = zeros(x.shape, { dtype: x.dtype });
@@ -299,12 +307,14 @@ export class BatchNorm1d extends Module {
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
     checkPositiveInt('BatchNorm1d', 'numFeatures', numFeatures);
+    checkOptions('BatchNorm1d', options);
+    options ??= {};
     const dtype = checkDType('BatchNorm1d', options.dtype);
     this.numFeatures = numFeatures;
     this.eps = options.eps ?? 1e-5;
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (!(this.eps > 0)) throw new ArgumentError('BatchNorm1d', `eps must be positive, got ${this.eps}`);
-    if (this.momentum !== null && !(this.momentum >= 0 && this.momentum <= 1)) {
+    if (typeof this.eps !== 'number' || !(this.eps > 0) || !Number.isFinite(this.eps)) throw new ArgumentError('BatchNorm1d', `eps must be a finite positive number, got ${describe(this.eps)}`);
+    if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
       throw new ArgumentError('BatchNorm1d', `momentum must be in [0, 1] or null, got ${this.momentum}`);
     }
     this.affine = options.affine ?? true;
@@ -333,6 +343,9 @@ export class BatchNorm1d extends Module {
     this.runningMean?.data.fill(0);
     this.runningVar?.data.fill(1);
     this.numBatchesTracked?.data.fill(0);
+    this.runningMean?.bumpVersion();
+    this.runningVar?.bumpVersion();
+    this.numBatchesTracked?.bumpVersion();
   }
 
   forward(x: Tensor): Tensor {
@@ -380,6 +393,10 @@ export class BatchNorm1d extends Module {
         rm[c] = (1 - f) * rm[c]! + f * m[c]!;
         rv[c] = (1 - f) * rv[c]! + f * v[c]! * unbias;
       }
+      // in-place updates: a graph that saved the old statistics (an eval-mode forward) must see the change
+      nbt.bumpVersion();
+      this.runningMean!.bumpVersion();
+      this.runningVar!.bumpVersion();
     });
   }
 
@@ -410,12 +427,18 @@ export class LayerNorm extends Module {
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
+    checkOptions('LayerNorm', options);
+    options ??= {};
+    if (typeof normalizedShape !== 'number' && !Array.isArray(normalizedShape)) {
+      throw new ArgumentError('LayerNorm', `normalizedShape must be a positive integer or an array of them, got ${describe(normalizedShape)}`);
+    }
     const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
     if (shape.length === 0) throw new ArgumentError('LayerNorm', 'normalizedShape must have at least one dimension');
     shape.forEach((d) => checkPositiveInt('LayerNorm', 'normalizedShape', d));
     const dtype = checkDType('LayerNorm', options.dtype);
     this.normalizedShape = shape;
     this.eps = options.eps ?? 1e-5;
+    if (typeof this.eps !== 'number' || !(this.eps > 0) || !Number.isFinite(this.eps)) throw new ArgumentError('LayerNorm', `eps must be a finite positive number, got ${describe(this.eps)}`);
     this.elementwiseAffine = options.elementwiseAffine ?? true;
     if (this.elementwiseAffine) {
       this.weight = new Parameter(ones(shape, { dtype }));
@@ -661,7 +684,7 @@ export class ModuleDict extends Module {
     const m = this.#modules.get(key);
     if (m === undefined) {
       const known = [...this.#modules.keys()].map((k) => `'${k}'`).join(', ');
-      throw new ArgumentError('ModuleDict.get', `no module under key ${JSON.stringify(key)} (keys: ${known || 'none'})`);
+      throw new ArgumentError('ModuleDict.get', `no module under key ${show(key)} (keys: ${known || 'none'})`);
     }
     return m;
   }
@@ -735,7 +758,7 @@ export class ModuleDict extends Module {
   private checkEntry(op: string, key: unknown, module: unknown): void {
     // the key becomes a segment of dotted names ('heads.cls.weight'), so it cannot contain '.'
     if (typeof key !== 'string' || key === '' || key.includes('.')) {
-      throw new ArgumentError(op, `key must be a non-empty string without '.', got ${JSON.stringify(key)}`);
+      throw new ArgumentError(op, `key must be a non-empty string without '.', got ${show(key)}`);
     }
     checkModule(op, `'${key}'`, module);
   }

@@ -2,11 +2,11 @@
  * Loss functions with PyTorch's formulas (and Keras' categorical cross-entropies from
  * probabilities), as functions and as classes. Every one takes `reduction`: 'mean' (default),
  * 'sum' or 'none'. They are composites of tensor ops, written in stable forms (log-softmax,
- * log1p(exp(-|x|))), so autograd differentiates them.
+ * softplus), so autograd differentiates them.
  */
 import { ArgumentError, ShapeError, Tensor, formatShape, tensor, where } from '@memograd/autograd';
 import type { NestedArray } from '@memograd/autograd';
-import { Module } from './module.ts';
+import { Module, checkOptions } from './module.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -52,6 +52,7 @@ function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Ten
 
 /** Mean squared error: (input − target)². */
 export function mseLoss(input: Tensor, target: Target, options: ReductionOptions = {}): Tensor {
+  checkOptions('mseLoss', options);
   const x = checkInput('mseLoss', input);
   const t = asTensor('mseLoss', 'target', target, x);
   sameShape('mseLoss', x, t);
@@ -60,6 +61,7 @@ export function mseLoss(input: Tensor, target: Target, options: ReductionOptions
 
 /** Mean absolute error: |input − target|. */
 export function l1Loss(input: Tensor, target: Target, options: ReductionOptions = {}): Tensor {
+  checkOptions('l1Loss', options);
   const x = checkInput('l1Loss', input);
   const t = asTensor('l1Loss', 'target', target, x);
   sameShape('l1Loss', x, t);
@@ -79,6 +81,7 @@ export interface HuberOptions extends ReductionOptions {
  * ½ q² + δ (|d| − q) with q = min(|d|, δ).
  */
 export function huberLoss(input: Tensor, target: Target, options: HuberOptions = {}): Tensor {
+  checkOptions('huberLoss', options);
   const x = checkInput('huberLoss', input);
   const delta = options.delta ?? 1;
   if (!(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError('huberLoss', `delta must be a positive number, got ${delta}`);
@@ -96,6 +99,7 @@ export interface SmoothL1Options extends ReductionOptions {
 
 /** Smooth L1: ½ d² / β for |d| < β, |d| − ½ β beyond (Huber with δ = β, divided by β). */
 export function smoothL1Loss(input: Tensor, target: Target, options: SmoothL1Options = {}): Tensor {
+  checkOptions('smoothL1Loss', options);
   const beta = options.beta ?? 1;
   if (!(beta >= 0)) throw new ArgumentError('smoothL1Loss', `beta must be non-negative, got ${beta}`);
   if (beta === 0) return l1Loss(input, target, options);
@@ -123,6 +127,7 @@ export interface BCEOptions extends ReductionOptions {
  * ≥ −100 as in PyTorch (so p = 0 or 1 gives a finite loss).
  */
 export function binaryCrossEntropy(probs: Tensor, target: Target, options: BCEOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropy', options);
   const p = checkInput('binaryCrossEntropy', probs);
   const t = asTensor('binaryCrossEntropy', 'target', target, p);
   sameShape('binaryCrossEntropy', p, t);
@@ -141,21 +146,26 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 }
 
 /**
- * Binary cross-entropy on logits, in the stable form max(x, 0) − x t + log1p(e^{−|x|}); with
- * `posWeight` p: (1 − t) x + (1 + (p − 1) t) (log1p(e^{−|x|}) + max(−x, 0)).
+ * Binary cross-entropy on logits, PyTorch's formula: (1 − t) x + (1 + (p − 1) t) softplus(−x), with
+ * p = `posWeight` (1 when absent, giving (1 − t) x + softplus(−x)). softplus is the stable primitive
+ * max(z, 0) + log1p(e^{−|z|}) whose derivative is sigmoid(z) everywhere, so the gradient is exactly
+ * sigmoid(x) − t (with posWeight: (1 + (p − 1) t) sigmoid(x) − p t) at every logit, 0 included, and
+ * the loss stays finite for logits of any size.
  */
 export function binaryCrossEntropyWithLogits(logits: Tensor, target: Target, options: BCEWithLogitsOptions = {}): Tensor {
+  checkOptions('binaryCrossEntropyWithLogits', options);
   const x = checkInput('binaryCrossEntropyWithLogits', logits);
   const t = asTensor('binaryCrossEntropyWithLogits', 'target', target, x);
   sameShape('binaryCrossEntropyWithLogits', x, t);
-  const softTerm = x.abs().neg().exp().log1p();
+  // threshold Infinity: never switch to the linear approximation, so values match PyTorch exactly
+  const softTerm = x.neg().softplus({ threshold: Infinity });
   let loss: Tensor;
   if (options.posWeight === undefined) {
-    loss = x.relu().sub(x.mul(t)).add(softTerm);
+    loss = t.neg().add(1).mul(x).add(softTerm);
   } else {
     const pw = asTensor('binaryCrossEntropyWithLogits', 'posWeight', options.posWeight, x);
     const l = pw.sub(1).mul(t).add(1);
-    loss = t.neg().add(1).mul(x).add(l.mul(softTerm.add(x.neg().relu())));
+    loss = t.neg().add(1).mul(x).add(l.mul(softTerm));
   }
   if (options.weight !== undefined) loss = loss.mul(asTensor('binaryCrossEntropyWithLogits', 'weight', options.weight, x));
   return reduce('binaryCrossEntropyWithLogits', loss, options.reduction);
@@ -275,6 +285,7 @@ export interface NLLOptions extends ReductionOptions {
 
 /** Negative log-likelihood of class indices given log-probabilities [N, C]: −logProbs[i, yᵢ]. */
 export function nllLoss(logProbs: Tensor, target: ClassIndices, options: NLLOptions = {}): Tensor {
+  checkOptions('nllLoss', options);
   const x0 = checkInput('nllLoss', logProbs);
   const x = as2d('nllLoss', x0);
   const [n, c] = x.shape as [number, number];
@@ -315,6 +326,7 @@ function isIndexTarget(target: unknown, logits: Tensor): boolean {
  * crossEntropy(tensor([[2, 0.5, -1]]), [0]);
  */
 export function crossEntropy(logits: Tensor, target: ClassIndices | Target, options: CrossEntropyOptions = {}): Tensor {
+  checkOptions('crossEntropy', options);
   const x0 = checkInput('crossEntropy', logits);
   const eps = options.labelSmoothing ?? 0;
   if (!(eps >= 0 && eps <= 1)) throw new ArgumentError('crossEntropy', `labelSmoothing must be in [0, 1], got ${eps}`);
@@ -364,6 +376,7 @@ function clippedLogProbs(op: string, probs: Tensor, epsilon: number): Tensor {
  * to one and clipped to [1e-7, 1 − 1e-7]; with `fromLogits: true` it is `crossEntropy`.
  */
 export function categoricalCrossEntropy(probs: Tensor, target: Target, options: CategoricalOptions = {}): Tensor {
+  checkOptions('categoricalCrossEntropy', options);
   const p = checkInput('categoricalCrossEntropy', probs);
   if (options.fromLogits) return crossEntropy(p, asTensor('categoricalCrossEntropy', 'target', target, p), { reduction: options.reduction });
   const t = asTensor('categoricalCrossEntropy', 'target', target, p);
@@ -385,6 +398,7 @@ export interface SparseCategoricalOptions extends CategoricalOptions {
  * in `categoricalCrossEntropy`), or against logits with `fromLogits: true`.
  */
 export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndices, options: SparseCategoricalOptions = {}): Tensor {
+  checkOptions('sparseCategoricalCrossEntropy', options);
   const p = checkInput('sparseCategoricalCrossEntropy', probs);
   // Keras ignores nothing by default, unlike crossEntropy (PyTorch's -100)
   const ignoreIndex = checkIgnoreIndex('sparseCategoricalCrossEntropy', options.ignoreIndex, null);
@@ -410,6 +424,7 @@ export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOpt
 
   constructor(options: O = {} as O) {
     super();
+    checkOptions(this.typeName, options);
     this.options = options;
   }
 

@@ -18,6 +18,11 @@ import type { DType, FloatArray } from '@memograd/autograd';
  */
 export class Parameter extends Tensor {
   constructor(value: Tensor | FloatArray, options: { shape?: readonly number[]; requiresGrad?: boolean } = {}) {
+    if (!(value instanceof Tensor || value instanceof Float32Array || value instanceof Float64Array)) {
+      throw new ArgumentError('Parameter', `value must be a Tensor, a Float32Array or a Float64Array, got ${describe(value)}`);
+    }
+    checkOptions('Parameter', options);
+    options ??= {};
     if (value instanceof Tensor) {
       super(value.data, value.shape.slice(), value.dtype);
     } else {
@@ -33,8 +38,9 @@ export class StateDictError extends MemogradError {
   /** Every problem found, one per line of the message. */
   readonly problems: readonly string[];
   constructor(op: string, problems: readonly string[]) {
-    super(op, problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  ${problems.join('\n  ')}`);
-    this.problems = problems;
+    const list = Array.isArray(problems) ? problems.map(String) : [String(problems)];
+    super(String(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
+    this.problems = list;
   }
 }
 
@@ -97,6 +103,7 @@ export abstract class Module {
 
   /** Runs `forward` (the analogue of calling a PyTorch module). */
   call(input: Tensor, ...rest: never[]): Tensor {
+    if (!(input instanceof Tensor)) throw new ArgumentError(`${this.typeName}.call`, `input must be a Tensor, got ${describe(input)}`);
     return this.forward(input, ...rest);
   }
 
@@ -146,7 +153,7 @@ export abstract class Module {
 
   private checkName(op: string, name: string): void {
     if (typeof name !== 'string' || name === '' || name.includes('.')) {
-      throw new ArgumentError(op, `name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+      throw new ArgumentError(op, `name must be a non-empty string without '.', got ${show(name)}`);
     }
   }
 
@@ -243,6 +250,7 @@ export abstract class Module {
 
   /** The number of parameter elements (only those that require grad when `onlyTrainable`). */
   numParameters(options: { onlyTrainable?: boolean } = {}): number {
+    checkOptions(`${this.typeName}.numParameters`, options);
     let n = 0;
     for (const p of this.parameters()) if (!options.onlyTrainable || p.requiresGrad) n += p.size;
     return n;
@@ -305,6 +313,7 @@ export abstract class Module {
 
   /** Applies `fn` to every module, children first, then this one (like PyTorch's `apply`). */
   apply(fn: (m: Module) => void): this {
+    if (typeof fn !== 'function') throw new ArgumentError(`${this.typeName}.apply`, `fn must be a function, got ${describe(fn)}`);
     for (const c of this.children()) c.apply(fn);
     fn(this);
     return this;
@@ -354,14 +363,15 @@ export abstract class Module {
   }
 
   /**
-   * Copies values from `dict` into the parameters and buffers, in place. Every name, shape and
-   * dtype is validated first; on any problem a `StateDictError` lists them all and nothing is
-   * changed. With `strict: false`, missing and unexpected keys are allowed (and reported in the
+   * Copies values from `dict` into the parameters and buffers, in place, bumping each one's
+   * `version`. Every name, shape, dtype and value (each must be a number) is validated first; on
+   * any problem a `StateDictError` lists them all, naming the keys, and nothing is changed. With `strict: false`, missing and unexpected keys are allowed (and reported in the
    * result), but shapes and dtypes of the keys present must still match.
    */
   loadStateDict(dict: Readonly<Record<string, TensorRecord>>, options: LoadStateDictOptions = {}): LoadStateDictResult {
-    const strict = options.strict ?? true;
     const op = `${this.typeName}.loadStateDict`;
+    checkOptions(op, options);
+    const strict = options?.strict ?? true;
     if (typeof dict !== 'object' || dict === null) throw new ArgumentError(op, `expected an object of tensors, got ${describe(dict)}`);
     const entries = this.stateEntries();
     const expected = new Map(entries);
@@ -376,8 +386,13 @@ export abstract class Module {
         continue;
       }
       const v = dict[name]!;
-      if (v === null || typeof v !== 'object' || !Array.isArray(v.shape) || v.data === undefined || typeof v.data.length !== 'number') {
-        problems.push(`key '${name}': expected a tensor, got ${describe(v)}`);
+      if (v === null || typeof v !== 'object' || !Array.isArray(v.shape) || v.data === undefined || v.data === null || typeof v.data !== 'object' || typeof v.data.length !== 'number') {
+        problems.push(`key '${name}': expected a tensor { data, shape, dtype }, got ${v !== null && typeof v === 'object' && !Array.isArray(v.shape) ? `shape ${describe(v.shape)}` : v !== null && typeof v === 'object' ? `data ${describe(v.data)}` : describe(v)}`);
+        continue;
+      }
+      const badDim = v.shape.findIndex((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0);
+      if (badDim >= 0) {
+        problems.push(`key '${name}': shape[${badDim}] is ${describe(v.shape[badDim])}, not a non-negative integer`);
         continue;
       }
       if (!sameShape(v.shape, t.shape)) {
@@ -392,6 +407,20 @@ export abstract class Module {
         problems.push(`key '${name}': has ${v.data.length} values for shape ${formatShape(v.shape)} (${t.size} expected)`);
         continue;
       }
+      // every value must be a number: strings, BigInts, nested arrays or holes would load as NaN
+      // (NaN numbers themselves are loaded as they are, like any float)
+      const data = v.data;
+      let bad = -1;
+      for (let i = 0; i < data.length; i++) {
+        if (typeof data[i] !== 'number') {
+          bad = i;
+          break;
+        }
+      }
+      if (bad >= 0) {
+        problems.push(`key '${name}': data[${bad}] is ${describe(data[bad])}, not a number`);
+        continue;
+      }
       plan.push([t, v]);
     }
     for (const name of Object.keys(dict)) {
@@ -402,7 +431,10 @@ export abstract class Module {
     }
     if (problems.length > 0) throw new StateDictError(op, problems);
     noGrad(() => {
-      for (const [t, v] of plan) t.data.set(v.data);
+      for (const [t, v] of plan) {
+        t.data.set(v.data);
+        t.bumpVersion(); // an in-place change: a graph that saved the old values must not use the new ones
+      }
     });
     return { missingKeys, unexpectedKeys };
   }
@@ -419,10 +451,33 @@ export abstract class Module {
   }
 }
 
+/** A value as JSON for error messages, never throwing (BigInt, cycles and symbols fall back to String). */
+export function show(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n`;
+  try {
+    return JSON.stringify(v) ?? String(v);
+  } catch {
+    try {
+      return String(v);
+    } catch {
+      return typeof v;
+    }
+  }
+}
+
+/** Throws an ArgumentError unless `options` is undefined or an object. */
+export function checkOptions(op: string, options: unknown): void {
+  if (options !== undefined && (options === null || typeof options !== 'object')) {
+    throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
+  }
+}
+
 /** A short description of a value for error messages: its class name, or its type and value. */
 export function describe(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  if (typeof v === 'function') return 'function';
+  if (typeof v === 'symbol') return 'symbol';
   return `${typeof v} ${String(v)}`;
 }

@@ -12,6 +12,9 @@ import type { DType } from '@memograd/autograd';
 export type ParamSource = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
 
 function paramList(op: string, params: ParamSource): Tensor[] {
+  if (params === null || typeof params !== 'object' || !(typeof (params as { parameters?: unknown }).parameters === 'function' || Symbol.iterator in params)) {
+    throw new ArgumentError(op, `params must be a Module or an iterable of tensors, got ${params === null ? 'null' : typeof params}`);
+  }
   const it = typeof (params as { parameters?: unknown }).parameters === 'function'
     ? (params as { parameters(): Iterable<Tensor> }).parameters()
     : (params as Iterable<Tensor>);

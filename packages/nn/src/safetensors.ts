@@ -9,25 +9,64 @@
 //     little-endian and row-major, and the tensors cover the buffer entirely, without gaps or
 //     overlaps.
 //
-// This module depends on nothing but the language (DataView, TextEncoder/TextDecoder), so it
-// runs in browsers as well as Node. It does not import @memograd/autograd: it deals in plain
-// typed arrays and shapes, and the conversion to and from tensors lives elsewhere.
+// This module depends on nothing but the language (DataView, TextEncoder/TextDecoder) and
+// memograd's error base class, so it runs in browsers as well as Node. It deals in plain typed
+// arrays and shapes; the conversion to and from tensors lives elsewhere.
 //
 // Writing supports F32 and F64. Reading supports F32, F64, F16 and BF16 (half types are widened
 // to Float32Array), I32 and I64 (converted to Float64Array; an I64 value beyond ±2^53 is an
 // error, since it could not be represented exactly), and U8 (Uint8Array). Decoded arrays are
 // always fresh copies with their own ArrayBuffer, never views into the input.
 
-/** Every problem found while encoding or decoding a safetensors file. */
-export class SafetensorsError extends Error {
+import { MemogradError } from '@memograd/autograd';
+
+/**
+ * Every problem found while encoding or decoding a safetensors file: a `MemogradError` (op
+ * 'safetensors'), so it is caught like every other memograd error.
+ */
+export class SafetensorsError extends MemogradError {
   /** The tensor the problem concerns, when it concerns one. */
   readonly tensor: string | undefined;
 
   constructor(message: string, tensor?: string) {
-    super(tensor === undefined ? message : `tensor ${JSON.stringify(tensor)}: ${message}`);
-    this.name = 'SafetensorsError';
-    this.tensor = tensor;
+    super('safetensors', tensor === undefined ? String(message) : `tensor ${typeof tensor === 'string' ? JSON.stringify(tensor) : String(tensor)}: ${String(message)}`);
+    this.tensor = tensor === undefined ? undefined : String(tensor);
   }
+}
+
+/**
+ * The first key that appears twice in one object of a (valid) JSON text, with the top-level key it
+ * sits under (null at the top level), or null. JSON.parse silently keeps the last duplicate; the
+ * safetensors format forbids duplicates, so the header text is scanned for them.
+ */
+function findDuplicateKey(text: string): { key: string; under: string | null } | null {
+  const stack: (Set<string> | null)[] = []; // one Set per open object, null per open array
+  let under: string | null = null;
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      let j = i + 1;
+      while (j < text.length && text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const token = text.slice(i, j + 1);
+      i = j + 1;
+      let k = i;
+      while (k < text.length && (text[k] === ' ' || text[k] === '\t' || text[k] === '\n' || text[k] === '\r')) k++;
+      const top = stack[stack.length - 1];
+      if (text[k] === ':' && top) {
+        const key = JSON.parse(token) as string;
+        if (top.has(key)) return { key, under: stack.length === 1 ? null : under };
+        top.add(key);
+        if (stack.length === 1) under = key;
+      }
+      continue;
+    }
+    if (c === '{') stack.push(new Set());
+    else if (c === '[') stack.push(null);
+    else if (c === '}' || c === ']') stack.pop();
+    i++;
+  }
+  return null;
 }
 
 /** The dtypes this codec reads (the names used in the file header). */
@@ -379,6 +418,12 @@ export function decodeSafetensors(bytes: Uint8Array): DecodedSafetensors {
     throw new SafetensorsError(`header is not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
   }
   if (!isPlainObject(header)) throw new SafetensorsError(`header must be a JSON object, got ${describeValue(header)}`);
+  const dup = findDuplicateKey(headerText);
+  if (dup !== null) {
+    throw new SafetensorsError(
+      `header has the key ${JSON.stringify(dup.key)} twice${dup.under === null ? '' : ` inside ${JSON.stringify(dup.under)}`} (the format forbids duplicate keys)`,
+    );
+  }
 
   const metadata: Record<string, string> = {};
   const entries: HeaderEntry[] = [];

@@ -4,7 +4,7 @@
  */
 import { ArgumentError, Tensor, noGrad, zeros } from '@memograd/autograd';
 import type { DType } from '@memograd/autograd';
-import type { Module } from './module.ts';
+import { Module, checkOptions, describe, show } from './module.ts';
 
 export interface SummaryOptions {
   /** The dtype of the zero input (default: the model's first parameter's, else float32). */
@@ -17,6 +17,7 @@ export interface SummaryOptions {
 
 /** 101770 → '101,770'. */
 export function formatCount(n: number): string {
+  if (typeof n !== 'number' || !Number.isFinite(n)) throw new ArgumentError('formatCount', `n must be a finite number, got ${describe(n)}`);
   return n.toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
@@ -42,8 +43,11 @@ function pad(s: string, n: number): string {
  */
 export function summary(model: Module, inputShape: readonly number[], options: SummaryOptions = {}): string {
   if (!Array.isArray(inputShape) || inputShape.some((d) => !Number.isInteger(d) || d <= 0)) {
-    throw new ArgumentError('summary', `inputShape must be a list of positive integers (without the batch axis), got ${JSON.stringify(inputShape)}`);
+    throw new ArgumentError('summary', `inputShape must be a list of positive integers (without the batch axis), got ${show(inputShape)}`);
   }
+  if (!(model instanceof Module)) throw new ArgumentError('summary', `model must be a Module, got ${describe(model)}`);
+  checkOptions('summary', options);
+  options ??= {};
   const batch = options.batchSize ?? 1;
   const dtype = options.dtype ?? model.parameters()[0]?.dtype ?? 'float32';
   const all = [...model.namedModules()];

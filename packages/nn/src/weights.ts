@@ -3,7 +3,7 @@
  */
 import { ArgumentError } from '@memograd/autograd';
 import type { Module, LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';
-import { StateDictError } from './module.ts';
+import { Module as ModuleClass, StateDictError, describe } from './module.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
 import type { SafetensorsInput } from './safetensors.ts';
 
@@ -16,6 +16,7 @@ import type { SafetensorsInput } from './safetensors.ts';
  * loadWeights(otherModel, bytes);
  */
 export function saveWeights(model: Module, metadata?: Record<string, string>): Uint8Array {
+  if (!(model instanceof ModuleClass)) throw new ArgumentError('saveWeights', `model must be a Module, got ${describe(model)}`);
   const tensors: Record<string, SafetensorsInput> = {};
   for (const [name, t] of model.stateEntries()) {
     Object.defineProperty(tensors, name, {
@@ -33,6 +34,7 @@ export function saveWeights(model: Module, metadata?: Record<string, string>): U
  * leaves the model unchanged.
  */
 export function loadWeights(model: Module, bytes: Uint8Array, options: LoadStateDictOptions = {}): LoadStateDictResult {
+  if (!(model instanceof ModuleClass)) throw new ArgumentError('loadWeights', `model must be a Module, got ${describe(model)}`);
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError('loadWeights', 'expected the file contents as a Uint8Array');
   const decoded = decodeSafetensors(bytes);
   const dict: Record<string, TensorRecord> = {};

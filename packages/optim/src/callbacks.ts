@@ -23,6 +23,12 @@ export interface CallbackHooks {
   onEpochEnd?(epoch: number, logs: Logs, ctx: TrainingContext): void;
   onBatchBegin?(batch: number, logs: Logs, ctx: TrainingContext): void;
   onBatchEnd?(batch: number, logs: Logs, ctx: TrainingContext): void;
+  /**
+   * Keys this callback adds to the epoch logs (as `LearningRateScheduler` adds `lr`). `fit()` checks
+   * before training that every callback's `monitor` is a key the logs will have; declare here the
+   * keys your callback writes so that another callback may monitor them.
+   */
+  readonly logKeys?: readonly string[];
 }
 
 /**
@@ -46,6 +52,7 @@ export class Callback implements CallbackHooks {
 export class CallbackList {
   readonly callbacks: CallbackHooks[];
   constructor(callbacks: readonly CallbackHooks[]) {
+    if (!Array.isArray(callbacks)) throw argumentError(`fit: callbacks must be an array of callback objects, got ${callbacks === null ? 'null' : typeof callbacks}`);
     callbacks.forEach((cb, i) => {
       if (cb === null || typeof cb !== 'object') throw argumentError(`fit: callbacks[${i}] is not a callback object`);
     });
@@ -65,16 +72,25 @@ export class CallbackList {
   batchEnd(b: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onBatchEnd?.(b, logs, ctx); }
 }
 
-/** A callback from functions: `new LambdaCallback({ onEpochEnd: (epoch, logs) => ... })`. */
+/**
+ * A callback from functions: `new LambdaCallback({ onEpochEnd: (epoch, logs) => ... })`; give
+ * `logKeys` for the keys it adds to the logs, so that `EarlyStopping` may monitor them.
+ */
 export class LambdaCallback extends Callback {
+  readonly logKeys: readonly string[] = [];
   constructor(hooks: CallbackHooks) {
     super();
+    if (hooks === null || typeof hooks !== 'object') throw argumentError(`LambdaCallback: expected an object of hooks, got ${hooks === null ? 'null' : typeof hooks}`);
     for (const name of ['onTrainBegin', 'onTrainEnd', 'onEpochBegin', 'onEpochEnd', 'onBatchBegin', 'onBatchEnd'] as const) {
       const fn = hooks[name];
       if (fn !== undefined) {
         if (typeof fn !== 'function') throw argumentError(`LambdaCallback: ${name} must be a function`);
         (this as Record<string, unknown>)[name] = fn;
       }
+    }
+    if (hooks.logKeys !== undefined) {
+      if (!Array.isArray(hooks.logKeys) || hooks.logKeys.some((k) => typeof k !== 'string')) throw argumentError('LambdaCallback: logKeys must be an array of strings');
+      this.logKeys = [...hooks.logKeys];
     }
   }
 }
@@ -141,6 +157,13 @@ export interface EarlyStoppingOptions {
  * counter grows, and when it reaches `patience` training stops. With `restoreBestWeights` the
  * weights of the best epoch are loaded back when training stops early and also when it runs to
  * the last epoch.
+ *
+ * A NaN monitored value is never an improvement (as in Keras, where every comparison with NaN is
+ * false): it counts as an epoch without improvement, so a loss that turns NaN stops training after
+ * `patience` epochs, and a NaN never becomes `best`.
+ *
+ * `fit()` checks before training that `monitor` is a key the logs will have (`loss`, the metrics,
+ * `val_` + those with validation data, and keys that callbacks declare in `logKeys`).
  */
 export class EarlyStopping extends Callback {
   readonly monitor: string;
@@ -165,6 +188,10 @@ export class EarlyStopping extends Callback {
 
   constructor(options: EarlyStoppingOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object') throw argumentError(`EarlyStopping: options must be an object, got ${options === null ? 'null' : typeof options}`);
+    if (options.monitor !== undefined && typeof options.monitor !== 'string') throw argumentError(`EarlyStopping: monitor must be a string, got ${typeof options.monitor}`);
+    if (options.baseline !== undefined && (typeof options.baseline !== 'number' || Number.isNaN(options.baseline))) throw argumentError(`EarlyStopping: baseline must be a number, got ${String(options.baseline)}`);
+    if (options.startFromEpoch !== undefined && (!Number.isInteger(options.startFromEpoch) || options.startFromEpoch < 0)) throw argumentError(`EarlyStopping: startFromEpoch must be a non-negative integer, got ${String(options.startFromEpoch)}`);
     this.monitor = options.monitor ?? 'val_loss';
     const minDelta = options.minDelta ?? 0;
     if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw argumentError(`EarlyStopping: minDelta must be a finite number, got ${String(minDelta)}`);
@@ -197,10 +224,11 @@ export class EarlyStopping extends Callback {
     if (current === undefined) {
       throw argumentError(`EarlyStopping: the monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
     }
-    if (epoch < this.startFromEpoch || Number.isNaN(current)) return;
+    if (epoch < this.startFromEpoch) return;
     if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = cloneState(ctx.model.stateDict());
     this.wait += 1;
-    if (this.isImprovement(current, this.best)) {
+    // NaN is explicitly no improvement (isImprovement would say false too; this does not rely on it)
+    if (!Number.isNaN(current) && this.isImprovement(current, this.best)) {
       this.best = current;
       this.bestEpoch = epoch;
       if (this.restoreBestWeights) this.bestWeights = cloneState(ctx.model.stateDict());
@@ -246,6 +274,8 @@ export interface LearningRateSchedulerOptions {
  * The learning rate in use is added to the epoch's logs as `lr`.
  */
 export class LearningRateScheduler extends Callback {
+  /** The key this callback adds to the epoch logs. */
+  readonly logKeys: readonly string[] = ['lr'];
   readonly schedule: LRScheduler | ReduceLROnPlateau | ((epoch: number, lr: number) => number);
   readonly monitor: string | undefined;
   private epochLr: number | undefined;
@@ -283,5 +313,36 @@ export class LearningRateScheduler extends Callback {
     } else if (this.schedule instanceof LRScheduler) {
       this.schedule.step();
     }
+  }
+}
+
+/**
+ * Stops training as soon as a batch's loss is NaN or ±Infinity (Keras' `TerminateOnNaN`): it sets
+ * `stopTraining` at the end of that batch, so no further batch runs; the epoch's logs (with the
+ * non-finite loss) still reach `onEpochEnd`. `stoppedAt` records where it stopped.
+ */
+export class TerminateOnNaN extends Callback {
+  /** Where training was stopped (0-based epoch and batch), or null. */
+  stoppedAt: { epoch: number; batch: number; loss: number } | null = null;
+  /** Print a line when stopping (default true, as Keras). */
+  readonly verbose: boolean;
+
+  constructor(options: { verbose?: boolean } = {}) {
+    super();
+    const verbose = options?.verbose ?? true;
+    if (typeof verbose !== 'boolean') throw argumentError(`TerminateOnNaN: verbose must be a boolean, got ${String(verbose)}`);
+    this.verbose = verbose;
+  }
+
+  override onTrainBegin(): void {
+    this.stoppedAt = null;
+  }
+
+  override onBatchEnd(batch: number, logs: Logs, ctx: TrainingContext): void {
+    const loss = logs.loss;
+    if (loss === undefined || Number.isFinite(loss)) return;
+    this.stoppedAt = { epoch: ctx.epoch, batch, loss };
+    ctx.stopTraining = true;
+    if (this.verbose) process.stdout.write(`Batch ${batch}: invalid loss ${loss}, terminating training\n`);
   }
 }

@@ -1,4 +1,5 @@
 import { argumentError } from './util.ts';
+import { bumpVersion } from './param.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 
 export interface ClipGradNormOptions {
@@ -6,8 +7,30 @@ export interface ClipGradNormOptions {
   errorIfNonfinite?: boolean;
 }
 
-function toList(params: ParamLike | Iterable<ParamLike>): ParamLike[] {
-  return Symbol.iterator in Object(params) ? [...(params as Iterable<ParamLike>)] : [params as ParamLike];
+function isFloatArray(a: unknown): a is FloatArray {
+  return a instanceof Float32Array || a instanceof Float64Array;
+}
+
+/** The parameters, checked: each has a float data array and a null grad or one with float data of the same length. */
+function toList(op: string, params: unknown): ParamLike[] {
+  if (params === null || typeof params !== 'object') {
+    throw argumentError(`${op}: params must be a parameter or an iterable of parameters (e.g. model.parameters()), got ${params === null ? 'null' : typeof params}`);
+  }
+  const list: unknown[] = Symbol.iterator in params && !isFloatArray((params as { data?: unknown }).data) ? [...(params as Iterable<unknown>)] : [params];
+  list.forEach((p, i) => {
+    if (p === null || typeof p !== 'object' || !isFloatArray((p as { data?: unknown }).data)) {
+      throw argumentError(`${op}: params[${i}] is not a parameter (needs a Float32Array/Float64Array data), got ${p === null ? 'null' : typeof p}`);
+    }
+    const g = (p as { grad?: unknown }).grad;
+    if (g === null || g === undefined) return;
+    if (typeof g !== 'object' || !isFloatArray((g as { data?: unknown }).data)) {
+      throw argumentError(`${op}: params[${i}].grad is not a tensor (needs a Float32Array/Float64Array data)`);
+    }
+    if ((g as { data: FloatArray }).data.length !== (p as { data: FloatArray }).data.length) {
+      throw argumentError(`${op}: params[${i}].grad has ${(g as { data: FloatArray }).data.length} elements but the parameter has ${(p as { data: FloatArray }).data.length}`);
+    }
+  });
+  return list as ParamLike[];
 }
 
 function vectorNorm(values: ArrayLike<number>, p: number): number {
@@ -47,13 +70,20 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw argumentError(`clipGradNorm: maxNorm must be non-negative, got ${maxNorm}`);
+    throw argumentError(`clipGradNorm: maxNorm must be non-negative, got ${String(maxNorm)}`);
   }
   if (typeof normType !== 'number' || !(normType > 0)) {
-    throw argumentError(`clipGradNorm: normType must be a positive number or Infinity, got ${normType}`);
+    throw argumentError(`clipGradNorm: normType must be a positive number or Infinity, got ${String(normType)}`);
   }
+  if (options === null || typeof options !== 'object') throw argumentError(`clipGradNorm: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const grads: FloatArray[] = [];
-  for (const p of toList(params)) if (p.grad) grads.push(p.grad.data);
+  const owners: ParamLike['grad'][] = [];
+  for (const p of toList('clipGradNorm', params)) {
+    if (p.grad) {
+      grads.push(p.grad.data);
+      owners.push(p.grad);
+    }
+  }
   if (grads.length === 0) return 0;
   const norms = grads.map((g) => vectorNorm(g, normType));
   const total = vectorNorm(norms, normType);
@@ -67,6 +97,7 @@ export function clipGradNorm(
   const clamped = Math.min(coef, 1);
   if (clamped !== 1) {
     for (const g of grads) for (let i = 0, n = g.length; i < n; i++) g[i] = g[i] * clamped;
+    for (const g of owners) bumpVersion(g);
   }
   return total;
 }
@@ -74,15 +105,22 @@ export function clipGradNorm(
 /** Clamp every gradient element into [-clipValue, clipValue] in place (PyTorch `clip_grad_value_`). */
 export function clipGradValue(params: ParamLike | Iterable<ParamLike>, clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
-    throw argumentError(`clipGradValue: clipValue must be non-negative, got ${clipValue}`);
+    throw argumentError(`clipGradValue: clipValue must be non-negative, got ${String(clipValue)}`);
   }
-  for (const p of toList(params)) {
+  for (const p of toList('clipGradValue', params)) {
     if (!p.grad) continue;
     const g = p.grad.data;
+    let changed = false;
     for (let i = 0, n = g.length; i < n; i++) {
       const v = g[i];
-      if (v > clipValue) g[i] = clipValue;
-      else if (v < -clipValue) g[i] = -clipValue;
+      if (v > clipValue) {
+        g[i] = clipValue;
+        changed = true;
+      } else if (v < -clipValue) {
+        g[i] = -clipValue;
+        changed = true;
+      }
     }
+    if (changed) bumpVersion(p.grad);
   }
 }

@@ -7,7 +7,7 @@
  * mini-batch (the last, partial batch is kept: ceil(N / batchSize) updates per epoch).
  */
 import { argumentError } from './util.ts';
-import { Generator, Tensor, cat, noGrad } from '@memograd/autograd';
+import { ArgumentError, Generator, Tensor, cat, noGrad } from '@memograd/autograd';
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
 import { ProgressBar } from './progress.ts';
@@ -21,6 +21,33 @@ export interface TrainableModule {
   call(x: Tensor): Tensor;
   stateDict(): Record<string, Tensor>;
   loadStateDict(s: Record<string, Tensor>): unknown;
+  /**
+   * The sum of the model's regularization penalties (e.g. Dense's `kernelRegularizer`), a scalar
+   * tensor; `fit` adds it to the training loss and `fit`/`evaluate` to the reported losses, as Keras
+   * does with `model.losses`. `@memograd/nn`'s Module has it.
+   */
+  regularizationLoss?(): Tensor;
+}
+
+/**
+ * The model's regularization penalty, or null when it has none (no `regularizationLoss`, or a
+ * constant zero), so that models without regularizers pay nothing for it.
+ */
+function penaltyOf(op: string, model: TrainableModule): Tensor | null {
+  const f = (model as { regularizationLoss?: unknown }).regularizationLoss;
+  if (typeof f !== 'function') return null;
+  const r: unknown = f.call(model);
+  if (!(r instanceof Tensor) || r.size !== 1) {
+    throw argumentError(`${op}: model.regularizationLoss() must return a scalar Tensor, got ${r instanceof Tensor ? `shape [${r.shape.join(', ')}]` : typeof r}`);
+  }
+  if (!r.requiresGrad && r.item() === 0) return null;
+  return r;
+}
+
+/** `loss + penalty`, in the loss's dtype. */
+function withPenalty(loss: Tensor, penalty: Tensor | null): Tensor {
+  if (penalty === null) return loss;
+  return loss.add(penalty.dtype === loss.dtype ? penalty.reshape(loss.shape) : penalty.to(loss.dtype).reshape(loss.shape));
 }
 
 /** What `fit()` needs of an optimizer. */
@@ -70,7 +97,10 @@ export interface TrainingContext {
   steps: number;
   /** Training samples (after the validation split). */
   samples: number;
-  /** Set to true (from a callback) to stop after the current epoch. */
+  /**
+   * Set to true (from a callback) to stop training: set in an epoch hook, after the current epoch;
+   * set in `onBatchEnd`, after the current batch (the epoch's logs still reach `onEpochEnd`).
+   */
   stopTraining: boolean;
   /** The epoch being run (0-based). */
   epoch: number;
@@ -160,6 +190,8 @@ function rowsOf(t: Tensor, start: number, end: number): Tensor {
  *   threshold (0.5 for probabilities, 0 for logits) equals target > 0.5.
  */
 export function accuracy(pred: Tensor, target: Tensor, options: AccuracyOptions = {}): number {
+  if (!(pred instanceof Tensor) || !(target instanceof Tensor)) throw argumentError(`accuracy: pred and target must be Tensors, got ${typeof pred} and ${typeof target}`);
+  if (options === null || typeof options !== 'object') throw argumentError(`accuracy: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const n = rows(pred);
   if (n === 0) return NaN;
   const p = pred.data;
@@ -216,7 +248,7 @@ function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOpt
     if (m === 'mae') return { name: 'mae', fn: (p, t) => meanAbsError(p, t, false) };
     if (m === 'mse') return { name: 'mse', fn: (p, t) => meanAbsError(p, t, true) };
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw argumentError(`${op}: unknown metric ${JSON.stringify(m)} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
+    throw argumentError(`${op}: unknown metric ${typeof m === 'string' ? JSON.stringify(m) : typeof m === 'bigint' ? `${m}n` : m === null ? 'null' : typeof m} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
   });
   const names = new Set<string>();
   for (const m of out) {
@@ -254,6 +286,13 @@ export interface EvaluateOptions extends AccuracyOptions {
   metrics?: readonly Metric[];
 }
 
+function checkModel(op: string, model: unknown): asserts model is TrainableModule {
+  const m = model as Partial<Record<'call' | 'parameters' | 'train' | 'eval', unknown>> | null;
+  if (m === null || typeof m !== 'object' || typeof m.call !== 'function' || typeof m.parameters !== 'function' || typeof m.train !== 'function' || typeof m.eval !== 'function') {
+    throw argumentError(`${op}: model must have call(x), parameters(), train() and eval() (a @memograd/nn Module)`);
+  }
+}
+
 function setMode(model: TrainableModule, training: boolean): () => void {
   const was = (model as { training?: unknown }).training;
   if (training) model.train(true);
@@ -266,23 +305,31 @@ function setMode(model: TrainableModule, training: boolean): () => void {
   };
 }
 
-function evaluateBatches(model: TrainableModule, x: Tensor, y: Tensor, loss: LossFn, batchSize: number, metrics: readonly MetricSpec[], prefix: string): Logs {
+function evaluateBatches(op: string, model: TrainableModule, x: Tensor, y: Tensor, loss: LossFn, batchSize: number, metrics: readonly MetricSpec[], prefix: string): Logs {
   const acc = new Accumulator(metrics);
   const n = rows(x);
   noGrad(() => {
+    // the weights do not change during evaluation: one penalty for every batch (Keras adds model.losses)
+    const penalty = penaltyOf(op, model);
+    const extra = penalty === null ? 0 : penalty.item();
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(n, start + batchSize);
       const xb = rowsOf(x, start, end);
       const yb = rowsOf(y, start, end);
       const pred = model.call(xb);
-      acc.add(loss(pred, yb).item(), pred, yb);
+      acc.add(loss(pred, yb).item() + extra, pred, yb);
     }
   });
   return acc.logs(prefix);
 }
 
-/** Loss and metrics over (x, y), in eval mode and without recording gradients. */
+/**
+ * Loss and metrics over (x, y), in eval mode and without recording gradients. The loss includes the
+ * model's `regularizationLoss()` (as Keras' `evaluate` includes `model.losses`).
+ */
 export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: EvaluateOptions): Logs {
+  checkModel('evaluate', model);
+  if (options === null || typeof options !== 'object') throw argumentError(`evaluate: options must be an object with a loss, got ${options === null ? 'null' : typeof options}`);
   checkXY('evaluate', x, y);
   const lossFn = lossFunction(options?.loss, 'evaluate');
   const batchSize = checkBatchSize('evaluate', options.batchSize ?? 256);
@@ -290,7 +337,7 @@ export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: 
   if (rows(x) === 0) throw argumentError('evaluate: x has no rows');
   const restore = setMode(model, false);
   try {
-    return evaluateBatches(model, x, y, lossFn, batchSize, metrics, '');
+    return evaluateBatches('evaluate', model, x, y, lossFn, batchSize, metrics, '');
   } finally {
     restore();
   }
@@ -298,6 +345,8 @@ export function evaluate(model: TrainableModule, x: Tensor, y: Tensor, options: 
 
 /** The model's outputs for every row of x, batch by batch, in eval mode and without gradients. */
 export function predict(model: TrainableModule, x: Tensor, options: { batchSize?: number } = {}): Tensor {
+  checkModel('predict', model);
+  if (options === null || typeof options !== 'object') throw argumentError(`predict: options must be an object, got ${options === null ? 'null' : typeof options}`);
   checkTensor('predict', 'x', x);
   const batchSize = checkBatchSize('predict', options.batchSize ?? 256);
   const n = rows(x);
@@ -331,9 +380,7 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
  * h.history.val_accuracy;
  */
 export function fit(model: TrainableModule, options: FitOptions): History {
-  if (model === null || typeof model !== 'object' || typeof model.call !== 'function' || typeof model.parameters !== 'function') {
-    throw argumentError('fit: model must have call(x) and parameters() (a @memograd/nn Module)');
-  }
+  checkModel('fit', model);
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
   const { x, y, optimizer } = options;
   checkXY('fit', x, y);
@@ -342,13 +389,14 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     throw argumentError('fit: optimizer must have step() and zeroGrad()');
   }
   const epochs = options.epochs ?? 1;
-  if (!Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
+  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
   const split = options.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) fail(`validationSplit must be in [0, 1), got ${String(split)}`);
   if (split > 0 && options.validationData !== undefined) fail('give either validationSplit or validationData, not both');
   const verbose = options.verbose ?? 1;
   if (verbose !== 0 && verbose !== 1 && verbose !== 2) fail(`verbose must be 0, 1 or 2, got ${String(verbose)}`);
   const metrics = resolveMetrics('fit', options.metrics ?? [], options);
+  if (options.beforeStep !== undefined && typeof options.beforeStep !== 'function') fail(`beforeStep must be a function, got ${options.beforeStep === null ? 'null' : typeof options.beforeStep}`);
 
   // validation data: the LAST rows, before any shuffling (Keras)
   const total = rows(x);
@@ -368,6 +416,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     yVal = rowsOf(y, nTrain, total);
   } else if (options.validationData !== undefined) {
     const vd = options.validationData;
+    if (vd === null || typeof vd !== 'object') fail(`validationData must be [x, y] or { x, y }, got ${vd === null ? 'null' : typeof vd}`);
     const [vx, vy] = Array.isArray(vd) ? vd : [(vd as { x: Tensor }).x, (vd as { y: Tensor }).y];
     checkXY('fit', vx, vy, 'validationData');
     if (rows(vx) === 0) fail('validationData has no rows');
@@ -382,61 +431,101 @@ export function fit(model: TrainableModule, options: FitOptions): History {
   const shuffle = options.shuffle ?? true;
   const gen = options.generator ?? new Generator(options.seed ?? Math.floor(Math.random() * 2 ** 31));
 
+  if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) fail(`callbacks must be an array of callback objects, got ${options.callbacks === null ? 'null' : typeof options.callbacks}`);
   const history = new History();
   const callbacks = new CallbackList([...(options.callbacks ?? []), history]); // History last: it sees logs the others add
+  // every monitored log key must exist before a single weight changes
+  checkMonitors(callbacks.callbacks, expectedLogKeys(metrics, xVal !== null, callbacks.callbacks));
   const ctx: TrainingContext = { model, optimizer, epochs, steps, samples: n, stopTraining: false, epoch: 0, iteration: 0 };
   const progress = new ProgressBar({ epochs, steps, verbose });
-  callbacks.setContext(ctx);
-  callbacks.trainBegin({}, ctx);
-  let lastLogs: Logs = {};
-  for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
-    ctx.epoch = epoch;
-    callbacks.epochBegin(epoch, {}, ctx);
-    progress.epochBegin(epoch);
-    model.train(true);
-    const order = shuffle ? gen.permutation(n) : null;
-    const acc = new Accumulator(metrics);
-    for (let b = 0; b < steps; b++) {
-      const start = b * batchSize;
-      const end = Math.min(n, start + batchSize);
-      let xb: Tensor;
-      let yb: Tensor;
-      if (order) {
-        const idx = order.slice(start, end);
-        xb = take(xTrain, idx);
-        yb = take(yTrain, idx);
-      } else {
-        xb = rowsOf(xTrain, start, end);
-        yb = rowsOf(yTrain, start, end);
-      }
-      callbacks.batchBegin(b, { batch: b, size: end - start }, ctx);
-      optimizer.zeroGrad();
-      const pred = model.call(xb);
-      const l = loss(pred, yb);
-      if (!(l instanceof Tensor) || l.size !== 1) {
-        throw argumentError(`fit: the loss must return a scalar Tensor, got ${l instanceof Tensor ? `shape [${l.shape.join(', ')}]` : typeof l}`);
-      }
-      l.backward();
-      options.beforeStep?.(ctx);
-      optimizer.step();
-      ctx.iteration++;
-      const lossValue = l.item();
-      noGrad(() => acc.add(lossValue, pred.detach(), yb));
-      const running = acc.logs();
-      callbacks.batchEnd(b, { batch: b, size: end - start, ...running }, ctx);
-      progress.update(b, running);
-    }
-    const logs: Logs = acc.logs();
-    if (xVal !== null && yVal !== null) {
-      model.eval();
-      Object.assign(logs, evaluateBatches(model, xVal, yVal, loss, valBatchSize, metrics, 'val_'));
+  const restoreMode = setMode(model, true);
+  let finished = false;
+  try {
+    callbacks.setContext(ctx);
+    callbacks.trainBegin({}, ctx);
+    let lastLogs: Logs = {};
+    let warnedNonFinite = false;
+    for (let epoch = 0; epoch < epochs && !ctx.stopTraining; epoch++) {
+      ctx.epoch = epoch;
+      callbacks.epochBegin(epoch, {}, ctx);
+      progress.epochBegin(epoch);
       model.train(true);
+      const order = shuffle ? gen.permutation(n) : null;
+      const acc = new Accumulator(metrics);
+      for (let b = 0; b < steps && !ctx.stopTraining; b++) {
+        const start = b * batchSize;
+        const end = Math.min(n, start + batchSize);
+        let xb: Tensor;
+        let yb: Tensor;
+        if (order) {
+          const idx = order.slice(start, end);
+          xb = take(xTrain, idx);
+          yb = take(yTrain, idx);
+        } else {
+          xb = rowsOf(xTrain, start, end);
+          yb = rowsOf(yTrain, start, end);
+        }
+        callbacks.batchBegin(b, { batch: b, size: end - start }, ctx);
+        optimizer.zeroGrad();
+        const pred = model.call(xb);
+        const dataLoss = loss(pred, yb);
+        if (!(dataLoss instanceof Tensor) || dataLoss.size !== 1) {
+          throw argumentError(`fit: the loss must return a scalar Tensor, got ${dataLoss instanceof Tensor ? `shape [${dataLoss.shape.join(', ')}]` : typeof dataLoss}`);
+        }
+        // Keras: the training loss is the data loss plus every layer's regularization penalty
+        const l = withPenalty(dataLoss, penaltyOf('fit', model));
+        l.backward();
+        options.beforeStep?.(ctx);
+        optimizer.step();
+        ctx.iteration++;
+        const lossValue = l.item();
+        if (!Number.isFinite(lossValue) && !warnedNonFinite && verbose >= 1) {
+          warnedNonFinite = true;
+          console.warn(`fit: the loss became ${lossValue} at epoch ${epoch + 1}, batch ${b + 1}; the weights are probably ${Number.isNaN(lossValue) ? 'NaN' : 'diverging'} (add TerminateOnNaN to stop training there)`);
+        }
+        noGrad(() => acc.add(lossValue, pred.detach(), yb));
+        const running = acc.logs();
+        callbacks.batchEnd(b, { batch: b, size: end - start, ...running }, ctx);
+        progress.update(b, running);
+      }
+      const logs: Logs = acc.logs();
+      if (xVal !== null && yVal !== null) {
+        model.eval();
+        Object.assign(logs, evaluateBatches('fit', model, xVal, yVal, loss, valBatchSize, metrics, 'val_'));
+        model.train(true);
+      }
+      callbacks.epochEnd(epoch, logs, ctx);
+      progress.epochEnd(logs);
+      lastLogs = logs;
     }
-    callbacks.epochEnd(epoch, logs, ctx);
-    progress.epochEnd(logs);
-    lastLogs = logs;
+    model.eval();
+    callbacks.trainEnd(lastLogs, ctx);
+    finished = true;
+  } finally {
+    // on a throw, put the model back in the mode it had before fit (on success it is left in eval mode)
+    if (!finished) restoreMode();
   }
-  model.eval();
-  callbacks.trainEnd(lastLogs, ctx);
   return history;
+}
+
+/** The keys the epoch logs will have: loss and the metrics, their `val_` twins, and what callbacks add. */
+function expectedLogKeys(metrics: readonly MetricSpec[], validation: boolean, callbacks: readonly CallbackHooks[]): string[] {
+  const base = ['loss', ...metrics.map((m) => m.name)];
+  const keys = validation ? [...base, ...base.map((k) => `val_${k}`)] : base;
+  for (const cb of callbacks) {
+    const extra = (cb as { logKeys?: unknown }).logKeys;
+    if (Array.isArray(extra)) for (const k of extra) if (typeof k === 'string' && !keys.includes(k)) keys.push(k);
+  }
+  return keys;
+}
+
+/** Every callback with a string `monitor` must watch a key the logs will have. */
+function checkMonitors(callbacks: readonly CallbackHooks[], keys: readonly string[]): void {
+  callbacks.forEach((cb, i) => {
+    const monitor = (cb as { monitor?: unknown }).monitor;
+    if (typeof monitor !== 'string' || keys.includes(monitor)) return;
+    const name = (cb as object).constructor?.name ?? 'callback';
+    const hint = monitor.startsWith('val_') && !keys.some((k) => k.startsWith('val_')) ? ' (there is no validation data: give validationData or validationSplit)' : '';
+    throw new ArgumentError('fit', `callbacks[${i}] (${name}) monitors '${monitor}', which will not be in the logs; they will have: ${keys.join(', ')}${hint}`);
+  });
 }

@@ -1,6 +1,6 @@
 import { argumentError } from './util.ts';
 import type { FloatArray, ParamLike } from './param.ts';
-import { arrayLike } from './param.ts';
+import { arrayLike, bumpVersion } from './param.ts';
 
 /** Hyperparameter values an optimizer option may take. */
 export type OptionValue = number | boolean | readonly [number, number];
@@ -142,6 +142,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     defaults: O,
     options: Partial<O> = {},
   ) {
+    if (typeof this.validateOptions !== 'function') throw argumentError('Optimizer: is abstract; construct a subclass such as SGD or Adam');
     this.name = name;
     this.check = new OptionChecker(name);
     const merged: Record<string, unknown> = { ...(defaults as object) };
@@ -230,14 +231,30 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
    * gradients) and its result is returned. Parameters whose `grad` is null are skipped.
    */
   step(closure?: () => number): number | undefined {
+    if (closure !== undefined && typeof closure !== 'function') this.check.fail(`step: closure must be a function, got ${fmt(closure)}`);
     const loss = closure ? closure() : undefined;
+    // every gradient is checked before any parameter changes
+    this.paramGroups.forEach((group, gi) => {
+      group.params.forEach((p, pi) => {
+        const g = p.grad;
+        if (g === null || g === undefined) return;
+        const where = `parameter ${pi} of group ${gi}${p.shape ? ` (shape [${p.shape.join(', ')}])` : ''}`;
+        if (typeof g !== 'object' || !(g.data instanceof Float32Array || g.data instanceof Float64Array)) {
+          this.check.fail(`the gradient of ${where} is not a tensor (needs a Float32Array/Float64Array data), got ${fmt(g)}`);
+        }
+        if (g.data.length !== p.data.length) {
+          this.check.fail(`the gradient of ${where} has ${g.data.length} elements but the parameter has ${p.data.length}`);
+        }
+        const gs = g.shape;
+        if (Array.isArray(gs) && Array.isArray(p.shape) && (gs.length !== p.shape.length || gs.some((d, i) => d !== p.shape[i]))) {
+          this.check.fail(`the gradient of ${where} has shape [${gs.join(', ')}]; it must equal the parameter's shape`);
+        }
+      });
+    });
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
         if (g === null || g === undefined) continue;
-        if (g.data.length !== p.data.length) {
-          this.check.fail(`gradient has ${g.data.length} elements but the parameter has ${p.data.length}`);
-        }
         let st = this.state.get(p);
         if (st === undefined) {
           st = this.createState(p, group);
@@ -245,6 +262,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
         }
         st.step += 1;
         this.update(p.data, g.data, st, group);
+        bumpVersion(p);
       }
     }
     return loss;
@@ -256,7 +274,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
       for (const p of group.params) {
         if (p.grad === null) continue;
         if (setToNone) p.grad = null;
-        else p.grad.data.fill(0);
+        else {
+          p.grad.data.fill(0);
+          bumpVersion(p.grad);
+        }
       }
     }
   }

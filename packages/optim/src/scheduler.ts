@@ -25,6 +25,10 @@ function checkPositive(owner: string, label: string, v: unknown): void {
   if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(owner, `${label} must be positive, got ${String(v)}`);
 }
 
+function checkFinite(owner: string, label: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(owner, `${label} must be a finite number, got ${typeof v === 'bigint' ? `${v}n` : String(v)}`);
+}
+
 function checkNonNegative(owner: string, label: string, v: unknown): void {
   if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(owner, `${label} must be non-negative, got ${String(v)}`);
 }
@@ -116,6 +120,9 @@ export class LambdaLR extends LRScheduler {
     const n = optimizer.paramGroups.length;
     if (Array.isArray(lrLambda)) {
       if (lrLambda.length !== n) fail('LambdaLR', `expected ${n} lr lambdas, got ${lrLambda.length}`);
+      lrLambda.forEach((f, i) => {
+        if (typeof f !== 'function') fail('LambdaLR', `lrLambda[${i}] must be a function, got ${f === null ? 'null' : typeof f}`);
+      });
       this.lambdas = lrLambda.slice();
     } else {
       if (typeof lrLambda !== 'function') throw argumentError('LambdaLR: lrLambda must be a function');
@@ -285,6 +292,8 @@ export class ReduceLROnPlateau {
 
   constructor(optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
     const owner = 'ReduceLROnPlateau';
+    if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) fail(owner, 'expected an optimizer with paramGroups');
+    if (options === null || typeof options !== 'object') fail(owner, `options must be an object, got ${options === null ? 'null' : typeof options}`);
     const {
       mode = 'min',
       factor = 0.1,
@@ -409,32 +418,52 @@ export class ReduceLROnPlateau {
 
 /** base · gamma^floor(epoch / stepSize). */
 export function stepSchedule(baseLr: number, stepSize: number, gamma = 0.1): (epoch: number) => number {
+  checkFinite('stepSchedule', 'baseLr', baseLr);
+  checkPositiveInt('stepSchedule', 'stepSize', stepSize);
+  checkFinite('stepSchedule', 'gamma', gamma);
   return (e) => baseLr * gamma ** Math.floor(e / stepSize);
 }
 
 /** base · gamma^(number of milestones <= epoch). */
 export function multiStepSchedule(baseLr: number, milestones: readonly number[], gamma = 0.1): (epoch: number) => number {
+  checkFinite('multiStepSchedule', 'baseLr', baseLr);
+  if (!Array.isArray(milestones)) fail('multiStepSchedule', `milestones must be an array of numbers, got ${milestones === null ? 'null' : typeof milestones}`);
+  milestones.forEach((m, i) => checkFinite('multiStepSchedule', `milestones[${i}]`, m));
+  checkFinite('multiStepSchedule', 'gamma', gamma);
   const ms = milestones.slice();
   return (e) => baseLr * gamma ** ms.filter((m) => m <= e).length;
 }
 
 /** base · gamma^epoch. */
 export function exponentialSchedule(baseLr: number, gamma: number): (epoch: number) => number {
+  checkFinite('exponentialSchedule', 'baseLr', baseLr);
+  checkFinite('exponentialSchedule', 'gamma', gamma);
   return (e) => baseLr * gamma ** e;
 }
 
 /** etaMin + (base − etaMin)(1 + cos(π·t/tMax))/2. */
 export function cosineLr(baseLr: number, t: number, tMax: number, etaMin = 0): number {
+  checkFinite('cosineLr', 'baseLr', baseLr);
+  checkFinite('cosineLr', 't', t);
+  checkPositive('cosineLr', 'tMax', tMax);
+  checkFinite('cosineLr', 'etaMin', etaMin);
   return etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2;
 }
 
 /** Cosine annealing as a function of the epoch (see `cosineLr`). */
 export function cosineSchedule(baseLr: number, tMax: number, etaMin = 0): (epoch: number) => number {
+  checkFinite('cosineSchedule', 'baseLr', baseLr);
+  checkPositive('cosineSchedule', 'tMax', tMax);
+  checkFinite('cosineSchedule', 'etaMin', etaMin);
   return (e) => cosineLr(baseLr, e, tMax, etaMin);
 }
 
 /** Linear warmup from 0 to `baseLr` over `warmupSteps`, then cosine decay to `minLr` at `totalSteps` (held after). */
 export function warmupCosineSchedule(baseLr: number, warmupSteps: number, totalSteps: number, minLr = 0): (step: number) => number {
+  checkFinite('warmupCosineSchedule', 'baseLr', baseLr);
+  checkNonNegative('warmupCosineSchedule', 'warmupSteps', warmupSteps);
+  checkFinite('warmupCosineSchedule', 'totalSteps', totalSteps);
+  checkFinite('warmupCosineSchedule', 'minLr', minLr);
   return (s) => {
     if (s < warmupSteps) return (baseLr * (s + 1)) / warmupSteps;
     const span = Math.max(1, totalSteps - warmupSteps);

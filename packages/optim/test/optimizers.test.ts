@@ -473,7 +473,7 @@ describe('behaviour common to all optimizers', () => {
 
   it('a gradient of the wrong length is an error', () => {
     const p = param([1, 2], [1]);
-    expect(() => new SGD([p]).step()).toThrow(/SGD: gradient has 1 elements but the parameter has 2/);
+    expect(() => new SGD([p]).step()).toThrow(/SGD: the gradient of parameter 0 of group 0 \(shape \[2\]\) has 1 elements but the parameter has 2/);
   });
 });
 
