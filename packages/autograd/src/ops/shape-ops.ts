@@ -159,8 +159,8 @@ export function transpose(x: TensorLike, axis0?: number, axis1?: number): Tensor
   const t = toTensor(x, 'x', 'transpose');
   // with the default axes a 0-d or 1-d tensor is its own transpose; explicit axes are checked (PyTorch)
   if (t.rank < 2 && axis0 === undefined && axis1 === undefined) return t;
-  const a = normalizeAxis('transpose', axis0 ?? -2, t.rank, 'axis0');
-  const b = normalizeAxis('transpose', axis1 ?? -1, t.rank, 'axis1');
+  const a = normalizeAxis('transpose', axis0 === undefined ? -2 : axis0, t.rank, 'axis0');
+  const b = normalizeAxis('transpose', axis1 === undefined ? -1 : axis1, t.rank, 'axis1');
   if (t.rank < 2) return t;
   const axes = Array.from({ length: t.rank }, (_, i) => i);
   axes[a] = b;
