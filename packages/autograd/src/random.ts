@@ -1,4 +1,5 @@
 import { ArgumentError } from './errors.ts';
+import { describe, MAX_ELEMENTS } from './shape.ts';
 
 /**
  * A small, fast, seedable generator (xoshiro128**, seeded through splitmix32). Integer arithmetic
@@ -17,7 +18,7 @@ export class Generator {
 
   /** Restarts the sequence from `seed` (any finite number; non-integers are truncated). */
   manualSeed(seed: number): this {
-    if (!Number.isFinite(seed)) throw new ArgumentError('Generator', `seed must be a finite number, got ${seed}`);
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError('manualSeed', `seed must be a finite number, got ${describe(seed)}`);
     let x = Math.trunc(seed) >>> 0;
     const hi = Math.floor(Math.trunc(seed) / 4294967296) >>> 0;
     const next = (): number => {
@@ -58,11 +59,18 @@ export class Generator {
 
   /** Uniform in [low, high). */
   uniform(low = 0, high = 1): number {
+    checkFiniteArg('uniform', 'low', low);
+    checkFiniteArg('uniform', 'high', high);
     return low + (high - low) * this.random();
   }
 
   /** Standard normal (Box-Muller, both values used). */
   normal(mean = 0, std = 1): number {
+    if (mean !== 0 || std !== 1) {
+      checkFiniteArg('normal', 'mean', mean);
+      checkFiniteArg('normal', 'std', std);
+      if (std < 0) throw new ArgumentError('normal', `std must be >= 0, got ${std}`);
+    }
     if (this.spareNormal !== null) {
       const z = this.spareNormal;
       this.spareNormal = null;
@@ -78,14 +86,15 @@ export class Generator {
 
   /** Integer uniform in [low, high). */
   randint(low: number, high: number): number {
-    if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-      throw new ArgumentError('randint', `needs integers low < high, got low=${low}, high=${high}`);
-    }
+    checkRandintBounds('randint', low, high);
     return low + Math.floor(this.random() * (high - low));
   }
 
   /** A random permutation of 0..n-1 (Fisher-Yates). */
   permutation(n: number): number[] {
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > MAX_ELEMENTS) {
+      throw new ArgumentError('permutation', `n must be an integer from 0 to ${MAX_ELEMENTS}, got ${describe(n)}`);
+    }
     const p = Array.from({ length: n }, (_, i) => i);
     for (let i = n - 1; i > 0; i--) {
       const j = Math.floor(this.random() * (i + 1));
@@ -94,6 +103,18 @@ export class Generator {
       p[j] = t;
     }
     return p;
+  }
+}
+
+function checkFiniteArg(op: string, arg: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ArgumentError(op, `${arg} must be a finite number, got ${describe(v)}`);
+}
+
+/** Integer bounds low < high that a double represents exactly (|low|, |high| <= 2^53). */
+export function checkRandintBounds(op: string, low: unknown, high: unknown): void {
+  const ok = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v);
+  if (!ok(low) || !ok(high) || (high as number) <= (low as number)) {
+    throw new ArgumentError(op, `needs safe integers low < high, got low=${describe(low)}, high=${describe(high)}`);
   }
 }
 

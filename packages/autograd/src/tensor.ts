@@ -2,7 +2,7 @@ import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
 import { apply, installEngineHooks, Node, runBackward, type BackwardOptions } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
-import { formatShape, sizeOf } from './shape.ts';
+import { checkBoolean, checkElementCount, checkOptions, checkShape, describe, formatShape, MAX_RANK, sizeOf } from './shape.ts';
 import { formatTensor } from './format.ts';
 import * as ops from './ops/index.ts';
 
@@ -366,77 +366,90 @@ export function toTensor(value: TensorLike, arg: string, op: string, dtype: DTyp
   throw new ArgumentError(op, `argument '${arg}' must be a Tensor, a number or a nested array, got ${describe(value)}`);
 }
 
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (v === undefined) return 'undefined';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
-  return `${typeof v} ${String(v)}`;
-}
-
-/** Builds a tensor from nested arrays, validating that they are rectangular and finite. */
+/**
+ * Builds a tensor from nested arrays, validating that they are rectangular, finite numbers, at most
+ * MAX_RANK deep, free of cycles and at most MAX_ELEMENTS in all, before anything is allocated.
+ * `where` is `op` or `op: argument 'name'` (used in messages).
+ */
 export function fromNested(value: NestedArray, dtype: DType, where: string): Tensor {
+  const colon = where.indexOf(':');
+  const op = colon < 0 ? where : where.slice(0, colon);
+  const subject = colon < 0 ? '' : `${where.slice(colon + 2)}: `;
+  const fail = (message: string): never => {
+    throw new ArgumentError(op, subject + message);
+  };
   const shape: number[] = [];
-  let probe: NestedArray = value;
+  const seen: unknown[] = [];
+  let probe: unknown = value;
   while (Array.isArray(probe)) {
+    if (seen.includes(probe)) fail(`nested array contains itself at ${'[0]'.repeat(shape.length)} (a cycle)`);
+    if (shape.length >= MAX_RANK) fail(`nested array is deeper than ${MAX_RANK} levels (the most axes a tensor may have)`);
+    seen.push(probe);
     shape.push(probe.length);
     if (probe.length === 0) break;
-    probe = probe[0]!;
+    probe = probe[0];
   }
+  checkElementCount(op, shape, 'the nested array');
   const data = allocate(dtype, sizeOf(shape));
   let pos = 0;
-  const walk = (v: NestedArray, dim: number, path: string): void => {
+  const walk = (v: unknown, dim: number, path: string): void => {
     if (dim === shape.length) {
       if (typeof v !== 'number') {
-        throw new ArgumentError(where.split(':')[0]!, `${where.includes(':') ? where.slice(where.indexOf(':') + 2) + ' ' : ''}is ragged: element ${path || '[]'} is ${Array.isArray(v) ? 'an array' : describe(v)} where a number was expected (shape so far ${formatShape(shape)})`);
+        if (Array.isArray(v)) fail(`nested array is ragged: element ${path || '[]'} is an array where a number was expected (shape so far ${formatShape(shape)})`);
+        fail(`element ${path || '[]'} is ${describe(v)}; tensor elements must be numbers`);
       }
       if (!Number.isFinite(v)) {
-        throw new ArgumentError(where.split(':')[0]!, `element ${path || '[]'} is ${v}; tensors built from arrays must be finite (use full() for non-finite fills)`);
+        fail(`element ${path || '[]'} is ${v}; tensors built from arrays must be finite (use full() for non-finite fills)`);
       }
-      data[pos++] = v;
+      data[pos++] = v as number;
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new ArgumentError(
-        where.split(':')[0]!,
-        `nested array is ragged: element ${path || '[]'} has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[dim]} (shape ${formatShape(shape)})`,
-      );
+      fail(`nested array is ragged: element ${path || '[]'} has ${Array.isArray(v) ? `length ${v.length}` : describe(v)}, expected length ${shape[dim]} (shape ${formatShape(shape)})`);
     }
-    for (let i = 0; i < v.length; i++) walk(v[i]!, dim + 1, `${path}[${i}]`);
+    const arr = v as readonly unknown[];
+    for (let i = 0; i < arr.length; i++) walk(arr[i], dim + 1, `${path}[${i}]`);
   };
   walk(value, 0, '');
   return new Tensor(data, shape, dtype);
 }
+
+const TENSOR_OPTIONS = ['dtype', 'requiresGrad', 'name', 'shape'] as const;
 
 /** Creates a tensor from a number, nested arrays or a typed array (with `shape`). */
 export function tensor(
   values: NestedArray | FloatArray | readonly number[],
   options: TensorOptions & { shape?: readonly number[] } = {},
 ): Tensor {
-  const dtype = options.dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
-  if (!isDType(dtype)) throw new ArgumentError('tensor', `unknown dtype '${String(dtype)}' (expected 'float32' or 'float64')`);
+  const o = checkOptions('tensor', options, TENSOR_OPTIONS);
+  const dtype = o.dtype ?? (values instanceof Float64Array ? 'float64' : 'float32');
+  if (!isDType(dtype)) throw new ArgumentError('tensor', `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
+  const requiresGrad = checkBoolean('tensor', 'requiresGrad', o.requiresGrad, false);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new ArgumentError('tensor', `name must be a string, got ${describe(o.name)}`);
+  const shape = o.shape === undefined ? undefined : checkShape('tensor', 'shape', o.shape);
   let t: Tensor;
   if (values instanceof Float32Array || values instanceof Float64Array) {
-    const shape = options.shape ?? [values.length];
-    if (sizeOf(shape) !== values.length) {
-      throw new ArgumentError('tensor', `shape ${formatShape(shape)} needs ${sizeOf(shape)} elements, got ${values.length}`);
+    const s = shape ?? [values.length];
+    checkElementCount('tensor', s, 'the typed array');
+    if (sizeOf(s) !== values.length) {
+      throw new ArgumentError('tensor', `shape ${formatShape(s)} needs ${sizeOf(s)} elements, got ${values.length}`);
     }
     const data = allocate(dtype, values.length);
     data.set(values);
-    t = new Tensor(data, shape.slice(), dtype);
+    t = new Tensor(data, s, dtype);
   } else {
+    if (typeof values !== 'number' && !Array.isArray(values)) {
+      throw new ArgumentError('tensor', `values must be a number, a nested array or a Float32Array/Float64Array, got ${describe(values)}`);
+    }
     t = fromNested(values as NestedArray, dtype, 'tensor');
-    if (options.shape !== undefined) t = new Tensor(t.data, reshapeCheck(t, options.shape), dtype);
+    if (shape !== undefined) {
+      if (sizeOf(shape) !== t.size) throw new ArgumentError('tensor', `cannot shape ${t.size} values as ${formatShape(shape)}`);
+      t = new Tensor(t.data, shape, dtype);
+    }
   }
-  if (options.requiresGrad) t.requiresGrad = true;
-  if (options.name !== undefined) t.name = options.name;
+  if (requiresGrad) t.requiresGrad = true;
+  if (o.name !== undefined) t.name = o.name;
   return t;
-}
-
-function reshapeCheck(t: Tensor, shape: readonly number[]): number[] {
-  if (sizeOf(shape) !== t.size) {
-    throw new ArgumentError('tensor', `cannot shape ${t.size} values as ${formatShape(shape)}`);
-  }
-  return shape.slice();
 }
 
 /**
@@ -445,14 +458,18 @@ function reshapeCheck(t: Tensor, shape: readonly number[]): number[] {
  */
 export function scalar(value: number, options: TensorOptions = {}): Tensor {
   if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ArgumentError('scalar', `value must be a finite number, got ${String(value)}`);
+    throw new ArgumentError('scalar', `value must be a finite number, got ${describe(value)}`);
   }
-  const dtype = options.dtype ?? 'float64';
+  const o = checkOptions('scalar', options, ['dtype', 'requiresGrad', 'name']);
+  const dtype = o.dtype ?? 'float64';
+  if (!isDType(dtype)) throw new ArgumentError('scalar', `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
+  const requiresGrad = checkBoolean('scalar', 'requiresGrad', o.requiresGrad, true);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new ArgumentError('scalar', `name must be a string, got ${describe(o.name)}`);
   const data = allocate(dtype, 1);
   data[0] = value;
   const t = new Tensor(data, [], dtype);
-  t.requiresGrad = options.requiresGrad ?? true;
-  if (options.name !== undefined) t.name = options.name;
+  t.requiresGrad = requiresGrad;
+  if (o.name !== undefined) t.name = o.name;
   return t;
 }
 

@@ -30,6 +30,9 @@ export function wasmApi(): WasmApi | undefined {
   return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
+/** The most bytes a wasm32 linear memory can hold: 65536 pages of 64 KiB (4 GiB). */
+export const WASM_MAX_BYTES = 65536 * 65536;
+
 export type MacroKernel = (
   ap: number,
   bp: number,
@@ -82,13 +85,41 @@ export class WasmGemm {
     return this.cfg.dtype === 'f32' ? new Float32Array(buf) : new Float64Array(buf);
   }
 
-  /** Make sure the memory holds `elems` elements; returns the (possibly new) view. */
-  private ensure(elems: number): FloatArray {
+  /**
+   * The bytes of wasm memory a product of these sizes needs (operands, padded C and the packing
+   * buffers for `slots` threads; the most threads when omitted).
+   */
+  bytesNeeded(m: number, k: number, n: number, slots = 1 + (this.cfg.pool?.size ?? 0)): number {
+    const { mr, nr } = this.cfg;
+    const mp = Math.ceil(m / mr) * mr;
+    const np = Math.ceil(n / nr) * nr;
+    const KC = Math.min(this.cfg.kc, k);
+    const MC = Math.min(this.cfg.mc, mp);
+    const NC = Math.min(this.cfg.nc, np);
+    const cBase = slots * MC * KC + Math.ceil((KC * NC) / 4) * 4;
+    return (cBase + mp * np + Math.ceil((m * k) / 4) * 4 + k * n) * this.esz;
+  }
+
+  /** Whether a product of these sizes fits in wasm memory at all (else the caller uses the JS kernel). */
+  fits(m: number, k: number, n: number): boolean {
+    return this.bytesNeeded(m, k, n) <= WASM_MAX_BYTES;
+  }
+
+  /**
+   * Make sure the memory holds `elems` elements; returns the (possibly new) view, or null when the
+   * memory cannot grow that far (the wasm32 limit, or the machine refusing the pages).
+   */
+  private ensure(elems: number): FloatArray | null {
     const need = elems * this.esz;
+    if (need > WASM_MAX_BYTES) return null;
     const mem = this.cfg.memory;
     if (mem.buffer.byteLength < need) {
       const pages = Math.ceil((need - mem.buffer.byteLength) / 65536);
-      mem.grow(pages);
+      try {
+        mem.grow(pages);
+      } catch {
+        return null;
+      }
     }
     if (this.view.buffer !== mem.buffer || this.view.length === 0) this.view = this.makeView();
     return this.view;
@@ -107,7 +138,7 @@ export class WasmGemm {
     transA: boolean,
     transB: boolean,
     accumulate: boolean,
-  ): void {
+  ): boolean {
     const { mr, nr, kernel } = this.cfg;
     const mp = Math.ceil(m / mr) * mr;
     const np = Math.ceil(n / nr) * nr;
@@ -133,6 +164,8 @@ export class WasmGemm {
     const bRaw = aRaw + Math.ceil((m * k) / 4) * 4;
     const total = bRaw + k * n;
     const v = this.ensure(total);
+    // nothing was written yet: the caller computes the product with the JS kernel instead
+    if (v === null) return false;
     // C in
     v.fill(0, cBase, cBase + mp * np);
     if (accumulate) {
@@ -195,5 +228,6 @@ export class WasmGemm {
     // C out
     if (np === n) out.set(v.subarray(cBase, cBase + m * n), outOff);
     else for (let i = 0; i < m; i++) out.set(v.subarray(cBase + i * np, cBase + i * np + n), outOff + i * n);
+    return true;
   }
 }

@@ -8,12 +8,12 @@
 // All paths are synchronous. `out` must not overlap `a` or `b`.
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
-import { WasmGemm, wasmApi, type GemmConfig, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
+import { WASM_MAX_BYTES, WasmGemm, wasmApi, type GemmConfig, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
 import { MatmulPool, cpuCount } from './matmul-threads.ts';
 import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './wasm/matmul-wasm.generated.ts';
 import { KERNELS } from './wasm/matmul-wasm-spec.ts';
 
-export { matmulReference, matmulTiled };
+export { matmulReference, matmulTiled, WASM_MAX_BYTES };
 export type { FloatArray };
 
 /**
@@ -174,8 +174,8 @@ export function matmul(
     const be = getBackends();
     if (be !== null) {
       const g = out instanceof Float32Array ? be.f32 : be.f64;
-      g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
-      return;
+      // operands beyond the wasm32 memory limit (4 GiB), or memory that cannot grow: the JS kernel
+      if (g.fits(m, k, n) && g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate)) return;
     }
   }
   matmulTiled(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
@@ -207,7 +207,20 @@ export function matmulWasm(
     return;
   }
   const g = out instanceof Float32Array ? be.f32 : be.f64;
-  g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
+  if (!g.gemm(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate)) {
+    throw new Error(`matmulWasm: a ${m}x${k} by ${k}x${n} product needs ${g.bytesNeeded(m, k, n)} bytes of wasm memory, more than it can hold (${WASM_MAX_BYTES})`);
+  }
+}
+
+/**
+ * Whether matmul would use the wasm kernel for a product of these sizes and dtype: false below
+ * WASM_MIN_WORK, without WebAssembly SIMD, or when the operands exceed the wasm32 memory limit
+ * (then the JS kernel computes it, however large).
+ */
+export function matmulUsesWasmFor(dtype: 'f32' | 'f64', m: number, k: number, n: number): boolean {
+  if (m <= 0 || n <= 0 || k <= 0 || m * k * n < WASM_MIN_WORK) return false;
+  const be = getBackends();
+  return be !== null && be[dtype].fits(m, k, n);
 }
 
 /** Change the m*k*n from which helper threads are used (tests use 0 to force the split). */

@@ -1,7 +1,7 @@
 import { allocate, allocateForOverwrite } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError } from '../errors.ts';
-import { normalizeAxis } from '../shape.ts';
+import { normalizeAxis, checkOptions, describe } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp } from './define.ts';
 import { where } from './elementwise.ts';
@@ -140,20 +140,22 @@ export function sigmoid(x: TensorLike): Tensor { return applyUnary(sigmoidOp, x,
 export function tanh(x: TensorLike): Tensor { return applyUnary(tanhOp, x, undefined); }
 export function relu(x: TensorLike): Tensor { return applyUnary(reluOp, x, undefined); }
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
-  if (!Number.isFinite(negativeSlope)) throw new ArgumentError('leakyRelu', `negativeSlope must be finite, got ${negativeSlope}`);
+  if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) throw new ArgumentError('leakyRelu', `negativeSlope must be a finite number, got ${describe(negativeSlope)}`);
   return applyUnary(leakyReluOp, x, { negativeSlope });
 }
 export function elu(x: TensorLike, alpha = 1): Tensor {
-  if (!Number.isFinite(alpha)) throw new ArgumentError('elu', `alpha must be finite, got ${alpha}`);
+  if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError('elu', `alpha must be a finite number, got ${describe(alpha)}`);
   return applyUnary(eluOp, x, { alpha });
 }
 export function gelu(x: TensorLike): Tensor { return applyUnary(geluOp, x, undefined); }
 export function geluGrad(x: TensorLike): Tensor { return applyUnary(geluGradOp, x, undefined); }
 export function silu(x: TensorLike): Tensor { return applyUnary(siluOp, x, undefined); }
-export function softplus(x: TensorLike, options: SoftplusOptions = {}): Tensor {
-  const beta = options.beta ?? 1;
-  const threshold = options.threshold ?? 20;
-  if (!(beta > 0) || !Number.isFinite(beta)) throw new ArgumentError('softplus', `beta must be a positive number, got ${beta}`);
+export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor {
+  const o = checkOptions<SoftplusOptions>('softplus', options, ['beta', 'threshold']);
+  const beta = o.beta ?? 1;
+  const threshold = o.threshold ?? 20;
+  if (typeof beta !== 'number' || !(beta > 0) || !Number.isFinite(beta)) throw new ArgumentError('softplus', `beta must be a positive number, got ${describe(beta)}`);
+  if (typeof threshold !== 'number' || Number.isNaN(threshold)) throw new ArgumentError('softplus', `threshold must be a number, got ${describe(threshold)}`);
   return applyUnary(softplusOp, x, { beta, threshold });
 }
 

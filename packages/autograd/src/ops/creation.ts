@@ -1,7 +1,7 @@
 import { allocate, isDType, type DType } from '../dtype.ts';
 import { ArgumentError } from '../errors.ts';
-import { defaultGenerator, type Generator } from '../random.ts';
-import { sizeOf, validateShape } from '../shape.ts';
+import { checkRandintBounds, defaultGenerator, Generator } from '../random.ts';
+import { checkBoolean, checkElementCount, checkFinite, checkInteger, checkOptions, checkShape, describe, MAX_ELEMENTS, sizeOf, formatShape } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 
 export interface CreationOptions {
@@ -13,14 +13,37 @@ export interface RandomOptions extends CreationOptions {
   generator?: Generator;
 }
 
-function make(op: string, shape: readonly number[], options: CreationOptions, fill: (data: Float32Array | Float64Array) => void): Tensor {
-  const s = validateShape(op, shape);
-  const dtype = options.dtype ?? 'float32';
-  if (!isDType(dtype)) throw new ArgumentError(op, `unknown dtype '${String(dtype)}' (expected 'float32' or 'float64')`);
-  const data = allocate(dtype, sizeOf(s));
-  fill(data);
+const CREATION_OPTIONS = ['dtype', 'requiresGrad'] as const;
+const RANDOM_OPTIONS = ['dtype', 'requiresGrad', 'generator'] as const;
+
+/** Validates creation options (a plain object with known keys, a known dtype, a boolean requiresGrad). */
+function creationOptions(op: string, options: RandomOptions | undefined, random = false): { dtype: DType; requiresGrad: boolean; generator: Generator } {
+  const o = checkOptions<RandomOptions>(op, options, random ? RANDOM_OPTIONS : CREATION_OPTIONS);
+  const dtype = o.dtype ?? 'float32';
+  if (!isDType(dtype)) throw new ArgumentError(op, `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
+  const requiresGrad = checkBoolean(op, 'requiresGrad', o.requiresGrad, false);
+  const generator = o.generator ?? defaultGenerator;
+  if (!(generator instanceof Generator)) throw new ArgumentError(op, `generator must be a Generator, got ${describe(generator)}`);
+  return { dtype, requiresGrad, generator };
+}
+
+/**
+ * Validates the shape and options, then allocates and fills. Every check runs before the
+ * allocation; an allocation the machine cannot satisfy is an ArgumentError too, not a raw RangeError.
+ */
+function make(op: string, shape: unknown, options: RandomOptions | undefined, fill: (data: Float32Array | Float64Array, g: Generator) => void, random = false): Tensor {
+  const s = checkShape(op, 'shape', shape);
+  const { dtype, requiresGrad, generator } = creationOptions(op, options, random);
+  let data: Float32Array | Float64Array;
+  try {
+    data = allocate(dtype, sizeOf(s));
+  } catch (e) {
+    if (e instanceof RangeError) throw new ArgumentError(op, `cannot allocate ${sizeOf(s)} ${dtype} elements for shape ${formatShape(s)}: ${e.message}`);
+    throw e;
+  }
+  fill(data, generator);
   const t = new Tensor(data, s, dtype);
-  if (options.requiresGrad) t.requiresGrad = true;
+  if (requiresGrad) t.requiresGrad = true;
   return t;
 }
 
@@ -32,34 +55,49 @@ export function ones(shape: readonly number[], options: CreationOptions = {}): T
 }
 /** A tensor filled with `value` (any number, NaN and infinities included). */
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
-  if (typeof value !== 'number') throw new ArgumentError('full', `value must be a number, got ${typeof value}`);
+  if (typeof value !== 'number') throw new ArgumentError('full', `value must be a number, got ${describe(value)}`);
   return make('full', shape, options, (d) => d.fill(value));
 }
-export function zerosLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  return zeros(t.shape, { dtype: t.dtype, ...options });
+function likeOptions(op: string, t: Tensor, options: CreationOptions | undefined): CreationOptions {
+  if (!(t instanceof Tensor)) throw new ArgumentError(op, `argument 't' must be a Tensor, got ${describe(t)}`);
+  return { dtype: t.dtype, ...checkOptions(op, options, CREATION_OPTIONS) };
 }
-export function onesLike(t: Tensor, options: CreationOptions = {}): Tensor {
-  return ones(t.shape, { dtype: t.dtype, ...options });
+export function zerosLike(t: Tensor, options?: CreationOptions): Tensor {
+  return make('zerosLike', t instanceof Tensor ? t.shape : null, likeOptions('zerosLike', t, options), () => {});
 }
-export function fullLike(t: Tensor, value: number, options: CreationOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...options });
+export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
+  return make('onesLike', t instanceof Tensor ? t.shape : null, likeOptions('onesLike', t, options), (d) => d.fill(1));
+}
+export function fullLike(t: Tensor, value: number, options?: CreationOptions): Tensor {
+  const o = likeOptions('fullLike', t, options);
+  if (typeof value !== 'number') throw new ArgumentError('fullLike', `value must be a number, got ${describe(value)}`);
+  return make('fullLike', t.shape, o, (d) => d.fill(value));
 }
 
 /** Values start, start+step, ... below end (like NumPy's arange); `arange(n)` is 0..n-1. */
-export function arange(start: number, end?: number, step = 1, options: CreationOptions = {}): Tensor {
+export function arange(start: number, end?: number, step = 1, options?: CreationOptions): Tensor {
   const [lo, hi] = end === undefined ? [0, start] : [start, end];
-  if (![lo, hi, step].every(Number.isFinite)) throw new ArgumentError('arange', `start, end and step must be finite, got ${lo}, ${hi}, ${step}`);
+  if (end === undefined) checkFinite('arange', 'end', start);
+  else {
+    checkFinite('arange', 'start', start);
+    checkFinite('arange', 'end', end);
+  }
+  checkFinite('arange', 'step', step);
   if (step === 0) throw new ArgumentError('arange', 'step must not be zero');
-  const n = Math.max(0, Math.ceil((hi - lo) / step));
-  return make('arange', [n], options, (d) => {
-    for (let i = 0; i < n; i++) d[i] = lo + i * step;
+  const count = Math.max(0, Math.ceil((hi - lo) / step));
+  if (!(count <= MAX_ELEMENTS)) {
+    throw new ArgumentError('arange', `arange(${lo}, ${hi}, ${step}) would have ${count} elements, above the limit of ${MAX_ELEMENTS} elements (MAX_ELEMENTS)`);
+  }
+  return make('arange', [count], options, (d) => {
+    for (let i = 0; i < count; i++) d[i] = lo + i * step;
   });
 }
 
 /** `count` evenly spaced values from start to end, both included. */
-export function linspace(start: number, end: number, count: number, options: CreationOptions = {}): Tensor {
-  if (!Number.isInteger(count) || count < 0) throw new ArgumentError('linspace', `count must be an integer >= 0, got ${count}`);
-  if (!Number.isFinite(start) || !Number.isFinite(end)) throw new ArgumentError('linspace', `start and end must be finite, got ${start}, ${end}`);
+export function linspace(start: number, end: number, count: number, options?: CreationOptions): Tensor {
+  checkFinite('linspace', 'start', start);
+  checkFinite('linspace', 'end', end);
+  checkInteger('linspace', 'count', count, 0, MAX_ELEMENTS);
   return make('linspace', [count], options, (d) => {
     const step = count > 1 ? (end - start) / (count - 1) : 0;
     // fill from both ends like NumPy/PyTorch so that the last value is exactly `end`
@@ -68,7 +106,10 @@ export function linspace(start: number, end: number, count: number, options: Cre
 }
 
 /** The identity matrix (n x m, m defaults to n). */
-export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
+export function eye(n: number, m = n, options?: CreationOptions): Tensor {
+  checkInteger('eye', 'n', n, 0, MAX_ELEMENTS);
+  checkInteger('eye', 'm', m, 0, MAX_ELEMENTS);
+  checkElementCount('eye', [n, m]);
   return make('eye', [n, m], options, (d) => {
     for (let i = 0; i < Math.min(n, m); i++) d[i * m + i] = 1;
   });
@@ -78,32 +119,27 @@ export function eye(n: number, m = n, options: CreationOptions = {}): Tensor {
 const FLOAT32_BELOW_ONE = 1 - 2 ** -24;
 
 /** Uniform random values in [0, 1). */
-export function rand(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
-  return make('rand', shape, options, (d) => {
+export function rand(shape: readonly number[], options?: RandomOptions): Tensor {
+  return make('rand', shape, options, (d, g) => {
     for (let i = 0; i < d.length; i++) {
       d[i] = g.random();
       // a draw above 1 - 2^-25 rounds up to 1 in float32: keep [0, 1) half-open
       if (d[i] === 1) d[i] = FLOAT32_BELOW_ONE;
     }
-  });
+  }, true);
 }
 
 /** Standard normal random values. */
-export function randn(shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
-  return make('randn', shape, options, (d) => {
+export function randn(shape: readonly number[], options?: RandomOptions): Tensor {
+  return make('randn', shape, options, (d, g) => {
     for (let i = 0; i < d.length; i++) d[i] = g.normal();
-  });
+  }, true);
 }
 
 /** Random integers in [low, high), stored as floats. */
-export function randint(low: number, high: number, shape: readonly number[], options: RandomOptions = {}): Tensor {
-  const g = options.generator ?? defaultGenerator;
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new ArgumentError('randint', `needs integers low < high, got low=${low}, high=${high}`);
-  }
-  return make('randint', shape, options, (d) => {
-    for (let i = 0; i < d.length; i++) d[i] = g.randint(low, high);
-  });
+export function randint(low: number, high: number, shape: readonly number[], options?: RandomOptions): Tensor {
+  checkRandintBounds('randint', low, high);
+  return make('randint', shape, options, (d, g) => {
+    for (let i = 0; i < d.length; i++) d[i] = low + Math.floor(g.random() * (high - low));
+  }, true);
 }

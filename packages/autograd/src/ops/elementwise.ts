@@ -2,7 +2,7 @@ import { allocate, isDType, type DType } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError } from '../errors.ts';
 import { binaryMap } from '../kernels/elementwise.ts';
-import { broadcastShapes, formatShape, sizeOf } from '../shape.ts';
+import { broadcastShapes, formatShape, sizeOf, describe } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp } from './define.ts';
 import { applyBinary, applyUnary, binaryOp, pair, unaryOp } from './helpers.ts';
@@ -207,7 +207,9 @@ export const clampOp = unaryOp<{ min: number; max: number }>(
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (Number.isNaN(lo) || Number.isNaN(hi)) throw new ArgumentError('clamp', `bounds must not be NaN, got min=${min}, max=${max}`);
+  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
+    throw new ArgumentError('clamp', `bounds must be numbers (not NaN), null or undefined, got min=${describe(min)}, max=${describe(max)}`);
+  }
   if (lo > hi) throw new ArgumentError('clamp', `min ${lo} is greater than max ${hi}`);
   return applyUnary(clampOp, x, { min: lo, max: hi });
 }

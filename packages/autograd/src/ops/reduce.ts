@@ -3,7 +3,7 @@ import { apply } from '../engine.ts';
 import { ArgumentError, ShapeError } from '../errors.ts';
 import { reduceFast, reduceInto, type ReduceCode } from '../kernels/reduce.ts';
 import { logSumExpRows } from '../kernels/unary-lanes.ts';
-import { formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, type Shape } from '../shape.ts';
+import { checkBoolean, checkInteger, checkOptions, checkShape, describe, formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, type Shape } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
 import { exp, where } from './elementwise.ts';
@@ -21,8 +21,20 @@ interface ReduceParams {
   keepDims: boolean;
 }
 
-function reduceParams(op: string, x: Tensor, options: ReduceOptions | undefined): ReduceParams {
-  return { axes: normalizeAxes(op, options?.axis, x.rank), keepDims: options?.keepDims ?? false };
+const REDUCE_OPTIONS = ['axis', 'keepDims'] as const;
+
+/** Validates reduction options (a plain object with `axis`, `keepDims` and the op's `extra` keys). */
+function reduceParams(op: string, x: Tensor, options: ReduceOptions | undefined, extra: readonly string[] = []): ReduceParams {
+  const o = checkOptions<ReduceOptions>(op, options, extra.length === 0 ? REDUCE_OPTIONS : [...REDUCE_OPTIONS, ...extra]);
+  return { axes: normalizeAxes(op, o.axis, x.rank), keepDims: checkBoolean(op, 'keepDims', o.keepDims, false) };
+}
+
+/** The shape rule's check of reduction parameters given directly (sorted distinct axes in range). */
+function checkReduceParams(op: string, s: Shape, p: ReduceParams): void {
+  const axes: unknown = p?.axes;
+  const ok = Array.isArray(axes) && axes.every((a, i) => Number.isInteger(a) && a >= 0 && a < s.length && (i === 0 || a > axes[i - 1]));
+  if (!ok) throw new ArgumentError(op, `axes ${describe(axes)} must be distinct sorted axes of ${formatShape(s)}`);
+  checkBoolean(op, 'keepDims', p.keepDims, false);
 }
 
 /** Random axes for the property tests: all, one (maybe negative) or two, with or without keepDims. */
@@ -70,6 +82,7 @@ function reductionOp(
     name,
     inputs: ['x'],
     shape: ([s], p) => {
+      checkReduceParams(name, s!, p);
       if (checkEmpty) {
         for (const a of p.axes) {
           if (s![a] === 0) throw new ShapeError(name, `cannot reduce an empty axis ${a} of ${formatShape(s!)} (no identity)`, [s!]);
@@ -121,7 +134,10 @@ export const prodOp: OpDef<ReduceParams> = reductionOp(
 export const logSumExpOp = defineOp<ReduceParams>({
   name: 'logSumExp',
   inputs: ['x'],
-  shape: ([s], p) => reducedShape(s!, p.axes, p.keepDims),
+  shape: ([s], p) => {
+    checkReduceParams('logSumExp', s!, p);
+    return reducedShape(s!, p.axes, p.keepDims);
+  },
   forward: ([x], p) => {
     if (x!.size > 0 && p.axes.length === 1 && p.axes[0] === x!.rank - 1) {
       // one contiguous row per output: fused, the same values as below
@@ -145,7 +161,10 @@ export const logSumExpOp = defineOp<ReduceParams>({
 export const norm2Op = defineOp<ReduceParams>({
   name: 'norm',
   inputs: ['x'],
-  shape: ([s], p) => reducedShape(s!, p.axes, p.keepDims),
+  shape: ([s], p) => {
+    checkReduceParams('norm', s!, p);
+    return reducedShape(s!, p.axes, p.keepDims);
+  },
   forward: ([x], p) => reduceKernel(x!, p, 0, (a, v) => a + v * v, 'sumSquares').map(Math.sqrt),
   backward: ({ grad, inputs: [x], out, params }) => {
     const n = keep(out, x!, params);
@@ -159,12 +178,13 @@ export const norm2Op = defineOp<ReduceParams>({
 export const sumToOp = defineOp<{ shape: readonly number[] }>({
   name: 'sumTo',
   inputs: ['x'],
-  shape: ([s], { shape }) => {
+  shape: ([s], { shape: value }) => {
+    const shape = checkShape('sumTo', 'shape', value);
     const off = s!.length - shape.length;
     if (off < 0 || shape.some((d, i) => d !== 1 && d !== s![i + off])) {
       throw new ShapeError('sumTo', `cannot sum ${formatShape(s!)} down to ${formatShape(shape)}`, [s!, shape]);
     }
-    return shape.slice();
+    return shape;
   },
   forward: ([x], { shape }) => {
     const off = x!.rank - shape.length;
@@ -187,6 +207,7 @@ export const sumToOp = defineOp<{ shape: readonly number[] }>({
 /** Sums `x` down to `shape` (the reverse of broadcasting `shape` up to x's shape). */
 export function sumTo(x: TensorLike, shape: Shape): Tensor {
   const t = toTensor(x, 'x', 'sumTo');
+  shape = checkShape('sumTo', 'shape', shape);
   if (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
   return apply(sumToOp, [t], { shape: shape.slice() });
 }
@@ -228,11 +249,13 @@ export interface VarOptions extends ReduceOptions {
 }
 
 /** The variance over the axes, sum((x - mean)^2) / (N - correction). */
-export function variance(x: TensorLike, options: VarOptions = {}): Tensor {
+export function variance(x: TensorLike, options?: VarOptions): Tensor {
   const t = toTensor(x, 'x', 'var');
-  const p = reduceParams('var', t, options);
+  options ??= {};
+  const p = reduceParams('var', t, options, ['correction']);
   const count = p.axes.reduce((n, a) => n * t.shape[a]!, 1);
-  const correction = options.correction ?? 1;
+  // an integer, as in PyTorch 1.13 (negative values are allowed there: N - correction > N)
+  const correction = options.correction === undefined ? 1 : checkInteger('var', 'correction', options.correction);
   const dof = count - correction;
   if (dof <= 0) {
     throw new ArgumentError('var', `needs more than ${correction} element(s) per reduction with correction=${correction}, got ${count}`);
@@ -242,7 +265,7 @@ export function variance(x: TensorLike, options: VarOptions = {}): Tensor {
 }
 
 /** The standard deviation, sqrt(var). */
-export function std(x: TensorLike, options: VarOptions = {}): Tensor {
+export function std(x: TensorLike, options?: VarOptions): Tensor {
   // sqrt has an infinite slope at 0: where the variance is 0 (constant input) the gradient is 0, not
   // inf * 0 = NaN (PyTorch's std_backward masks it the same way)
   const v = variance(x, options);
@@ -256,14 +279,14 @@ export interface NormOptions extends ReduceOptions {
 }
 
 /** The vector p-norm over the axes (all by default). */
-export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
+export function norm(x: TensorLike, options?: NormOptions): Tensor {
   const t = toTensor(x, 'x', 'norm');
-  const p = options.p ?? 2;
-  const rp = reduceParams('norm', t, options);
+  const rp = reduceParams('norm', t, options, ['p']);
+  const p = options?.p ?? 2;
   if (p === 2) return apply(norm2Op, [t], rp);
   if (p === Infinity) return apply(maxOp, [t.abs()], rp);
   if (p === 1) return apply(sumOp, [t.abs()], rp);
-  if (!(p > 0) || !Number.isFinite(p)) throw new ArgumentError('norm', `p must be a positive number or Infinity, got ${p}`);
+  if (typeof p !== 'number' || !(p > 0) || !Number.isFinite(p)) throw new ArgumentError('norm', `p must be a positive number or Infinity, got ${describe(p)}`);
   // sum^(1/p) has an infinite slope at 0: mask it so that the gradient at x = 0 is 0, not inf * 0 = NaN
   const s = apply(sumOp, [t.abs().pow(p)], rp);
   const zero = s.eq(0);
@@ -278,6 +301,8 @@ function argExtreme(name: string, better: (v: number, best: number) => boolean) 
     inputs: ['x'],
     differentiable: false,
     shape: ([s], { axis, keepDims }) => {
+      if (axis !== null) checkInteger(name, 'axis', axis, 0, s!.length - 1);
+      checkBoolean(name, 'keepDims', keepDims, false);
       if (sizeOf(s!) === 0) throw new ShapeError(name, `cannot take ${name} of an empty tensor ${formatShape(s!)}`, [s!]);
       if (axis === null) return keepDims ? s!.map(() => 1) : [];
       return reducedShape(s!, [axis], keepDims);
@@ -311,14 +336,19 @@ function argExtreme(name: string, better: (v: number, best: number) => boolean) 
 export const argmaxOp = argExtreme('argmax', (v, best) => v > best || (Number.isNaN(v) && !Number.isNaN(best)));
 export const argminOp = argExtreme('argmin', (v, best) => v < best || (Number.isNaN(v) && !Number.isNaN(best)));
 
-/** Index of the largest value (first on ties), over all elements or along `axis`, as a float tensor. */
-export function argmax(x: TensorLike, options: { axis?: number; keepDims?: boolean } = {}): Tensor {
-  const t = toTensor(x, 'x', 'argmax');
-  const axis = options.axis === undefined ? null : normalizeAxis('argmax', options.axis, t.rank);
-  return apply(argmaxOp, [t], { axis, keepDims: options.keepDims ?? false });
+function argParams(op: string, t: Tensor, options: { axis?: number; keepDims?: boolean } | undefined): { axis: number | null; keepDims: boolean } {
+  const o = checkOptions(op, options, REDUCE_OPTIONS);
+  // a 0-d tensor takes axis 0 or -1 (PyTorch), and its only index is 0: the same as no axis
+  const axis = o.axis === undefined ? null : normalizeAxis(op, o.axis, t.rank);
+  return { axis: t.rank === 0 ? null : axis, keepDims: checkBoolean(op, 'keepDims', o.keepDims, false) };
 }
-export function argmin(x: TensorLike, options: { axis?: number; keepDims?: boolean } = {}): Tensor {
+
+/** Index of the largest value (first on ties), over all elements or along `axis`, as a float tensor. */
+export function argmax(x: TensorLike, options?: { axis?: number; keepDims?: boolean }): Tensor {
+  const t = toTensor(x, 'x', 'argmax');
+  return apply(argmaxOp, [t], argParams('argmax', t, options));
+}
+export function argmin(x: TensorLike, options?: { axis?: number; keepDims?: boolean }): Tensor {
   const t = toTensor(x, 'x', 'argmin');
-  const axis = options.axis === undefined ? null : normalizeAxis('argmin', options.axis, t.rank);
-  return apply(argminOp, [t], { axis, keepDims: options.keepDims ?? false });
+  return apply(argminOp, [t], argParams('argmin', t, options));
 }

@@ -3,7 +3,7 @@ import { apply } from '../engine.ts';
 import { ArgumentError, ShapeError } from '../errors.ts';
 import { broadcastTo } from '../kernels/elementwise.ts';
 import { permuteInto, sliceInto } from '../kernels/movement.ts';
-import { formatShape, normalizeAxis, sizeOf, stridesOf, type Shape } from '../shape.ts';
+import { checkElementCount, checkInteger, checkShape, describe, formatShape, MAX_RANK, normalizeAxes, normalizeAxis, sizeOf, stridesOf, type Shape } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
 
@@ -12,7 +12,13 @@ import { defineOp, type OpDef, type Pick } from './define.ts';
 export const reshapeOp = defineOp<{ shape: readonly number[] }>({
   name: 'reshape',
   inputs: ['x'],
-  shape: ([s], { shape }) => shape.slice(),
+  shape: ([s], { shape }) => {
+    const out = checkShape('reshape', 'shape', shape);
+    if (sizeOf(out) !== sizeOf(s!)) {
+      throw new ShapeError('reshape', `cannot reshape ${formatShape(s!)} (${sizeOf(s!)} elements) into ${formatShape(out)}`, [s!, out]);
+    }
+    return out;
+  },
   // contiguous storage: the output shares the input's elements
   forward: ([x]) => x!.data,
   backward: ({ grad, inputs: [x] }) => [reshape(grad, x!.shape)],
@@ -27,8 +33,9 @@ export const reshapeOp = defineOp<{ shape: readonly number[] }>({
   },
 });
 
-/** Resolves a target shape with at most one -1 against a size. */
-function resolveShape(op: string, from: Shape, shape: readonly number[]): number[] {
+/** Resolves a target shape with at most one -1 against a size (sizes validated first). */
+function resolveShape(op: string, from: Shape, value: unknown): number[] {
+  const shape = checkShape(op, 'shape', typeof value === 'number' ? [value] : value, true);
   const n = sizeOf(from);
   let infer = -1;
   let known = 1;
@@ -37,8 +44,6 @@ function resolveShape(op: string, from: Shape, shape: readonly number[]): number
     if (d === -1) {
       if (infer >= 0) throw new ArgumentError(op, `only one size may be -1, got ${formatShape(shape)}`);
       infer = i;
-    } else if (!Number.isInteger(d) || d < 0) {
-      throw new ArgumentError(op, `invalid size ${d} in ${formatShape(shape)}`);
     } else known *= d;
   }
   const out = shape.slice();
@@ -53,8 +58,11 @@ function resolveShape(op: string, from: Shape, shape: readonly number[]): number
   return out;
 }
 
-/** A tensor with the same elements in a new shape; one size may be -1 (inferred). */
-export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
+/**
+ * A tensor with the same elements in a new shape; one size may be -1 (inferred). As in PyTorch, a
+ * bare integer is accepted for a 1-D shape: `reshape(x, 6)` is `reshape(x, [6])`.
+ */
+export function reshape(x: TensorLike, shape: readonly number[] | number): Tensor {
   const t = toTensor(x, 'x', 'reshape');
   const target = resolveShape('reshape', t.shape, shape);
   if (target.length === t.rank && target.every((d, i) => d === t.shape[i])) return t;
@@ -64,9 +72,9 @@ export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
 /** Flattens axes startAxis..endAxis into one. */
 export function flatten(x: TensorLike, startAxis = 0, endAxis = -1): Tensor {
   const t = toTensor(x, 'x', 'flatten');
+  const s = normalizeAxis('flatten', startAxis, t.rank, 'startAxis');
+  const e = normalizeAxis('flatten', endAxis, t.rank, 'endAxis');
   if (t.rank === 0) return reshape(t, [1]);
-  const s = normalizeAxis('flatten', startAxis, t.rank);
-  const e = normalizeAxis('flatten', endAxis, t.rank);
   if (s > e) throw new ArgumentError('flatten', `startAxis ${startAxis} comes after endAxis ${endAxis}`);
   const shape = [...t.shape.slice(0, s), sizeOf(t.shape.slice(s, e + 1)), ...t.shape.slice(e + 1)];
   return reshape(t, shape);
@@ -75,6 +83,7 @@ export function flatten(x: TensorLike, startAxis = 0, endAxis = -1): Tensor {
 /** Adds a size-1 axis at `axis` (which may be rank, to append). */
 export function unsqueeze(x: TensorLike, axis: number): Tensor {
   const t = toTensor(x, 'x', 'unsqueeze');
+  if (t.rank >= MAX_RANK) throw new ArgumentError('unsqueeze', `x already has ${t.rank} axes, the most a tensor may have`);
   const a = normalizeAxis('unsqueeze', axis, t.rank + 1);
   return reshape(t, [...t.shape.slice(0, a), 1, ...t.shape.slice(a)]);
 }
@@ -83,7 +92,9 @@ export function unsqueeze(x: TensorLike, axis: number): Tensor {
 export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'squeeze');
   if (axis === undefined) return reshape(t, t.shape.filter((d) => d !== 1));
-  const axes = (typeof axis === 'number' ? [axis] : axis).map((a) => normalizeAxis('squeeze', a, t.rank));
+  // a 0-d tensor accepts axis 0 or -1 and is returned as it is (PyTorch)
+  const axes = normalizeAxes('squeeze', axis, t.rank);
+  if (t.rank === 0) return t;
   for (const a of axes) {
     if (t.shape[a] !== 1) throw new ShapeError('squeeze', `axis ${a} of ${formatShape(t.shape)} has size ${t.shape[a]}, not 1`, [t.shape]);
   }
@@ -95,7 +106,10 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 export const permuteOp = defineOp<{ axes: readonly number[] }>({
   name: 'permute',
   inputs: ['x'],
-  shape: ([s], { axes }) => axes.map((a) => s![a]!),
+  shape: ([s], { axes }) => {
+    checkPermutation('permute', axes, s!);
+    return axes.map((a) => s![a]!);
+  },
   forward: ([x], { axes }) => {
     const out = allocate(x!.dtype, x!.size);
     permuteInto(x!.data, x!.shape, axes, out);
@@ -120,9 +134,17 @@ export const permuteOp = defineOp<{ axes: readonly number[] }>({
   },
 });
 
+/** Throws unless `axes` lists every axis of `shape` exactly once (already normalised). */
+function checkPermutation(op: string, axes: unknown, shape: Shape): void {
+  const ok = Array.isArray(axes) && axes.length === shape.length &&
+    axes.every((a, i) => Number.isInteger(a) && a >= 0 && a < shape.length && axes.indexOf(a) === i);
+  if (!ok) throw new ArgumentError(op, `axes ${describe(axes)} are not a permutation of the ${shape.length} axes of ${formatShape(shape)}`);
+}
+
 /** Reorders the axes: output axis i is input axis axes[i]. */
 export function permute(x: TensorLike, axes: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'permute');
+  if (!Array.isArray(axes)) throw new ArgumentError('permute', `axes must be an array of axes, got ${describe(axes)}`);
   if (axes.length !== t.rank) {
     throw new ArgumentError('permute', `needs ${t.rank} axes for shape ${formatShape(t.shape)}, got ${formatShape(axes)}`);
   }
@@ -133,11 +155,13 @@ export function permute(x: TensorLike, axes: readonly number[]): Tensor {
 }
 
 /** Swaps two axes (by default the last two: the matrix transpose). */
-export function transpose(x: TensorLike, axis0 = -2, axis1 = -1): Tensor {
+export function transpose(x: TensorLike, axis0?: number, axis1?: number): Tensor {
   const t = toTensor(x, 'x', 'transpose');
+  // with the default axes a 0-d or 1-d tensor is its own transpose; explicit axes are checked (PyTorch)
+  if (t.rank < 2 && axis0 === undefined && axis1 === undefined) return t;
+  const a = normalizeAxis('transpose', axis0 === undefined ? -2 : axis0, t.rank, 'axis0');
+  const b = normalizeAxis('transpose', axis1 === undefined ? -1 : axis1, t.rank, 'axis1');
   if (t.rank < 2) return t;
-  const a = normalizeAxis('transpose', axis0, t.rank);
-  const b = normalizeAxis('transpose', axis1, t.rank);
   const axes = Array.from({ length: t.rank }, (_, i) => i);
   axes[a] = b;
   axes[b] = a;
@@ -149,12 +173,13 @@ export function transpose(x: TensorLike, axis0 = -2, axis1 = -1): Tensor {
 export const expandOp = defineOp<{ shape: readonly number[] }>({
   name: 'expand',
   inputs: ['x'],
-  shape: ([s], { shape }) => {
+  shape: ([s], { shape: value }) => {
+    const shape = checkShape('expand', 'shape', value);
     const off = shape.length - s!.length;
     if (off < 0 || s!.some((d, i) => d !== 1 && d !== shape[i + off])) {
       throw new ShapeError('expand', `cannot expand ${formatShape(s!)} to ${formatShape(shape)}`, [s!, shape]);
     }
-    return shape.slice();
+    return shape;
   },
   forward: ([x], { shape }) => {
     const out = allocate(x!.dtype, sizeOf(shape));
@@ -174,11 +199,22 @@ export const expandOp = defineOp<{ shape: readonly number[] }>({
   },
 });
 
-/** Broadcasts to `shape` (sizes of -1 keep the input's size). */
+/**
+ * Broadcasts to `shape`. As in PyTorch, a size of -1 keeps the input's size on that axis; it is not
+ * allowed on the new leading axes, and no other negative size is.
+ */
 export function expand(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'expand');
-  const off = shape.length - t.rank;
-  const target = shape.map((d, i) => (d === -1 && i >= off ? t.shape[i - off]! : d));
+  const sizes = checkShape('expand', 'shape', shape, true);
+  const off = sizes.length - t.rank;
+  if (off < 0) {
+    throw new ShapeError('expand', `shape ${formatShape(sizes)} has ${sizes.length} sizes, fewer than the ${t.rank} axes of x ${formatShape(t.shape)}`, [t.shape, sizes]);
+  }
+  const target = sizes.map((d, i) => {
+    if (d !== -1) return d;
+    if (i < off) throw new ArgumentError('expand', `size -1 at position ${i} of ${formatShape(sizes)} is a new leading axis, which has no size to keep`);
+    return t.shape[i - off]!;
+  });
   if (target.length === t.rank && target.every((d, i) => d === t.shape[i])) return t;
   return apply(expandOp, [t], { shape: target });
 }
@@ -199,7 +235,10 @@ const sampleSlice = (shapes: readonly number[][], pick: Pick): SliceParams => {
 export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
   name: 'slice',
   inputs: ['x'],
-  shape: (_s, { size }) => size.slice(),
+  shape: ([s], { begin, size }) => {
+    checkBlock('slice', s!, begin, size);
+    return size.slice();
+  },
   forward: ([x], { begin, size }) => {
     const out = allocate(x!.dtype, sizeOf(size));
     sliceInto(x!.data, x!.shape, begin, size, size.map(() => 1), out, false);
@@ -213,7 +252,11 @@ export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
 export const sliceGradOp: OpDef<{ begin: readonly number[]; shape: readonly number[] }> = defineOp<{ begin: readonly number[]; shape: readonly number[] }>({
   name: 'sliceGrad',
   inputs: ['grad'],
-  shape: (_s, { shape }) => shape.slice(),
+  shape: ([s], { begin, shape: value }) => {
+    const shape = checkShape('sliceGrad', 'shape', value);
+    checkBlock('sliceGrad', shape, begin, s!);
+    return shape;
+  },
   forward: ([g], { begin, shape }) => {
     const out = allocate(g!.dtype, sizeOf(shape));
     sliceInto(out, shape, begin, g!.shape, g!.shape.map(() => 1), g!.data, true);
@@ -230,26 +273,40 @@ export const sliceGradOp: OpDef<{ begin: readonly number[]; shape: readonly numb
   },
 });
 
+/** Throws unless `begin` and `size` describe a block inside `shape` (one integer per axis). */
+function checkBlock(op: string, shape: Shape, begin: unknown, size: unknown): void {
+  const ok = Array.isArray(begin) && Array.isArray(size) && begin.length === shape.length && size.length === shape.length &&
+    shape.every((d, i) => {
+      const b: unknown = begin[i];
+      const n: unknown = size[i];
+      return typeof b === 'number' && typeof n === 'number' && Number.isInteger(b) && Number.isInteger(n) && b >= 0 && n >= 0 && b + n <= d;
+    });
+  if (!ok) throw new ArgumentError(op, `begin ${describe(begin)} and size ${describe(size)} are not a block of ${formatShape(shape)}`);
+}
+
 /**
  * A contiguous block: `begin` per axis and `size` per axis (-1 or omitted: to the end), as in
  * TensorFlow.js. Negative begins count from the end.
  */
 export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'slice');
+  if (!Array.isArray(begin)) throw new ArgumentError('slice', `begin must be an array of integers, got ${describe(begin)}`);
+  if (size !== undefined && !Array.isArray(size)) throw new ArgumentError('slice', `size must be an array of integers, got ${describe(size)}`);
   if (begin.length > t.rank || (size && size.length > t.rank)) {
     throw new ArgumentError('slice', `begin ${formatShape(begin)} / size ${formatShape(size ?? [])} have more axes than ${formatShape(t.shape)}`);
   }
   const b = t.shape.map((d, i) => {
-    const v = begin[i] ?? 0;
+    const v: unknown = i < begin.length ? begin[i] : 0;
+    if (typeof v !== 'number' || !Number.isInteger(v)) throw new ArgumentError('slice', `begin ${describe(v)} at axis ${i} must be an integer`);
     const r = v < 0 ? v + d : v;
-    if (!Number.isInteger(v) || r < 0 || r > d) throw new ArgumentError('slice', `begin ${v} is out of range for axis ${i} of ${formatShape(t.shape)}`);
+    if (r < 0 || r > d) throw new ArgumentError('slice', `begin ${v} is out of range for axis ${i} of ${formatShape(t.shape)}`);
     return r;
   });
   const s = t.shape.map((d, i) => {
-    const v = size?.[i] ?? -1;
+    const v: unknown = size !== undefined && i < size.length ? size[i] : -1;
     const r = v === -1 ? d - b[i]! : v;
-    if (!Number.isInteger(r) || r < 0 || b[i]! + r > d) {
-      throw new ArgumentError('slice', `size ${v} from begin ${b[i]} does not fit axis ${i} of ${formatShape(t.shape)}`);
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || b[i]! + r > d) {
+      throw new ArgumentError('slice', `size ${describe(v)} from begin ${b[i]} does not fit axis ${i} of ${formatShape(t.shape)}`);
     }
     return r;
   });
@@ -262,7 +319,10 @@ export const catOp = defineOp<{ axis: number }>({
   name: 'cat',
   inputs: 'variadic',
   shape: (shapes, { axis }) => {
+    if (shapes.length === 0) throw new ArgumentError('cat', 'needs a non-empty list of tensors');
     const first = shapes[0]!;
+    checkInteger('cat', 'axis', axis, 0, Math.max(first.length - 1, 0));
+    if (first.length === 0) throw new ShapeError('cat', 'cannot concatenate 0-d tensors; use stack', shapes);
     let total = 0;
     shapes.forEach((s, k) => {
       if (s.length !== first.length || s.some((d, i) => i !== axis && d !== first[i])) {
@@ -272,6 +332,7 @@ export const catOp = defineOp<{ axis: number }>({
     });
     const out = first.slice();
     out[axis] = total;
+    checkElementCount('cat', out);
     return out;
   },
   forward: (inputs, { axis }, shape) => {
@@ -311,7 +372,7 @@ export const catOp = defineOp<{ axis: number }>({
 
 /** Joins tensors along an existing axis. */
 export function cat(tensors: readonly TensorLike[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('cat', 'needs a non-empty list of tensors');
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('cat', `needs a non-empty list of tensors, got ${describe(tensors)}`);
   const first = toTensor(tensors[0]!, 'tensors[0]', 'cat');
   const ts = tensors.map((t, i) => toTensor(t, `tensors[${i}]`, 'cat', first.dtype));
   if (first.rank === 0) throw new ShapeError('cat', 'cannot concatenate 0-d tensors; use stack', [first.shape]);
@@ -322,7 +383,7 @@ export function cat(tensors: readonly TensorLike[], axis = 0): Tensor {
 
 /** Joins tensors of equal shape along a new axis. */
 export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
-  if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('stack', 'needs a non-empty list of tensors');
+  if (!Array.isArray(tensors) || tensors.length === 0) throw new ArgumentError('stack', `needs a non-empty list of tensors, got ${describe(tensors)}`);
   const first = toTensor(tensors[0]!, 'tensors[0]', 'stack');
   const ts = tensors.map((t, i) => toTensor(t, `tensors[${i}]`, 'stack', first.dtype));
   ts.forEach((t, k) => {
@@ -330,6 +391,7 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
       throw new ShapeError('stack', `tensor ${k} has shape ${formatShape(t.shape)}, expected ${formatShape(first.shape)}`, ts.map((x) => x.shape));
     }
   });
+  if (first.rank >= MAX_RANK) throw new ArgumentError('stack', `the tensors already have ${first.rank} axes, the most a tensor may have`);
   const a = normalizeAxis('stack', axis, first.rank + 1);
   const parts = ts.map((t) => unsqueeze(t, a));
   return parts.length === 1 ? parts[0]! : apply(catOp, parts, { axis: a });
@@ -347,7 +409,12 @@ interface IndexParams {
   indexShape: readonly number[];
 }
 
-function toIndex(op: string, index: IndexLike): { index: Int32Array; shape: number[] } {
+/**
+ * Converts indices to an Int32Array, checking every value as given before it is stored (so that
+ * 2^32 + 1 cannot wrap around to 1): each must be an integer in [0, size). Negative indices are
+ * refused, as PyTorch's gather and index_select refuse them.
+ */
+function toIndex(op: string, index: unknown, size: number, axis: number, xShape: Shape): { index: Int32Array; shape: number[] } {
   let data: ArrayLike<number>;
   let shape: number[];
   if (index instanceof Tensor) {
@@ -356,35 +423,62 @@ function toIndex(op: string, index: IndexLike): { index: Int32Array; shape: numb
   } else if (index instanceof Int32Array) {
     data = index;
     shape = [index.length];
-  } else {
+  } else if (Array.isArray(index) || typeof index === 'number') {
     const t = toTensor(index as readonly number[], 'index', op, 'float64');
     data = t.data;
     shape = t.shape.slice();
+  } else {
+    throw new ArgumentError(op, `index must be a Tensor, an Int32Array or a nested array of integers, got ${describe(index)}`);
   }
   const out = new Int32Array(data.length);
   for (let i = 0; i < data.length; i++) {
     const v = data[i]!;
-    if (!Number.isInteger(v)) throw new ArgumentError(op, `index values must be integers, got ${v} at position ${i}`);
+    // v < size <= MAX_ELEMENTS < 2^31, so (v | 0) === v is an exact integer test here
+    if (!(v >= 0 && v < size) || (v | 0) !== v) throw badIndex(op, v, i, size, axis, xShape);
     out[i] = v;
   }
   return { index: out, shape };
 }
 
-function checkRange(op: string, index: Int32Array, size: number, axis: number, shape: Shape): void {
+function badIndex(op: string, v: number, i: number, size: number, axis: number, xShape: Shape): ArgumentError {
+  const why = !Number.isInteger(v) ? 'is not an integer' : v < 0 ? 'is negative (negative indices are not allowed, as in PyTorch)' : 'is out of range';
+  return new ArgumentError(op, `index ${v} at position ${i} ${why}: expected an integer from 0 to ${size - 1} for axis ${axis} of size ${size} (x has shape ${formatShape(xShape)})`);
+}
+
+/** The check behind the index ops' shape rules: an Int32Array of `count` values in [0, size). */
+function checkIndexArray(op: string, index: unknown, count: number, size: number, axis: number, xShape: Shape): void {
+  if (!(index instanceof Int32Array) || index.length !== count) {
+    throw new ArgumentError(op, `index must be an Int32Array of ${count} values, got ${describe(index)}`);
+  }
   for (let i = 0; i < index.length; i++) {
     const v = index[i]!;
-    if (v < -size || v >= size) {
-      throw new ArgumentError(op, `index ${v} is out of range for axis ${axis} of size ${size} (shape ${formatShape(shape)})`);
-    }
-    if (v < 0) index[i] = v + size;
+    if (v < 0 || v >= size) throw badIndex(op, v, i, size, axis, xShape);
   }
+}
+
+/** Gather-style parameters: the index has x's rank and fits x on every axis but `axis`. */
+function checkGatherParams(op: string, xShape: Shape, { axis, index, indexShape }: IndexParams): void {
+  checkInteger(op, 'axis', axis, 0, Math.max(xShape.length - 1, 0));
+  const is = checkShape(op, 'indexShape', indexShape);
+  if (is.length !== xShape.length || xShape.length === 0) {
+    throw new ShapeError(op, `index has rank ${is.length} but x has rank ${xShape.length} (${formatShape(is)} vs ${formatShape(xShape)})`, [xShape, is]);
+  }
+  is.forEach((d, i) => {
+    if (i !== axis && d > xShape[i]!) {
+      throw new ShapeError(op, `index size ${d} exceeds x's size ${xShape[i]} at axis ${i} (${formatShape(is)} vs ${formatShape(xShape)})`, [xShape, is]);
+    }
+  });
+  checkIndexArray(op, index, sizeOf(is), xShape[axis]!, axis, xShape);
 }
 
 // gather (PyTorch semantics): out[i][j][k] = x[index[i][j][k]][j][k] for axis 0, and so on
 export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
   name: 'gather',
   inputs: ['x'],
-  shape: (_s, { indexShape }) => indexShape.slice(),
+  shape: ([s], params) => {
+    checkGatherParams('gather', s!, params);
+    return params.indexShape.slice();
+  },
   forward: ([x], { axis, index, indexShape }) => {
     const out = allocate(x!.dtype, index.length);
     forEachGather(x!.shape, axis, indexShape, index, (o, src) => (out[o] = x!.data[src]!));
@@ -403,7 +497,14 @@ function nonScalarShape(pick: Pick): number[][] {
 export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = defineOp<IndexParams & { shape: readonly number[] }>({
   name: 'scatterAdd',
   inputs: ['src'],
-  shape: (_s, { shape }) => shape.slice(),
+  shape: ([s], params) => {
+    const shape = checkShape('scatterAdd', 'shape', params.shape);
+    checkGatherParams('scatterAdd', shape, params);
+    if (s!.length !== params.indexShape.length || s!.some((d, i) => d !== params.indexShape[i])) {
+      throw new ShapeError('scatterAdd', `src has shape ${formatShape(s!)} but the index has shape ${formatShape(params.indexShape)}`, [s!, params.indexShape]);
+    }
+    return shape;
+  },
   forward: ([g], { axis, index, indexShape, shape }) => {
     const out = allocate(g!.dtype, sizeOf(shape));
     forEachGather(shape, axis, indexShape, index, (o, dst) => (out[dst] = out[dst]! + g!.data[o]!));
@@ -444,28 +545,41 @@ function forEachGather(shape: Shape, axis: number, indexShape: Shape, index: Int
   }
 }
 
-/** Picks values along `axis` at `index` (same rank as x; PyTorch's gather). */
+/**
+ * Picks values along `axis` at `index` (PyTorch's gather): the index has x's rank (a 0-d tensor
+ * counts as rank 1 on either side, as in PyTorch), its size on every other axis is at most x's, and
+ * every value is an integer in [0, x.shape[axis]).
+ */
 export function gather(x: TensorLike, axis: number, index: IndexLike): Tensor {
   const t = toTensor(x, 'x', 'gather');
   const a = normalizeAxis('gather', axis, t.rank);
-  const { index: ix, shape } = toIndex('gather', index);
-  if (shape.length !== t.rank) {
+  const xs = t.rank === 0 ? [1] : t.shape;
+  const { index: ix, shape } = toIndex('gather', index, xs[a]!, a, t.shape);
+  const is = shape.length === 0 ? [1] : shape;
+  if (is.length !== xs.length) {
     throw new ShapeError('gather', `index has rank ${shape.length} but x has rank ${t.rank} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
   }
-  shape.forEach((d, i) => {
-    if (i !== a && d > t.shape[i]!) {
-      throw new ShapeError('gather', `index size ${d} exceeds x's size ${t.shape[i]} at axis ${i} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
+  is.forEach((d, i) => {
+    if (i !== a && d > xs[i]!) {
+      throw new ShapeError('gather', `index size ${d} exceeds x's size ${xs[i]} at axis ${i} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
     }
   });
-  checkRange('gather', ix, t.shape[a]!, a, t.shape);
-  return apply(gatherOp, [t], { axis: a, index: ix, indexShape: shape });
+  const out = apply(gatherOp, [t.rank === 0 ? reshape(t, [1]) : t], { axis: a, index: ix, indexShape: is });
+  return shape.length === 0 ? reshape(out, []) : out;
 }
 
 // indexSelect: whole slices along `axis` at the given indices (a 1-D list)
 export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineOp<{ axis: number; index: Int32Array }>({
   name: 'indexSelect',
   inputs: ['x'],
-  shape: ([s], { axis, index }) => s!.map((d, i) => (i === axis ? index.length : d)),
+  shape: ([s], { axis, index }) => {
+    if (s!.length === 0) throw new ShapeError('indexSelect', 'cannot index a 0-d tensor', [s!]);
+    checkInteger('indexSelect', 'axis', axis, 0, s!.length - 1);
+    checkIndexArray('indexSelect', index, (index as { length?: number } | null)?.length ?? 0, s![axis]!, axis, s!);
+    const out = s!.map((d, i) => (i === axis ? index.length : d));
+    checkElementCount('indexSelect', out);
+    return out;
+  },
   forward: ([x], { axis, index }, shape) => {
     const out = allocate(x!.dtype, sizeOf(shape));
     const inner = sizeOf(x!.shape.slice(axis + 1));
@@ -487,7 +601,15 @@ export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineO
 export const indexAddOp: OpDef<{ axis: number; index: Int32Array; size: number }> = defineOp<{ axis: number; index: Int32Array; size: number }>({
   name: 'indexAdd',
   inputs: ['src'],
-  shape: ([s], { axis, size }) => s!.map((d, i) => (i === axis ? size : d)),
+  shape: ([s], { axis, index, size }) => {
+    if (s!.length === 0) throw new ShapeError('indexAdd', 'cannot index a 0-d tensor', [s!]);
+    checkInteger('indexAdd', 'axis', axis, 0, s!.length - 1);
+    checkInteger('indexAdd', 'size', size, 0);
+    const out = s!.map((d, i) => (i === axis ? size : d));
+    checkElementCount('indexAdd', out);
+    checkIndexArray('indexAdd', index, s![axis]!, size, axis, out);
+    return out;
+  },
   forward: ([g], { axis, index, size }, shape) => {
     const out = allocate(g!.dtype, sizeOf(shape));
     const inner = sizeOf(g!.shape.slice(axis + 1));
@@ -520,13 +642,19 @@ function sampleIndexSelect(shapes: readonly number[][], pick: Pick): { axis: num
   return { axis, index: new Int32Array(1 + pick(4)).map(() => pick(n)) };
 }
 
-/** Selects whole slices along `axis` at the 1-D `index` (rows of a matrix for axis 0). */
+/**
+ * Selects whole slices along `axis` at `index` (rows of a matrix for axis 0), PyTorch's
+ * index_select: the index is 1-D (or 0-d, one index), every value an integer in [0, x.shape[axis]).
+ * A 0-d x takes axis 0 or -1 and a single index 0, and gives x back (as PyTorch).
+ */
 export function indexSelect(x: TensorLike, axis: number, index: IndexLike): Tensor {
   const t = toTensor(x, 'x', 'indexSelect');
-  if (t.rank === 0) throw new ShapeError('indexSelect', 'cannot index a 0-d tensor', [t.shape]);
   const a = normalizeAxis('indexSelect', axis, t.rank);
-  const { index: ix, shape } = toIndex('indexSelect', index);
-  if (shape.length !== 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape ${formatShape(shape)}`, [shape]);
-  checkRange('indexSelect', ix, t.shape[a]!, a, t.shape);
+  const { index: ix, shape } = toIndex('indexSelect', index, t.rank === 0 ? 1 : t.shape[a]!, a, t.shape);
+  if (shape.length > 1) throw new ShapeError('indexSelect', `index must be 1-D, got shape ${formatShape(shape)}`, [shape]);
+  if (t.rank === 0) {
+    if (ix.length !== 1) throw new ShapeError('indexSelect', `a 0-d x takes exactly one index, got ${ix.length}`, [t.shape, shape]);
+    return t;
+  }
   return apply(indexSelectOp, [t], { axis: a, index: ix });
 }
