@@ -92,6 +92,8 @@ describe('the public surface snapshot', () => {
         "Generator",
         "GradcheckError",
         "GraphError",
+        "MAX_ELEMENTS",
+        "MAX_RANK",
         "MemogradError",
         "Node",
         "PRIMITIVES",
