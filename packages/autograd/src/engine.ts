@@ -21,7 +21,7 @@
  * and backward runs the op's number rule (`scalarBackward`), with the adjoints kept as numbers.
  * Such a graph costs about what a hand-written scalar tape costs (see bench/README.md).
  */
-import { AnomalyError, DTypeError, GraphError, ShapeError } from './errors.ts';
+import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';
 import type { OpDef, ScalarFrame, ScalarRule } from './ops/define.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
 import type { Tensor } from './tensor.ts';
@@ -71,6 +71,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs `fn` without recording anything on the tape (like `torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {
+  checkFunction('noGrad', fn);
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -82,6 +83,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Runs `fn` with recording on, even inside `noGrad` (like `torch.enable_grad()`). */
 export function enableGrad<T>(fn: () => T): T {
+  checkFunction('enableGrad', fn);
   const prev = gradEnabled;
   gradEnabled = true;
   try {
@@ -91,12 +93,37 @@ export function enableGrad<T>(fn: () => T): T {
   }
 }
 
+function checkFunction(op: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new ArgumentError(op, `argument 'fn' must be a function, got ${describeValue(fn)}`);
+}
+
+/** A short description of a value of any type for messages (never throws). */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (hooks?.isTensor(v)) return `a ${v.dtype} tensor of shape ${formatShape(v.shape)}`;
+  let ctor: string | undefined;
+  try {
+    ctor = (v as { constructor?: { name?: unknown } }).constructor?.name as string | undefined;
+  } catch {
+    ctor = undefined;
+  }
+  return typeof ctor === 'string' && ctor !== 'Object' ? `a ${ctor}` : 'a plain object';
+}
+
 /**
  * Anomaly mode: every op's forward output and every backward rule's gradients are checked for
- * NaN and infinity, and the first op to produce one is named in an `AnomalyError`.
+ * NaN and infinity, and the first op to produce one is named in an `AnomalyError`. It also takes a
+ * checksum of the tensors each recorded op saves for backward, so that a raw write to their `.data`
+ * (which bypasses the version counter) is a GraphError at backward instead of a wrong gradient.
  * `detectAnomaly(fn)` turns it on for the duration of `fn`; `setDetectAnomaly(on)` globally.
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  checkFunction('detectAnomaly', fn);
   const prev = anomalyEnabled;
   anomalyEnabled = true;
   try {
@@ -107,6 +134,7 @@ export function detectAnomaly<T>(fn: () => T): T {
 }
 
 export function setDetectAnomaly(on: boolean): void {
+  if (typeof on !== 'boolean') throw new ArgumentError('setDetectAnomaly', `argument 'on' must be a boolean, got ${describeValue(on)}`);
   anomalyEnabled = on;
 }
 
@@ -128,6 +156,7 @@ export interface EngineHooks {
   sumTo(g: Tensor, shape: readonly number[]): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   detach(t: Tensor): Tensor;
+  isTensor(v: unknown): v is Tensor;
 }
 let hooks: EngineHooks;
 export function installEngineHooks(h: EngineHooks): void {
@@ -226,6 +255,7 @@ function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tens
       if (inputs[i]!.requiresGrad) {
         if (inputs.length <= 2) link(out, op, inputs[0]!, inputs.length === 2 ? inputs[1]! : null, params);
         else link(out, op, null, inputs, params);
+        if (anomalyEnabled) fingerprint(out);
         break;
       }
     }
@@ -241,12 +271,158 @@ function link(out: Tensor, op: OpDef<any>, in0: Tensor | null, in1: Tensor | rea
   out._in0 = in0;
   out._in1 = in1;
   out._params = params;
+  const mask = op._savesMask ?? savesMaskOf(op);
+  // the common case, allocation-free: nothing involved was ever modified in place
+  if (mask === 0 || (in0 !== null && in0._version === undefined && (in1 === null || (in1 as Tensor)._version === undefined) && out._version === undefined)) {
+    out._saved = 0;
+  } else {
+    out._saved = savedVersions(out, mask);
+  }
 }
 
 /** The number held by a one-element tensor (a fast-lane scalar keeps it in `_data`). */
 function valueOf(t: Tensor): number {
   const d = t._data;
   return typeof d === 'number' ? d : d[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saved-tensor checks: a backward rule must not read a value changed since the op recorded it.
+//
+// Each tensor has a version counter (`Tensor.version`, shared by tensors sharing storage) that
+// memograd's mutating paths bump. Recording stores, in the output's `_saved`, the SUM of the
+// versions of the tensors the op's rule reads (`OpDef.saves`); versions only grow, so backward
+// compares one number to know whether any of them changed. Only when that sum is nonzero and more
+// than one tensor is saved does the record keep the versions one by one (an array), which the
+// error message needs to say which tensor changed. Scalar graphs of unmodified tensors store a 0.
+
+/** The counter behind `Tensor.version`; views and detached copies share their base's. */
+export interface VersionCounter {
+  n: number;
+}
+
+/** `saves` bit for the output; the bit for input i is 1 << i. */
+const SAVES_OUT = 1 << 30;
+/** `saves` bit for every input (variadic ops, inputs past the 29th). */
+const SAVES_ALL = 1 << 29;
+
+function savesMaskOf(op: OpDef<any>): number {
+  const saves = op.saves;
+  let mask = 0;
+  if (saves === undefined) mask = SAVES_ALL | SAVES_OUT; // conservative: the rule may read anything
+  else {
+    for (const s of saves) {
+      if (s === 'out') mask |= SAVES_OUT;
+      else mask |= Number.isInteger(s) && s >= 0 && s < 29 ? 1 << s : SAVES_ALL;
+    }
+  }
+  op._savesMask = mask;
+  return mask;
+}
+
+function versionOf(t: Tensor): number {
+  const c = t._version;
+  return c === undefined ? 0 : c.n;
+}
+
+/** The tensors a recorded op saved for its rule: its saved inputs in order, then its output. */
+function savedTensors(t: Tensor): { tensor: Tensor; role: string }[] {
+  const op = t._op!;
+  const mask = op._savesMask ?? savesMaskOf(op);
+  const inputs = inputsOf(t);
+  const saved: { tensor: Tensor; role: string }[] = [];
+  for (let i = 0; i < inputs.length; i++) {
+    if ((mask & SAVES_ALL) !== 0 || (i < 29 && (mask & (1 << i)) !== 0)) saved.push({ tensor: inputs[i]!, role: `${inputName(op, i)} of '${op.name}'` });
+  }
+  if ((mask & SAVES_OUT) !== 0) saved.push({ tensor: t, role: `the output of '${op.name}'` });
+  return saved;
+}
+
+/** What `link` stores when some saved tensor has a version counter: the sum, or every version. */
+function savedVersions(out: Tensor, mask: number): number | readonly number[] {
+  if (mask === 0) return 0;
+  const versions = savedTensors(out).map((s) => versionOf(s.tensor));
+  let sum = 0;
+  for (const v of versions) sum += v;
+  return sum === 0 || versions.length === 1 ? sum : versions;
+}
+
+/** Throws if a tensor saved by the record on `t` was modified in place since it was recorded. */
+function checkVersions(t: Tensor, mask: number): void {
+  const saved = t._saved;
+  let now = 0;
+  if (typeof saved === 'number' && t._in0 !== null) {
+    // one or two inputs, inlined: this runs once per node of every backward pass
+    const a = t._in0;
+    const b = t._in1 as Tensor | null;
+    if (a._version !== undefined && (mask & (SAVES_ALL | 1)) !== 0) now += a._version.n;
+    if (b !== null && b._version !== undefined && (mask & (SAVES_ALL | 2)) !== 0) now += b._version.n;
+    if (t._version !== undefined && (mask & SAVES_OUT) !== 0) now += t._version.n;
+    if (now === saved) return;
+  } else {
+    for (const s of savedTensors(t)) now += versionOf(s.tensor);
+    if (now === (typeof saved === 'number' ? saved : saved.reduce((x, y) => x + y, 0))) return;
+  }
+  throw versionError(t);
+}
+
+function versionError(t: Tensor): GraphError {
+  const saved = savedTensors(t);
+  const record = t._saved;
+  // a number is the sum: the one saved tensor's version, or 0 for each of several
+  const expected = typeof record === 'number' ? saved.map(() => (saved.length === 1 ? record : 0)) : record;
+  const i = Math.max(0, saved.findIndex((s, k) => versionOf(s.tensor) !== expected[k]));
+  const { tensor, role } = saved[i]!;
+  return new GraphError(
+    'backward',
+    `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+      `${describeTensor(tensor)}, ${role}, which saved it for backward, is at version ${versionOf(tensor)}; ` +
+      `expected version ${expected[i]} instead. It was changed in place after the op was recorded (an optimizer ` +
+      `step, loadStateDict, or a write followed by bumpVersion()); run the forward pass again after changing it, ` +
+      `or change a clone() instead`,
+  );
+}
+
+function describeTensor(t: Tensor): string {
+  return `${t.name !== undefined ? `'${t.name}' ` : 'tensor '}${formatShape(t.shape)} ${t.dtype}`;
+}
+
+// Anomaly mode's checksums of saved buffers, per recorded output (a side table: anomaly mode is
+// rare, and the tensors stay as small as the scalar lane needs). `fingerprinted` lets passes skip
+// the lookup entirely when anomaly mode never recorded anything.
+const fingerprints = new WeakMap<Tensor, number[]>();
+let fingerprinted = false;
+
+function fingerprint(out: Tensor): void {
+  fingerprints.set(out, savedTensors(out).map((s) => checksum(s.tensor)));
+  fingerprinted = true;
+}
+
+/** FNV-1a over the 32-bit words of the elements: cheap, and any real write changes it. */
+function checksum(t: Tensor): number {
+  const d = t.data;
+  const words = new Int32Array(d.buffer, d.byteOffset, d.byteLength >> 2);
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return h;
+}
+
+function checkFingerprint(t: Tensor): void {
+  const sums = fingerprints.get(t);
+  if (sums === undefined) return;
+  const saved = savedTensors(t);
+  for (let i = 0; i < saved.length; i++) {
+    if (checksum(saved[i]!.tensor) !== sums[i]) {
+      const { tensor, role } = saved[i]!;
+      throw new GraphError(
+        'backward',
+        `one of the variables needed for gradient computation has been modified: the data of ${describeTensor(tensor)}, ` +
+          `${role}, which saved it for backward, was written directly (through .data), bypassing the version counter ` +
+          `(still at version ${versionOf(tensor)}); anomaly mode's checksum of the saved values no longer matches. ` +
+          `Call bumpVersion() after writing .data, or write to a clone()`,
+      );
+    }
+  }
 }
 
 /** Appends the names of named inputs (e.g. the lecture's 'w13') to an op's error message. */
@@ -267,6 +443,20 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward rules themselves, so the gradients can be differentiated again. */
   createGraph?: boolean;
+}
+
+/** Validates the options of `backward()`, `grad()` and friends (`op` names the caller). */
+export function checkBackwardOptions(op: string, options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(op, `argument 'options' must be an object such as { retainGraph: true }, got ${describeValue(options)}`);
+  }
+  for (const key of ['retainGraph', 'createGraph'] as const) {
+    const v = (options as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new ArgumentError(op, `option '${key}' must be a boolean, got ${describeValue(v)}`);
+    }
+  }
 }
 
 // Every recorded op gets the next number of this sequence. An op's inputs existed before it, so
@@ -315,6 +505,8 @@ class BackwardPass {
   /** Every recorded node that received an adjoint, and every leaf. */
   private readonly visited: Tensor[] = [];
   private readonly leaves: Tensor[] = [];
+  /** Pairs (tensor, its new `.grad`), assigned only once the whole pass succeeded. */
+  private readonly staged: Tensor[] = [];
   private readonly targetSet: Set<Tensor> | null;
   readonly captured = new Map<Tensor, Tensor>();
   /** Adjoints of float64 0-d tensors flow as numbers unless the pass records or checks them. */
@@ -353,6 +545,9 @@ class BackwardPass {
     while (heap.length > 0) {
       const t = this.pop();
       if (t._seq < 0) throw releasedError(t);
+      const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
+      if (mask !== 0) checkVersions(t, mask);
+      if (fingerprinted) checkFingerprint(t);
       const slot = t._adj!;
       let g: Tensor;
       if (typeof slot === 'number') {
@@ -370,28 +565,33 @@ class BackwardPass {
         g = slot;
       }
       g = this.finish(t, g);
-      if (this.targetSet === null && t._retainGrad) {
-        t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
-      }
+      if (this.targetSet === null && t._retainGrad) this.stage(t, hooks.detach(g));
       this.backwardRule(t, g);
     }
     for (const leaf of this.leaves) {
       const slot = leaf._adj!;
       const g = this.finish(leaf, typeof slot === 'number' ? hooks.scalar(this.numbers[slot]!, leaf.dtype) : slot);
-      if (this.targetSet === null) {
-        const leafGrad = this.createGraph ? g : hooks.detach(g);
-        leaf.grad = leaf.grad === null ? leafGrad : hooks.add(leaf.grad, leafGrad);
-      }
+      if (this.targetSet === null) this.stage(leaf, this.createGraph ? g : hooks.detach(g));
     }
+    // Commit: the walk finished, so every new .grad is computed and nothing below can throw. A pass
+    // that throws before this point (a rule, a hook, a check) has changed no .grad and released nothing.
+    const staged = this.staged;
+    for (let i = 0; i < staged.length; i += 2) (staged[i] as Tensor).grad = staged[i + 1] as Tensor;
     if (!this.retainGraph) for (const t of this.visited) release(t);
+  }
+
+  /** Computes a tensor's new `.grad` (the sum with its current one) for the commit at the end. */
+  private stage(t: Tensor, g: Tensor): void {
+    this.staged.push(t, t.grad === null ? g : hooks.add(t.grad, g));
   }
 
   /** Runs the tensor's hooks on its complete adjoint and captures it when it is a target. */
   private finish(t: Tensor, g: Tensor): Tensor {
     if (t._hooks !== undefined) {
       for (const hook of t._hooks) {
-        const replaced = hook(g);
-        if (replaced !== undefined) g = checkHookGrad(t, g, replaced);
+        // like PyTorch, undefined and null keep the gradient
+        const replaced: unknown = hook(g);
+        if (replaced !== undefined && replaced !== null) g = checkHookGrad(t, g, replaced);
       }
     }
     if (this.targetSet !== null && this.targetSet.has(t)) this.captured.set(t, g);
@@ -401,14 +601,23 @@ class BackwardPass {
   private backwardRule(t: Tensor, g: Tensor): void {
     const op = t._op!;
     const inputs = inputsOf(t);
-    const grads = runRule(op, inputs, t._params, g, t);
-    if (grads.length !== inputs.length) {
-      throw new GraphError('backward', `rule for '${op.name}' returned ${grads.length} gradients for ${inputs.length} inputs`);
+    const grads: unknown = runRule(op, inputs, t._params, g, t);
+    if (!Array.isArray(grads) || grads.length !== inputs.length) {
+      throw new GraphError(
+        'backward',
+        `rule for '${op.name}' returned ${Array.isArray(grads) ? `${grads.length} gradients` : describeValue(grads)} for ${inputs.length} inputs; ` +
+          `it must return an array of one gradient (Tensor or null) per input`,
+      );
     }
     for (let i = 0; i < grads.length; i++) {
       const input = inputs[i]!;
-      let gi = grads[i];
-      if (!input.requiresGrad || gi === null || gi === undefined) continue;
+      const raw: unknown = grads[i];
+      if (raw === null || raw === undefined) continue;
+      if (!hooks.isTensor(raw)) {
+        throw new ArgumentError('backward', `rule for '${op.name}' returned ${describeValue(raw)} as the gradient of input ${i}; expected a Tensor or null`);
+      }
+      if (!input.requiresGrad) continue;
+      let gi = raw;
       if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(op, i, gi, input.shape);
       if (gi.dtype !== input.dtype) {
         throw new DTypeError('backward', `rule for '${op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
@@ -571,13 +780,24 @@ function releasedError(t: Tensor): GraphError {
   );
 }
 
-function checkHookGrad(t: Tensor, g: Tensor, replaced: Tensor): Tensor {
+function checkHookGrad(t: Tensor, g: Tensor, replaced: unknown): Tensor {
+  const where = `a gradient hook (registerHook) on ${describeTensor(t)}`;
+  if (!hooks.isTensor(replaced)) {
+    throw new ArgumentError(
+      'hook',
+      `${where} returned ${describeValue(replaced)}; return a Tensor of shape ${formatShape(g.shape)} and dtype ${g.dtype}, ` +
+        `or undefined to keep the gradient`,
+    );
+  }
   if (!shapesEqual(replaced.shape, g.shape)) {
     throw new ShapeError(
       'hook',
-      `a gradient hook returned shape ${formatShape(replaced.shape)} for a gradient of shape ${formatShape(g.shape)}`,
+      `${where} returned shape ${formatShape(replaced.shape)} for a gradient of shape ${formatShape(g.shape)}`,
       [replaced.shape, g.shape],
     );
+  }
+  if (replaced.dtype !== g.dtype) {
+    throw new DTypeError('hook', `${where} returned a ${replaced.dtype} gradient for a ${g.dtype} gradient; convert it with .to('${g.dtype}')`);
   }
   return replaced;
 }

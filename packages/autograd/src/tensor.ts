@@ -1,5 +1,5 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
-import { apply, installEngineHooks, Node, runBackward, type BackwardOptions } from './engine.ts';
+import { apply, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, type BackwardOptions, type VersionCounter } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
 import { formatShape, sizeOf } from './shape.ts';
@@ -62,6 +62,11 @@ export class Tensor {
    * allocate no tensor per rule).
    */
   _adj: Tensor | number | null = null;
+  /**
+   * @internal What the recorded op saw of the versions of the tensors its rule reads: their sum,
+   * or (when nonzero and several are saved) each one. See the engine's checkVersions.
+   */
+  _saved: number | readonly number[] = 0;
   // Left off the object until set.
   /** A name shown in errors, graph exports and explanations. */
   declare name: string | undefined;
@@ -71,8 +76,11 @@ export class Tensor {
   declare _hooks: GradHook[] | undefined;
   /** @internal */
   declare _retainGrad: boolean | undefined;
-  /** @internal The in-place modification counter behind `version` (absent while 0). */
-  declare _version: number | undefined;
+  /**
+   * @internal The in-place modification counter behind `version`, shared with the tensors that share
+   * this one's storage (reshape outputs, detach()); absent until it is bumped or shared.
+   */
+  declare _version: VersionCounter | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data ?? 0;
@@ -100,7 +108,12 @@ export class Tensor {
     this._grad = g;
   }
 
-  /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */
+  /**
+   * The elements, row-major: a raw view of the storage, not a copy. Writing to it is not recorded
+   * and does not bump `version`, so a backward pass that reads the old values cannot tell (except in
+   * anomaly mode, which checksums saved tensors); after changing a parameter's values in place with
+   * `.data.set()` or `.data[i] = v`, call `bumpVersion()` so that a stale graph is refused.
+   */
   get data(): FloatArray {
     const d = this._data;
     return typeof d !== 'number' ? d : this.materialize(d);
@@ -119,16 +132,23 @@ export class Tensor {
    * a value saved at an older version throws a GraphError instead of using the changed one.
    */
   get version(): number {
-    return this._version ?? 0;
+    const c = this._version;
+    return c === undefined ? 0 : c.n;
   }
 
   /**
-   * Records an in-place modification of the storage. memograd's own mutating helpers call it; call
-   * it yourself after writing `.data` directly, so that backward can detect the change.
+   * Records an in-place modification of the storage (for every tensor sharing it). memograd's own
+   * mutating helpers call it; call it yourself after writing `.data` directly, so that backward
+   * can detect the change. Raw `.data` writes without it are detected only in anomaly mode.
    */
   bumpVersion(): this {
-    this._version = (this._version ?? 0) + 1;
+    (this._version ??= { n: 0 }).n++;
     return this;
+  }
+
+  /** @internal Makes `other` (which shares this tensor's storage) share its version counter. */
+  _shareVersion(other: Tensor): void {
+    other._version = this._version ??= { n: 0 };
   }
 
   get size(): number {
@@ -191,6 +211,8 @@ export class Tensor {
     // `.data` materialises a fast-lane scalar first, so that both tensors really share storage
     const t = new Tensor(this.data, this.shape, this.dtype);
     if (this.name !== undefined) t.name = this.name;
+    // like PyTorch: an in-place change through either one is a change of both
+    this._shareVersion(t);
     return t;
   }
 
@@ -210,6 +232,9 @@ export class Tensor {
    * return a replacement gradient of the same shape. Returns a function that removes the hook.
    */
   registerHook(hook: GradHook): () => void {
+    if (typeof hook !== 'function') {
+      throw new ArgumentError('registerHook', `argument 'hook' must be a function (grad) => Tensor | undefined, got ${describeValue(hook)}`);
+    }
     if (!this.requiresGrad) throw new GraphError('registerHook', 'cannot register a hook on a tensor that does not require grad');
     (this._hooks ??= []).push(hook);
     return () => {
@@ -226,6 +251,7 @@ export class Tensor {
     if (!this.requiresGrad) {
       throw new GraphError('backward', 'this tensor does not require grad and has no recorded graph; set requiresGrad on the inputs');
     }
+    checkBackwardOptions('backward', options);
     runBackward([this], [seedFor(this, gradient, 'backward')], options, null);
   }
 
@@ -461,12 +487,16 @@ installEngineHooks({
   makeTensor(op: OpDef<any>, inputs, params) {
     const outShape = op.shape(inputs.map((t) => t.shape), params);
     const data = op.forward(inputs, params, outShape);
-    return new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
+    const out = new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
+    // an output that shares an input's storage (reshape) is a view: it shares its version counter
+    for (let i = 0; i < inputs.length; i++) if (inputs[i]!._data === data) inputs[i]!._shareVersion(out);
+    return out;
   },
   scalar: scalarTensor,
   sumTo: (g, shape) => ops.sumTo(g, shape),
   add: (a, b) => ops.add(a, b),
   detach: (t) => t.detach(),
+  isTensor: (v): v is Tensor => v instanceof Tensor,
 });
 
 export { apply };

@@ -78,6 +78,16 @@ export interface OpDef<P = undefined> {
    * property test checks each, bit for bit, against the tensor rule `backward`.
    */
   readonly scalarBackward?: ScalarRule;
+  /**
+   * The tensors `backward` reads: inputs by index and/or 'out' (PyTorch's saved tensors). The engine
+   * remembers their versions when it records the op, and backward throws a GraphError if one was
+   * modified in place since (see `Tensor.version`). Default: every input and the output. Declare
+   * `[]` for rules that read only `grad` and `params` (add, sum, reshape, ...), so that changing
+   * such an input in place after the op is not an error, as in PyTorch.
+   */
+  readonly saves?: readonly (number | 'out')[];
+  /** @internal `saves` as a bit mask, computed by the engine on first use. */
+  _savesMask?: number;
 }
 
 /**
