@@ -69,6 +69,7 @@ function reductionOp(
   return defineOp<ReduceParams>({
     name,
     inputs: ['x'],
+    saves: name === 'sum' ? [] : [0, 'out'],
     shape: ([s], p) => {
       if (checkEmpty) {
         for (const a of p.axes) {
@@ -158,6 +159,7 @@ export const norm2Op = defineOp<ReduceParams>({
 export const sumToOp = defineOp<{ shape: readonly number[] }>({
   name: 'sumTo',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { shape }) => {
     const off = s!.length - shape.length;
     if (off < 0 || shape.some((d, i) => d !== 1 && d !== s![i + off])) {

@@ -12,6 +12,7 @@ import { defineOp, type OpDef, type Pick } from './define.ts';
 export const reshapeOp = defineOp<{ shape: readonly number[] }>({
   name: 'reshape',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { shape }) => shape.slice(),
   // contiguous storage: the output shares the input's elements
   forward: ([x]) => x!.data,
@@ -95,6 +96,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 export const permuteOp = defineOp<{ axes: readonly number[] }>({
   name: 'permute',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { axes }) => axes.map((a) => s![a]!),
   forward: ([x], { axes }) => {
     const out = allocate(x!.dtype, x!.size);
@@ -149,6 +151,7 @@ export function transpose(x: TensorLike, axis0 = -2, axis1 = -1): Tensor {
 export const expandOp = defineOp<{ shape: readonly number[] }>({
   name: 'expand',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { shape }) => {
     const off = shape.length - s!.length;
     if (off < 0 || s!.some((d, i) => d !== 1 && d !== shape[i + off])) {
@@ -199,6 +202,7 @@ const sampleSlice = (shapes: readonly number[][], pick: Pick): SliceParams => {
 export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
   name: 'slice',
   inputs: ['x'],
+  saves: [],
   shape: (_s, { size }) => size.slice(),
   forward: ([x], { begin, size }) => {
     const out = allocate(x!.dtype, sizeOf(size));
@@ -213,6 +217,7 @@ export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
 export const sliceGradOp: OpDef<{ begin: readonly number[]; shape: readonly number[] }> = defineOp<{ begin: readonly number[]; shape: readonly number[] }>({
   name: 'sliceGrad',
   inputs: ['grad'],
+  saves: [],
   shape: (_s, { shape }) => shape.slice(),
   forward: ([g], { begin, shape }) => {
     const out = allocate(g!.dtype, sizeOf(shape));
@@ -261,6 +266,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
 export const catOp = defineOp<{ axis: number }>({
   name: 'cat',
   inputs: 'variadic',
+  saves: [],
   shape: (shapes, { axis }) => {
     const first = shapes[0]!;
     let total = 0;
@@ -384,6 +390,7 @@ function checkRange(op: string, index: Int32Array, size: number, axis: number, s
 export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
   name: 'gather',
   inputs: ['x'],
+  saves: [],
   shape: (_s, { indexShape }) => indexShape.slice(),
   forward: ([x], { axis, index, indexShape }) => {
     const out = allocate(x!.dtype, index.length);
@@ -403,6 +410,7 @@ function nonScalarShape(pick: Pick): number[][] {
 export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = defineOp<IndexParams & { shape: readonly number[] }>({
   name: 'scatterAdd',
   inputs: ['src'],
+  saves: [],
   shape: (_s, { shape }) => shape.slice(),
   forward: ([g], { axis, index, indexShape, shape }) => {
     const out = allocate(g!.dtype, sizeOf(shape));
@@ -465,6 +473,7 @@ export function gather(x: TensorLike, axis: number, index: IndexLike): Tensor {
 export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineOp<{ axis: number; index: Int32Array }>({
   name: 'indexSelect',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { axis, index }) => s!.map((d, i) => (i === axis ? index.length : d)),
   forward: ([x], { axis, index }, shape) => {
     const out = allocate(x!.dtype, sizeOf(shape));
@@ -487,6 +496,7 @@ export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineO
 export const indexAddOp: OpDef<{ axis: number; index: Int32Array; size: number }> = defineOp<{ axis: number; index: Int32Array; size: number }>({
   name: 'indexAdd',
   inputs: ['src'],
+  saves: [],
   shape: ([s], { axis, size }) => s!.map((d, i) => (i === axis ? size : d)),
   forward: ([g], { axis, index, size }, shape) => {
     const out = allocate(g!.dtype, sizeOf(shape));
