@@ -29,7 +29,7 @@ export function grad(a: unknown, b?: unknown, c?: GradOptions): unknown {
     checkArgnumsOption('grad', b);
     return (...args: TensorLike[]) => valueAndGradOf('grad', f, (b ?? {}) as { argnums?: number | number[] }, args)[1];
   }
-  return gradOf(a as Tensor | Tensor[], b as Tensor | Tensor[], c ?? {}, 'grad');
+  return gradOf(a, b, c === undefined ? {} : c, 'grad');
 }
 
 /** A Tensor or a non-empty array of Tensors, as a fresh array (`what` names the argument). */
