@@ -325,23 +325,30 @@ function versionOf(t: Tensor): number {
   return c === undefined ? 0 : c.n;
 }
 
-/** The tensors a recorded op saved for its rule: its saved inputs in order, then its output. */
-function savedTensors(t: Tensor): { tensor: Tensor; role: string }[] {
+/** The indices of the inputs a recorded op saved for its rule, in order, then -1 for its output. */
+function savedSlots(t: Tensor): number[] {
+  const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
+  const n = inputsOf(t).length;
+  const slots: number[] = [];
+  for (let i = 0; i < n; i++) if ((mask & SAVES_ALL) !== 0 || (i < 29 && (mask & (1 << i)) !== 0)) slots.push(i);
+  if ((mask & SAVES_OUT) !== 0) slots.push(-1);
+  return slots;
+}
+
+function savedTensor(t: Tensor, slot: number): Tensor {
+  return slot < 0 ? t : inputsOf(t)[slot]!;
+}
+
+/** How a message names a saved tensor: "input 'a' of 'mul'", "the output of 'exp'". */
+function savedRole(t: Tensor, slot: number): string {
   const op = t._op!;
-  const mask = op._savesMask ?? savesMaskOf(op);
-  const inputs = inputsOf(t);
-  const saved: { tensor: Tensor; role: string }[] = [];
-  for (let i = 0; i < inputs.length; i++) {
-    if ((mask & SAVES_ALL) !== 0 || (i < 29 && (mask & (1 << i)) !== 0)) saved.push({ tensor: inputs[i]!, role: `${inputName(op, i)} of '${op.name}'` });
-  }
-  if ((mask & SAVES_OUT) !== 0) saved.push({ tensor: t, role: `the output of '${op.name}'` });
-  return saved;
+  return slot < 0 ? `the output of '${op.name}'` : `${inputName(op, slot)} of '${op.name}'`;
 }
 
 /** What `link` stores when some saved tensor has a version counter: the sum, or every version. */
 function savedVersions(out: Tensor, mask: number): number | readonly number[] {
   if (mask === 0) return 0;
-  const versions = savedTensors(out).map((s) => versionOf(s.tensor));
+  const versions = savedSlots(out).map((slot) => versionOf(savedTensor(out, slot)));
   let sum = 0;
   for (const v of versions) sum += v;
   return sum === 0 || versions.length === 1 ? sum : versions;
@@ -360,19 +367,20 @@ function checkVersions(t: Tensor, mask: number): void {
     if (t._version !== undefined && (mask & SAVES_OUT) !== 0) now += t._version.n;
     if (now === saved) return;
   } else {
-    for (const s of savedTensors(t)) now += versionOf(s.tensor);
+    for (const slot of savedSlots(t)) now += versionOf(savedTensor(t, slot));
     if (now === (typeof saved === 'number' ? saved : saved.reduce((x, y) => x + y, 0))) return;
   }
   throw versionError(t);
 }
 
 function versionError(t: Tensor): GraphError {
-  const saved = savedTensors(t);
+  const slots = savedSlots(t);
   const record = t._saved;
   // a number is the sum: the one saved tensor's version, or 0 for each of several
-  const expected = typeof record === 'number' ? saved.map(() => (saved.length === 1 ? record : 0)) : record;
-  const i = Math.max(0, saved.findIndex((s, k) => versionOf(s.tensor) !== expected[k]));
-  const { tensor, role } = saved[i]!;
+  const expected = typeof record === 'number' ? slots.map(() => (slots.length === 1 ? record : 0)) : record;
+  const i = Math.max(0, slots.findIndex((slot, k) => versionOf(savedTensor(t, slot)) !== expected[k]));
+  const tensor = savedTensor(t, slots[i]!);
+  const role = savedRole(t, slots[i]!);
   return new GraphError(
     'backward',
     `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
@@ -394,7 +402,7 @@ const fingerprints = new WeakMap<Tensor, number[]>();
 let fingerprinted = false;
 
 function fingerprint(out: Tensor): void {
-  fingerprints.set(out, savedTensors(out).map((s) => checksum(s.tensor)));
+  fingerprints.set(out, savedSlots(out).map((slot) => checksum(savedTensor(out, slot))));
   fingerprinted = true;
 }
 
@@ -410,10 +418,11 @@ function checksum(t: Tensor): number {
 function checkFingerprint(t: Tensor): void {
   const sums = fingerprints.get(t);
   if (sums === undefined) return;
-  const saved = savedTensors(t);
-  for (let i = 0; i < saved.length; i++) {
-    if (checksum(saved[i]!.tensor) !== sums[i]) {
-      const { tensor, role } = saved[i]!;
+  const slots = savedSlots(t);
+  for (let i = 0; i < slots.length; i++) {
+    const tensor = savedTensor(t, slots[i]!);
+    if (checksum(tensor) !== sums[i]) {
+      const role = savedRole(t, slots[i]!);
       throw new GraphError(
         'backward',
         `one of the variables needed for gradient computation has been modified: the data of ${describeTensor(tensor)}, ` +
@@ -496,9 +505,11 @@ export function runBackward(
  * One reverse pass. A node enters the queue when its first adjoint arrives and leaves it once all
  * of its consumers have run (the queue is a max-heap on the op sequence), so each node's rule runs
  * exactly once, on its complete adjoint, and nodes no adjoint reaches are never visited. There is
- * no recursion: a chain of a million ops needs no stack. Leaves are finished after the walk and
- * released records only once it succeeded, so a pass that throws (a released graph, a bad rule)
- * changes no `.grad` and releases nothing.
+ * no recursion: a chain of a million ops needs no stack. New `.grad` values (leaves and retained
+ * non-leaves) are computed into a list during the walk and assigned, and records released, only
+ * once the whole pass succeeded: a pass that throws (a released graph, a bad rule or hook result,
+ * a hook that throws, a saved tensor changed in place) changes no `.grad` and releases nothing, so
+ * the same backward can be retried.
  */
 class BackwardPass {
   private readonly heap: Tensor[] = [];
