@@ -272,11 +272,11 @@ function link(out: Tensor, op: OpDef<any>, in0: Tensor | null, in1: Tensor | rea
   out._in1 = in1;
   out._params = params;
   const mask = op._savesMask ?? savesMaskOf(op);
-  // the common case, allocation-free: nothing involved was ever modified in place
-  if (mask === 0 || (in0 !== null && in0._version === undefined && (in1 === null || (in1 as Tensor)._version === undefined) && out._version === undefined)) {
-    out._saved = 0;
-  } else {
-    out._saved = savedVersions(out, mask);
+  // The common case stores nothing: no tensor involved has a version counter (none was ever
+  // modified in place or shares storage), so the saved versions sum to 0, which `_saved` absent means.
+  if (mask !== 0 && (in0 === null || in0._version !== undefined || (in1 !== null && (in1 as Tensor)._version !== undefined) || out._version !== undefined)) {
+    const saved = savedVersions(out, mask);
+    if (saved !== 0) out._saved = saved;
   }
 }
 
@@ -356,7 +356,7 @@ function savedVersions(out: Tensor, mask: number): number | readonly number[] {
 
 /** Throws if a tensor saved by the record on `t` was modified in place since it was recorded. */
 function checkVersions(t: Tensor, mask: number): void {
-  const saved = t._saved;
+  const saved = t._saved ?? 0;
   let now = 0;
   if (typeof saved === 'number' && t._in0 !== null) {
     // one or two inputs, inlined: this runs once per node of every backward pass
@@ -375,7 +375,7 @@ function checkVersions(t: Tensor, mask: number): void {
 
 function versionError(t: Tensor): GraphError {
   const slots = savedSlots(t);
-  const record = t._saved;
+  const record = t._saved ?? 0;
   // a number is the sum: the one saved tensor's version, or 0 for each of several
   const expected = typeof record === 'number' ? slots.map(() => (slots.length === 1 ? record : 0)) : record;
   const i = Math.max(0, slots.findIndex((slot, k) => versionOf(savedTensor(t, slot)) !== expected[k]));
@@ -557,7 +557,14 @@ class BackwardPass {
       const t = this.pop();
       if (t._seq < 0) throw releasedError(t);
       const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
-      if (mask !== 0) checkVersions(t, mask);
+      if (mask !== 0) {
+        // as in link: without any version counter around, nothing saved can have changed
+        const a = t._in0;
+        const b = t._in1;
+        if (t._saved !== undefined || t._version !== undefined || a === null || a._version !== undefined || (b !== null && (b as Tensor)._version !== undefined)) {
+          checkVersions(t, mask);
+        }
+      }
       if (fingerprinted) checkFingerprint(t);
       const slot = t._adj!;
       let g: Tensor;

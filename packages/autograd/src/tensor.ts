@@ -62,11 +62,6 @@ export class Tensor {
    * allocate no tensor per rule).
    */
   _adj: Tensor | number | null = null;
-  /**
-   * @internal What the recorded op saw of the versions of the tensors its rule reads: their sum,
-   * or (when nonzero and several are saved) each one. See the engine's checkVersions.
-   */
-  _saved: number | readonly number[] = 0;
   // Left off the object until set.
   /** A name shown in errors, graph exports and explanations. */
   declare name: string | undefined;
@@ -76,6 +71,12 @@ export class Tensor {
   declare _hooks: GradHook[] | undefined;
   /** @internal */
   declare _retainGrad: boolean | undefined;
+  /**
+   * @internal What the recorded op saw of the versions of the tensors its rule reads: their sum,
+   * or (when several are saved) each one; absent while that sum is 0, which is almost always (the
+   * scalar lane keeps its tensors small). See the engine's checkVersions.
+   */
+  declare _saved: number | readonly number[] | undefined;
   /**
    * @internal The in-place modification counter behind `version`, shared with the tensors that share
    * this one's storage (reshape outputs, detach()); absent until it is bumped or shared.
