@@ -24,6 +24,7 @@
 import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';
 import type { OpDef, ScalarFrame, ScalarRule } from './ops/define.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
+import type { FloatArray } from './dtype.ts';
 import type { Tensor } from './tensor.ts';
 
 /** What an op records on its output when any input requires a gradient. */
@@ -271,12 +272,13 @@ function link(out: Tensor, op: OpDef<any>, in0: Tensor | null, in1: Tensor | rea
   out._in0 = in0;
   out._in1 = in1;
   out._params = params;
-  const mask = op._savesMask ?? savesMaskOf(op);
-  // The common case stores nothing: no tensor involved has a version counter (none was ever
-  // modified in place or shares storage), so the saved versions sum to 0, which `_saved` absent means.
-  if (mask !== 0 && (in0 === null || in0._version !== undefined || (in1 !== null && (in1 as Tensor)._version !== undefined) || out._version !== undefined)) {
-    const saved = savedVersions(out, mask);
-    if (saved !== 0) out._saved = saved;
+  // Until some tensor is modified in place every version is 0, which `_saved` absent means.
+  if (versionsInUse) {
+    const mask = op._savesMask ?? savesMaskOf(op);
+    if (mask !== 0) {
+      const saved = recordVersions(out, mask, in0, in1);
+      if (saved !== 0) out._saved = saved;
+    }
   }
 }
 
@@ -289,16 +291,30 @@ function valueOf(t: Tensor): number {
 // ---------------------------------------------------------------------------------------------
 // Saved-tensor checks: a backward rule must not read a value changed since the op recorded it.
 //
-// Each tensor has a version counter (`Tensor.version`, shared by tensors sharing storage) that
-// memograd's mutating paths bump. Recording stores, in the output's `_saved`, the SUM of the
-// versions of the tensors the op's rule reads (`OpDef.saves`); versions only grow, so backward
-// compares one number to know whether any of them changed. Only when that sum is nonzero and more
-// than one tensor is saved does the record keep the versions one by one (an array), which the
-// error message needs to say which tensor changed. Scalar graphs of unmodified tensors store a 0.
+// Each storage array has a version (`Tensor.version`) that memograd's mutating paths bump. It is
+// kept in a side table keyed by the array, so tensors sharing an array (a reshape view, detach())
+// share it, as PyTorch's views share their base's counter, and a tensor needs no field for it.
+// Recording stores, in the output's `_saved`, the SUM of the versions of the tensors the op's rule
+// reads (`OpDef.saves`); versions only grow, so backward compares one number to know whether any
+// of them changed. Only when that sum is nonzero and several tensors are saved does the record
+// keep the versions one by one (an array), which the message needs to say which one changed.
+// Until the first bump in the process (`versionsInUse`), every version is 0 and neither recording
+// nor backward looks at any of this: the scalar lane pays one flag test per op each way.
 
-/** The counter behind `Tensor.version`; views and detached copies share their base's. */
-export interface VersionCounter {
-  n: number;
+const storageVersions = new WeakMap<FloatArray, number>();
+let versionsInUse = false;
+
+/** The version of a tensor's storage (a fast-lane scalar without an array was never written). */
+export function storageVersion(t: Tensor): number {
+  const d = t._data;
+  return typeof d === 'number' ? 0 : (storageVersions.get(d) ?? 0);
+}
+
+/** Records an in-place modification of a tensor's storage (`Tensor.bumpVersion`). */
+export function bumpStorageVersion(t: Tensor): void {
+  const d = t.data; // a fast-lane scalar gets its array, which then carries the version
+  storageVersions.set(d, (storageVersions.get(d) ?? 0) + 1);
+  versionsInUse = true;
 }
 
 /** `saves` bit for the output; the bit for input i is 1 << i. */
@@ -320,9 +336,26 @@ function savesMaskOf(op: OpDef<any>): number {
   return mask;
 }
 
-function versionOf(t: Tensor): number {
-  const c = t._version;
-  return c === undefined ? 0 : c.n;
+const versionOf = storageVersion;
+
+/** `savedVersions` without allocating, for the ops of one or two inputs. */
+function recordVersions(out: Tensor, mask: number, in0: Tensor | null, in1: Tensor | readonly Tensor[] | null): number | readonly number[] {
+  if (in0 === null) return savedVersions(out, mask);
+  let sum = 0;
+  let count = 0;
+  if ((mask & (SAVES_ALL | 1)) !== 0) {
+    sum += versionOf(in0);
+    count++;
+  }
+  if (in1 !== null && (mask & (SAVES_ALL | 2)) !== 0) {
+    sum += versionOf(in1 as Tensor);
+    count++;
+  }
+  if ((mask & SAVES_OUT) !== 0) {
+    sum += versionOf(out);
+    count++;
+  }
+  return sum === 0 || count === 1 ? sum : savedVersions(out, mask);
 }
 
 /** The indices of the inputs a recorded op saved for its rule, in order, then -1 for its output. */
@@ -359,12 +392,11 @@ function checkVersions(t: Tensor, mask: number): void {
   const saved = t._saved ?? 0;
   let now = 0;
   if (typeof saved === 'number' && t._in0 !== null) {
-    // one or two inputs, inlined: this runs once per node of every backward pass
-    const a = t._in0;
+    // one or two inputs, without allocating: this runs once per node of every backward pass
     const b = t._in1 as Tensor | null;
-    if (a._version !== undefined && (mask & (SAVES_ALL | 1)) !== 0) now += a._version.n;
-    if (b !== null && b._version !== undefined && (mask & (SAVES_ALL | 2)) !== 0) now += b._version.n;
-    if (t._version !== undefined && (mask & SAVES_OUT) !== 0) now += t._version.n;
+    if ((mask & (SAVES_ALL | 1)) !== 0) now += versionOf(t._in0);
+    if (b !== null && (mask & (SAVES_ALL | 2)) !== 0) now += versionOf(b);
+    if ((mask & SAVES_OUT) !== 0) now += versionOf(t);
     if (now === saved) return;
   } else {
     for (const slot of savedSlots(t)) now += versionOf(savedTensor(t, slot));
@@ -556,14 +588,9 @@ class BackwardPass {
     while (heap.length > 0) {
       const t = this.pop();
       if (t._seq < 0) throw releasedError(t);
-      const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
-      if (mask !== 0) {
-        // as in link: without any version counter around, nothing saved can have changed
-        const a = t._in0;
-        const b = t._in1;
-        if (t._saved !== undefined || t._version !== undefined || a === null || a._version !== undefined || (b !== null && (b as Tensor)._version !== undefined)) {
-          checkVersions(t, mask);
-        }
+      if (versionsInUse) {
+        const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
+        if (mask !== 0) checkVersions(t, mask);
       }
       if (fingerprinted) checkFingerprint(t);
       const slot = t._adj!;

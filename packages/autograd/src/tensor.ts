@@ -1,5 +1,7 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
-import { apply, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, type BackwardOptions, type VersionCounter } from './engine.ts';
+import {
+  apply, bumpStorageVersion, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
+} from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
 import { formatShape, sizeOf } from './shape.ts';
@@ -77,11 +79,6 @@ export class Tensor {
    * scalar lane keeps its tensors small). See the engine's checkVersions.
    */
   declare _saved: number | readonly number[] | undefined;
-  /**
-   * @internal The in-place modification counter behind `version`, shared with the tensors that share
-   * this one's storage (reshape outputs, detach()); absent until it is bumped or shared.
-   */
-  declare _version: VersionCounter | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data ?? 0;
@@ -130,11 +127,11 @@ export class Tensor {
   /**
    * How many times this tensor's storage was modified in place through memograd's API (optimizer
    * steps, `loadStateDict`, in-place helpers), like PyTorch's `_version`. A backward pass that needs
-   * a value saved at an older version throws a GraphError instead of using the changed one.
+   * a value saved at an older version throws a GraphError instead of using the changed one. The
+   * count belongs to the storage, so tensors sharing it (a `reshape` view, `detach()`) share it.
    */
   get version(): number {
-    const c = this._version;
-    return c === undefined ? 0 : c.n;
+    return storageVersion(this);
   }
 
   /**
@@ -143,13 +140,8 @@ export class Tensor {
    * can detect the change. Raw `.data` writes without it are detected only in anomaly mode.
    */
   bumpVersion(): this {
-    (this._version ??= { n: 0 }).n++;
+    bumpStorageVersion(this);
     return this;
-  }
-
-  /** @internal Makes `other` (which shares this tensor's storage) share its version counter. */
-  _shareVersion(other: Tensor): void {
-    other._version = this._version ??= { n: 0 };
   }
 
   get size(): number {
@@ -212,8 +204,6 @@ export class Tensor {
     // `.data` materialises a fast-lane scalar first, so that both tensors really share storage
     const t = new Tensor(this.data, this.shape, this.dtype);
     if (this.name !== undefined) t.name = this.name;
-    // like PyTorch: an in-place change through either one is a change of both
-    this._shareVersion(t);
     return t;
   }
 
@@ -488,10 +478,7 @@ installEngineHooks({
   makeTensor(op: OpDef<any>, inputs, params) {
     const outShape = op.shape(inputs.map((t) => t.shape), params);
     const data = op.forward(inputs, params, outShape);
-    const out = new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
-    // an output that shares an input's storage (reshape) is a view: it shares its version counter
-    for (let i = 0; i < inputs.length; i++) if (inputs[i]!._data === data) inputs[i]!._shareVersion(out);
-    return out;
+    return new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
   },
   scalar: scalarTensor,
   sumTo: (g, shape) => ops.sumTo(g, shape),
