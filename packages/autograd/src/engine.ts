@@ -22,7 +22,7 @@
  * Such a graph costs about what a hand-written scalar tape costs (see bench/README.md).
  */
 import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';
-import type { OpDef, ScalarFrame, ScalarRule } from './ops/define.ts';
+import { SAVES_ALL, SAVES_OUT, savesMaskOf, type OpDef, type ScalarFrame, type ScalarRule } from './ops/define.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
 import type { FloatArray } from './dtype.ts';
 import type { Tensor } from './tensor.ts';
@@ -315,25 +315,6 @@ export function bumpStorageVersion(t: Tensor): void {
   const d = t.data; // a fast-lane scalar gets its array, which then carries the version
   storageVersions.set(d, (storageVersions.get(d) ?? 0) + 1);
   versionsInUse = true;
-}
-
-/** `saves` bit for the output; the bit for input i is 1 << i. */
-const SAVES_OUT = 1 << 30;
-/** `saves` bit for every input (variadic ops, inputs past the 29th). */
-const SAVES_ALL = 1 << 29;
-
-function savesMaskOf(op: OpDef<any>): number {
-  const saves = op.saves;
-  let mask = 0;
-  if (saves === undefined) mask = SAVES_ALL | SAVES_OUT; // conservative: the rule may read anything
-  else {
-    for (const s of saves) {
-      if (s === 'out') mask |= SAVES_OUT;
-      else mask |= Number.isInteger(s) && s >= 0 && s < 29 ? 1 << s : SAVES_ALL;
-    }
-  }
-  op._savesMask = mask;
-  return mask;
 }
 
 const versionOf = storageVersion;

@@ -224,3 +224,22 @@ describe('customFunction', () => {
     expect(Array.from(x.grad!.data)).toEqual([2, 2]);
   });
 });
+
+describe('defineOp', () => {
+  it("an op whose 'saves' is not an array is an ArgumentError naming the op (at definition or record)", async () => {
+    const { apply } = await import('../src/engine.ts');
+    const { defineOp } = await import('../src/index.ts');
+    const op = {
+      name: 'weird', inputs: ['x'], saves: 'out' as unknown as 'out'[],
+      shape: ([s]: readonly (readonly number[])[]) => s!.slice(),
+      forward: ([x]: readonly Tensor[]) => x!.data.slice(),
+      backward: ({ grad: g }: { grad: Tensor }) => [g],
+      test: null,
+    };
+    expectTyped(() => defineOp(op as never), ArgumentError, 'weird', 'saves');
+    // a literal definition (no defineOp) is checked when it first records with versions in use
+    const x = tensor([1, 2], { requiresGrad: true });
+    x.bumpVersion();
+    expectTyped(() => apply(op as never, [x], undefined), ArgumentError, 'weird', 'saves');
+  });
+});
