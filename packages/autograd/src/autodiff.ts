@@ -1,5 +1,5 @@
 /** Gradients as functions: grad(), valueAndGrad(), vjp(), hessian(), and user-defined ops. */
-import { apply, runBackward, type BackwardOptions } from './engine.ts';
+import { apply, checkBackwardOptions, describeValue, runBackward, type BackwardOptions } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { FloatArray } from './dtype.ts';
 import type { OpDef, OpTest } from './ops/define.ts';
@@ -26,43 +26,85 @@ export function grad(f: (...args: Tensor[]) => Tensor, options?: { argnums?: num
 export function grad(a: unknown, b?: unknown, c?: GradOptions): unknown {
   if (typeof a === 'function') {
     const f = a as (...args: Tensor[]) => Tensor;
-    return (...args: TensorLike[]) => valueAndGrad(f, b as { argnums?: number | number[] })(...args)[1];
+    checkArgnumsOption('grad', b);
+    return (...args: TensorLike[]) => valueAndGradOf('grad', f, (b ?? {}) as { argnums?: number | number[] }, args)[1];
   }
-  return gradOf(a as Tensor | Tensor[], b as Tensor | Tensor[], c ?? {});
+  return gradOf(a, b, c === undefined ? {} : c, 'grad');
 }
 
-function gradOf(outputs: Tensor | readonly Tensor[], inputs: Tensor | readonly Tensor[], options: GradOptions): Tensor[] {
-  const outs = outputs instanceof Tensor ? [outputs] : [...outputs];
-  const ins = inputs instanceof Tensor ? [inputs] : [...inputs];
+/** A Tensor or a non-empty array of Tensors, as a fresh array (`what` names the argument). */
+function tensorList(op: string, what: string, value: unknown): Tensor[] {
+  if (value instanceof Tensor) return [value];
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new ArgumentError(op, `argument '${what}' must be a Tensor or a non-empty array of Tensors, got ${describeValue(value)}`);
+  }
+  return value.map((t: unknown, i) => {
+    if (!(t instanceof Tensor)) throw new ArgumentError(op, `argument '${what}': element ${i} must be a Tensor, got ${describeValue(t)}`);
+    return t;
+  });
+}
+
+function gradOf(outputs: unknown, inputs: unknown, options: GradOptions, op: string): Tensor[] {
+  const outs = tensorList(op, 'outputs', outputs);
+  const ins = tensorList(op, 'inputs', inputs);
+  checkBackwardOptions(op, options);
+  const gradOutputs: unknown = options.gradOutputs;
+  if (gradOutputs !== undefined && (!Array.isArray(gradOutputs) || gradOutputs.length > outs.length)) {
+    throw new ArgumentError(
+      op,
+      `option 'gradOutputs' must be an array of at most ${outs.length} gradients (one per output), got ${describeValue(gradOutputs)}`,
+    );
+  }
   ins.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new ArgumentError('grad', `input ${i} is not a Tensor`);
-    if (!t.requiresGrad) throw new GraphError('grad', `input ${i}${t.name ? ` ('${t.name}')` : ''} does not require grad`);
+    if (!t.requiresGrad) throw new GraphError(op, `input ${i}${t.name ? ` ('${t.name}')` : ''} does not require grad`);
   });
   outs.forEach((t, i) => {
-    if (!t.requiresGrad) throw new GraphError('grad', `output ${i} does not require grad: it does not depend on any input that requires grad`);
+    if (!t.requiresGrad) throw new GraphError(op, `output ${i} does not require grad: it does not depend on any input that requires grad`);
   });
-  const seeds = outs.map((o, i) => seedFor(o, options.gradOutputs?.[i], 'grad'));
+  const seeds = outs.map((o, i) => seedFor(o, options.gradOutputs?.[i], op));
   const result = runBackward(outs, seeds, options, ins);
   return result.map((g, i) => {
     if (g !== null) return g;
     if (options.allowUnused) return zerosLike(ins[i]!);
-    throw new GraphError('grad', `input ${i}${ins[i]!.name ? ` ('${ins[i]!.name}')` : ''} was not used to compute the outputs; pass { allowUnused: true } to get zeros`);
+    throw new GraphError(op, `input ${i}${ins[i]!.name ? ` ('${ins[i]!.name}')` : ''} was not used to compute the outputs; pass { allowUnused: true } to get zeros`);
   });
 }
 
-function asLeaf(x: TensorLike, i: number): Tensor {
-  const t = x instanceof Tensor ? x : seedLike(x, i);
+function checkFn(op: string, f: unknown): void {
+  if (typeof f !== 'function') throw new ArgumentError(op, `argument 'f' must be a function, got ${describeValue(f)}`);
+}
+
+function checkArgnumsOption(op: string, options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(op, `argument 'options' must be an object such as { argnums: 0 }, got ${describeValue(options)}`);
+  }
+  const argnums: unknown = (options as { argnums?: unknown }).argnums;
+  const list = typeof argnums === 'number' ? [argnums] : argnums;
+  if (argnums !== undefined && (!Array.isArray(list) || !list.every((i: unknown) => Number.isInteger(i) && (i as number) >= 0))) {
+    throw new ArgumentError(op, `option 'argnums' must be a non-negative integer or an array of them, got ${describeValue(argnums)}`);
+  }
+}
+
+/** The output of a user function, checked to be a Tensor (`op` names the transform). */
+function checkOutput(op: string, value: unknown): Tensor {
+  if (!(value instanceof Tensor)) throw new ArgumentError(op, `the function 'f' must return a Tensor, got ${describeValue(value)}`);
+  return value;
+}
+
+function asLeaf(x: TensorLike, i: number, op = 'grad'): Tensor {
+  const t = x instanceof Tensor ? x : seedLike(x, i, op);
   const leaf = new Tensor(t.data, t.shape, t.dtype);
   leaf.requiresGrad = true;
   if (t.name !== undefined) leaf.name = t.name;
   return leaf;
 }
 
-function seedLike(x: TensorLike, i: number): Tensor {
+function seedLike(x: TensorLike, i: number, op = 'grad'): Tensor {
   if (typeof x === 'number') return new Tensor(new Float64Array([x]), [], 'float64');
   // validated like tensor(): a ragged or non-finite array is an error, not a malformed tensor
-  if (Array.isArray(x)) return fromNested(x as NestedArray, 'float64', `grad: argument ${i}`);
-  throw new ArgumentError('grad', `argument ${i} must be a Tensor, number or nested array`);
+  if (Array.isArray(x)) return fromNested(x as NestedArray, 'float64', `${op}: argument ${i}`);
+  throw new ArgumentError(op, `argument ${i} must be a Tensor, number or nested array, got ${describeValue(x)}`);
 }
 
 /**
@@ -74,16 +116,27 @@ export function valueAndGrad(
   f: (...args: Tensor[]) => Tensor,
   options: { argnums?: number | number[] } = {},
 ): (...args: TensorLike[]) => [Tensor, Tensor[]] {
-  return (...args: TensorLike[]) => {
-    const argnums = options.argnums === undefined ? args.map((_, i) => i) : typeof options.argnums === 'number' ? [options.argnums] : options.argnums;
-    const leaves = args.map((a, i) => (argnums.includes(i) ? asLeaf(a, i) : a instanceof Tensor ? a : seedLike(a, i)));
-    const value = f(...leaves);
-    if (!(value instanceof Tensor)) throw new ArgumentError('valueAndGrad', 'the function must return a Tensor');
-    if (value.size !== 1) throw new GraphError('valueAndGrad', `the function must return a scalar, got shape [${value.shape.join(', ')}]`);
-    const targets = argnums.map((i) => leaves[i]!);
-    if (!value.requiresGrad) return [value, targets.map((t) => zerosLike(t))];
-    return [value.detach(), gradOf(value, targets, { allowUnused: true })];
-  };
+  checkFn('valueAndGrad', f);
+  checkArgnumsOption('valueAndGrad', options);
+  return (...args: TensorLike[]) => valueAndGradOf('valueAndGrad', f, options ?? {}, args);
+}
+
+function valueAndGradOf(
+  op: string,
+  f: (...args: Tensor[]) => Tensor,
+  options: { argnums?: number | number[] },
+  args: TensorLike[],
+): [Tensor, Tensor[]] {
+  const argnums = options.argnums === undefined ? args.map((_, i) => i) : typeof options.argnums === 'number' ? [options.argnums] : options.argnums;
+  for (const i of argnums) {
+    if (i >= args.length) throw new ArgumentError(op, `option 'argnums' names argument ${i}, but the function was called with ${args.length}`);
+  }
+  const leaves = args.map((a, i) => (argnums.includes(i) ? asLeaf(a, i, op) : a instanceof Tensor ? a : seedLike(a, i, op)));
+  const value = checkOutput(op, f(...leaves));
+  if (value.size !== 1) throw new GraphError(op, `the function must return a scalar, got shape [${value.shape.join(', ')}]`);
+  const targets = argnums.map((i) => leaves[i]!);
+  if (!value.requiresGrad) return [value, targets.map((t) => zerosLike(t))];
+  return [value.detach(), gradOf(value, targets, { allowUnused: true }, op)];
 }
 
 /**
@@ -91,11 +144,16 @@ export function valueAndGrad(
  * output's shape to vᵀJ for each input.
  */
 export function vjp(f: (...args: Tensor[]) => Tensor, ...args: TensorLike[]): [Tensor, (v: TensorLike) => Tensor[]] {
-  const leaves = args.map(asLeaf);
-  const out = f(...leaves);
+  checkFn('vjp', f);
+  const leaves = args.map((a, i) => asLeaf(a, i, 'vjp'));
+  const out = checkOutput('vjp', f(...leaves));
   return [
     out.detach(),
-    (v: TensorLike) => (out.requiresGrad ? gradOf(out, leaves, { gradOutputs: [v], retainGraph: true, allowUnused: true }) : leaves.map((l) => zerosLike(l))),
+    (v: TensorLike) => {
+      if (out.requiresGrad) return gradOf(out, leaves, { gradOutputs: [v], retainGraph: true, allowUnused: true }, 'vjp');
+      seedFor(out, v, 'vjp'); // the cotangent is checked even when nothing depends on the inputs
+      return leaves.map((l) => zerosLike(l));
+    },
   ];
 }
 
@@ -104,17 +162,18 @@ export function vjp(f: (...args: Tensor[]) => Tensor, ...args: TensorLike[]): [T
  * row with gradients of gradients (createGraph).
  */
 export function hessian(f: (x: Tensor) => Tensor, x: TensorLike): Tensor {
-  const leaf = asLeaf(x, 0);
-  const y = f(leaf);
+  checkFn('hessian', f);
+  const leaf = asLeaf(x, 0, 'hessian');
+  const y = checkOutput('hessian', f(leaf));
   if (y.size !== 1) throw new GraphError('hessian', `the function must return a scalar, got shape [${y.shape.join(', ')}]`);
   if (!y.requiresGrad) return zerosLike(reshape(leaf.detach(), [leaf.size, leaf.size])).reshape([...leaf.shape, ...leaf.shape]);
-  const [g] = gradOf(y, [leaf], { createGraph: true });
+  const [g] = gradOf(y, [leaf], { createGraph: true }, 'hessian');
   const flat = reshape(g!, [leaf.size]);
   const rows: Tensor[] = [];
   for (let i = 0; i < leaf.size; i++) {
     const seed = new Tensor(leaf.dtype === 'float64' ? new Float64Array(leaf.size) : new Float32Array(leaf.size), [leaf.size], leaf.dtype);
     seed.data[i] = 1;
-    const [row] = flat.requiresGrad ? gradOf(flat, [leaf], { gradOutputs: [seed], retainGraph: true, allowUnused: true }) : [zerosLike(leaf)];
+    const [row] = flat.requiresGrad ? gradOf(flat, [leaf], { gradOutputs: [seed], retainGraph: true, allowUnused: true }, 'hessian') : [zerosLike(leaf)];
     rows.push(row!.detach());
   }
   return reshape(stack(rows), [...leaf.shape, ...leaf.shape]);
@@ -142,18 +201,38 @@ export interface CustomFunctionSpec<P> {
  *   backward: ({ grad, inputs: [x] }) => [grad.mul(x.mul(x)).mul(3)] });
  */
 export function customFunction<P = undefined>(spec: CustomFunctionSpec<P>): (inputs: readonly Tensor[], params?: P) => Tensor {
+  checkSpec(spec);
+  const name = spec.name;
   // The user's forward runs on detached inputs; the op then records its result like any primitive.
+  // (It saves everything for backward, the default: the engine cannot know what the rule reads.)
   const def: OpDef<{ user: P; result: Tensor }> = {
-    name: spec.name,
+    name,
     inputs: 'variadic',
     shape: (_shapes, p) => p.result.shape.slice(),
     forward: (_inputs, p): FloatArray => p.result.data,
+    // the engine checks what it returns (an array of one Tensor or null per input, shapes, dtypes)
     backward: ({ grad, inputs, out, params }) => spec.backward({ grad, inputs, out, params: params.user }),
     test: null,
   };
   return (inputs, params) => {
-    const result = spec.forward(inputs.map((t) => t.detach()), params as P);
-    if (!(result instanceof Tensor)) throw new ArgumentError(spec.name, 'forward must return a Tensor');
+    if (!Array.isArray(inputs)) throw new ArgumentError(name, `argument 'inputs' must be an array of Tensors, got ${describeValue(inputs)}`);
+    inputs.forEach((t: unknown, i) => {
+      if (!(t instanceof Tensor)) throw new ArgumentError(name, `argument 'inputs': element ${i} must be a Tensor, got ${describeValue(t)}`);
+    });
+    const result: unknown = spec.forward(inputs.map((t) => t.detach()), params as P);
+    if (!(result instanceof Tensor)) throw new ArgumentError(name, `forward must return a Tensor, got ${describeValue(result)}`);
     return apply(def, inputs, { user: params as P, result });
   };
+}
+
+function checkSpec(spec: unknown): void {
+  if (spec === null || typeof spec !== 'object') {
+    throw new ArgumentError('customFunction', `argument 'spec' must be an object { name, forward, backward }, got ${describeValue(spec)}`);
+  }
+  const { name, forward, backward } = spec as Record<string, unknown>;
+  if (typeof name !== 'string' || name === '') {
+    throw new ArgumentError('customFunction', `spec.name must be a non-empty string, got ${describeValue(name)}`);
+  }
+  if (typeof forward !== 'function') throw new ArgumentError('customFunction', `spec.forward of '${name}' must be a function, got ${describeValue(forward)}`);
+  if (typeof backward !== 'function') throw new ArgumentError('customFunction', `spec.backward of '${name}' must be a function, got ${describeValue(backward)}`);
 }

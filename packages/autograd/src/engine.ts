@@ -21,9 +21,10 @@
  * and backward runs the op's number rule (`scalarBackward`), with the adjoints kept as numbers.
  * Such a graph costs about what a hand-written scalar tape costs (see bench/README.md).
  */
-import { AnomalyError, DTypeError, GraphError, ShapeError } from './errors.ts';
-import type { OpDef, ScalarFrame, ScalarRule } from './ops/define.ts';
+import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';
+import { SAVES_ALL, SAVES_OUT, savesMaskOf, type OpDef, type ScalarFrame, type ScalarRule } from './ops/define.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
+import type { FloatArray } from './dtype.ts';
 import type { Tensor } from './tensor.ts';
 
 /** What an op records on its output when any input requires a gradient. */
@@ -71,6 +72,7 @@ export function isGradEnabled(): boolean {
 
 /** Runs `fn` without recording anything on the tape (like `torch.no_grad()`). */
 export function noGrad<T>(fn: () => T): T {
+  checkFunction('noGrad', fn);
   const prev = gradEnabled;
   gradEnabled = false;
   try {
@@ -82,6 +84,7 @@ export function noGrad<T>(fn: () => T): T {
 
 /** Runs `fn` with recording on, even inside `noGrad` (like `torch.enable_grad()`). */
 export function enableGrad<T>(fn: () => T): T {
+  checkFunction('enableGrad', fn);
   const prev = gradEnabled;
   gradEnabled = true;
   try {
@@ -91,12 +94,37 @@ export function enableGrad<T>(fn: () => T): T {
   }
 }
 
+function checkFunction(op: string, fn: unknown): void {
+  if (typeof fn !== 'function') throw new ArgumentError(op, `argument 'fn' must be a function, got ${describeValue(fn)}`);
+}
+
+/** A short description of a value of any type for messages (never throws). */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (v === undefined) return 'undefined';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return `${typeof v} ${String(v)}`;
+  if (typeof v === 'symbol' || typeof v === 'function') return `a ${typeof v}`;
+  if (Array.isArray(v)) return `an array of length ${v.length}`;
+  if (hooks?.isTensor(v)) return `a ${v.dtype} tensor of shape ${formatShape(v.shape)}`;
+  let ctor: string | undefined;
+  try {
+    ctor = (v as { constructor?: { name?: unknown } }).constructor?.name as string | undefined;
+  } catch {
+    ctor = undefined;
+  }
+  return typeof ctor === 'string' && ctor !== 'Object' ? `a ${ctor}` : 'a plain object';
+}
+
 /**
  * Anomaly mode: every op's forward output and every backward rule's gradients are checked for
- * NaN and infinity, and the first op to produce one is named in an `AnomalyError`.
+ * NaN and infinity, and the first op to produce one is named in an `AnomalyError`. It also takes a
+ * checksum of the tensors each recorded op saves for backward, so that a raw write to their `.data`
+ * (which bypasses the version counter) is a GraphError at backward instead of a wrong gradient.
  * `detectAnomaly(fn)` turns it on for the duration of `fn`; `setDetectAnomaly(on)` globally.
  */
 export function detectAnomaly<T>(fn: () => T): T {
+  checkFunction('detectAnomaly', fn);
   const prev = anomalyEnabled;
   anomalyEnabled = true;
   try {
@@ -107,6 +135,7 @@ export function detectAnomaly<T>(fn: () => T): T {
 }
 
 export function setDetectAnomaly(on: boolean): void {
+  if (typeof on !== 'boolean') throw new ArgumentError('setDetectAnomaly', `argument 'on' must be a boolean, got ${describeValue(on)}`);
   anomalyEnabled = on;
 }
 
@@ -128,6 +157,7 @@ export interface EngineHooks {
   sumTo(g: Tensor, shape: readonly number[]): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   detach(t: Tensor): Tensor;
+  isTensor(v: unknown): v is Tensor;
 }
 let hooks: EngineHooks;
 export function installEngineHooks(h: EngineHooks): void {
@@ -226,6 +256,7 @@ function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tens
       if (inputs[i]!.requiresGrad) {
         if (inputs.length <= 2) link(out, op, inputs[0]!, inputs.length === 2 ? inputs[1]! : null, params);
         else link(out, op, null, inputs, params);
+        if (anomalyEnabled) fingerprint(out);
         break;
       }
     }
@@ -241,12 +272,179 @@ function link(out: Tensor, op: OpDef<any>, in0: Tensor | null, in1: Tensor | rea
   out._in0 = in0;
   out._in1 = in1;
   out._params = params;
+  // Until some tensor is modified in place every version is 0, which `_saved` absent means.
+  if (versionsInUse) {
+    const mask = op._savesMask ?? savesMaskOf(op);
+    if (mask !== 0) {
+      const saved = recordVersions(out, mask, in0, in1);
+      if (saved !== 0) out._saved = saved;
+    }
+  }
 }
 
 /** The number held by a one-element tensor (a fast-lane scalar keeps it in `_data`). */
 function valueOf(t: Tensor): number {
   const d = t._data;
   return typeof d === 'number' ? d : d[0]!;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saved-tensor checks: a backward rule must not read a value changed since the op recorded it.
+//
+// Each storage array has a version (`Tensor.version`) that memograd's mutating paths bump. It is
+// kept in a side table keyed by the array, so tensors sharing an array (a reshape view, detach())
+// share it, as PyTorch's views share their base's counter, and a tensor needs no field for it.
+// Recording stores, in the output's `_saved`, the SUM of the versions of the tensors the op's rule
+// reads (`OpDef.saves`); versions only grow, so backward compares one number to know whether any
+// of them changed. Only when that sum is nonzero and several tensors are saved does the record
+// keep the versions one by one (an array), which the message needs to say which one changed.
+// Until the first bump in the process (`versionsInUse`), every version is 0 and neither recording
+// nor backward looks at any of this: the scalar lane pays one flag test per op each way.
+
+const storageVersions = new WeakMap<FloatArray, number>();
+let versionsInUse = false;
+
+/** The version of a tensor's storage (a fast-lane scalar without an array was never written). */
+export function storageVersion(t: Tensor): number {
+  const d = t._data;
+  return typeof d === 'number' ? 0 : (storageVersions.get(d) ?? 0);
+}
+
+/** Records an in-place modification of a tensor's storage (`Tensor.bumpVersion`). */
+export function bumpStorageVersion(t: Tensor): void {
+  const d = t.data; // a fast-lane scalar gets its array, which then carries the version
+  storageVersions.set(d, (storageVersions.get(d) ?? 0) + 1);
+  versionsInUse = true;
+}
+
+const versionOf = storageVersion;
+
+/** `savedVersions` without allocating, for the ops of one or two inputs. */
+function recordVersions(out: Tensor, mask: number, in0: Tensor | null, in1: Tensor | readonly Tensor[] | null): number | readonly number[] {
+  if (in0 === null) return savedVersions(out, mask);
+  let sum = 0;
+  let count = 0;
+  if ((mask & (SAVES_ALL | 1)) !== 0) {
+    sum += versionOf(in0);
+    count++;
+  }
+  if (in1 !== null && (mask & (SAVES_ALL | 2)) !== 0) {
+    sum += versionOf(in1 as Tensor);
+    count++;
+  }
+  if ((mask & SAVES_OUT) !== 0) {
+    sum += versionOf(out);
+    count++;
+  }
+  return sum === 0 || count === 1 ? sum : savedVersions(out, mask);
+}
+
+/** The indices of the inputs a recorded op saved for its rule, in order, then -1 for its output. */
+function savedSlots(t: Tensor): number[] {
+  const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
+  const n = inputsOf(t).length;
+  const slots: number[] = [];
+  for (let i = 0; i < n; i++) if ((mask & SAVES_ALL) !== 0 || (i < 29 && (mask & (1 << i)) !== 0)) slots.push(i);
+  if ((mask & SAVES_OUT) !== 0) slots.push(-1);
+  return slots;
+}
+
+function savedTensor(t: Tensor, slot: number): Tensor {
+  return slot < 0 ? t : inputsOf(t)[slot]!;
+}
+
+/** How a message names a saved tensor: "input 'a' of 'mul'", "the output of 'exp'". */
+function savedRole(t: Tensor, slot: number): string {
+  const op = t._op!;
+  return slot < 0 ? `the output of '${op.name}'` : `${inputName(op, slot)} of '${op.name}'`;
+}
+
+/** What `link` stores when some saved tensor has a version counter: the sum, or every version. */
+function savedVersions(out: Tensor, mask: number): number | readonly number[] {
+  if (mask === 0) return 0;
+  const versions = savedSlots(out).map((slot) => versionOf(savedTensor(out, slot)));
+  let sum = 0;
+  for (const v of versions) sum += v;
+  return sum === 0 || versions.length === 1 ? sum : versions;
+}
+
+/** Throws if a tensor saved by the record on `t` was modified in place since it was recorded. */
+function checkVersions(t: Tensor, mask: number): void {
+  const saved = t._saved ?? 0;
+  let now = 0;
+  if (typeof saved === 'number' && t._in0 !== null) {
+    // one or two inputs, without allocating: this runs once per node of every backward pass
+    const b = t._in1 as Tensor | null;
+    if ((mask & (SAVES_ALL | 1)) !== 0) now += versionOf(t._in0);
+    if (b !== null && (mask & (SAVES_ALL | 2)) !== 0) now += versionOf(b);
+    if ((mask & SAVES_OUT) !== 0) now += versionOf(t);
+    if (now === saved) return;
+  } else {
+    for (const slot of savedSlots(t)) now += versionOf(savedTensor(t, slot));
+    if (now === (typeof saved === 'number' ? saved : saved.reduce((x, y) => x + y, 0))) return;
+  }
+  throw versionError(t);
+}
+
+function versionError(t: Tensor): GraphError {
+  const slots = savedSlots(t);
+  const record = t._saved ?? 0;
+  // a number is the sum: the one saved tensor's version, or 0 for each of several
+  const expected = typeof record === 'number' ? slots.map(() => (slots.length === 1 ? record : 0)) : record;
+  const i = Math.max(0, slots.findIndex((slot, k) => versionOf(savedTensor(t, slot)) !== expected[k]));
+  const tensor = savedTensor(t, slots[i]!);
+  const role = savedRole(t, slots[i]!);
+  return new GraphError(
+    'backward',
+    `one of the variables needed for gradient computation has been modified by an inplace operation: ` +
+      `${describeTensor(tensor)}, ${role}, which saved it for backward, is at version ${versionOf(tensor)}; ` +
+      `expected version ${expected[i]} instead. It was changed in place after the op was recorded (an optimizer ` +
+      `step, loadStateDict, or a write followed by bumpVersion()); run the forward pass again after changing it, ` +
+      `or change a clone() instead`,
+  );
+}
+
+function describeTensor(t: Tensor): string {
+  return `${t.name !== undefined ? `'${t.name}' ` : 'tensor '}${formatShape(t.shape)} ${t.dtype}`;
+}
+
+// Anomaly mode's checksums of saved buffers, per recorded output (a side table: anomaly mode is
+// rare, and the tensors stay as small as the scalar lane needs). `fingerprinted` lets passes skip
+// the lookup entirely when anomaly mode never recorded anything.
+const fingerprints = new WeakMap<Tensor, number[]>();
+let fingerprinted = false;
+
+function fingerprint(out: Tensor): void {
+  fingerprints.set(out, savedSlots(out).map((slot) => checksum(savedTensor(out, slot))));
+  fingerprinted = true;
+}
+
+/** FNV-1a over the 32-bit words of the elements: cheap, and any real write changes it. */
+function checksum(t: Tensor): number {
+  const d = t.data;
+  const words = new Int32Array(d.buffer, d.byteOffset, d.byteLength >> 2);
+  let h = 0x811c9dc5 | 0;
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i]!, 0x01000193);
+  return h;
+}
+
+function checkFingerprint(t: Tensor): void {
+  const sums = fingerprints.get(t);
+  if (sums === undefined) return;
+  const slots = savedSlots(t);
+  for (let i = 0; i < slots.length; i++) {
+    const tensor = savedTensor(t, slots[i]!);
+    if (checksum(tensor) !== sums[i]) {
+      const role = savedRole(t, slots[i]!);
+      throw new GraphError(
+        'backward',
+        `one of the variables needed for gradient computation has been modified: the data of ${describeTensor(tensor)}, ` +
+          `${role}, which saved it for backward, was written directly (through .data), bypassing the version counter ` +
+          `(still at version ${versionOf(tensor)}); anomaly mode's checksum of the saved values no longer matches. ` +
+          `Call bumpVersion() after writing .data, or write to a clone()`,
+      );
+    }
+  }
 }
 
 /** Appends the names of named inputs (e.g. the lecture's 'w13') to an op's error message. */
@@ -267,6 +465,20 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward rules themselves, so the gradients can be differentiated again. */
   createGraph?: boolean;
+}
+
+/** Validates the options of `backward()`, `grad()` and friends (`op` names the caller). */
+export function checkBackwardOptions(op: string, options: unknown): void {
+  if (options === undefined) return;
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ArgumentError(op, `argument 'options' must be an object such as { retainGraph: true }, got ${describeValue(options)}`);
+  }
+  for (const key of ['retainGraph', 'createGraph'] as const) {
+    const v = (options as Record<string, unknown>)[key];
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new ArgumentError(op, `option '${key}' must be a boolean, got ${describeValue(v)}`);
+    }
+  }
 }
 
 // Every recorded op gets the next number of this sequence. An op's inputs existed before it, so
@@ -306,15 +518,19 @@ export function runBackward(
  * One reverse pass. A node enters the queue when its first adjoint arrives and leaves it once all
  * of its consumers have run (the queue is a max-heap on the op sequence), so each node's rule runs
  * exactly once, on its complete adjoint, and nodes no adjoint reaches are never visited. There is
- * no recursion: a chain of a million ops needs no stack. Leaves are finished after the walk and
- * released records only once it succeeded, so a pass that throws (a released graph, a bad rule)
- * changes no `.grad` and releases nothing.
+ * no recursion: a chain of a million ops needs no stack. New `.grad` values (leaves and retained
+ * non-leaves) are computed into a list during the walk and assigned, and records released, only
+ * once the whole pass succeeded: a pass that throws (a released graph, a bad rule or hook result,
+ * a hook that throws, a saved tensor changed in place) changes no `.grad` and releases nothing, so
+ * the same backward can be retried.
  */
 class BackwardPass {
   private readonly heap: Tensor[] = [];
   /** Every recorded node that received an adjoint, and every leaf. */
   private readonly visited: Tensor[] = [];
   private readonly leaves: Tensor[] = [];
+  /** Pairs (tensor, its new `.grad`), assigned only once the whole pass succeeded. */
+  private readonly staged: Tensor[] = [];
   private readonly targetSet: Set<Tensor> | null;
   readonly captured = new Map<Tensor, Tensor>();
   /** Adjoints of float64 0-d tensors flow as numbers unless the pass records or checks them. */
@@ -353,6 +569,11 @@ class BackwardPass {
     while (heap.length > 0) {
       const t = this.pop();
       if (t._seq < 0) throw releasedError(t);
+      if (versionsInUse) {
+        const mask = t._op!._savesMask ?? savesMaskOf(t._op!);
+        if (mask !== 0) checkVersions(t, mask);
+      }
+      if (fingerprinted) checkFingerprint(t);
       const slot = t._adj!;
       let g: Tensor;
       if (typeof slot === 'number') {
@@ -370,28 +591,33 @@ class BackwardPass {
         g = slot;
       }
       g = this.finish(t, g);
-      if (this.targetSet === null && t._retainGrad) {
-        t.grad = t.grad === null ? hooks.detach(g) : hooks.add(t.grad, hooks.detach(g));
-      }
+      if (this.targetSet === null && t._retainGrad) this.stage(t, hooks.detach(g));
       this.backwardRule(t, g);
     }
     for (const leaf of this.leaves) {
       const slot = leaf._adj!;
       const g = this.finish(leaf, typeof slot === 'number' ? hooks.scalar(this.numbers[slot]!, leaf.dtype) : slot);
-      if (this.targetSet === null) {
-        const leafGrad = this.createGraph ? g : hooks.detach(g);
-        leaf.grad = leaf.grad === null ? leafGrad : hooks.add(leaf.grad, leafGrad);
-      }
+      if (this.targetSet === null) this.stage(leaf, this.createGraph ? g : hooks.detach(g));
     }
+    // Commit: the walk finished, so every new .grad is computed and nothing below can throw. A pass
+    // that throws before this point (a rule, a hook, a check) has changed no .grad and released nothing.
+    const staged = this.staged;
+    for (let i = 0; i < staged.length; i += 2) (staged[i] as Tensor).grad = staged[i + 1] as Tensor;
     if (!this.retainGraph) for (const t of this.visited) release(t);
+  }
+
+  /** Computes a tensor's new `.grad` (the sum with its current one) for the commit at the end. */
+  private stage(t: Tensor, g: Tensor): void {
+    this.staged.push(t, t.grad === null ? g : hooks.add(t.grad, g));
   }
 
   /** Runs the tensor's hooks on its complete adjoint and captures it when it is a target. */
   private finish(t: Tensor, g: Tensor): Tensor {
     if (t._hooks !== undefined) {
       for (const hook of t._hooks) {
-        const replaced = hook(g);
-        if (replaced !== undefined) g = checkHookGrad(t, g, replaced);
+        // like PyTorch, undefined and null keep the gradient
+        const replaced: unknown = hook(g);
+        if (replaced !== undefined && replaced !== null) g = checkHookGrad(t, g, replaced);
       }
     }
     if (this.targetSet !== null && this.targetSet.has(t)) this.captured.set(t, g);
@@ -401,14 +627,23 @@ class BackwardPass {
   private backwardRule(t: Tensor, g: Tensor): void {
     const op = t._op!;
     const inputs = inputsOf(t);
-    const grads = runRule(op, inputs, t._params, g, t);
-    if (grads.length !== inputs.length) {
-      throw new GraphError('backward', `rule for '${op.name}' returned ${grads.length} gradients for ${inputs.length} inputs`);
+    const grads: unknown = runRule(op, inputs, t._params, g, t);
+    if (!Array.isArray(grads) || grads.length !== inputs.length) {
+      throw new GraphError(
+        'backward',
+        `rule for '${op.name}' returned ${Array.isArray(grads) ? `${grads.length} gradients` : describeValue(grads)} for ${inputs.length} inputs; ` +
+          `it must return an array of one gradient (Tensor or null) per input`,
+      );
     }
     for (let i = 0; i < grads.length; i++) {
       const input = inputs[i]!;
-      let gi = grads[i];
-      if (!input.requiresGrad || gi === null || gi === undefined) continue;
+      const raw: unknown = grads[i];
+      if (raw === null || raw === undefined) continue;
+      if (!hooks.isTensor(raw)) {
+        throw new ArgumentError('backward', `rule for '${op.name}' returned ${describeValue(raw)} as the gradient of input ${i}; expected a Tensor or null`);
+      }
+      if (!input.requiresGrad) continue;
+      let gi = raw;
       if (!shapesEqual(gi.shape, input.shape)) gi = unbroadcast(op, i, gi, input.shape);
       if (gi.dtype !== input.dtype) {
         throw new DTypeError('backward', `rule for '${op.name}' returned ${gi.dtype} for ${input.dtype} input ${i}`);
@@ -571,13 +806,24 @@ function releasedError(t: Tensor): GraphError {
   );
 }
 
-function checkHookGrad(t: Tensor, g: Tensor, replaced: Tensor): Tensor {
+function checkHookGrad(t: Tensor, g: Tensor, replaced: unknown): Tensor {
+  const where = `a gradient hook (registerHook) on ${describeTensor(t)}`;
+  if (!hooks.isTensor(replaced)) {
+    throw new ArgumentError(
+      'hook',
+      `${where} returned ${describeValue(replaced)}; return a Tensor of shape ${formatShape(g.shape)} and dtype ${g.dtype}, ` +
+        `or undefined to keep the gradient`,
+    );
+  }
   if (!shapesEqual(replaced.shape, g.shape)) {
     throw new ShapeError(
       'hook',
-      `a gradient hook returned shape ${formatShape(replaced.shape)} for a gradient of shape ${formatShape(g.shape)}`,
+      `${where} returned shape ${formatShape(replaced.shape)} for a gradient of shape ${formatShape(g.shape)}`,
       [replaced.shape, g.shape],
     );
+  }
+  if (replaced.dtype !== g.dtype) {
+    throw new DTypeError('hook', `${where} returned a ${replaced.dtype} gradient for a ${g.dtype} gradient; convert it with .to('${g.dtype}')`);
   }
   return replaced;
 }

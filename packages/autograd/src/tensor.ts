@@ -1,5 +1,7 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
-import { apply, installEngineHooks, Node, runBackward, type BackwardOptions } from './engine.ts';
+import {
+  apply, bumpStorageVersion, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
+} from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
 import { checkBoolean, checkElementCount, checkOptions, checkShape, describe, formatShape, MAX_RANK, sizeOf } from './shape.ts';
@@ -71,8 +73,12 @@ export class Tensor {
   declare _hooks: GradHook[] | undefined;
   /** @internal */
   declare _retainGrad: boolean | undefined;
-  /** @internal The in-place modification counter behind `version` (absent while 0). */
-  declare _version: number | undefined;
+  /**
+   * @internal What the recorded op saw of the versions of the tensors its rule reads: their sum,
+   * or (when several are saved) each one; absent while that sum is 0, which is almost always (the
+   * scalar lane keeps its tensors small). See the engine's checkVersions.
+   */
+  declare _saved: number | readonly number[] | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data ?? 0;
@@ -100,7 +106,12 @@ export class Tensor {
     this._grad = g;
   }
 
-  /** The elements, row-major. Replace a parameter's values in place with `.data.set()`. */
+  /**
+   * The elements, row-major: a raw view of the storage, not a copy. Writing to it is not recorded
+   * and does not bump `version`, so a backward pass that reads the old values cannot tell (except in
+   * anomaly mode, which checksums saved tensors); after changing a parameter's values in place with
+   * `.data.set()` or `.data[i] = v`, call `bumpVersion()` so that a stale graph is refused.
+   */
   get data(): FloatArray {
     const d = this._data;
     return typeof d !== 'number' ? d : this.materialize(d);
@@ -116,18 +127,20 @@ export class Tensor {
   /**
    * How many times this tensor's storage was modified in place through memograd's API (optimizer
    * steps, `loadStateDict`, in-place helpers), like PyTorch's `_version`. A backward pass that needs
-   * a value saved at an older version throws a GraphError instead of using the changed one.
+   * a value saved at an older version throws a GraphError instead of using the changed one. The
+   * count belongs to the storage, so tensors sharing it (a `reshape` view, `detach()`) share it.
    */
   get version(): number {
-    return this._version ?? 0;
+    return storageVersion(this);
   }
 
   /**
-   * Records an in-place modification of the storage. memograd's own mutating helpers call it; call
-   * it yourself after writing `.data` directly, so that backward can detect the change.
+   * Records an in-place modification of the storage (for every tensor sharing it). memograd's own
+   * mutating helpers call it; call it yourself after writing `.data` directly, so that backward
+   * can detect the change. Raw `.data` writes without it are detected only in anomaly mode.
    */
   bumpVersion(): this {
-    this._version = (this._version ?? 0) + 1;
+    bumpStorageVersion(this);
     return this;
   }
 
@@ -210,6 +223,9 @@ export class Tensor {
    * return a replacement gradient of the same shape. Returns a function that removes the hook.
    */
   registerHook(hook: GradHook): () => void {
+    if (typeof hook !== 'function') {
+      throw new ArgumentError('registerHook', `argument 'hook' must be a function (grad) => Tensor | undefined, got ${describeValue(hook)}`);
+    }
     if (!this.requiresGrad) throw new GraphError('registerHook', 'cannot register a hook on a tensor that does not require grad');
     (this._hooks ??= []).push(hook);
     return () => {
@@ -226,6 +242,7 @@ export class Tensor {
     if (!this.requiresGrad) {
       throw new GraphError('backward', 'this tensor does not require grad and has no recorded graph; set requiresGrad on the inputs');
     }
+    checkBackwardOptions('backward', options);
     runBackward([this], [seedFor(this, gradient, 'backward')], options, null);
   }
 
@@ -484,6 +501,7 @@ installEngineHooks({
   sumTo: (g, shape) => ops.sumTo(g, shape),
   add: (a, b) => ops.add(a, b),
   detach: (t) => t.detach(),
+  isTensor: (v): v is Tensor => v instanceof Tensor,
 });
 
 export { apply };

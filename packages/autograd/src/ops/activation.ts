@@ -213,6 +213,7 @@ const axisParams = (shapes: readonly number[][], pick: (n: number) => number): A
 export const softmaxOp = defineOp<AxisParams>({
   name: 'softmax',
   inputs: ['x'],
+  saves: ['out'],
   shape: ([s], { axis }) => (normalizeAxis('softmax', axis, s!.length), s!.slice()),
   forward: ([x], { axis }) => {
     const out = allocateForOverwrite(x!.dtype, x!.size);
@@ -229,6 +230,7 @@ export const softmaxOp = defineOp<AxisParams>({
 export const logSoftmaxOp = defineOp<AxisParams>({
   name: 'logSoftmax',
   inputs: ['x'],
+  saves: ['out'],
   shape: ([s], { axis }) => (normalizeAxis('logSoftmax', axis, s!.length), s!.slice()),
   forward: ([x], { axis }) => {
     const out = allocateForOverwrite(x!.dtype, x!.size);

@@ -19,6 +19,7 @@
  * primitives, and get the same tests through a `CompositeDef`.
  */
 import type { FloatArray } from '../dtype.ts';
+import { ArgumentError } from '../errors.ts';
 import type { Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 
@@ -89,6 +90,16 @@ export interface OpDef<P = undefined> {
    * property test checks each, bit for bit, against the tensor rule `backward`.
    */
   readonly scalarBackward?: ScalarRule;
+  /**
+   * The tensors `backward` reads: inputs by index and/or 'out' (PyTorch's saved tensors). The engine
+   * remembers their versions when it records the op, and backward throws a GraphError if one was
+   * modified in place since (see `Tensor.version`). Default: every input and the output. Declare
+   * `[]` for rules that read only `grad` and `params` (add, sum, reshape, ...), so that changing
+   * such an input in place after the op is not an error, as in PyTorch.
+   */
+  readonly saves?: readonly (number | 'out')[];
+  /** @internal `saves` as a bit mask, computed by the engine on first use. */
+  _savesMask?: number;
 }
 
 /**
@@ -110,9 +121,33 @@ export interface ScalarFrame {
 /** The backward rule of a 0-d elementwise op on numbers: sets `s.da` (and `s.db`). */
 export type ScalarRule = (s: ScalarFrame) => void;
 
-/** Identity helper that gives the definition its type. */
+/** Identity helper that gives the definition its type (and checks its `saves`). */
 export function defineOp<P = undefined>(def: OpDef<P>): OpDef<P> {
+  savesMaskOf(def);
   return def;
+}
+
+/** @internal `saves` bit for the output; the bit for input i is 1 << i. */
+export const SAVES_OUT = 1 << 30;
+/** @internal `saves` bit for every input (variadic ops, inputs past the 29th). */
+export const SAVES_ALL = 1 << 29;
+
+/** @internal An op's `saves` as a bit mask (cached on the definition); the default saves everything. */
+export function savesMaskOf(op: OpDef<any>): number {
+  const saves: unknown = op.saves;
+  let mask = 0;
+  if (saves === undefined) mask = SAVES_ALL | SAVES_OUT; // conservative: the rule may read anything
+  else if (!Array.isArray(saves)) {
+    const got = saves === null ? 'null' : typeof saves === 'object' ? 'an object' : `${typeof saves} ${String(saves)}`;
+    throw new ArgumentError(String(op.name), `the op definition's 'saves' must be an array of input indices and/or 'out', got ${got}`);
+  } else {
+    for (const s of saves as unknown[]) {
+      if (s === 'out') mask |= SAVES_OUT;
+      else mask |= Number.isInteger(s) && (s as number) >= 0 && (s as number) < 29 ? 1 << (s as number) : SAVES_ALL;
+    }
+  }
+  op._savesMask = mask;
+  return mask;
 }
 
 /** One entry of the registry that drives the property tests. */

@@ -224,6 +224,7 @@ export interface WhereParams {
 export const whereOp = defineOp<WhereParams>({
   name: 'where',
   inputs: ['a', 'b'],
+  saves: [],
   shape: ([a, b], { cond }) => broadcastShapes('where', broadcastShapes('where', cond.shape, a!), b!),
   forward: ([a, b], { cond }, shape) => {
     const n = sizeOf(shape);
@@ -270,6 +271,7 @@ export const geOp = binaryOp('ge', (a, b) => (a >= b ? 1 : 0), null, null);
 export const signOp = defineOp({
   name: 'sign',
   inputs: ['x'],
+  saves: [],
   differentiable: false,
   shape: ([s]) => s!.slice(),
   // PyTorch's sign: +0 for ±0 and for NaN (torch.sign(nan) = 0, so |x|' = 0 at NaN)
@@ -292,6 +294,7 @@ export function sign(x: TensorLike): Tensor { return applyUnary(signOp, x, undef
 export const castOp = defineOp<{ dtype: DType }>({
   name: 'cast',
   inputs: ['x'],
+  saves: [],
   shape: ([s]) => s!.slice(),
   forward: ([x], { dtype }) => {
     const out = allocate(dtype, x!.size);
@@ -313,6 +316,7 @@ export function cast(x: TensorLike, dtype: DType): Tensor {
 export const cloneOp = defineOp({
   name: 'clone',
   inputs: ['x'],
+  saves: [],
   shape: ([s]) => s!.slice(),
   forward: ([x]) => x!.data.slice(),
   backward: ({ grad }) => [grad],

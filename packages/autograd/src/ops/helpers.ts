@@ -16,6 +16,23 @@ export function one(x: TensorLike, op: string): Tensor {
   return toTensor(x, 'x', op);
 }
 
+/**
+ * What the backward rules (tensor and number rules) of the elementwise ops read: inputs by index,
+ * 'out' for the output (see `OpDef.saves`). Kept here rather than as another argument of
+ * unaryOp/binaryOp; an op missing from the table saves everything (the safe default).
+ */
+const ELEMENTWISE_SAVES: Readonly<Record<string, readonly (number | 'out')[]>> = {
+  add: [], sub: [], neg: [], mul: [0, 1], div: [1, 'out'], maximum: [0, 1], minimum: [0, 1],
+  exp: ['out'], expm1: ['out'], sqrt: ['out'], reciprocal: ['out'], sigmoid: ['out'], tanh: ['out'],
+  log: [0], log1p: [0], abs: [0], square: [0], sin: [0], cos: [0], clamp: [0], powScalar: [0],
+  relu: [0], leakyRelu: [0], elu: [0, 'out'], gelu: [0], geluGrad: [0], silu: [0], softplus: [0],
+};
+
+function savesOf(name: string): { saves?: readonly (number | 'out')[] } {
+  const saves = ELEMENTWISE_SAVES[name];
+  return saves === undefined ? {} : { saves };
+}
+
 /** An elementwise op of one tensor: out[i] = f(x[i]). */
 export function unaryOp<P = undefined>(
   name: string,
@@ -42,6 +59,7 @@ export function unaryOp<P = undefined>(
     test: { shapes: 'unary', ...test },
     scalar: f,
     ...(scalarBackward === undefined ? {} : { scalarBackward }),
+    ...savesOf(name),
   });
 }
 
@@ -75,6 +93,7 @@ export function binaryOp(
     test: test === null ? null : { shapes: 'binary', reference: f, ...test },
     scalar: f,
     ...(scalarBackward === undefined ? {} : { scalarBackward }),
+    ...savesOf(name),
   });
 }
 

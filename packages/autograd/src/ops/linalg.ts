@@ -28,6 +28,7 @@ function matDims(s: readonly number[], trans: boolean): [number, number] {
 export const matmulOp = defineOp<MatmulParams>({
   name: 'matmul',
   inputs: ['a', 'b'],
+  saves: [0, 1],
   shape: ([a, b], { transA, transB }) => {
     const [m, k] = matDims(a!, transA);
     const [k2, n] = matDims(b!, transB);

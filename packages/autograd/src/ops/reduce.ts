@@ -81,6 +81,7 @@ function reductionOp(
   return defineOp<ReduceParams>({
     name,
     inputs: ['x'],
+    saves: name === 'sum' ? [] : [0, 'out'],
     shape: ([s], p) => {
       checkReduceParams(name, s!, p);
       if (checkEmpty) {
@@ -178,6 +179,7 @@ export const norm2Op = defineOp<ReduceParams>({
 export const sumToOp = defineOp<{ shape: readonly number[] }>({
   name: 'sumTo',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { shape: value }) => {
     const shape = checkShape('sumTo', 'shape', value);
     const off = s!.length - shape.length;

@@ -12,6 +12,7 @@ import { defineOp, type OpDef, type Pick } from './define.ts';
 export const reshapeOp = defineOp<{ shape: readonly number[] }>({
   name: 'reshape',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { shape }) => {
     const out = checkShape('reshape', 'shape', shape);
     if (sizeOf(out) !== sizeOf(s!)) {
@@ -106,6 +107,7 @@ export function squeeze(x: TensorLike, axis?: number | readonly number[]): Tenso
 export const permuteOp = defineOp<{ axes: readonly number[] }>({
   name: 'permute',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { axes }) => {
     checkPermutation('permute', axes, s!);
     return axes.map((a) => s![a]!);
@@ -173,6 +175,7 @@ export function transpose(x: TensorLike, axis0?: number, axis1?: number): Tensor
 export const expandOp = defineOp<{ shape: readonly number[] }>({
   name: 'expand',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { shape: value }) => {
     const shape = checkShape('expand', 'shape', value);
     const off = shape.length - s!.length;
@@ -235,6 +238,7 @@ const sampleSlice = (shapes: readonly number[][], pick: Pick): SliceParams => {
 export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
   name: 'slice',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { begin, size }) => {
     checkBlock('slice', s!, begin, size);
     return size.slice();
@@ -252,6 +256,7 @@ export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
 export const sliceGradOp: OpDef<{ begin: readonly number[]; shape: readonly number[] }> = defineOp<{ begin: readonly number[]; shape: readonly number[] }>({
   name: 'sliceGrad',
   inputs: ['grad'],
+  saves: [],
   shape: ([s], { begin, shape: value }) => {
     const shape = checkShape('sliceGrad', 'shape', value);
     checkBlock('sliceGrad', shape, begin, s!);
@@ -318,6 +323,7 @@ export function slice(x: TensorLike, begin: readonly number[], size?: readonly n
 export const catOp = defineOp<{ axis: number }>({
   name: 'cat',
   inputs: 'variadic',
+  saves: [],
   shape: (shapes, { axis }) => {
     if (shapes.length === 0) throw new ArgumentError('cat', 'needs a non-empty list of tensors');
     const first = shapes[0]!;
@@ -475,6 +481,7 @@ function checkGatherParams(op: string, xShape: Shape, { axis, index, indexShape 
 export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
   name: 'gather',
   inputs: ['x'],
+  saves: [],
   shape: ([s], params) => {
     checkGatherParams('gather', s!, params);
     return params.indexShape.slice();
@@ -497,6 +504,7 @@ function nonScalarShape(pick: Pick): number[][] {
 export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = defineOp<IndexParams & { shape: readonly number[] }>({
   name: 'scatterAdd',
   inputs: ['src'],
+  saves: [],
   shape: ([s], params) => {
     const shape = checkShape('scatterAdd', 'shape', params.shape);
     checkGatherParams('scatterAdd', shape, params);
@@ -572,6 +580,7 @@ export function gather(x: TensorLike, axis: number, index: IndexLike): Tensor {
 export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineOp<{ axis: number; index: Int32Array }>({
   name: 'indexSelect',
   inputs: ['x'],
+  saves: [],
   shape: ([s], { axis, index }) => {
     if (s!.length === 0) throw new ShapeError('indexSelect', 'cannot index a 0-d tensor', [s!]);
     checkInteger('indexSelect', 'axis', axis, 0, s!.length - 1);
@@ -601,6 +610,7 @@ export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineO
 export const indexAddOp: OpDef<{ axis: number; index: Int32Array; size: number }> = defineOp<{ axis: number; index: Int32Array; size: number }>({
   name: 'indexAdd',
   inputs: ['src'],
+  saves: [],
   shape: ([s], { axis, index, size }) => {
     if (s!.length === 0) throw new ShapeError('indexAdd', 'cannot index a 0-d tensor', [s!]);
     checkInteger('indexAdd', 'axis', axis, 0, s!.length - 1);
