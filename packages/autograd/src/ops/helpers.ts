@@ -25,7 +25,7 @@ const ELEMENTWISE_SAVES: Readonly<Record<string, readonly (number | 'out')[]>> =
   add: [], sub: [], neg: [], mul: [0, 1], div: [1, 'out'], maximum: [0, 1], minimum: [0, 1],
   exp: ['out'], expm1: ['out'], sqrt: ['out'], reciprocal: ['out'], sigmoid: ['out'], tanh: ['out'],
   log: [0], log1p: [0], abs: [0], square: [0], sin: [0], cos: [0], clamp: [0], powScalar: [0],
-  relu: [0], leakyRelu: [0], elu: [0, 'out'], gelu: [0], geluGrad: [0], silu: [0], softplus: [0],
+  relu: ['out'], leakyRelu: [0], elu: [0, 'out'], gelu: [0], geluGrad: [0], silu: [0], softplus: [0],
 };
 
 function savesOf(name: string): { saves?: readonly (number | 'out')[] } {
