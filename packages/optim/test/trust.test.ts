@@ -3,7 +3,7 @@
  * validated before training, the model's mode survives a throw, NaN losses are loud.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ArgumentError, Generator, Tensor, noGrad, randn, tensor } from '@memograd/autograd';
+import { ArgumentError, Generator, GraphError, Tensor, noGrad, randn, tensor } from '@memograd/autograd';
 import { Dense, Linear, Sequential, categoricalCrossEntropy, mseLoss, regularizers } from '@memograd/nn';
 import type { Module } from '@memograd/nn';
 import { Adam, EarlyStopping, LambdaCallback, SGD, TerminateOnNaN, evaluate, fit } from '../src/index.ts';
@@ -300,6 +300,34 @@ describe('versions: every in-place change through the optim API bumps the tensor
     m.call(ones([1, 2])).sum().backward();
     opt.step();
     expect(m.weight.version).toBeGreaterThan(v0);
+  });
+
+  it('a forward, optimizer.step(), then backward through the same graph: a GraphError naming the op, the weight and the versions', () => {
+    const m = new Linear(2, 1);
+    const opt = new SGD(m.parameters(), { lr: 0.1 });
+    const x = tensor([[1, 2]], { requiresGrad: true });
+    const loss = m.call(x).sum();
+    loss.backward(undefined, { retainGraph: true });
+    const before = Array.from(x.grad!.data);
+    opt.step();
+    let err: unknown;
+    try {
+      loss.backward();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(GraphError);
+    const message = (err as Error).message;
+    expect(message).toMatch(/modified by an inplace operation/);
+    expect(message).toMatch(/matmul|linear/);
+    expect(message).toMatch(/\[1, 2\]/); // the weight's shape
+    // Linear's initializer already bumped the weight once; the step bumped it again
+    const m2 = /is at version (\d+); expected version (\d+)/.exec(message);
+    expect(m2).not.toBeNull();
+    expect(Number(m2![1])).toBe(m.weight.version);
+    expect(Number(m2![2])).toBe(m.weight.version - 1);
+    // nothing half-done: x.grad is as after the first backward
+    expect(Array.from(x.grad!.data)).toEqual(before);
   });
 });
 
