@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import { runFuzz, summarize } from './runner.ts';
-const r = await runFuzz('autograd', new URL('./entries.ts', import.meta.url));
+const r = await runFuzz(process.argv[2]!, pathToFileURL(process.argv[3]!));
 console.log(summarize(r));

@@ -8,7 +8,7 @@ import * as ag from '@memograd/autograd';
 import { ALL_OPS, PRIMITIVES, Tensor } from '@memograd/autograd';
 import { drawSample } from '../support/sampling.ts';
 import {
-  args, broadcastTo, WrongResult, closeTo, dtypeArb, FuzzUserError, garbage, garbageOrBadTensor, intArb, label, mix, opt, shapeEq,
+  args, broadcastTo, WrongResult, closeTo, dtypeArb, FuzzUserError, garbage, garbageOrBadTensor, intArb, label, mix, opt, shapeArb, shapeEq,
   smallNum, strides, tensorArb, tensorLikeArb, unravel, type Case, type FuzzEntry,
 } from './harness.ts';
 
@@ -82,8 +82,11 @@ function nest(v: number[], shape: readonly number[]): unknown {
 
 const asT = (v: unknown): Tensor | null => (v instanceof Tensor ? v : null);
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+/** PyTorch's rule: a 0-d tensor takes axis 0 or -1 (as if it had one axis of size 1). */
 function normAxis(a: unknown, rank: number): number | null {
-  if (!isInt(a) || a < -rank || a >= rank) return null;
+  const r = Math.max(rank, 1);
+  if (!isInt(a) || a < -r || a >= r) return null;
+  if (rank === 0) return 0;
   return a < 0 ? a + rank : a;
 }
 function sameData(out: Tensor, x: Tensor): string | null {
@@ -123,6 +126,8 @@ function reductionCheck(init: number, f: (a: number, v: number) => number, fin: 
       axes = norm as number[];
       if (new Set(axes).size !== axes.length) return null; // duplicate axes: either answer is defensible
     }
+    if (o?.keepDims !== undefined && typeof o.keepDims !== 'boolean') return `returned for keepDims ${render1(o.keepDims)} (not a boolean)`;
+    if (x.rank === 0) return null; // 0-d: shape rules checked by validTensor
     if (x.size === 0 && init !== 0 && init !== 1) return null; // max/min of empty: checked elsewhere
     const ref = reduceRef(x, axes, o?.keepDims === true, init, f, fin);
     if (!shapeEq(out.shape, ref.shape)) return `shape ${JSON.stringify(out.shape)}, reference ${JSON.stringify(ref.shape)}`;
@@ -393,7 +398,7 @@ function f32(dtype: string) {
 
 function elementwiseCheck(name: string) {
   const op = byName.get(name === 'pow' ? 'pow' : name)!;
-  const f = op.scalar!;
+  const f = op.scalar ?? (name === 'sign' ? (v: number) => (Number.isNaN(v) ? NaN : Math.sign(v)) : (v: number) => v);
   return (res: unknown, c: Case): string | null => {
     const out = asT(res);
     if (!out) return null;
@@ -438,6 +443,8 @@ const rsig = (...a: fc.Arbitrary<unknown>[]): Rest => () => fc.tuple(...a);
 
 interface OpSig {
   rest: Rest;
+  /** Accepted error prefixes (default: the name and the method name). */
+  ops?: string[];
   /** Method name on Tensor, or null for function-only ops. */
   method?: string | null;
 }
@@ -465,7 +472,7 @@ const SIGS: Record<string, OpSig> = {
   min: { rest: one(reduceOpts) },
   prod: { rest: one(reduceOpts) },
   logSumExp: { rest: one(reduceOpts) },
-  variance: { rest: one(opt(fc.record({ axis: axesArb, keepDims: opt(fc.boolean()), correction: opt(fc.oneof(intArb(0, 2), fc.constantFrom(NaN, -1, 0.5))) }, { requiredKeys: [] }))), method: 'var' },
+  variance: { ops: ['variance', 'var'], rest: one(opt(fc.record({ axis: axesArb, keepDims: opt(fc.boolean()), correction: opt(fc.oneof(intArb(0, 2), fc.constantFrom(NaN, -1, 0.5))) }, { requiredKeys: [] }))), method: 'var' },
   std: { rest: one(opt(fc.record({ axis: axesArb, keepDims: opt(fc.boolean()), correction: opt(fc.oneof(intArb(0, 2), fc.constantFrom(NaN, -1, 0.5))) }, { requiredKeys: [] }))) },
   norm: { rest: one(opt(fc.record({ p: opt(fc.constantFrom(1, 2, 3, Infinity, 0, -1, NaN, 0.5)), axis: axesArb, keepDims: opt(fc.boolean()) }, { requiredKeys: [] }))) },
   argmax: { rest: one(opt(fc.record({ axis: opt(intArb(-3, 3)), keepDims: opt(fc.boolean()) }, { requiredKeys: [] }))) },
@@ -514,6 +521,7 @@ function opEntries(name: string, sig: OpSig): FuzzEntry[] {
       covers: [`autograd:${name}`],
       gen: X.chain((x) => sig.rest(x instanceof Tensor ? x : dummy).map((rest) => ({ args: [x, ...rest] }))),
       call: (...a) => fn(...a),
+      ...(sig.ops ? { ops: sig.ops } : {}),
       ...(check ? { check } : {}),
       nanOk,
     },
@@ -523,7 +531,7 @@ function opEntries(name: string, sig: OpSig): FuzzEntry[] {
     out.push({
       name: `Tensor#${method}`,
       covers: [`Tensor#${method}`],
-      ops: [name, method],
+      ops: sig.ops ?? [name, method],
       gen: T.chain((x) => sig.rest(x).map((rest) => ({ args: [x, ...rest] }))),
       call: (x: Tensor, ...a) => (x as unknown as Record<string, (...b: unknown[]) => unknown>)[method]!(...a),
       ...(check ? { check } : {}),
@@ -536,13 +544,18 @@ function opEntries(name: string, sig: OpSig): FuzzEntry[] {
 // ---------------------------------------------------------------------------------------------
 // Entries
 
-const leafGraph = dtypeArb.chain((dtype) => fc.tuple(tensorArb({ requiresGrad: true, special: false, dtype }), tensorArb({ requiresGrad: true, special: false, dtype })));
+const leafGraph = fc.tuple(dtypeArb, shapeArb({ maxRank: 2 })).chain(([dtype, shape]) => fc.tuple(tensorArb({ requiresGrad: true, special: false, dtype, shape }), tensorArb({ requiresGrad: true, special: false, dtype, shape })));
 const fnArb = fc.oneof(
-  { arbitrary: fc.constant(label((...xs: Tensor[]) => xs.reduce((a, b) => (a instanceof Tensor ? a.mul(a).sum() : a) as Tensor, xs[0]!) as Tensor, '(...xs) => xs[0].mul(xs[0]).sum()')) as fc.Arbitrary<unknown>, weight: 4 },
-  { arbitrary: fc.constant(label((x: Tensor) => x.exp().sum(), 'x => x.exp().sum()')), weight: 2 },
+  { arbitrary: fc.constant(label((...xs: Tensor[]) => userTensor(xs[0]).mul(userTensor(xs[0])).sum(), '(...xs) => xs[0].mul(xs[0]).sum()')) as fc.Arbitrary<unknown>, weight: 4 },
+  { arbitrary: fc.constant(label((x: Tensor) => userTensor(x).exp().sum(), 'x => x.exp().sum()')), weight: 2 },
   { arbitrary: fc.constant(label((x: Tensor) => x, 'x => x')), weight: 1 },
   { arbitrary: garbage, weight: 2 },
 );
+/** User code that needs a tensor argument and gets none throws (a user error, not the library's). */
+function userTensor(x: unknown): Tensor {
+  if (!(x instanceof Tensor)) throw new FuzzUserError();
+  return x;
+}
 const tensorList = (n = 3) => fc.array(tensorArb({ shape: [2], requiresGrad: true, special: false, dtype: 'float64' }), { minLength: 1, maxLength: n });
 
 const MISC: FuzzEntry[] = [
