@@ -65,10 +65,23 @@ function indexArb(n: number, shape?: fc.Arbitrary<number[]>): fc.Arbitrary<unkno
   const nested = shape ? shape.chain((s) => fc.array(val, { minLength: s.reduce((a, b) => a * b, 1), maxLength: s.reduce((a, b) => a * b, 1) }).map((v) => nest(v, s))) : flat;
   return fc.oneof(
     { arbitrary: nested as fc.Arbitrary<unknown>, weight: 6 },
-    { arbitrary: nested.map((v) => ag.tensor(v as number[], { dtype: 'float64' })).filter(() => true), weight: 2 },
+    { arbitrary: nested.map((v) => indexTensor(v)), weight: 2 },
     { arbitrary: flat.map((v) => new Int32Array(v)), weight: 1 },
     { arbitrary: garbage, weight: 1 },
   );
+}
+/** An index tensor built without validation (so NaN and 2^32 + 1 can be in it). */
+function indexTensor(v: unknown): Tensor {
+  const flat: number[] = [];
+  const shape: number[] = [];
+  let p = v;
+  while (Array.isArray(p)) {
+    shape.push(p.length);
+    p = p[0];
+  }
+  const walk = (x: unknown): void => { if (Array.isArray(x)) x.forEach(walk); else flat.push(x as number); };
+  walk(v);
+  return new Tensor(new Float64Array(flat), flat.length === 1 && shape.length === 0 ? [] : shape, 'float64');
 }
 function nest(v: number[], shape: readonly number[]): unknown {
   if (shape.length === 0) return v[0];
@@ -233,8 +246,8 @@ const checks: Record<string, (res: unknown, c: Case) => string | null> = {
     const want = idx.values.map((v, i) => {
       const pos = unravel(i, idx.shape);
       pos[ax] = v < 0 ? v + n : v;
-      if (pos.some((p, k) => p >= x.shape[k]!)) return NaN;
-      return x.data[pos.reduce((acc, p, k) => acc + p * st[k]!, 0)]!;
+      if (pos.some((p, k) => p >= Math.max(1, x.shape[k] ?? 1))) return NaN;
+      return x.data[pos.reduce((acc, p, k) => acc + p * (st[k] ?? 0), 0)] ?? NaN;
     });
     if (want.some(Number.isNaN) && !x.data.some(Number.isNaN)) return `returned for an index shape ${JSON.stringify(idx.shape)} that exceeds the input ${JSON.stringify(x.shape)} on a non-gather axis`;
     return closeTo(out.data, want, out.dtype);
@@ -512,7 +525,7 @@ const SIGS: Record<string, OpSig> = {
 
 function opEntries(name: string, sig: OpSig): FuzzEntry[] {
   const fn = api[name]!;
-  const check = checks[name] ?? (UNARY.includes(name) || BINARY.includes(name) ? elementwiseCheck(name) : undefined);
+  const check: FuzzEntry['check'] | undefined = checks[name] ?? (UNARY.includes(name) || BINARY.includes(name) ? elementwiseCheck(name) : undefined);
   const nanOk = NAN_OK.has(name);
   const dummy = new Tensor(new Float32Array(2), [2]);
   const out: FuzzEntry[] = [
@@ -522,7 +535,7 @@ function opEntries(name: string, sig: OpSig): FuzzEntry[] {
       gen: X.chain((x) => sig.rest(x instanceof Tensor ? x : dummy).map((rest) => ({ args: [x, ...rest] }))),
       call: (...a) => fn(...a),
       ...(sig.ops ? { ops: sig.ops } : {}),
-      ...(check ? { check } : {}),
+      ...(check !== undefined ? { check } : {}),
       nanOk,
     },
   ];
@@ -534,7 +547,7 @@ function opEntries(name: string, sig: OpSig): FuzzEntry[] {
       ops: sig.ops ?? [name, method],
       gen: T.chain((x) => sig.rest(x).map((rest) => ({ args: [x, ...rest] }))),
       call: (x: Tensor, ...a) => (x as unknown as Record<string, (...b: unknown[]) => unknown>)[method]!(...a),
-      ...(check ? { check } : {}),
+      ...(check !== undefined ? { check } : {}),
       nanOk,
     });
   }
@@ -586,9 +599,9 @@ const MISC: FuzzEntry[] = [
   { name: 'Generator', covers: ['autograd:Generator'], gen: args(opt(intArb(0, 1000))), call: (s) => new ag.Generator(s as number) },
   {
     name: 'Generator#methods',
-    covers: ['Generator#manualSeed', 'Generator#random', 'Generator#uniform', 'Generator#normal', 'Generator#randint', 'Generator#permutation', 'autograd:defaultGenerator'],
-    ops: ['Generator', 'manualSeed', 'random', 'uniform', 'normal', 'randint', 'permutation'],
-    gen: args(fc.constantFrom('manualSeed', 'random', 'uniform', 'normal', 'randint', 'permutation'), numArb, numArb),
+    covers: ['Generator#manualSeed', 'Generator#nextUint32', 'Generator#random', 'Generator#uniform', 'Generator#normal', 'Generator#randint', 'Generator#permutation', 'autograd:defaultGenerator'],
+    ops: ['Generator', 'manualSeed', 'nextUint32', 'random', 'uniform', 'normal', 'randint', 'permutation'],
+    gen: args(fc.constantFrom('manualSeed', 'nextUint32', 'random', 'uniform', 'normal', 'randint', 'permutation'), numArb, numArb),
     call: (m, a, b) => {
       const g = new ag.Generator(1);
       const r = (g as unknown as Record<string, (...x: unknown[]) => unknown>)[m as string]!(a, b);
@@ -829,8 +842,9 @@ const REGISTRY: FuzzEntry[] = ALL_OPS.filter((op) => op.test !== null).map((op):
   }),
   call: (inputs, params) => op.call(inputs as Tensor[], params),
   nanOk: (c) => NAN_OK.has(op.name) || op.name === 'var' || op.name === 'normP' || op.name === 'powScalar',
-  check: op.test!.reference
+  check: (op.test!.reference ?? byName.get(op.name)?.scalar) && byName.get(op.name)?.inputs !== 'variadic' && (op.test!.reference || byName.get(op.name)!.inputs.length <= 2)
     ? (res, c) => {
+        const reference = (op.test!.reference ?? byName.get(op.name)!.scalar!) as (...v: unknown[]) => number;
         const out = asT(res);
         const inputs = c.args[0] as Tensor[];
         if (!out) return null;
@@ -838,7 +852,7 @@ const REGISTRY: FuzzEntry[] = ALL_OPS.filter((op) => op.test !== null).map((op):
         const want: number[] = [];
         for (let i = 0; i < out.size; i++) {
           const vals = cols.map((col) => col[i]!);
-          let w = inputs.length === 1 ? op.test!.reference!(vals[0]!, c.args[1] as never) : op.test!.reference!(...vals);
+          let w = inputs.length === 1 ? reference(vals[0]!, c.args[1]) : reference(...vals);
           if (!COMPARE.has(op.name) && op.name !== 'where' && vals.some(Number.isNaN) && !(op.name === 'pow' && (vals[1] === 0 || vals[0] === 1))) w = NaN;
           want.push(w);
         }

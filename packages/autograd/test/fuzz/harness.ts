@@ -426,7 +426,7 @@ export function hasNonFinite(v: unknown, depth = 0, seen = new Set<unknown>()): 
     }
     if (ArrayBuffer.isView(v)) {
       if (v instanceof BigInt64Array || v instanceof BigUint64Array) return false;
-      for (const x of v as unknown as ArrayLike<number>) if (!Number.isFinite(x)) return true;
+      for (const x of Array.from(v as unknown as ArrayLike<number>)) if (!Number.isFinite(x)) return true;
       return false;
     }
     if (Array.isArray(v)) return v.slice(0, 64).some((x) => hasNonFinite(x, depth + 1, seen));
@@ -450,7 +450,10 @@ export function tensorsIn(v: unknown, depth = 0, out: Tensor[] = []): Tensor[] {
   if (v instanceof Tensor) out.push(v);
   else if (depth < 3 && Array.isArray(v)) for (const x of v) tensorsIn(x, depth + 1, out);
   else if (depth < 3 && v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
-    for (const x of Object.values(v)) tensorsIn(x, depth + 1, out);
+    for (const k of Object.keys(v)) {
+      const d = Object.getOwnPropertyDescriptor(v, k);
+      if (d && !d.get) tensorsIn(d.value, depth + 1, out);
+    }
   }
   return out;
 }

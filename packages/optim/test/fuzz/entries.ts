@@ -63,7 +63,7 @@ const withOptimizer = fc.tuple(modelArb, fc.constantFrom(...OPTIMIZERS)).map(([m
 function optimizerStateDict(o: optim.Optimizer): fc.Arbitrary<unknown> {
   const variants: [string, () => unknown][] = [
     ['its own state dict', () => o.stateDict()],
-    ['its own, lr: NaN', () => { const sd = structuredClone(o.stateDict()) as { paramGroups: { lr: unknown }[] }; sd.paramGroups[0]!.lr = NaN; return sd; }],
+    ['its own, lr: NaN', () => { const sd = structuredClone(o.stateDict()) as unknown as { paramGroups: { lr: unknown }[] }; sd.paramGroups[0]!.lr = NaN; return sd; }],
     ['its own, paramGroups: []', () => ({ ...o.stateDict(), paramGroups: [] })],
     ['its own, state: "x"', () => ({ ...o.stateDict(), state: 'x' })],
   ];
@@ -206,8 +206,8 @@ const TRAIN_ENTRIES: FuzzEntry[] = [
 
 const CALLBACK_ENTRIES: FuzzEntry[] = [
   { name: 'optim.EarlyStopping', covers: ['optim:EarlyStopping', ...ownPublic('EarlyStopping')], ops: ['EarlyStopping'], gen: args(opt(fc.record({ monitor: opt(fc.constantFrom('loss', 'val_loss', 'acc', '')), minDelta: opt(fc.constantFrom(0, 0.1, -1, NaN)), patience: opt(fc.oneof(intArb(0, 3), fc.constantFrom(-1, 0.5))), mode: opt(fc.constantFrom('min', 'max', 'auto', 'x')), restoreBestWeights: opt(fc.boolean()) }, { requiredKeys: [] })), fc.constantFrom(1, 0.5, NaN)),
-    call: (o, v) => { const e = new optim.EarlyStopping(o as never); e.onTrainBegin?.({}, undefined as never); e.onEpochEnd?.(0, { loss: v as number, val_loss: v as number }, undefined as never); return e.wait; } },
-  { name: 'optim.History', covers: ['optim:History', ...ownPublic('History')], ops: ['History'], gen: args(num), call: (v) => { const h = new optim.History(); h.onTrainBegin?.({}, undefined as never); h.onEpochEnd?.(0, { loss: v as number }, undefined as never); return h.history; } },
+    call: (o, v) => { const e = new optim.EarlyStopping(o as never); const E = e as unknown as Record<string, (...a: unknown[]) => unknown>; E['onTrainBegin']?.({}, undefined); E['onEpochEnd']?.(0, { loss: v, val_loss: v }, undefined); return e.wait; } },
+  { name: 'optim.History', covers: ['optim:History', ...ownPublic('History')], ops: ['History'], gen: args(num), call: (v) => { const h = new optim.History(); const H = h as unknown as Record<string, (...a: unknown[]) => unknown>; H['onTrainBegin']?.({}, undefined); H['onEpochEnd']?.(0, { loss: v }, undefined); return h.history; } },
   { name: 'optim.Callback', covers: ['optim:Callback', ...ownPublic('Callback')], ops: ['Callback', 'setContext'], gen: args(garbage), call: (c) => { const cb = new optim.Callback(); cb.setContext(c as never); return null; } },
   { name: 'optim.CallbackList', covers: ['optim:CallbackList', ...ownPublic('CallbackList')], ops: ['CallbackList'], gen: args(mix(fc.array(callbackArb, { maxLength: 2 }))), call: (cbs) => { const l = new optim.CallbackList(cbs as never); const L = l as unknown as Record<string, (...a: unknown[]) => unknown>; L['onTrainBegin']?.({}); L['onEpochEnd']?.(0, { loss: 1 }); return null; } },
   { name: 'optim.LambdaCallback', covers: ['optim:LambdaCallback', ...ownPublic('LambdaCallback')], ops: ['LambdaCallback'], gen: args(mix(fc.constant({ onEpochEnd: () => undefined }))), call: (h) => { const c = new optim.LambdaCallback(h as never); c.onEpochEnd?.(0, {}, undefined as never); return null; } },
