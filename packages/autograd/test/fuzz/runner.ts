@@ -16,7 +16,7 @@ export const FUZZ_SEED = Number(process.env.MEMOGRAD_FUZZ_SEED ?? 20260807);
 /** Runs per entry (entries may scale it); MEMOGRAD_FUZZ_RUNS=… for deeper runs. */
 export const FUZZ_RUNS = Number(process.env.MEMOGRAD_FUZZ_RUNS ?? 40);
 /** Per-call budget before a call counts as a hang. */
-export const FUZZ_CALL_MS = Number(process.env.MEMOGRAD_FUZZ_CALL_MS ?? 1000);
+export const FUZZ_CALL_MS = Number(process.env.MEMOGRAD_FUZZ_CALL_MS ?? 2000);
 /** The worker's heap limit: a runaway allocation kills the worker, not the test process. */
 export const FUZZ_HEAP_MB = Number(process.env.MEMOGRAD_FUZZ_HEAP_MB ?? 384);
 
