@@ -485,7 +485,9 @@ export function judgeError(e: unknown, entry: FuzzEntry, c: Case, argText: strin
   const ops = entry.ops ?? [defaultOp(entry.name)];
   const msg = e.message;
   const error = `${e.constructor.name}: ${msg}`;
-  if (!ops.some((op) => msg.startsWith(`${op}:`) || msg.startsWith(`${op}(`) || msg.startsWith(`${op} `))) {
+  // 'op: …', 'op(…)…', or a method named through its class: 'Linear.loadStateDict: …'
+  const named = (op: string) => msg.startsWith(`${op}:`) || msg.startsWith(`${op}(`) || msg.startsWith(`${op} `) || new RegExp(`^\\w+\\.${op.replace(/[^\w]/g, '')}:`).test(msg);
+  if (!ops.some(named)) {
     return { kind: 'message', error: `${error} [expected the message to start with ${ops.map((o) => `'${o}:'`).join(' or ')}]` };
   }
   const m = SUSPICIOUS.exec(msg);

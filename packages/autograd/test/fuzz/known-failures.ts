@@ -332,173 +332,153 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
   { id: 'K312', pkg: 'nn', entry: "nn.loadWeightsFile", kind: 'raw', error: /^Error: ENOENT: no such file or directory, open/ }, // ×4
   { id: 'K313', pkg: 'nn', entry: "nn.loadWeightsFile", kind: 'raw', error: /^TypeError: The argument '[^']*' must be a string, Uint-?[\d.e+-]+Array, or URL/ }, // ×1
   { id: 'K314', pkg: 'nn', entry: "nn.loadWeightsFile", kind: 'raw', error: /^Error: EISDIR: illegal operation on a directory, read/ }, // ×5
-  { id: 'K315', pkg: 'nn', entry: "nn.loadWeights", kind: 'message', error: /^StateDictError: LayerNorm\.loadStateDict: -?[\d.e+-]+ problems:[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K316', pkg: 'nn', entry: "nn.loadWeights", kind: 'message', error: /^StateDictError: Linear\.loadStateDict: -?[\d.e+-]+ problems:[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K317', pkg: 'nn', entry: "nn.loadWeights", kind: 'message', error: /^StateDictError: Sequential\.loadStateDict: -?[\d.e+-]+ problems:[\s\S]*\[expected the message/ }, // ×4
-  { id: 'K318', pkg: 'nn', entry: "nn.loadWeights", kind: 'message', error: /^StateDictError: BatchNorm-?[\d.e+-]+d\.loadStateDict: -?[\d.e+-]+ problems:[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K319', pkg: 'nn', entry: "nn.loadWeights", kind: 'raw', error: /^SafetensorsError: header length -?[\d.e+-]+ runs beyond the end of the file/ }, // ×13
-  { id: 'K320', pkg: 'nn', entry: "nn.LogSoftmax", kind: 'message', error: /^ArgumentError: logSoftmax: axis must be an integer, got \[object[\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K321', pkg: 'nn', entry: "nn.LogSoftmax", kind: 'raw', error: /^TypeError: x\.logSoftmax is not a function/ }, // ×3
-  { id: 'K322', pkg: 'nn', entry: "nn.Loss", kind: 'raw', error: /^TypeError: this\.forward is not a function/ }, // ×39
-  { id: 'K323', pkg: 'nn', entry: "nn.Loss", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
-  { id: 'K324', pkg: 'nn', entry: "nn.Module#apply", kind: 'raw', error: /^TypeError: fn is not a function/ }, // ×9
-  { id: 'K325', pkg: 'nn', entry: "nn.Module#call", kind: 'message', error: /^DTypeError: mul: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);[\s\S]*\[expected the message/ }, // ×6
-  { id: 'K326', pkg: 'nn', entry: "nn.Module#call", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×1
-  { id: 'K327', pkg: 'nn', entry: "nn.Module#call", kind: 'state', error: /^DTypeError: mul: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);/ }, // ×3
-  { id: 'K328', pkg: 'nn', entry: "nn.Module#forward", kind: 'message', error: /^DTypeError: mul: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);[\s\S]*\[expected the message/ }, // ×4
-  { id: 'K329', pkg: 'nn', entry: "nn.Module#forward", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
-  { id: 'K330', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Dense\.loadStateDict: key '[^']*': shape mismatch:[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K331', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Sequential\.loadStateDict: missing key '[^']*'[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K332', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: BatchNorm-?[\d.e+-]+d\.loadStateDict: key '[^']*': shape[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K333', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^ArgumentError: Dense\.loadStateDict: expected an object of tensors,[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K334', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: LayerNorm\.loadStateDict: missing key '[^']*' \(expected[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K335', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: BatchNorm-?[\d.e+-]+d\.loadStateDict: key '[^']*': dtype[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K336', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^ArgumentError: LayerNorm\.loadStateDict: expected an object of[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K337', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Dense\.loadStateDict: unexpected key '[^']*' \(shape[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K338', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: LayerNorm\.loadStateDict: key '[^']*': dtype[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K339', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: BatchNorm-?[\d.e+-]+d\.loadStateDict: -?[\d.e+-]+ problems:[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K340', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Linear\.loadStateDict: missing key '[^']*' \(expected[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K341', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Dense\.loadStateDict: key '[^']*': dtype mismatch:[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K342', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Sequential\.loadStateDict: -?[\d.e+-]+ problems:[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K343', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^ArgumentError: Sequential\.loadStateDict: expected an object of[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K344', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Linear\.loadStateDict: key '[^']*': shape mismatch:[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K345', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
-  { id: 'K346', pkg: 'nn', entry: "nn.Module#registerBuffer", kind: 'message', error: /^ArgumentError: registerBuffer: '[^']*' must be a Tensor or null, got[\s\S]*\[says 'null'/ }, // ×4
-  { id: 'K347', pkg: 'nn', entry: "nn.Module#registerBuffer", kind: 'message', error: /^ArgumentError: registerBuffer: name must be a non-empty string[\s\S]*\[says 'undefined'/ }, // ×1
-  { id: 'K348', pkg: 'nn', entry: "nn.Module#registerModule", kind: 'message', error: /^ArgumentError: registerModule: '[^']*' must be a Module or null, got[\s\S]*\[says 'null'/ }, // ×6
-  { id: 'K349', pkg: 'nn', entry: "nn.Module#registerModule", kind: 'message', error: /^ArgumentError: registerModule: name must be a non-empty string[\s\S]*\[says 'undefined'/ }, // ×2
-  { id: 'K350', pkg: 'nn', entry: "nn.Module#registerParameter", kind: 'message', error: /^ArgumentError: registerParameter: name must be a non-empty string[\s\S]*\[says 'undefined'/ }, // ×1
-  { id: 'K351', pkg: 'nn', entry: "nn.Module#registerParameter", kind: 'message', error: /^ArgumentError: registerParameter: '[^']*' must be a Parameter or[\s\S]*\[says 'null'/ }, // ×3
-  { id: 'K352', pkg: 'nn', entry: "nn.Module#registerParameter", kind: 'message', error: /^ArgumentError: registerParameter: '[^']*' must be a Parameter or null,[\s\S]*\[says 'null'/ }, // ×1
-  { id: 'K353', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: BatchNorm-?[\d.e+-]+d\.to: dtype must be '[^']*' or '[^']*',[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K354', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: Sequential\.to: dtype must be '[^']*' or '[^']*',[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K355', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: Linear\.to: dtype must be '[^']*' or '[^']*', got[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K356', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: LayerNorm\.to: dtype must be '[^']*' or '[^']*',[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K357', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: Dense\.to: dtype must be '[^']*' or '[^']*', got[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K358', pkg: 'nn', entry: "nn.ModuleDict#get", kind: 'message', error: /^ArgumentError: ModuleDict\.get: no module under key undefined \(keys:[\s\S]*\[says 'undefined'/ }, // ×1
-  { id: 'K359', pkg: 'nn', entry: "nn.ModuleDict#get", kind: 'message', error: /^ArgumentError: ModuleDict\.get: no module under key null \(keys: '[^']*'\)[\s\S]*\[says 'null'/ }, // ×1
-  { id: 'K360', pkg: 'nn', entry: "nn.ModuleDict#set", kind: 'message', error: /^ArgumentError: ModuleDict\.set: key must be a non-empty string without[\s\S]*\[says 'null'/ }, // ×2
-  { id: 'K361', pkg: 'nn', entry: "nn.ModuleDict#set", kind: 'message', error: /^ArgumentError: ModuleDict\.set: key must be a non-empty string without[\s\S]*\[says 'undefined'/ }, // ×1
-  { id: 'K362', pkg: 'nn', entry: "nn.ModuleDict#set", kind: 'raw', error: /^TypeError: Do not know how to serialize a BigInt/ }, // ×1
-  { id: 'K363', pkg: 'nn', entry: "nn.ModuleList#extend", kind: 'raw', error: /^TypeError: undefined is not iterable \(cannot read property/ }, // ×1
-  { id: 'K364', pkg: 'nn', entry: "nn.ModuleList#pop", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
-  { id: 'K365', pkg: 'nn', entry: "nn.mseLoss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is boolean true where a[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K366', pkg: 'nn', entry: "nn.mseLoss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is an array where a[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K367', pkg: 'nn', entry: "nn.nllLoss", kind: 'message', error: /^ArgumentError: nllLoss: ignoreIndex must be an integer or null, got[\s\S]*\[says 'null'/ }, // ×1
-  { id: 'K368', pkg: 'nn', entry: "nn.normal_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
-  { id: 'K369', pkg: 'nn', entry: "nn.ones_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×5
-  { id: 'K370', pkg: 'nn', entry: "nn.Parameter", kind: 'raw', error: /^TypeError: shape\.slice is not a function/ }, // ×3
-  { id: 'K371', pkg: 'nn', entry: "nn.Parameter", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×1
-  { id: 'K372', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result shape \[-?[\d.e+-]+\] needs -?[\d.e+-]+ elements but holds -?[\d.e+-]+/ }, // ×2
-  { id: 'K373', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result dtype float-?[\d.e+-]+ but data is BigInt-?[\d.e+-]+Array/ }, // ×1
-  { id: 'K374', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result has an invalid shape \[undefined\]/ }, // ×2
-  { id: 'K375', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result dtype float-?[\d.e+-]+ but data is Array/ }, // ×1
-  { id: 'K376', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result has an invalid shape \[-?[\d.e+-]+\]/ }, // ×1
-  { id: 'K377', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result dtype float-?[\d.e+-]+ but data is String/ }, // ×1
-  { id: 'K378', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result shape \[-?[\d.e+-]+\] needs -?[\d.e+-]+ elements but holds undefined/ }, // ×1
-  { id: 'K379', pkg: 'nn', entry: "nn.regularizers", kind: 'message', error: /^ArgumentError: regularizers: lambda must be a finite non-negative[\s\S]*\[says '\[object Object\]'/ }, // ×6
-  { id: 'K380', pkg: 'nn', entry: "nn.regularizers", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×3
-  { id: 'K381', pkg: 'nn', entry: "nn.ReLU", kind: 'raw', error: /^TypeError: x\.relu is not a function/ }, // ×2
-  { id: 'K382', pkg: 'nn', entry: "nn.SafetensorsError", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
-  { id: 'K383', pkg: 'nn', entry: "nn.SafetensorsError", kind: 'raw', error: /^TypeError: Do not know how to serialize a BigInt/ }, // ×1
-  { id: 'K384', pkg: 'nn', entry: "nn.saveWeightsFile", kind: 'raw', error: /^TypeError: model\.stateEntries is not a function or its return value/ }, // ×7
-  { id: 'K385', pkg: 'nn', entry: "nn.saveWeightsFile", kind: 'raw', error: /^TypeError: The "[^"]*" argument must be of type string or an instance/ }, // ×1
-  { id: 'K386', pkg: 'nn', entry: "nn.saveWeights", kind: 'raw', error: /^SafetensorsError: metadata value for key "[^"]*" must be a string, got -?[\d.e+-]+/ }, // ×4
-  { id: 'K387', pkg: 'nn', entry: "nn.saveWeights", kind: 'raw', error: /^TypeError: model\.stateEntries is not a function or its return value/ }, // ×22
-  { id: 'K388', pkg: 'nn', entry: "nn.saveWeights", kind: 'raw', error: /^SafetensorsError: metadata must be an object of string values/ }, // ×1
-  { id: 'K389', pkg: 'nn', entry: "nn.Sequential#append", kind: 'message', error: /^ArgumentError: registerModule: '[^']*' must be a Module or null, got[\s\S]*\[expected the message/ }, // ×11
-  { id: 'K390', pkg: 'nn', entry: "nn.Sequential#at", kind: 'message', error: /^ArgumentError: Sequential\.at: index \[object Object\] is out of range[\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K391', pkg: 'nn', entry: "nn.Sequential#at", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
-  { id: 'K392', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^DTypeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): input is float-?[\d.e+-]+ but the layer's weights[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K393', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^ShapeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected input with last dimension -?[\d.e+-]+, got[\s\S]*\[expected the message/ }, // ×4
-  { id: 'K394', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^ArgumentError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected a Tensor input, got function[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K395', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^ArgumentError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected a Tensor input, got boolean[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K396', pkg: 'nn', entry: "nn.Sequential", kind: 'raw', error: /^TypeError: x\.relu is not a function/ }, // ×1
-  { id: 'K397', pkg: 'nn', entry: "nn.Sigmoid", kind: 'raw', error: /^TypeError: x\.sigmoid is not a function/ }, // ×4
-  { id: 'K398', pkg: 'nn', entry: "nn.SiLU", kind: 'raw', error: /^TypeError: x\.silu is not a function/ }, // ×4
-  { id: 'K399', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: input must be a Tensor[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K400', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape \[\][\s\S]*\[expected the message/ }, // ×5
-  { id: 'K401', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape[\s\S]*\[expected the message/ }, // ×10
-  { id: 'K402', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: delta must be a positive number, got -?[\d.e+-]+[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K403', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+\] but target has shape \[-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K404', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: l-?[\d.e+-]+Loss: target must be a Tensor or nested arrays of[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K405', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[\] but target has shape \[-?[\d.e+-]+, -?[\d.e+-]+\][\s\S]*\[expected the message/ }, // ×1
-  { id: 'K406', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is string -?[\d.e+-]+ where a[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K407', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: l-?[\d.e+-]+Loss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape \[-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K408', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is undefined where a[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K409', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape \[\][\s\S]*\[expected the message/ }, // ×3
-  { id: 'K410', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape[\s\S]*\[expected the message/ }, // ×9
-  { id: 'K411', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+\] but target has shape \[-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K412', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: delta must be a positive number, got[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K413', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[\] but target has shape \[-?[\d.e+-]+, -?[\d.e+-]+\][\s\S]*\[expected the message/ }, // ×1
-  { id: 'K414', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+, -?[\d.e+-]+\] but target has shape[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K415', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: target must be a Tensor or nested arrays of[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K416', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: input must be a Tensor[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K417', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'raw', error: /^TypeError: Cannot convert a Symbol value to a number/ }, // ×1
-  { id: 'K418', pkg: 'nn', entry: "nn.Softmax", kind: 'message', error: /^ArgumentError: softmax: axis must be an integer, got \[object Object\][\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K419', pkg: 'nn', entry: "nn.Softmax", kind: 'raw', error: /^TypeError: x\.softmax is not a function/ }, // ×3
-  { id: 'K420', pkg: 'nn', entry: "nn.Softplus", kind: 'raw', error: /^TypeError: x\.softplus is not a function/ }, // ×2
-  { id: 'K421', pkg: 'nn', entry: "nn.sparseCategoricalCrossEntropy", kind: 'message', error: /^ShapeError: crossEntropy: expected input of shape \[N, C\] or \[C\], got[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K422', pkg: 'nn', entry: "nn.sparseCategoricalCrossEntropy", kind: 'message', error: /^ArgumentError: crossEntropy: target\[-?[\d.e+-]+\] = -?[\d.e+-]+ is not a class index in[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K423', pkg: 'nn', entry: "nn.sparseCategoricalCrossEntropy", kind: 'message', error: /^ArgumentError: crossEntropy: reduction must be '[^']*', '[^']*' or[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K424', pkg: 'nn', entry: "nn.StateDictError", kind: 'raw', error: /^TypeError: problems\.join is not a function/ }, // ×4
-  { id: 'K425', pkg: 'nn', entry: "nn.StateDictError", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
-  { id: 'K426', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ArgumentError: zeros: unknown dtype '[^']*' \(expected[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K427', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ArgumentError: zeros: unknown dtype '[^']*' \(expected '[^']*' or[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K428', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ShapeError: BatchNorm-?[\d.e+-]+d\(-?[\d.e+-]+\): expected input of shape \[N, -?[\d.e+-]+\] or \[N, -?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K429', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^DTypeError: sub: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K430', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ArgumentError: summary: inputShape must be a list of positive[\s\S]*\[says 'null'/ }, // ×1
-  { id: 'K431', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: model\.namedModules is not a function or its return value/ }, // ×4
-  { id: 'K432', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
-  { id: 'K433', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: Do not know how to serialize a BigInt/ }, // ×1
-  { id: 'K434', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: model\.parameters is not a function/ }, // ×8
-  { id: 'K435', pkg: 'nn', entry: "nn.Tanh", kind: 'raw', error: /^TypeError: x\.tanh is not a function/ }, // ×3
-  { id: 'K436', pkg: 'nn', entry: "nn.uniform_", kind: 'raw', error: /^TypeError: g\.uniform is not a function/ }, // ×2
-  { id: 'K437', pkg: 'nn', entry: "nn.uniform_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×1
-  { id: 'K438', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ShapeError: computeFans: fan in and fan out need a tensor with at[\s\S]*\[expected the message/ }, // ×10
-  { id: 'K439', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got[\s\S]*\[expected the message/ }, // ×6
-  { id: 'K440', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got -?[\d.e+-]+[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K441', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got NaN[\s\S]*\[expected the message/ }, // ×2
-  { id: 'K442', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got -Infinity[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K443', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×4
-  { id: 'K444', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ArgumentError: uniform_: needs a <= b, got a=-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×5
-  { id: 'K445', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ShapeError: computeFans: fan in and fan out need a tensor with at[\s\S]*\[expected the message/ }, // ×9
-  { id: 'K446', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ArgumentError: uniform_: needs a <= b, got a=-?[\d.e+-]+, b=-?[\d.e+-]+[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K447', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ArgumentError: uniform_: needs a <= b, got a=NaN, b=NaN[\s\S]*\[expected the message/ }, // ×1
-  { id: 'K448', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×5
-  { id: 'K449', pkg: 'nn', entry: "nn.zeros_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
-  { id: 'K450', pkg: 'optim', entry: "optim.accuracy", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×6
-  { id: 'K451', pkg: 'optim', entry: "optim.CallbackList", kind: 'message', error: /^ArgumentError: fit: callbacks\[-?[\d.e+-]+\] is not a callback object[\s\S]*\[expected the message/ }, // ×3
-  { id: 'K452', pkg: 'optim', entry: "optim.CallbackList", kind: 'raw', error: /^TypeError: callbacks\.forEach is not a function/ }, // ×9
-  { id: 'K453', pkg: 'optim', entry: "optim.clipGradNorm", kind: 'message', error: /^ArgumentError: clipGradNorm: the total norm of order -?[\d.e+-]+ for gradients[\s\S]*\[says 'NaN'/ }, // ×1
-  { id: 'K454', pkg: 'optim', entry: "optim.clipGradValue", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
-  { id: 'K455', pkg: 'optim', entry: "optim.cosineLr", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×19
-  { id: 'K456', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
-  { id: 'K457', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
-  { id: 'K458', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'raw', error: /^TypeError: Cannot convert a Symbol value to a number/ }, // ×1
-  { id: 'K459', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×17
-  { id: 'K460', pkg: 'optim', entry: "optim.EarlyStopping", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
-  { id: 'K461', pkg: 'optim', entry: "optim.ExponentialLR", kind: 'message', error: /^ArgumentError: ExponentialLR: gamma must be positive, got \[object[\s\S]*\[says '\[object Object\]'/ }, // ×2
-  { id: 'K462', pkg: 'optim', entry: "optim.exponentialSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×2
-  { id: 'K463', pkg: 'optim', entry: "optim.exponentialSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×16
-  { id: 'K464', pkg: 'optim', entry: "optim.LinearLR", kind: 'message', error: /^ArgumentError: LinearLR: endFactor must be in \[-?[\d.e+-]+, -?[\d.e+-]+\], got \[object[\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K465', pkg: 'optim', entry: "optim.LRScheduler", kind: 'message', error: /^ArgumentError: x: expected an optimizer with paramGroups[\s\S]*\[expected the message/ }, // ×40
-  { id: 'K466', pkg: 'optim', entry: "optim.multiStepSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
-  { id: 'K467', pkg: 'optim', entry: "optim.multiStepSchedule", kind: 'raw', error: /^TypeError: milestones\.slice is not a function/ }, // ×4
-  { id: 'K468', pkg: 'optim', entry: "optim.multiStepSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×8
-  { id: 'K469', pkg: 'optim', entry: "optim.Optimizer#loadStateDict", kind: 'message', error: /^ArgumentError: Adagrad: invalid state dict: it was saved by[\s\S]*\[says 'undefined'/ }, // ×2
-  { id: 'K470', pkg: 'optim', entry: "optim.Optimizer#loadStateDict", kind: 'message', error: /^ArgumentError: SGD: invalid state dict: it was saved by undefined,[\s\S]*\[says 'undefined'/ }, // ×1
-  { id: 'K471', pkg: 'optim', entry: "optim.Optimizer#loadStateDict", kind: 'message', error: /^ArgumentError: NAdam: invalid state dict: it was saved by undefined,[\s\S]*\[says 'undefined'/ }, // ×1
-  { id: 'K472', pkg: 'optim', entry: "optim.Optimizer#step", kind: 'raw', error: /^TypeError: closure is not a function/ }, // ×10
-  { id: 'K473', pkg: 'optim', entry: "optim.Optimizer", kind: 'raw', error: /^TypeError: this\.validateOptions is not a function/ }, // ×40
-  { id: 'K474', pkg: 'optim', entry: "optim.predict", kind: 'message', error: /^DTypeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): input is float-?[\d.e+-]+ but the layer's weights[\s\S]*\[expected the message/ }, // ×12
-  { id: 'K475', pkg: 'optim', entry: "optim.predict", kind: 'message', error: /^ShapeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected input with last dimension -?[\d.e+-]+, got[\s\S]*\[expected the message/ }, // ×4
-  { id: 'K476', pkg: 'optim', entry: "optim.ReduceLROnPlateau", kind: 'message', error: /^ArgumentError: ReduceLROnPlateau: threshold must be non-negative, got[\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K477', pkg: 'optim', entry: "optim.StepLR", kind: 'message', error: /^ArgumentError: StepLR: gamma must be positive, got \[object Object\][\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K478', pkg: 'optim', entry: "optim.StepLR", kind: 'message', error: /^ArgumentError: StepLR: stepSize must be a positive integer, got[\s\S]*\[says '\[object Object\]'/ }, // ×1
-  { id: 'K479', pkg: 'optim', entry: "optim.stepSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
-  { id: 'K480', pkg: 'optim', entry: "optim.stepSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×12
-  { id: 'K481', pkg: 'optim', entry: "optim.warmupCosineSchedule", kind: 'raw', error: /^RangeError: Maximum call stack size exceeded/ }, // ×1
-  { id: 'K482', pkg: 'optim', entry: "optim.warmupCosineSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×14
+  { id: 'K315', pkg: 'nn', entry: "nn.loadWeights", kind: 'raw', error: /^SafetensorsError: header length -?[\d.e+-]+ runs beyond the end of the file/ }, // ×13
+  { id: 'K316', pkg: 'nn', entry: "nn.LogSoftmax", kind: 'message', error: /^ArgumentError: logSoftmax: axis must be an integer, got \[object[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K317', pkg: 'nn', entry: "nn.LogSoftmax", kind: 'raw', error: /^TypeError: x\.logSoftmax is not a function/ }, // ×3
+  { id: 'K318', pkg: 'nn', entry: "nn.Loss", kind: 'raw', error: /^TypeError: this\.forward is not a function/ }, // ×39
+  { id: 'K319', pkg: 'nn', entry: "nn.Loss", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
+  { id: 'K320', pkg: 'nn', entry: "nn.Module#apply", kind: 'raw', error: /^TypeError: fn is not a function/ }, // ×9
+  { id: 'K321', pkg: 'nn', entry: "nn.Module#call", kind: 'message', error: /^DTypeError: mul: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);[\s\S]*\[expected the message/ }, // ×6
+  { id: 'K322', pkg: 'nn', entry: "nn.Module#call", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×1
+  { id: 'K323', pkg: 'nn', entry: "nn.Module#call", kind: 'state', error: /^DTypeError: mul: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);/ }, // ×3
+  { id: 'K324', pkg: 'nn', entry: "nn.Module#forward", kind: 'message', error: /^DTypeError: mul: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);[\s\S]*\[expected the message/ }, // ×4
+  { id: 'K325', pkg: 'nn', entry: "nn.Module#forward", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
+  { id: 'K326', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: BatchNorm-?[\d.e+-]+d\.loadStateDict: key '[^']*': dtype[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K327', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'message', error: /^StateDictError: Dense\.loadStateDict: key '[^']*': dtype mismatch:[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K328', pkg: 'nn', entry: "nn.Module#loadStateDict", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
+  { id: 'K329', pkg: 'nn', entry: "nn.Module#registerBuffer", kind: 'message', error: /^ArgumentError: registerBuffer: '[^']*' must be a Tensor or null, got[\s\S]*\[says 'null'/ }, // ×4
+  { id: 'K330', pkg: 'nn', entry: "nn.Module#registerBuffer", kind: 'message', error: /^ArgumentError: registerBuffer: name must be a non-empty string[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K331', pkg: 'nn', entry: "nn.Module#registerModule", kind: 'message', error: /^ArgumentError: registerModule: '[^']*' must be a Module or null, got[\s\S]*\[says 'null'/ }, // ×6
+  { id: 'K332', pkg: 'nn', entry: "nn.Module#registerModule", kind: 'message', error: /^ArgumentError: registerModule: name must be a non-empty string[\s\S]*\[says 'undefined'/ }, // ×2
+  { id: 'K333', pkg: 'nn', entry: "nn.Module#registerParameter", kind: 'message', error: /^ArgumentError: registerParameter: name must be a non-empty string[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K334', pkg: 'nn', entry: "nn.Module#registerParameter", kind: 'message', error: /^ArgumentError: registerParameter: '[^']*' must be a Parameter or[\s\S]*\[says 'null'/ }, // ×3
+  { id: 'K335', pkg: 'nn', entry: "nn.Module#registerParameter", kind: 'message', error: /^ArgumentError: registerParameter: '[^']*' must be a Parameter or null,[\s\S]*\[says 'null'/ }, // ×1
+  { id: 'K336', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: Dense\.to: dtype must be '[^']*' or '[^']*', got[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K337', pkg: 'nn', entry: "nn.Module#to", kind: 'message', error: /^ArgumentError: Sequential\.to: dtype must be '[^']*' or '[^']*',[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K338', pkg: 'nn', entry: "nn.ModuleDict#get", kind: 'message', error: /^ArgumentError: ModuleDict\.get: no module under key undefined \(keys:[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K339', pkg: 'nn', entry: "nn.ModuleDict#get", kind: 'message', error: /^ArgumentError: ModuleDict\.get: no module under key null \(keys: '[^']*'\)[\s\S]*\[says 'null'/ }, // ×1
+  { id: 'K340', pkg: 'nn', entry: "nn.ModuleDict#set", kind: 'message', error: /^ArgumentError: ModuleDict\.set: key must be a non-empty string without[\s\S]*\[says 'null'/ }, // ×2
+  { id: 'K341', pkg: 'nn', entry: "nn.ModuleDict#set", kind: 'message', error: /^ArgumentError: ModuleDict\.set: key must be a non-empty string without[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K342', pkg: 'nn', entry: "nn.ModuleDict#set", kind: 'raw', error: /^TypeError: Do not know how to serialize a BigInt/ }, // ×1
+  { id: 'K343', pkg: 'nn', entry: "nn.ModuleList#extend", kind: 'raw', error: /^TypeError: undefined is not iterable \(cannot read property/ }, // ×1
+  { id: 'K344', pkg: 'nn', entry: "nn.ModuleList#pop", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
+  { id: 'K345', pkg: 'nn', entry: "nn.mseLoss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is boolean true where a[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K346', pkg: 'nn', entry: "nn.mseLoss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is an array where a[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K347', pkg: 'nn', entry: "nn.nllLoss", kind: 'message', error: /^ArgumentError: nllLoss: ignoreIndex must be an integer or null, got[\s\S]*\[says 'null'/ }, // ×1
+  { id: 'K348', pkg: 'nn', entry: "nn.normal_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
+  { id: 'K349', pkg: 'nn', entry: "nn.ones_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×5
+  { id: 'K350', pkg: 'nn', entry: "nn.Parameter", kind: 'raw', error: /^TypeError: shape\.slice is not a function/ }, // ×3
+  { id: 'K351', pkg: 'nn', entry: "nn.Parameter", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×1
+  { id: 'K352', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result shape \[-?[\d.e+-]+\] needs -?[\d.e+-]+ elements but holds -?[\d.e+-]+/ }, // ×2
+  { id: 'K353', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result dtype float-?[\d.e+-]+ but data is BigInt-?[\d.e+-]+Array/ }, // ×1
+  { id: 'K354', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result has an invalid shape \[undefined\]/ }, // ×2
+  { id: 'K355', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result dtype float-?[\d.e+-]+ but data is Array/ }, // ×1
+  { id: 'K356', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result has an invalid shape \[-?[\d.e+-]+\]/ }, // ×1
+  { id: 'K357', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result dtype float-?[\d.e+-]+ but data is String/ }, // ×1
+  { id: 'K358', pkg: 'nn', entry: "nn.Parameter", kind: 'wrong', error: /^result shape \[-?[\d.e+-]+\] needs -?[\d.e+-]+ elements but holds undefined/ }, // ×1
+  { id: 'K359', pkg: 'nn', entry: "nn.regularizers", kind: 'message', error: /^ArgumentError: regularizers: lambda must be a finite non-negative[\s\S]*\[says '\[object Object\]'/ }, // ×6
+  { id: 'K360', pkg: 'nn', entry: "nn.regularizers", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×3
+  { id: 'K361', pkg: 'nn', entry: "nn.ReLU", kind: 'raw', error: /^TypeError: x\.relu is not a function/ }, // ×2
+  { id: 'K362', pkg: 'nn', entry: "nn.SafetensorsError", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
+  { id: 'K363', pkg: 'nn', entry: "nn.SafetensorsError", kind: 'raw', error: /^TypeError: Do not know how to serialize a BigInt/ }, // ×1
+  { id: 'K364', pkg: 'nn', entry: "nn.saveWeightsFile", kind: 'raw', error: /^TypeError: model\.stateEntries is not a function or its return value/ }, // ×7
+  { id: 'K365', pkg: 'nn', entry: "nn.saveWeightsFile", kind: 'raw', error: /^TypeError: The "[^"]*" argument must be of type string or an instance/ }, // ×1
+  { id: 'K366', pkg: 'nn', entry: "nn.saveWeights", kind: 'raw', error: /^SafetensorsError: metadata value for key "[^"]*" must be a string, got -?[\d.e+-]+/ }, // ×4
+  { id: 'K367', pkg: 'nn', entry: "nn.saveWeights", kind: 'raw', error: /^TypeError: model\.stateEntries is not a function or its return value/ }, // ×22
+  { id: 'K368', pkg: 'nn', entry: "nn.saveWeights", kind: 'raw', error: /^SafetensorsError: metadata must be an object of string values/ }, // ×1
+  { id: 'K369', pkg: 'nn', entry: "nn.Sequential#append", kind: 'message', error: /^ArgumentError: registerModule: '[^']*' must be a Module or null, got[\s\S]*\[expected the message/ }, // ×11
+  { id: 'K370', pkg: 'nn', entry: "nn.Sequential#at", kind: 'message', error: /^ArgumentError: Sequential\.at: index \[object Object\] is out of range[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K371', pkg: 'nn', entry: "nn.Sequential#at", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
+  { id: 'K372', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^DTypeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): input is float-?[\d.e+-]+ but the layer's weights[\s\S]*\[expected the message/ }, // ×3
+  { id: 'K373', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^ShapeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected input with last dimension -?[\d.e+-]+, got[\s\S]*\[expected the message/ }, // ×4
+  { id: 'K374', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^ArgumentError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected a Tensor input, got function[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K375', pkg: 'nn', entry: "nn.Sequential", kind: 'message', error: /^ArgumentError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected a Tensor input, got boolean[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K376', pkg: 'nn', entry: "nn.Sequential", kind: 'raw', error: /^TypeError: x\.relu is not a function/ }, // ×1
+  { id: 'K377', pkg: 'nn', entry: "nn.Sigmoid", kind: 'raw', error: /^TypeError: x\.sigmoid is not a function/ }, // ×4
+  { id: 'K378', pkg: 'nn', entry: "nn.SiLU", kind: 'raw', error: /^TypeError: x\.silu is not a function/ }, // ×4
+  { id: 'K379', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: input must be a Tensor[\s\S]*\[expected the message/ }, // ×3
+  { id: 'K380', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape \[\][\s\S]*\[expected the message/ }, // ×5
+  { id: 'K381', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape[\s\S]*\[expected the message/ }, // ×10
+  { id: 'K382', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: delta must be a positive number, got -?[\d.e+-]+[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K383', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+\] but target has shape \[-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×2
+  { id: 'K384', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: l-?[\d.e+-]+Loss: target must be a Tensor or nested arrays of[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K385', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[\] but target has shape \[-?[\d.e+-]+, -?[\d.e+-]+\][\s\S]*\[expected the message/ }, // ×1
+  { id: 'K386', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is string -?[\d.e+-]+ where a[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K387', pkg: 'nn', entry: "nn.smoothL1Loss", kind: 'message', error: /^ShapeError: l-?[\d.e+-]+Loss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape \[-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K388', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: tensor: is ragged: element \[-?[\d.e+-]+\] is undefined where a[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K389', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape \[\][\s\S]*\[expected the message/ }, // ×3
+  { id: 'K390', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+\] but target has shape[\s\S]*\[expected the message/ }, // ×9
+  { id: 'K391', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+\] but target has shape \[-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K392', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: delta must be a positive number, got[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K393', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[\] but target has shape \[-?[\d.e+-]+, -?[\d.e+-]+\][\s\S]*\[expected the message/ }, // ×1
+  { id: 'K394', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ShapeError: huberLoss: input has shape \[-?[\d.e+-]+, -?[\d.e+-]+, -?[\d.e+-]+\] but target has shape[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K395', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: target must be a Tensor or nested arrays of[\s\S]*\[expected the message/ }, // ×2
+  { id: 'K396', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'message', error: /^ArgumentError: huberLoss: input must be a Tensor[\s\S]*\[expected the message/ }, // ×2
+  { id: 'K397', pkg: 'nn', entry: "nn.SmoothL1Loss", kind: 'raw', error: /^TypeError: Cannot convert a Symbol value to a number/ }, // ×1
+  { id: 'K398', pkg: 'nn', entry: "nn.Softmax", kind: 'message', error: /^ArgumentError: softmax: axis must be an integer, got \[object Object\][\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K399', pkg: 'nn', entry: "nn.Softmax", kind: 'raw', error: /^TypeError: x\.softmax is not a function/ }, // ×3
+  { id: 'K400', pkg: 'nn', entry: "nn.Softplus", kind: 'raw', error: /^TypeError: x\.softplus is not a function/ }, // ×2
+  { id: 'K401', pkg: 'nn', entry: "nn.sparseCategoricalCrossEntropy", kind: 'message', error: /^ShapeError: crossEntropy: expected input of shape \[N, C\] or \[C\], got[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K402', pkg: 'nn', entry: "nn.sparseCategoricalCrossEntropy", kind: 'message', error: /^ArgumentError: crossEntropy: target\[-?[\d.e+-]+\] = -?[\d.e+-]+ is not a class index in[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K403', pkg: 'nn', entry: "nn.sparseCategoricalCrossEntropy", kind: 'message', error: /^ArgumentError: crossEntropy: reduction must be '[^']*', '[^']*' or[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K404', pkg: 'nn', entry: "nn.StateDictError", kind: 'raw', error: /^TypeError: problems\.join is not a function/ }, // ×4
+  { id: 'K405', pkg: 'nn', entry: "nn.StateDictError", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
+  { id: 'K406', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ArgumentError: zeros: unknown dtype '[^']*' \(expected[\s\S]*\[expected the message/ }, // ×2
+  { id: 'K407', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ArgumentError: zeros: unknown dtype '[^']*' \(expected '[^']*' or[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K408', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ShapeError: BatchNorm-?[\d.e+-]+d\(-?[\d.e+-]+\): expected input of shape \[N, -?[\d.e+-]+\] or \[N, -?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K409', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^DTypeError: sub: cannot mix float-?[\d.e+-]+ and float-?[\d.e+-]+ inputs \('[^']*' and '[^']*'\);[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K410', pkg: 'nn', entry: "nn.summary", kind: 'message', error: /^ArgumentError: summary: inputShape must be a list of positive[\s\S]*\[says 'null'/ }, // ×1
+  { id: 'K411', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: model\.namedModules is not a function or its return value/ }, // ×4
+  { id: 'K412', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
+  { id: 'K413', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: Do not know how to serialize a BigInt/ }, // ×1
+  { id: 'K414', pkg: 'nn', entry: "nn.summary", kind: 'raw', error: /^TypeError: model\.parameters is not a function/ }, // ×8
+  { id: 'K415', pkg: 'nn', entry: "nn.Tanh", kind: 'raw', error: /^TypeError: x\.tanh is not a function/ }, // ×3
+  { id: 'K416', pkg: 'nn', entry: "nn.uniform_", kind: 'raw', error: /^TypeError: g\.uniform is not a function/ }, // ×2
+  { id: 'K417', pkg: 'nn', entry: "nn.uniform_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×1
+  { id: 'K418', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ShapeError: computeFans: fan in and fan out need a tensor with at[\s\S]*\[expected the message/ }, // ×10
+  { id: 'K419', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got[\s\S]*\[expected the message/ }, // ×6
+  { id: 'K420', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got -?[\d.e+-]+[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K421', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got NaN[\s\S]*\[expected the message/ }, // ×2
+  { id: 'K422', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'message', error: /^ArgumentError: normal_: std must be non-negative, got -Infinity[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K423', pkg: 'nn', entry: "nn.xavierNormal_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×4
+  { id: 'K424', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ArgumentError: uniform_: needs a <= b, got a=-?[\d.e+-]+,[\s\S]*\[expected the message/ }, // ×5
+  { id: 'K425', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ShapeError: computeFans: fan in and fan out need a tensor with at[\s\S]*\[expected the message/ }, // ×9
+  { id: 'K426', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ArgumentError: uniform_: needs a <= b, got a=-?[\d.e+-]+, b=-?[\d.e+-]+[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K427', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'message', error: /^ArgumentError: uniform_: needs a <= b, got a=NaN, b=NaN[\s\S]*\[expected the message/ }, // ×1
+  { id: 'K428', pkg: 'nn', entry: "nn.xavierUniform_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×5
+  { id: 'K429', pkg: 'nn', entry: "nn.zeros_", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×2
+  { id: 'K430', pkg: 'optim', entry: "optim.accuracy", kind: 'raw', error: /^TypeError: Cannot read properties of undefined \(reading '[^']*'\)/ }, // ×6
+  { id: 'K431', pkg: 'optim', entry: "optim.CallbackList", kind: 'message', error: /^ArgumentError: fit: callbacks\[-?[\d.e+-]+\] is not a callback object[\s\S]*\[expected the message/ }, // ×3
+  { id: 'K432', pkg: 'optim', entry: "optim.CallbackList", kind: 'raw', error: /^TypeError: callbacks\.forEach is not a function/ }, // ×9
+  { id: 'K433', pkg: 'optim', entry: "optim.clipGradNorm", kind: 'message', error: /^ArgumentError: clipGradNorm: the total norm of order -?[\d.e+-]+ for gradients[\s\S]*\[says 'NaN'/ }, // ×1
+  { id: 'K434', pkg: 'optim', entry: "optim.clipGradValue", kind: 'raw', error: /^TypeError: Cannot read properties of null \(reading '[^']*'\)/ }, // ×1
+  { id: 'K435', pkg: 'optim', entry: "optim.cosineLr", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×19
+  { id: 'K436', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
+  { id: 'K437', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
+  { id: 'K438', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'raw', error: /^TypeError: Cannot convert a Symbol value to a number/ }, // ×1
+  { id: 'K439', pkg: 'optim', entry: "optim.cosineSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×17
+  { id: 'K440', pkg: 'optim', entry: "optim.EarlyStopping", kind: 'raw', error: /^TypeError: Cannot convert object to primitive value/ }, // ×1
+  { id: 'K441', pkg: 'optim', entry: "optim.ExponentialLR", kind: 'message', error: /^ArgumentError: ExponentialLR: gamma must be positive, got \[object[\s\S]*\[says '\[object Object\]'/ }, // ×2
+  { id: 'K442', pkg: 'optim', entry: "optim.exponentialSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×2
+  { id: 'K443', pkg: 'optim', entry: "optim.exponentialSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×16
+  { id: 'K444', pkg: 'optim', entry: "optim.LinearLR", kind: 'message', error: /^ArgumentError: LinearLR: endFactor must be in \[-?[\d.e+-]+, -?[\d.e+-]+\], got \[object[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K445', pkg: 'optim', entry: "optim.LRScheduler", kind: 'message', error: /^ArgumentError: x: expected an optimizer with paramGroups[\s\S]*\[expected the message/ }, // ×40
+  { id: 'K446', pkg: 'optim', entry: "optim.multiStepSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
+  { id: 'K447', pkg: 'optim', entry: "optim.multiStepSchedule", kind: 'raw', error: /^TypeError: milestones\.slice is not a function/ }, // ×4
+  { id: 'K448', pkg: 'optim', entry: "optim.multiStepSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×8
+  { id: 'K449', pkg: 'optim', entry: "optim.Optimizer#loadStateDict", kind: 'message', error: /^ArgumentError: Adagrad: invalid state dict: it was saved by[\s\S]*\[says 'undefined'/ }, // ×2
+  { id: 'K450', pkg: 'optim', entry: "optim.Optimizer#loadStateDict", kind: 'message', error: /^ArgumentError: SGD: invalid state dict: it was saved by undefined,[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K451', pkg: 'optim', entry: "optim.Optimizer#loadStateDict", kind: 'message', error: /^ArgumentError: NAdam: invalid state dict: it was saved by undefined,[\s\S]*\[says 'undefined'/ }, // ×1
+  { id: 'K452', pkg: 'optim', entry: "optim.Optimizer#step", kind: 'raw', error: /^TypeError: closure is not a function/ }, // ×10
+  { id: 'K453', pkg: 'optim', entry: "optim.Optimizer", kind: 'raw', error: /^TypeError: this\.validateOptions is not a function/ }, // ×40
+  { id: 'K454', pkg: 'optim', entry: "optim.predict", kind: 'message', error: /^DTypeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): input is float-?[\d.e+-]+ but the layer's weights[\s\S]*\[expected the message/ }, // ×12
+  { id: 'K455', pkg: 'optim', entry: "optim.predict", kind: 'message', error: /^ShapeError: Linear\(-?[\d.e+-]+ → -?[\d.e+-]+\): expected input with last dimension -?[\d.e+-]+, got[\s\S]*\[expected the message/ }, // ×4
+  { id: 'K456', pkg: 'optim', entry: "optim.ReduceLROnPlateau", kind: 'message', error: /^ArgumentError: ReduceLROnPlateau: threshold must be non-negative, got[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K457', pkg: 'optim', entry: "optim.StepLR", kind: 'message', error: /^ArgumentError: StepLR: gamma must be positive, got \[object Object\][\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K458', pkg: 'optim', entry: "optim.StepLR", kind: 'message', error: /^ArgumentError: StepLR: stepSize must be a positive integer, got[\s\S]*\[says '\[object Object\]'/ }, // ×1
+  { id: 'K459', pkg: 'optim', entry: "optim.stepSchedule", kind: 'raw', error: /^TypeError: Cannot mix BigInt and other types, use explicit/ }, // ×1
+  { id: 'K460', pkg: 'optim', entry: "optim.stepSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×12
+  { id: 'K461', pkg: 'optim', entry: "optim.warmupCosineSchedule", kind: 'raw', error: /^RangeError: Maximum call stack size exceeded/ }, // ×1
+  { id: 'K462', pkg: 'optim', entry: "optim.warmupCosineSchedule", kind: 'wrong', error: /^result has NaN at -?[\d.e+-]+ although no input holds NaN or Infinity/ }, // ×14
   { id: 'K000', pkg: 'autograd', entry: "Generator#methods", kind: 'wrong', error: /^permutation\(.*\) returned \[\]$/ }, // Generator.permutation accepts a non-size and returns []
 ];
