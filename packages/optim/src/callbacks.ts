@@ -7,7 +7,7 @@
  * `Epoch 1/N`). Every hook also receives the `TrainingContext`, whose `stopTraining` flag ends
  * training after the current epoch.
  */
-import { argumentError } from './util.ts';
+import { argumentError, describe } from './util.ts';
 import type { Tensor } from '@memograd/autograd';
 import type { TrainingContext } from './fit.ts';
 import { LRScheduler, ReduceLROnPlateau } from './scheduler.ts';
@@ -51,10 +51,12 @@ export class Callback implements CallbackHooks {
 /** Runs a list of callbacks in order. */
 export class CallbackList {
   readonly callbacks: CallbackHooks[];
-  constructor(callbacks: readonly CallbackHooks[]) {
-    if (!Array.isArray(callbacks)) throw argumentError(`fit: callbacks must be an array of callback objects, got ${callbacks === null ? 'null' : typeof callbacks}`);
+  /** `owner` names the caller in error messages (`fit` passes 'fit'). */
+  constructor(callbacks: readonly CallbackHooks[], owner = 'CallbackList') {
+    const op = typeof owner === 'string' && owner !== '' ? owner : 'CallbackList';
+    if (!Array.isArray(callbacks)) throw argumentError(`${op}: callbacks must be an array of callback objects, got ${describe(callbacks)}`);
     callbacks.forEach((cb, i) => {
-      if (cb === null || typeof cb !== 'object') throw argumentError(`fit: callbacks[${i}] is not a callback object`);
+      if (cb === null || typeof cb !== 'object') throw argumentError(`${op}: callbacks[${i}] is not a callback object, got ${describe(cb)}`);
     });
     this.callbacks = [...callbacks];
   }
@@ -119,8 +121,15 @@ export type MonitorMode = 'auto' | 'min' | 'max';
 
 function resolveMode(op: string, mode: MonitorMode, monitor: string): 'min' | 'max' {
   if (mode === 'min' || mode === 'max') return mode;
-  if (mode !== 'auto') throw argumentError(`${op}: mode must be 'auto', 'min' or 'max', got '${String(mode)}'`);
+  if (mode !== 'auto') throw argumentError(`${op}: mode must be 'auto', 'min' or 'max', got ${describe(mode)}`);
   return /acc|auc|precision|recall/.test(monitor) ? 'max' : 'min';
+}
+
+/** The model of a training context, if it has one that can save and load its state. */
+function modelOf(ctx: unknown): TrainingContext['model'] | undefined {
+  if (ctx === null || typeof ctx !== 'object') return undefined;
+  const m = Object.getOwnPropertyDescriptor(ctx, 'model')?.value as TrainingContext['model'] | undefined;
+  return m !== null && typeof m === 'object' && typeof m.stateDict === 'function' && typeof m.loadStateDict === 'function' ? m : undefined;
 }
 
 function cloneState(state: Record<string, Tensor>): Record<string, Tensor> {
@@ -190,14 +199,14 @@ export class EarlyStopping extends Callback {
     super();
     if (options === null || typeof options !== 'object') throw argumentError(`EarlyStopping: options must be an object, got ${options === null ? 'null' : typeof options}`);
     if (options.monitor !== undefined && typeof options.monitor !== 'string') throw argumentError(`EarlyStopping: monitor must be a string, got ${typeof options.monitor}`);
-    if (options.baseline !== undefined && (typeof options.baseline !== 'number' || Number.isNaN(options.baseline))) throw argumentError(`EarlyStopping: baseline must be a number, got ${String(options.baseline)}`);
-    if (options.startFromEpoch !== undefined && (!Number.isInteger(options.startFromEpoch) || options.startFromEpoch < 0)) throw argumentError(`EarlyStopping: startFromEpoch must be a non-negative integer, got ${String(options.startFromEpoch)}`);
+    if (options.baseline !== undefined && (typeof options.baseline !== 'number' || Number.isNaN(options.baseline))) throw argumentError(`EarlyStopping: baseline must be a number, got ${describe(options.baseline)}`);
+    if (options.startFromEpoch !== undefined && (!Number.isInteger(options.startFromEpoch) || options.startFromEpoch < 0)) throw argumentError(`EarlyStopping: startFromEpoch must be a non-negative integer, got ${describe(options.startFromEpoch)}`);
     this.monitor = options.monitor ?? 'val_loss';
     const minDelta = options.minDelta ?? 0;
-    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw argumentError(`EarlyStopping: minDelta must be a finite number, got ${String(minDelta)}`);
+    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw argumentError(`EarlyStopping: minDelta must be a finite number, got ${describe(minDelta)}`);
     this.minDelta = Math.abs(minDelta);
     const patience = options.patience ?? 0;
-    if (!Number.isInteger(patience) || patience < 0) throw argumentError(`EarlyStopping: patience must be a non-negative integer, got ${String(patience)}`);
+    if (!Number.isInteger(patience) || patience < 0) throw argumentError(`EarlyStopping: patience must be a non-negative integer, got ${describe(patience)}`);
     this.patience = patience;
     this.mode = resolveMode('EarlyStopping', options.mode ?? 'auto', this.monitor);
     this.restoreBestWeights = options.restoreBestWeights ?? false;
@@ -220,33 +229,50 @@ export class EarlyStopping extends Callback {
   }
 
   override onEpochEnd(epoch: number, logs: Logs, ctx: TrainingContext): void {
+    // checked before anything changes (fit always passes these; a hand-driven call may not)
+    if (typeof epoch !== 'number' || !Number.isInteger(epoch)) throw argumentError(`EarlyStopping: onEpochEnd: epoch must be an integer, got ${describe(epoch)}`);
+    if (logs === null || typeof logs !== 'object') throw argumentError(`EarlyStopping: onEpochEnd: logs must be an object of numbers, got ${describe(logs)}`);
+    const context = (ctx ?? this.context) as TrainingContext | null | undefined;
+    if (context === null || typeof context !== 'object') {
+      const given = ctx === undefined || ctx === null ? 'none was given and setContext() was not called' : `got ${describe(ctx)}`;
+      throw argumentError(`EarlyStopping: onEpochEnd needs the training context as its third argument, as fit passes it; ${given}`);
+    }
+    const model = this.restoreBestWeights ? modelOf(context) : undefined;
+    if (this.restoreBestWeights && model === undefined) {
+      throw argumentError('EarlyStopping: onEpochEnd: restoreBestWeights needs a training context whose model has stateDict() and loadStateDict()');
+    }
     const current = logs[this.monitor];
     if (current === undefined) {
       throw argumentError(`EarlyStopping: the monitored value '${this.monitor}' is not in the logs (available: ${Object.keys(logs).join(', ')})`);
     }
+    if (typeof current !== 'number') throw argumentError(`EarlyStopping: the monitored value '${this.monitor}' must be a number, got ${describe(current)}`);
     if (epoch < this.startFromEpoch) return;
-    if (this.restoreBestWeights && this.bestWeights === null) this.bestWeights = cloneState(ctx.model.stateDict());
+    if (model !== undefined && this.bestWeights === null) this.bestWeights = cloneState(model.stateDict());
     this.wait += 1;
     // NaN is explicitly no improvement (isImprovement would say false too; this does not rely on it)
     if (!Number.isNaN(current) && this.isImprovement(current, this.best)) {
       this.best = current;
       this.bestEpoch = epoch;
-      if (this.restoreBestWeights) this.bestWeights = cloneState(ctx.model.stateDict());
+      if (model !== undefined) this.bestWeights = cloneState(model.stateDict());
       if (this.baseline === undefined || this.isImprovement(current, this.baseline)) this.wait = 0;
       return;
     }
     if (this.wait >= this.patience && epoch > 0) {
       this.stoppedEpoch = epoch;
-      ctx.stopTraining = true;
+      context.stopTraining = true;
     }
   }
 
   override onTrainEnd(_logs: Logs, ctx: TrainingContext): void {
+    const model = this.restoreBestWeights && this.bestWeights !== null ? modelOf(ctx ?? this.context) : undefined;
+    if (this.restoreBestWeights && this.bestWeights !== null && model === undefined) {
+      throw argumentError('EarlyStopping: onTrainEnd: restoring the best weights needs the training context (with the model) as its second argument, as fit passes it');
+    }
     if (this.stoppedEpoch >= 0 && this.verbose) {
       process.stdout.write(`Epoch ${this.stoppedEpoch + 1}: early stopping (best ${this.monitor} ${this.best} at epoch ${this.bestEpoch + 1})\n`);
     }
-    if (this.restoreBestWeights && this.bestWeights !== null) {
-      ctx.model.loadStateDict(this.bestWeights);
+    if (model !== undefined && this.bestWeights !== null) {
+      model.loadStateDict(this.bestWeights);
       this.restored = true;
     }
   }
@@ -295,7 +321,7 @@ export class LearningRateScheduler extends Callback {
       if (!groups) throw argumentError('LearningRateScheduler: the optimizer has no paramGroups to set lr on');
       const lr = this.schedule(epoch, groups[0]?.lr ?? NaN);
       if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-        throw argumentError(`LearningRateScheduler: the schedule returned ${String(lr)} at epoch ${epoch} (expected a finite lr >= 0)`);
+        throw argumentError(`LearningRateScheduler: the schedule returned ${describe(lr)} at epoch ${epoch} (expected a finite lr >= 0)`);
       }
       for (const g of groups) g.lr = lr;
     }
@@ -330,7 +356,7 @@ export class TerminateOnNaN extends Callback {
   constructor(options: { verbose?: boolean } = {}) {
     super();
     const verbose = options?.verbose ?? true;
-    if (typeof verbose !== 'boolean') throw argumentError(`TerminateOnNaN: verbose must be a boolean, got ${String(verbose)}`);
+    if (typeof verbose !== 'boolean') throw argumentError(`TerminateOnNaN: verbose must be a boolean, got ${describe(verbose)}`);
     this.verbose = verbose;
   }
 

@@ -1,4 +1,4 @@
-import { argumentError } from './util.ts';
+import { argumentError, describe } from './util.ts';
 import { bumpVersion } from './param.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 
@@ -70,10 +70,10 @@ export function clipGradNorm(
   options: ClipGradNormOptions = {},
 ): number {
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw argumentError(`clipGradNorm: maxNorm must be non-negative, got ${String(maxNorm)}`);
+    throw argumentError(`clipGradNorm: maxNorm must be non-negative, got ${describe(maxNorm)}`);
   }
   if (typeof normType !== 'number' || !(normType > 0)) {
-    throw argumentError(`clipGradNorm: normType must be a positive number or Infinity, got ${String(normType)}`);
+    throw argumentError(`clipGradNorm: normType must be a positive number or Infinity, got ${describe(normType)}`);
   }
   if (options === null || typeof options !== 'object') throw argumentError(`clipGradNorm: options must be an object, got ${options === null ? 'null' : typeof options}`);
   const grads: FloatArray[] = [];
@@ -105,7 +105,7 @@ export function clipGradNorm(
 /** Clamp every gradient element into [-clipValue, clipValue] in place (PyTorch `clip_grad_value_`). */
 export function clipGradValue(params: ParamLike | Iterable<ParamLike>, clipValue: number): void {
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
-    throw argumentError(`clipGradValue: clipValue must be non-negative, got ${String(clipValue)}`);
+    throw argumentError(`clipGradValue: clipValue must be non-negative, got ${describe(clipValue)}`);
   }
   for (const p of toList('clipGradValue', params)) {
     if (!p.grad) continue;

@@ -6,7 +6,7 @@
  * the dataset size is batch gradient descent (one update per epoch), anything between is
  * mini-batch (the last, partial batch is kept: ceil(N / batchSize) updates per epoch).
  */
-import { argumentError } from './util.ts';
+import { argumentError, describe } from './util.ts';
 import { ArgumentError, Generator, Tensor, cat, noGrad } from '@memograd/autograd';
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
@@ -161,7 +161,7 @@ function checkXY(op: string, x: unknown, y: unknown, what = 'x and y'): void {
 }
 
 function checkBatchSize(op: string, b: unknown): number {
-  if (typeof b !== 'number' || !Number.isInteger(b) || b < 1) throw argumentError(`${op}: batchSize must be an integer >= 1, got ${String(b)}`);
+  if (typeof b !== 'number' || !Number.isInteger(b) || b < 1) throw argumentError(`${op}: batchSize must be an integer >= 1, got ${describe(b)}`);
   return b;
 }
 
@@ -389,12 +389,12 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     throw argumentError('fit: optimizer must have step() and zeroGrad()');
   }
   const epochs = options.epochs ?? 1;
-  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${String(epochs)}`);
+  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${describe(epochs)}`);
   const split = options.validationSplit ?? 0;
-  if (typeof split !== 'number' || !(split >= 0 && split < 1)) fail(`validationSplit must be in [0, 1), got ${String(split)}`);
+  if (typeof split !== 'number' || !(split >= 0 && split < 1)) fail(`validationSplit must be in [0, 1), got ${describe(split)}`);
   if (split > 0 && options.validationData !== undefined) fail('give either validationSplit or validationData, not both');
   const verbose = options.verbose ?? 1;
-  if (verbose !== 0 && verbose !== 1 && verbose !== 2) fail(`verbose must be 0, 1 or 2, got ${String(verbose)}`);
+  if (verbose !== 0 && verbose !== 1 && verbose !== 2) fail(`verbose must be 0, 1 or 2, got ${describe(verbose)}`);
   const metrics = resolveMetrics('fit', options.metrics ?? [], options);
   if (options.beforeStep !== undefined && typeof options.beforeStep !== 'function') fail(`beforeStep must be a function, got ${options.beforeStep === null ? 'null' : typeof options.beforeStep}`);
 
@@ -433,7 +433,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
 
   if (options.callbacks !== undefined && !Array.isArray(options.callbacks)) fail(`callbacks must be an array of callback objects, got ${options.callbacks === null ? 'null' : typeof options.callbacks}`);
   const history = new History();
-  const callbacks = new CallbackList([...(options.callbacks ?? []), history]); // History last: it sees logs the others add
+  const callbacks = new CallbackList([...(options.callbacks ?? []), history], 'fit'); // History last: it sees logs the others add
   // every monitored log key must exist before a single weight changes
   checkMonitors(callbacks.callbacks, expectedLogKeys(metrics, xVal !== null, callbacks.callbacks));
   const ctx: TrainingContext = { model, optimizer, epochs, steps, samples: n, stopTraining: false, epoch: 0, iteration: 0 };

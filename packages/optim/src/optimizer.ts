@@ -1,4 +1,4 @@
-import { argumentError } from './util.ts';
+import { argumentError, describe } from './util.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { arrayLike, bumpVersion } from './param.ts';
 
@@ -45,15 +45,8 @@ export interface StateSpec {
   optionalBuffers: readonly string[];
 }
 
-function fmt(v: unknown): string {
-  if (typeof v === 'number') return String(v);
-  if (Array.isArray(v)) return `[${v.map(fmt).join(', ')}]`;
-  try {
-    return JSON.stringify(v) ?? String(v);
-  } catch {
-    return String(v);
-  }
-}
+/** A safe description of a value for messages (never JSON: a Tensor is 'Tensor of shape [2]'). */
+const fmt = describe;
 
 /** Helpers for option validation; all throw an ArgumentError "<Optimizer>: <message>". */
 export class OptionChecker {
@@ -323,9 +316,11 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     const bad = (msg: string): never => {
       throw argumentError(`${this.name}: invalid state dict: ${msg}`);
     };
-    if (typeof sd !== 'object' || sd === null) bad('expected an object');
+    if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) bad(`expected an object from stateDict(), got ${fmt(sd)}`);
     const s = sd as Partial<OptimizerStateDict>;
-    if (s.optimizer !== this.name) bad(`it was saved by ${fmt(s.optimizer)}, not ${this.name}`);
+    if (s.optimizer !== this.name) {
+      bad(typeof s.optimizer === 'string' ? `it was saved by ${s.optimizer}, not ${this.name}` : `it has no 'optimizer' name (expected '${this.name}'), got ${fmt(sd)}`);
+    }
     if (!Array.isArray(s.paramGroups)) bad('paramGroups must be an array');
     const savedGroups = s.paramGroups!;
     if (savedGroups.length !== this.paramGroups.length) {

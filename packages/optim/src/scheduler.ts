@@ -1,4 +1,4 @@
-import { argumentError } from './util.ts';
+import { argumentError, describe } from './util.ts';
 /** What a learning-rate scheduler needs of an optimizer: every memograd optimizer satisfies this. */
 export interface SchedulableOptimizer {
   readonly paramGroups: ReadonlyArray<{ lr: number; initialLr?: number }>;
@@ -18,19 +18,19 @@ function fail(owner: string, message: string): never {
 }
 
 function checkPositiveInt(owner: string, label: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(owner, `${label} must be a positive integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(owner, `${label} must be a positive integer, got ${describe(v)}`);
 }
 
 function checkPositive(owner: string, label: string, v: unknown): void {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(owner, `${label} must be positive, got ${String(v)}`);
+  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v)) fail(owner, `${label} must be positive, got ${describe(v)}`);
 }
 
 function checkFinite(owner: string, label: string, v: unknown): void {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(owner, `${label} must be a finite number, got ${typeof v === 'bigint' ? `${v}n` : String(v)}`);
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(owner, `${label} must be a finite number, got ${describe(v)}`);
 }
 
 function checkNonNegative(owner: string, label: string, v: unknown): void {
-  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(owner, `${label} must be non-negative, got ${String(v)}`);
+  if (typeof v !== 'number' || !(v >= 0) || !Number.isFinite(v)) fail(owner, `${label} must be non-negative, got ${describe(v)}`);
 }
 
 /**
@@ -50,9 +50,16 @@ export abstract class LRScheduler {
   protected readonly name: string;
 
   protected constructor(name: string, optimizer: SchedulableOptimizer) {
+    // `LRScheduler` is abstract (TypeScript stops `new LRScheduler(...)`, JavaScript does not)
+    if (new.target === LRScheduler) {
+      throw argumentError('LRScheduler: is abstract; construct a subclass (StepLR, CosineAnnealingLR, ...) or extend it');
+    }
+    if (typeof name !== 'string' || name === '') {
+      throw argumentError(`LRScheduler: a subclass must pass its name (a non-empty string) to super(), got ${describe(name)}`);
+    }
     this.name = name;
     if (typeof optimizer !== 'object' || optimizer === null || !Array.isArray(optimizer.paramGroups)) {
-      throw argumentError(`${name}: expected an optimizer with paramGroups`);
+      throw argumentError(`${name}: expected an optimizer with paramGroups, got ${describe(optimizer)}`);
     }
     this.optimizer = optimizer;
     for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
@@ -96,7 +103,7 @@ export abstract class LRScheduler {
       throw argumentError(`${this.name}: invalid state dict: not saved by ${this.name}`);
     }
     if (typeof s.lastEpoch !== 'number' || !Number.isInteger(s.lastEpoch) || s.lastEpoch < 0) {
-      throw argumentError(`${this.name}: invalid state dict: bad lastEpoch ${String(s.lastEpoch)}`);
+      throw argumentError(`${this.name}: invalid state dict: bad lastEpoch ${describe(s.lastEpoch)}`);
     }
     if (!okList(s.baseLrs) || !okList(s.lastLr)) {
       throw argumentError(`${this.name}: invalid state dict: baseLrs/lastLr must be ${n} finite numbers`);
@@ -167,7 +174,7 @@ export class MultiStepLR extends LRScheduler {
     super('MultiStepLR', optimizer);
     if (!Array.isArray(milestones)) throw argumentError('MultiStepLR: milestones must be an array of epochs');
     for (const m of milestones) {
-      if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) fail('MultiStepLR', `milestones must be non-negative integers, got ${String(m)}`);
+      if (typeof m !== 'number' || !Number.isInteger(m) || m < 0) fail('MultiStepLR', `milestones must be non-negative integers, got ${describe(m)}`);
       this.counts.set(m, (this.counts.get(m) ?? 0) + 1);
     }
     checkPositive('MultiStepLR', 'gamma', gamma);
@@ -218,7 +225,7 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 
   protected computeLr(): number[] {
-    return this.baseLrs.map((b) => cosineLr(b, this.lastEpoch, this.tMax, this.etaMin));
+    return this.baseLrs.map((b) => cosineAt(b, this.lastEpoch, this.tMax, this.etaMin));
   }
 }
 
@@ -234,10 +241,10 @@ export class LinearLR extends LRScheduler {
   constructor(optimizer: SchedulableOptimizer, startFactor = 1 / 3, endFactor = 1.0, totalIters = 5) {
     super('LinearLR', optimizer);
     if (typeof startFactor !== 'number' || !(startFactor > 0 && startFactor <= 1)) {
-      fail('LinearLR', `startFactor must be in (0, 1], got ${String(startFactor)}`);
+      fail('LinearLR', `startFactor must be in (0, 1], got ${describe(startFactor)}`);
     }
     if (typeof endFactor !== 'number' || !(endFactor >= 0 && endFactor <= 1)) {
-      fail('LinearLR', `endFactor must be in [0, 1], got ${String(endFactor)}`);
+      fail('LinearLR', `endFactor must be in [0, 1], got ${describe(endFactor)}`);
     }
     checkPositiveInt('LinearLR', 'totalIters', totalIters);
     this.startFactor = startFactor;
@@ -304,16 +311,16 @@ export class ReduceLROnPlateau {
       minLr = 0,
       eps = 1e-8,
     } = options;
-    if (mode !== 'min' && mode !== 'max') fail(owner, `mode must be 'min' or 'max', got ${String(mode)}`);
+    if (mode !== 'min' && mode !== 'max') fail(owner, `mode must be 'min' or 'max', got ${describe(mode)}`);
     if (thresholdMode !== 'rel' && thresholdMode !== 'abs') {
-      fail(owner, `thresholdMode must be 'rel' or 'abs', got ${String(thresholdMode)}`);
+      fail(owner, `thresholdMode must be 'rel' or 'abs', got ${describe(thresholdMode)}`);
     }
-    if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) fail(owner, `factor must be in [0, 1), got ${String(factor)}`);
+    if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) fail(owner, `factor must be in [0, 1), got ${describe(factor)}`);
     if (typeof patience !== 'number' || !Number.isInteger(patience) || patience < 0) {
-      fail(owner, `patience must be a non-negative integer, got ${String(patience)}`);
+      fail(owner, `patience must be a non-negative integer, got ${describe(patience)}`);
     }
     if (typeof cooldown !== 'number' || !Number.isInteger(cooldown) || cooldown < 0) {
-      fail(owner, `cooldown must be a non-negative integer, got ${String(cooldown)}`);
+      fail(owner, `cooldown must be a non-negative integer, got ${describe(cooldown)}`);
     }
     checkNonNegative(owner, 'threshold', threshold);
     checkNonNegative(owner, 'eps', eps);
@@ -349,7 +356,7 @@ export class ReduceLROnPlateau {
 
   /** Record this epoch's metric and reduce the lr if it has plateaued. */
   step(metric: number): void {
-    if (typeof metric !== 'number') throw argumentError(`ReduceLROnPlateau: metric must be a number, got ${String(metric)}`);
+    if (typeof metric !== 'number') throw argumentError(`ReduceLROnPlateau: metric must be a number, got ${describe(metric)}`);
     this.lastEpoch += 1;
     if (this.isBetter(metric, this.best)) {
       this.best = metric;
@@ -415,59 +422,107 @@ export class ReduceLROnPlateau {
 }
 
 // ---- Pure schedule functions: (epoch or step) => lr ----
+//
+// Learning rates are non-negative, so `baseLr`/`etaMin`/`minLr` must be finite numbers >= 0 and every `gamma`
+// positive (a negative gamma flips the sign of the lr, a negative base lr makes the optimizer ascend). The
+// returned functions check their epoch (a finite number >= 0) and never return NaN or ±Infinity silently:
+// an lr that overflows (base · gamma^k with gamma > 1 after many epochs) is an error naming the function.
+
+function checkLr(owner: string, label: string, v: unknown): void {
+  if (typeof v !== 'number' || !Number.isFinite(v) || !(v >= 0)) fail(owner, `${label} must be a finite number >= 0 (a learning rate), got ${describe(v)}`);
+}
+
+function checkEpoch(owner: string, label: string, e: unknown): number {
+  if (typeof e !== 'number' || !Number.isFinite(e) || !(e >= 0)) fail(owner, `${label} must be a finite number >= 0, got ${describe(e)}`);
+  return e;
+}
+
+/** base · gamma^k, with 0 · Infinity read as 0 (base 0 stays 0) and an overflow reported. */
+function powerLr(owner: string, e: number, baseLr: number, gamma: number, k: number): number {
+  if (baseLr === 0) return 0;
+  const lr = baseLr * gamma ** k;
+  if (!Number.isFinite(lr)) fail(owner, `the learning rate overflows at epoch ${e}: ${baseLr} · ${gamma}^${k} is not finite`);
+  return lr;
+}
 
 /** base · gamma^floor(epoch / stepSize). */
 export function stepSchedule(baseLr: number, stepSize: number, gamma = 0.1): (epoch: number) => number {
-  checkFinite('stepSchedule', 'baseLr', baseLr);
+  checkLr('stepSchedule', 'baseLr', baseLr);
   checkPositiveInt('stepSchedule', 'stepSize', stepSize);
-  checkFinite('stepSchedule', 'gamma', gamma);
-  return (e) => baseLr * gamma ** Math.floor(e / stepSize);
+  checkPositive('stepSchedule', 'gamma', gamma);
+  return (e) => {
+    checkEpoch('stepSchedule', 'epoch', e);
+    return powerLr('stepSchedule', e, baseLr, gamma, Math.floor(e / stepSize));
+  };
 }
 
 /** base · gamma^(number of milestones <= epoch). */
 export function multiStepSchedule(baseLr: number, milestones: readonly number[], gamma = 0.1): (epoch: number) => number {
-  checkFinite('multiStepSchedule', 'baseLr', baseLr);
-  if (!Array.isArray(milestones)) fail('multiStepSchedule', `milestones must be an array of numbers, got ${milestones === null ? 'null' : typeof milestones}`);
+  checkLr('multiStepSchedule', 'baseLr', baseLr);
+  if (!Array.isArray(milestones)) fail('multiStepSchedule', `milestones must be an array of numbers, got ${describe(milestones)}`);
   milestones.forEach((m, i) => checkFinite('multiStepSchedule', `milestones[${i}]`, m));
-  checkFinite('multiStepSchedule', 'gamma', gamma);
+  checkPositive('multiStepSchedule', 'gamma', gamma);
   const ms = milestones.slice();
-  return (e) => baseLr * gamma ** ms.filter((m) => m <= e).length;
+  return (e) => {
+    checkEpoch('multiStepSchedule', 'epoch', e);
+    return powerLr('multiStepSchedule', e, baseLr, gamma, ms.filter((m) => m <= e).length);
+  };
 }
 
 /** base · gamma^epoch. */
 export function exponentialSchedule(baseLr: number, gamma: number): (epoch: number) => number {
-  checkFinite('exponentialSchedule', 'baseLr', baseLr);
-  checkFinite('exponentialSchedule', 'gamma', gamma);
-  return (e) => baseLr * gamma ** e;
+  checkLr('exponentialSchedule', 'baseLr', baseLr);
+  checkPositive('exponentialSchedule', 'gamma', gamma);
+  return (e) => {
+    checkEpoch('exponentialSchedule', 'epoch', e);
+    return powerLr('exponentialSchedule', e, baseLr, gamma, e);
+  };
 }
 
-/** etaMin + (base − etaMin)(1 + cos(π·t/tMax))/2. */
+/** The cosine formula, arguments already checked (finite lrs >= 0, finite t, tMax a positive integer). */
+function cosineAt(baseLr: number, t: number, tMax: number, etaMin: number): number {
+  let angle = (Math.PI * t) / tMax;
+  // huge t: reduce the phase first (cos has period 2·tMax in t) so that π·t cannot overflow to Infinity
+  if (!Number.isFinite(angle)) angle = Math.PI * ((t / tMax) % 2);
+  // (base − etaMin) · ((1 + cos)/2): the same value as ((base − etaMin)(1 + cos))/2 without the overflow of 2·base
+  return etaMin + (baseLr - etaMin) * ((1 + Math.cos(angle)) / 2);
+}
+
+/**
+ * etaMin + (base − etaMin)(1 + cos(π·t/tMax))/2. `tMax` is a positive integer (PyTorch's `T_max`), `t` a finite
+ * number, `baseLr` and `etaMin` finite learning rates (>= 0).
+ */
 export function cosineLr(baseLr: number, t: number, tMax: number, etaMin = 0): number {
-  checkFinite('cosineLr', 'baseLr', baseLr);
+  checkLr('cosineLr', 'baseLr', baseLr);
   checkFinite('cosineLr', 't', t);
-  checkPositive('cosineLr', 'tMax', tMax);
-  checkFinite('cosineLr', 'etaMin', etaMin);
-  return etaMin + ((baseLr - etaMin) * (1 + Math.cos((Math.PI * t) / tMax))) / 2;
+  checkPositiveInt('cosineLr', 'tMax', tMax);
+  checkLr('cosineLr', 'etaMin', etaMin);
+  return cosineAt(baseLr, t, tMax, etaMin);
 }
 
 /** Cosine annealing as a function of the epoch (see `cosineLr`). */
 export function cosineSchedule(baseLr: number, tMax: number, etaMin = 0): (epoch: number) => number {
-  checkFinite('cosineSchedule', 'baseLr', baseLr);
-  checkPositive('cosineSchedule', 'tMax', tMax);
-  checkFinite('cosineSchedule', 'etaMin', etaMin);
-  return (e) => cosineLr(baseLr, e, tMax, etaMin);
+  checkLr('cosineSchedule', 'baseLr', baseLr);
+  checkPositiveInt('cosineSchedule', 'tMax', tMax);
+  checkLr('cosineSchedule', 'etaMin', etaMin);
+  return (e) => cosineAt(baseLr, checkEpoch('cosineSchedule', 'epoch', e), tMax, etaMin);
 }
 
-/** Linear warmup from 0 to `baseLr` over `warmupSteps`, then cosine decay to `minLr` at `totalSteps` (held after). */
+/**
+ * Linear warmup from 0 to `baseLr` over `warmupSteps`, then cosine decay to `minLr` at `totalSteps` (held after).
+ * Step counts are integers (`warmupSteps` >= 0, `totalSteps` >= 0; a `totalSteps` <= `warmupSteps` decays over one step).
+ */
 export function warmupCosineSchedule(baseLr: number, warmupSteps: number, totalSteps: number, minLr = 0): (step: number) => number {
-  checkFinite('warmupCosineSchedule', 'baseLr', baseLr);
-  checkNonNegative('warmupCosineSchedule', 'warmupSteps', warmupSteps);
-  checkFinite('warmupCosineSchedule', 'totalSteps', totalSteps);
-  checkFinite('warmupCosineSchedule', 'minLr', minLr);
+  const owner = 'warmupCosineSchedule';
+  checkLr(owner, 'baseLr', baseLr);
+  if (typeof warmupSteps !== 'number' || !Number.isInteger(warmupSteps) || warmupSteps < 0) fail(owner, `warmupSteps must be an integer >= 0, got ${describe(warmupSteps)}`);
+  if (typeof totalSteps !== 'number' || !Number.isInteger(totalSteps) || totalSteps < 0) fail(owner, `totalSteps must be an integer >= 0, got ${describe(totalSteps)}`);
+  checkLr(owner, 'minLr', minLr);
   return (s) => {
+    checkEpoch(owner, 'step', s);
     if (s < warmupSteps) return (baseLr * (s + 1)) / warmupSteps;
     const span = Math.max(1, totalSteps - warmupSteps);
     const t = Math.min(s - warmupSteps, span);
-    return cosineLr(baseLr, t, span, minLr);
+    return cosineAt(baseLr, t, span, minLr);
   };
 }

@@ -10,7 +10,7 @@ import { Tensor } from '@memograd/autograd';
 import * as nn from '@memograd/nn';
 import * as optim from '@memograd/optim';
 import {
-  args, garbage, garbageOrBadTensor, intArb, label, mix, opt, smallNum, tensorArb, type Case, type FuzzEntry,
+  args, garbage, garbageOrBadTensor, intArb, label, mix, opt, render, smallNum, tensorArb, type Case, type FuzzEntry,
 } from '../../../autograd/test/fuzz/harness.ts';
 
 export function resetGlobals(): void {
@@ -47,7 +47,8 @@ const optOptions = opt(fc.record({
 /** The params argument: a parameter list, param groups, a module's iterator, or garbage. */
 function paramsArg(m: nn.Module): fc.Arbitrary<unknown> {
   return fc.oneof(
-    { arbitrary: fc.constant(0).map(() => m.parameters()) as fc.Arbitrary<unknown>, weight: 6 },
+    // rendered with the model's label, so that a message about NaN grads is explained by the arguments
+    { arbitrary: fc.constant(0).map(() => label(m.parameters(), `(${render(m)}).parameters()`)) as fc.Arbitrary<unknown>, weight: 6 },
     { arbitrary: fc.constant(0).map(() => [{ params: m.parameters(), lr: 0.05 }]), weight: 1 },
     { arbitrary: fc.constant(0).map(() => [m.parameters()[0], m.parameters()[0]]), weight: 1 },
     { arbitrary: fc.constant(0).map(() => []), weight: 1 },
@@ -196,8 +197,8 @@ const TRAIN_ENTRIES: FuzzEntry[] = [
     nanOk: true,
     runs: 0.5,
   },
-  { name: 'optim.evaluate', covers: ['optim:evaluate'], ops: ['evaluate', 'mseLoss'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, Y, mix(fc.record({ loss: mix(fc.constant('mse')), batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1))) }, { requiredKeys: ['loss'] }))), call: (m, x, y, o) => optim.evaluate(m as never, x as never, y as never, o as never), nanOk: true },
-  { name: 'optim.predict', covers: ['optim:predict'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, opt(fc.record({ batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1, 0.5))) }, { requiredKeys: [] }))), call: (m, x, o) => optim.predict(m as never, x as never, o as never), nanOk: true },
+  { name: 'optim.evaluate', covers: ['optim:evaluate'], ops: ['evaluate', 'mseLoss', 'Linear'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, Y, mix(fc.record({ loss: mix(fc.constant('mse')), batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1))) }, { requiredKeys: ['loss'] }))), call: (m, x, y, o) => optim.evaluate(m as never, x as never, y as never, o as never), nanOk: true },
+  { name: 'optim.predict', covers: ['optim:predict'], ops: ['predict', 'Linear'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, opt(fc.record({ batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1, 0.5))) }, { requiredKeys: [] }))), call: (m, x, o) => optim.predict(m as never, x as never, o as never), nanOk: true },
   { name: 'optim.accuracy', covers: ['optim:accuracy'], gen: args(Y, Y, opt(fc.record({ threshold: opt(smallNum) }, { requiredKeys: [] }))), call: (p, t, o) => optim.accuracy(p as never, t as never, o as never) },
   { name: 'optim.clipGradNorm', covers: ['optim:clipGradNorm'], gen: modelArb.chain((m) => fc.tuple(paramsArg(m), num, opt(fc.constantFrom(1, 2, Infinity, 0, -1, NaN)), opt(fc.record({ errorIfNonfinite: opt(fc.boolean()) }, { requiredKeys: [] }))).map((a) => ({ args: a, keep: [m] }))), call: (p, n, t, o) => optim.clipGradNorm(p as never, n as number, t as number, o as never), nanOk: true },
   { name: 'optim.clipGradValue', covers: ['optim:clipGradValue'], gen: modelArb.chain((m) => fc.tuple(paramsArg(m), num).map((a) => ({ args: a, keep: [m] }))), call: (p, v) => optim.clipGradValue(p as never, v as number) },
@@ -207,6 +208,8 @@ const TRAIN_ENTRIES: FuzzEntry[] = [
 const CALLBACK_ENTRIES: FuzzEntry[] = [
   { name: 'optim.EarlyStopping', covers: ['optim:EarlyStopping', ...ownPublic('EarlyStopping')], ops: ['EarlyStopping'], gen: args(opt(fc.record({ monitor: opt(fc.constantFrom('loss', 'val_loss', 'acc', '')), minDelta: opt(fc.constantFrom(0, 0.1, -1, NaN)), patience: opt(fc.oneof(intArb(0, 3), fc.constantFrom(-1, 0.5))), mode: opt(fc.constantFrom('min', 'max', 'auto', 'x')), restoreBestWeights: opt(fc.boolean()) }, { requiredKeys: [] })), fc.constantFrom(1, 0.5, NaN)),
     call: (o, v) => { const e = new optim.EarlyStopping(o as never); const E = e as unknown as Record<string, (...a: unknown[]) => unknown>; E['onTrainBegin']?.({}, undefined); E['onEpochEnd']?.(0, { loss: v, val_loss: v }, undefined); return e.wait; } },
+  { name: 'optim.TerminateOnNaN', covers: ['optim:TerminateOnNaN', ...ownPublic('TerminateOnNaN')], ops: ['TerminateOnNaN'], gen: args(opt(fc.oneof(fc.record({ verbose: opt(fc.constantFrom(false, 'yes', 1)) }, { requiredKeys: [] }) as fc.Arbitrary<unknown>, garbage)), num, mix(fc.constant(0).map(() => ({ epoch: 0, stopTraining: false })))),
+    call: (o, loss, ctx) => { const t = new optim.TerminateOnNaN(o as never); const T = t as unknown as Record<string, (...a: unknown[]) => unknown>; T['onTrainBegin']?.({}, ctx); T['onBatchEnd']?.(0, { loss }, ctx); return t.stoppedAt === null ? null : [t.stoppedAt.epoch, t.stoppedAt.batch]; } },
   { name: 'optim.History', covers: ['optim:History', ...ownPublic('History')], ops: ['History'], gen: args(num), call: (v) => { const h = new optim.History(); const H = h as unknown as Record<string, (...a: unknown[]) => unknown>; H['onTrainBegin']?.({}, undefined); H['onEpochEnd']?.(0, { loss: v }, undefined); return h.history; } },
   { name: 'optim.Callback', covers: ['optim:Callback', ...ownPublic('Callback')], ops: ['Callback', 'setContext'], gen: args(garbage), call: (c) => { const cb = new optim.Callback(); cb.setContext(c as never); return null; } },
   { name: 'optim.CallbackList', covers: ['optim:CallbackList', ...ownPublic('CallbackList')], ops: ['CallbackList'], gen: args(mix(fc.array(callbackArb, { maxLength: 2 }))), call: (cbs) => { const l = new optim.CallbackList(cbs as never); const L = l as unknown as Record<string, (...a: unknown[]) => unknown>; L['onTrainBegin']?.({}); L['onEpochEnd']?.(0, { loss: 1 }); return null; } },
