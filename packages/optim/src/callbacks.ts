@@ -308,6 +308,8 @@ export class LearningRateScheduler extends Callback {
 
   constructor(schedule: LRScheduler | ReduceLROnPlateau | ((epoch: number, lr: number) => number), options: LearningRateSchedulerOptions = {}) {
     super();
+    if (options === null || typeof options !== 'object') throw argumentError(`LearningRateScheduler: options must be an object, got ${describe(options)}`);
+    if (options.monitor !== undefined && typeof options.monitor !== 'string') throw argumentError(`LearningRateScheduler: monitor must be a string, got ${describe(options.monitor)}`);
     if (!(schedule instanceof LRScheduler || schedule instanceof ReduceLROnPlateau || typeof schedule === 'function')) {
       throw argumentError('LearningRateScheduler: expected an LRScheduler, a ReduceLROnPlateau or a function (epoch, lr) => lr');
     }
@@ -355,7 +357,8 @@ export class TerminateOnNaN extends Callback {
 
   constructor(options: { verbose?: boolean } = {}) {
     super();
-    const verbose = options?.verbose ?? true;
+    if (options === null || typeof options !== 'object') throw argumentError(`TerminateOnNaN: options must be an object, got ${describe(options)}`);
+    const verbose = options.verbose ?? true;
     if (typeof verbose !== 'boolean') throw argumentError(`TerminateOnNaN: verbose must be a boolean, got ${describe(verbose)}`);
     this.verbose = verbose;
   }
@@ -365,8 +368,15 @@ export class TerminateOnNaN extends Callback {
   }
 
   override onBatchEnd(batch: number, logs: Logs, ctx: TrainingContext): void {
+    if (logs === null || typeof logs !== 'object') throw argumentError(`TerminateOnNaN: onBatchEnd: logs must be an object, got ${describe(logs)}`);
     const loss = logs.loss;
-    if (loss === undefined || Number.isFinite(loss)) return;
+    if (typeof loss !== 'number' || Number.isFinite(loss)) return;
+    const context = (ctx ?? this.context) as TrainingContext | null | undefined;
+    if (context === null || typeof context !== 'object') {
+      const given = ctx === undefined || ctx === null ? 'none was given and setContext() was not called' : `got ${describe(ctx)}`;
+      throw argumentError(`TerminateOnNaN: onBatchEnd needs the training context as its third argument, as fit passes it; ${given}`);
+    }
+    ctx = context;
     this.stoppedAt = { epoch: ctx.epoch, batch, loss };
     ctx.stopTraining = true;
     if (this.verbose) process.stdout.write(`Batch ${batch}: invalid loss ${loss}, terminating training\n`);

@@ -62,10 +62,22 @@ export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
 export type LossLike = LossFn | { call(pred: Tensor, target: Tensor): Tensor };
 
 function lossFunction(loss: unknown, op: string): LossFn {
-  if (typeof loss === 'function') return loss as LossFn;
-  if (loss !== null && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function') {
+  let f: LossFn | undefined;
+  if (typeof loss === 'function') f = loss as LossFn;
+  else if (loss !== null && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function') {
     const obj = loss as { call(pred: Tensor, target: Tensor): Tensor };
-    return (pred, target) => obj.call(pred, target);
+    f = (pred, target) => obj.call(pred, target);
+  }
+  if (f !== undefined) {
+    const fn = f;
+    // a user's loss may return anything: check it here, for fit and evaluate alike
+    return (pred, target) => {
+      const r: unknown = fn(pred, target);
+      if (!(r instanceof Tensor) || r.size !== 1) {
+        throw argumentError(`${op}: the loss must return a scalar Tensor, got ${r instanceof Tensor ? `shape [${r.shape.join(', ')}]` : describe(r)}`);
+      }
+      return r;
+    };
   }
   throw argumentError(`${op}: loss must be a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()`);
 }
@@ -470,7 +482,7 @@ export function fit(model: TrainableModule, options: FitOptions): History {
         const pred = model.call(xb);
         const dataLoss = loss(pred, yb);
         if (!(dataLoss instanceof Tensor) || dataLoss.size !== 1) {
-          throw argumentError(`fit: the loss must return a scalar Tensor, got ${dataLoss instanceof Tensor ? `shape [${dataLoss.shape.join(', ')}]` : typeof dataLoss}`);
+          throw argumentError(`fit: the loss must return a scalar Tensor, got ${dataLoss instanceof Tensor ? `shape [${dataLoss.shape.join(', ')}]` : describe(dataLoss)}`);
         }
         // Keras: the training loss is the data loss plus every layer's regularization penalty
         const l = withPenalty(dataLoss, penaltyOf('fit', model));

@@ -53,7 +53,7 @@ export class OptionChecker {
   constructor(readonly owner: string) {}
 
   fail(message: string): never {
-    throw argumentError(`${this.owner}: ${message}`);
+    throw argumentError(`${this.owner}: ${typeof message === 'string' ? message : `invalid option (the message given to fail() is ${describe(message)})`}`);
   }
 
   number(label: string, v: unknown): number {
