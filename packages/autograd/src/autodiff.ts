@@ -1,5 +1,5 @@
 /** Gradients as functions: grad(), valueAndGrad(), vjp(), hessian(), and user-defined ops. */
-import { apply, checkBackwardOptions, describeValue, runBackward, type BackwardOptions } from './engine.ts';
+import { apply, checkBackwardOptions, shareVersion, describeValue, runBackward, type BackwardOptions } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { FloatArray } from './dtype.ts';
 import type { OpDef, OpTest } from './ops/define.ts';
@@ -95,6 +95,7 @@ function checkOutput(op: string, value: unknown): Tensor {
 function asLeaf(x: TensorLike, i: number, op = 'grad'): Tensor {
   const t = x instanceof Tensor ? x : seedLike(x, i, op);
   const leaf = new Tensor(t.data, t.shape, t.dtype);
+  shareVersion(t, leaf);
   leaf.requiresGrad = true;
   if (t.name !== undefined) leaf.name = t.name;
   return leaf;

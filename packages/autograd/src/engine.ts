@@ -24,7 +24,6 @@
 import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';
 import { SAVES_ALL, SAVES_OUT, savesMaskOf, type OpDef, type ScalarFrame, type ScalarRule } from './ops/define.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
-import type { FloatArray } from './dtype.ts';
 import type { Tensor } from './tensor.ts';
 
 /** What an op records on its output when any input requires a gradient. */
@@ -291,9 +290,12 @@ function valueOf(t: Tensor): number {
 // ---------------------------------------------------------------------------------------------
 // Saved-tensor checks: a backward rule must not read a value changed since the op recorded it.
 //
-// Each storage array has a version (`Tensor.version`) that memograd's mutating paths bump. It is
-// kept in a side table keyed by the array, so tensors sharing an array (a reshape view, detach())
-// share it, as PyTorch's views share their base's counter, and a tensor needs no field for it.
+// Each tensor's storage has a version (`Tensor.version`) that memograd's mutating paths bump. The
+// count lives in a small counter object on the tensor, created at the first bump (or when a view
+// is made), and shared by every tensor made on the same storage: a `reshape` view, `detach()`
+// (see `shareVersion`), as PyTorch's views share their base's counter. A field rather than a side
+// table keyed by the storage: reading it is a property load, where a WeakMap lookup per saved
+// tensor cost the scalar lane several percent once any version was in use.
 // Recording stores, in the output's `_saved`, the SUM of the versions of the tensors the op's rule
 // reads (`OpDef.saves`); versions only grow, so backward compares one number to know whether any
 // of them changed. Only when that sum is nonzero and several tensors are saved does the record
@@ -301,20 +303,28 @@ function valueOf(t: Tensor): number {
 // Until the first bump in the process (`versionsInUse`), every version is 0 and neither recording
 // nor backward looks at any of this: the scalar lane pays one flag test per op each way.
 
-const storageVersions = new WeakMap<FloatArray, number>();
+/** The in-place modification count shared by the tensors on one storage. */
+export class VersionCounter {
+  v = 0;
+}
+
 let versionsInUse = false;
 
-/** The version of a tensor's storage (a fast-lane scalar without an array was never written). */
+/** The version of a tensor's storage. */
 export function storageVersion(t: Tensor): number {
-  const d = t._data;
-  return typeof d === 'number' ? 0 : (storageVersions.get(d) ?? 0);
+  const c = t._vc;
+  return c === undefined ? 0 : c.v;
 }
 
 /** Records an in-place modification of a tensor's storage (`Tensor.bumpVersion`). */
 export function bumpStorageVersion(t: Tensor): void {
-  const d = t.data; // a fast-lane scalar gets its array, which then carries the version
-  storageVersions.set(d, (storageVersions.get(d) ?? 0) + 1);
+  (t._vc ??= new VersionCounter()).v++;
   versionsInUse = true;
+}
+
+/** Makes `view`, which shares `base`'s storage, share its version counter too. */
+export function shareVersion(base: Tensor, view: Tensor): void {
+  view._vc = base._vc ??= new VersionCounter();
 }
 
 const versionOf = storageVersion;

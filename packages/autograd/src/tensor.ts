@@ -1,6 +1,6 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
 import {
-  apply, bumpStorageVersion, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
+  apply, bumpStorageVersion, shareVersion, type VersionCounter, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
 } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
@@ -79,6 +79,8 @@ export class Tensor {
    * scalar lane keeps its tensors small). See the engine's checkVersions.
    */
   declare _saved: number | readonly number[] | undefined;
+  /** @internal The version counter, shared with the tensors on the same storage (absent while 0). */
+  declare _vc: VersionCounter | undefined;
 
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
     this._data = data ?? 0;
@@ -203,6 +205,7 @@ export class Tensor {
   detach(): Tensor {
     // `.data` materialises a fast-lane scalar first, so that both tensors really share storage
     const t = new Tensor(this.data, this.shape, this.dtype);
+    shareVersion(this, t);
     if (this.name !== undefined) t.name = this.name;
     return t;
   }
@@ -495,7 +498,10 @@ installEngineHooks({
   makeTensor(op: OpDef<any>, inputs, params) {
     const outShape = op.shape(inputs.map((t) => t.shape), params);
     const data = op.forward(inputs, params, outShape);
-    return new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
+    const out = new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
+    // an op that returns an input's storage (reshape) makes a view: it shares the version counter
+    for (let i = 0; i < inputs.length; i++) if (inputs[i]!._data === data) shareVersion(inputs[i]!, out);
+    return out;
   },
   scalar: scalarTensor,
   sumTo: (g, shape) => ops.sumTo(g, shape),
