@@ -19,18 +19,29 @@
 // always fresh copies with their own ArrayBuffer, never views into the input.
 
 import { MemogradError } from '@memograd/autograd';
+import { describe } from './module.ts';
 
 /**
  * Every problem found while encoding or decoding a safetensors file: a `MemogradError` (op
  * 'safetensors'), so it is caught like every other memograd error.
  */
+/** `String(v)`, or a description when `v` cannot be converted (an object without toString). */
+function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return String(v);
+  } catch {
+    return describe(v);
+  }
+}
+
 export class SafetensorsError extends MemogradError {
   /** The tensor the problem concerns, when it concerns one. */
   readonly tensor: string | undefined;
 
   constructor(message: string, tensor?: string) {
-    super('safetensors', tensor === undefined ? String(message) : `tensor ${typeof tensor === 'string' ? JSON.stringify(tensor) : String(tensor)}: ${String(message)}`);
-    this.tensor = tensor === undefined ? undefined : String(tensor);
+    super('safetensors', tensor === undefined ? text(message) : `tensor ${typeof tensor === 'string' ? JSON.stringify(tensor) : text(tensor)}: ${text(message)}`);
+    this.tensor = tensor === undefined ? undefined : text(tensor);
   }
 }
 
