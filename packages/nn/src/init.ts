@@ -121,7 +121,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, options?: InitOptions): Tensor
   checkTensor('uniform_', t);
   checkNumber('uniform_', 'a', a);
   checkNumber('uniform_', 'b', b);
-  if (!(a <= b) || !Number.isFinite(a) || !Number.isFinite(b)) throw new ArgumentError('uniform_', `needs finite a <= b, got a=${a}, b=${b}`);
+  if (!(a <= b) || !Number.isFinite(b - a)) throw new ArgumentError('uniform_', `needs finite a <= b with a finite b − a, got a=${a}, b=${b}`);
   const g = gen('uniform_', options);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = g.uniform(a, b);
@@ -164,7 +164,8 @@ function isEmpty(t: Tensor): boolean {
 
 /** Fills `t` from U(-bound, bound) or N(0, bound²), with a named error if the bound is not finite. */
 function fill(op: string, t: Tensor, kind: 'uniform' | 'normal', bound: number, options: InitOptions | undefined): Tensor {
-  if (!Number.isFinite(bound) || !(bound >= 0)) {
+  // the uniform draw computes a + (b − a) u: b − a = 2 · bound must be finite too
+  if (!Number.isFinite(kind === 'uniform' ? 2 * bound : bound) || !(bound >= 0)) {
     throw new ArgumentError(op, `the ${kind === 'uniform' ? 'bound' : 'std'} for shape ${formatShape(t.shape)} is ${bound}; it must be finite`);
   }
   const g = gen(op, options);
