@@ -22,6 +22,20 @@ export function relabel(op: string, e: unknown, inner?: string): unknown {
   return e;
 }
 
+/**
+ * `String(v)` for messages, never throwing: a value that cannot be converted (an object without
+ * toString, an array nested too deep to print) is described by its type instead.
+ */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return String(v);
+  } catch {
+    if (v === null || typeof v !== 'object') return typeof v;
+    return Array.isArray(v) ? 'Array' : (v.constructor as { name?: string } | undefined)?.name ?? 'object';
+  }
+}
+
 /** Runs `fn`, re-labelling a MemogradError it throws so that it names `op` (see `relabel`). */
 export function named<T>(op: string, fn: () => T, inner?: string): T {
   try {

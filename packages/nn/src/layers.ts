@@ -39,6 +39,13 @@ function checkScalar(op: string, name: string, v: unknown): void {
   if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(op, `${name} must be a number, got ${describe(v)}`);
 }
 
+/** The value of a boolean option (its default when undefined); anything else is an ArgumentError. */
+function boolOption(op: string, name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new ArgumentError(op, `${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
 /** Throws an ArgumentError unless `v` is an integer (an axis). */
 function checkAxis(op: string, name: string, v: unknown): void {
   if (!Number.isInteger(v)) throw new ArgumentError(op, `${name} must be an integer, got ${describe(v)}`);
@@ -199,7 +206,7 @@ export class Linear extends Module {
     if (options.kernelInitializer === undefined) kaimingUniform_(w, { a: Math.sqrt(5), generator: g });
     else named(op, () => initialize_(w, options.kernelInitializer!, { generator: g }));
     this.weight = new Parameter(w);
-    if (options.bias ?? true) {
+    if (boolOption(op, 'bias', options.bias, true)) {
       const b = zeros([outFeatures], { dtype });
       const bound = 1 / Math.sqrt(inFeatures);
       if (options.biasInitializer === undefined) uniform_(b, -bound, bound, { generator: g });
@@ -347,15 +354,17 @@ export class BatchNorm1d extends Module {
     if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
       throw new ArgumentError('BatchNorm1d', `momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
     }
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = boolOption('BatchNorm1d', 'affine', options.affine, true);
+    this.trackRunningStats = boolOption('BatchNorm1d', 'trackRunningStats', options.trackRunningStats, true);
+    // a size above the element limit is reported by the allocation: name this layer
+    const filled = (v: 0 | 1): Tensor => named('BatchNorm1d', () => (v === 0 ? zeros : ones)([numFeatures], { dtype }));
     if (this.affine) {
-      this.weight = new Parameter(ones([numFeatures], { dtype }));
-      this.bias = new Parameter(zeros([numFeatures], { dtype }));
+      this.weight = new Parameter(filled(1));
+      this.bias = new Parameter(filled(0));
     }
     if (this.trackRunningStats) {
-      this.registerBuffer('runningMean', zeros([numFeatures], { dtype }));
-      this.registerBuffer('runningVar', ones([numFeatures], { dtype }));
+      this.registerBuffer('runningMean', filled(0));
+      this.registerBuffer('runningVar', filled(1));
       this.registerBuffer('numBatchesTracked', zeros([], { dtype }));
     } else {
       this.registerBuffer('runningMean', null);
@@ -472,10 +481,12 @@ export class LayerNorm extends Module {
     this.normalizedShape = shape;
     this.eps = options.eps ?? 1e-5;
     if (typeof this.eps !== 'number' || !(this.eps > 0) || !Number.isFinite(this.eps)) throw new ArgumentError('LayerNorm', `eps must be a finite positive number, got ${describe(this.eps)}`);
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.elementwiseAffine = boolOption('LayerNorm', 'elementwiseAffine', options.elementwiseAffine, true);
+    const withBias = boolOption('LayerNorm', 'bias', options.bias, true);
     if (this.elementwiseAffine) {
-      this.weight = new Parameter(ones(shape, { dtype }));
-      if (options.bias ?? true) this.bias = new Parameter(zeros(shape, { dtype }));
+      // a size above the element limit is reported by the allocation: name this layer
+      this.weight = new Parameter(named('LayerNorm', () => ones(shape, { dtype })));
+      if (withBias) this.bias = new Parameter(zeros(shape, { dtype }));
     }
   }
 

@@ -9,6 +9,7 @@
  */
 import { ArgumentError, MemogradError, Tensor, formatShape, noGrad, zeros } from '@memograd/autograd';
 import type { DType, FloatArray } from '@memograd/autograd';
+import { text } from './errors.ts';
 
 /**
  * A tensor that is a module parameter: a leaf that requires grad by default.
@@ -48,8 +49,8 @@ export class StateDictError extends MemogradError {
   /** Every problem found, one per line of the message. */
   readonly problems: readonly string[];
   constructor(op: string, problems: readonly string[]) {
-    const list = Array.isArray(problems) ? problems.map(String) : [String(problems)];
-    super(String(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
+    const list = Array.isArray(problems) ? problems.map(text) : [text(problems)];
+    super(text(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
     this.problems = list;
   }
 }
@@ -410,7 +411,7 @@ export abstract class Module {
         continue;
       }
       if (v.dtype !== t.dtype) {
-        problems.push(`key '${name}': dtype mismatch: the module has ${t.dtype}, the dict has ${String(v.dtype)}`);
+        problems.push(`key '${name}': dtype mismatch: the module has ${t.dtype}, the dict has ${v.dtype === undefined ? 'no dtype' : typeof v.dtype === 'string' ? v.dtype : describe(v.dtype)}`);
         continue;
       }
       if (v.data.length !== t.size) {

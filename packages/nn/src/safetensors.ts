@@ -20,21 +20,12 @@
 
 import { MemogradError } from '@memograd/autograd';
 import { describe } from './module.ts';
+import { text } from './errors.ts';
 
 /**
  * Every problem found while encoding or decoding a safetensors file: a `MemogradError` (op
  * 'safetensors'), so it is caught like every other memograd error.
  */
-/** `String(v)`, or a description when `v` cannot be converted (an object without toString). */
-function text(v: unknown): string {
-  if (typeof v === 'string') return v;
-  try {
-    return String(v);
-  } catch {
-    return describe(v);
-  }
-}
-
 export class SafetensorsError extends MemogradError {
   /** The tensor the problem concerns, when it concerns one. */
   readonly tensor: string | undefined;
@@ -153,8 +144,11 @@ function hasOwn(obj: object, key: string): boolean {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
+  // a class instance (a Tensor, a Map) by its name: its JSON would show internals
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return describe(value);
   try {
-    const s = JSON.stringify(value);
+    // NaN and ±Infinity as written, not as JSON's null
+    const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
     return s.length > 60 ? `${s.slice(0, 57)}...` : s;
   } catch {
     return String(value);

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError, DTypeError, MemogradError, ShapeError, Tensor, ones, tensor, zeros } from '@memograd/autograd';
 import {
   BCEWithLogitsLoss, BatchNorm1d, CategoricalCrossEntropy, Dense, Dropout, LayerNorm, LeakyReLU, Linear, Loss, ModuleDict,
-  ModuleList, Parameter, ReLU, SafetensorsError, Sequential, Sigmoid, SmoothL1Loss, Softmax, Tanh, binaryCrossEntropyWithLogits,
+  ModuleList, Parameter, ReLU, SafetensorsError, StateDictError, encodeSafetensors, Sequential, Sigmoid, SmoothL1Loss, Softmax, Tanh, binaryCrossEntropyWithLogits,
   calculateGain, categoricalCrossEntropy, dropout, getActivation, glorotNormal_, glorotUniform_, heNormal_, heUniform_,
   init, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, linear, loadWeightsFile, mseLoss, regularizers,
   saveWeights, saveWeightsFile, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_,
@@ -59,7 +59,8 @@ describe('raw JavaScript errors become typed errors', () => {
   it('the abstract Loss cannot be constructed', () => {
     expectNamed(() => new (Loss as unknown as new () => Loss)(), ArgumentError, 'Loss: Loss is an abstract base class');
     // a subclass that forgot forward (possible from JavaScript) is named too
-    class NoForward extends (Loss as unknown as new () => Loss) {}
+    const Base = Loss as unknown as new () => { call(x: Tensor, t: unknown): Tensor };
+    class NoForward extends Base {}
     expectNamed(() => new NoForward().call(x23(), x23()), ArgumentError, 'NoForward: NoForward has no forward');
   });
 
@@ -102,9 +103,32 @@ describe('raw JavaScript errors become typed errors', () => {
     expectNamed(() => new Parameter(new Float32Array(6), tensor([2, 1]) as never), ArgumentError, 'Parameter: options.shape [2] holds 2 elements but the data has 6');
   });
 
-  it('SafetensorsError with values that cannot become strings', () => {
+  it('SafetensorsError and StateDictError with values that cannot become strings', () => {
     const e = new SafetensorsError(nullProto() as never, 'w');
     expect(e.message).toBe('safetensors: tensor "w": object');
+    let deep: unknown[] = [1];
+    for (let i = 0; i < 20000; i++) deep = [deep];
+    expect(new StateDictError(deep as never, [[]] as never).message).toBe('Array: ');
+    expect(new StateDictError(nullProto() as never, (() => 'garbage') as never).message).toMatch(/^object: \(\) => /);
+  });
+
+  it('boolean options of the norm layers and Linear', () => {
+    expectNamed(() => new LayerNorm([3], { elementwiseAffine: nullProto() as never }), ArgumentError, 'LayerNorm: elementwiseAffine must be a boolean, got object');
+    expectNamed(() => new BatchNorm1d(3, { affine: 'yes' as never }), ArgumentError, 'BatchNorm1d: affine must be a boolean, got string yes');
+    expectNamed(() => new Linear(3, 2, { bias: 0 as never }), ArgumentError, 'Linear: bias must be a boolean, got number 0');
+    expectNamed(() => new LayerNorm(2 ** 31), ArgumentError, 'LayerNorm: ones: ');
+    expectNamed(() => new BatchNorm1d(2 ** 53), ArgumentError, 'BatchNorm1d: ');
+  });
+
+  it('loadStateDict with a record that has no dtype says so', () => {
+    const m = new Linear(3, 2);
+    const e = expectNamed(() => m.loadStateDict({ weight: { data: [1, 2, 3, 4, 5, 6], shape: [2, 3] } as never, bias: m.bias! }), StateDictError, 'Linear.loadStateDict: ');
+    expect(e.message).toContain("key 'weight': dtype mismatch: the module has float32, the dict has no dtype");
+  });
+
+  it('encodeSafetensors describes a bad metadata value by its class, NaN as NaN', () => {
+    expectNamed(() => encodeSafetensors({ w: ones([1]) as never }, { a: ones([1]) } as never), SafetensorsError, 'safetensors: metadata value for key "a" must be a string, got Tensor');
+    expectNamed(() => encodeSafetensors({ w: ones([1]) as never }, { a: [Number.NaN, 1] } as never), SafetensorsError, 'safetensors: metadata value for key "a" must be a string, got ["NaN",1]');
   });
 
   it('initializers and regularizers with objects that cannot become primitives', () => {
