@@ -10,7 +10,7 @@ import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
 import { linear as linearOp } from '@memograd/autograd';
 import { Module, Parameter, checkOptions, describe, show } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
-import { named } from './errors.ts';
+import { named, relabel } from './errors.ts';
 import type { Initializer } from './init.ts';
 import type { Regularizer } from './regularizers.ts';
 
@@ -169,7 +169,11 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
     throw new ShapeError('linear', `expected input with last dimension ${weight.shape[1]}, got ${formatShape(x.shape)}`, [x.shape, weight.shape]);
   }
   // the core op reads the weight transposed inside the matmul kernel: no transposed copy
-  return linearOp(x, weight, bias ?? null);
+  try {
+    return linearOp(x, weight, bias ?? null);
+  } catch (e) {
+    throw relabel('linear', e); // a bias that does not broadcast: 'linear: add: shapes …'
+  }
 }
 
 /**

@@ -241,6 +241,7 @@ describe('errors of delegated work name the called function', () => {
     expectNamed(() => l2Penalty([ones([2], { dtype: 'float64' }), ones([1])], 0), DTypeError, 'l2Penalty: parameter 1 is float32 but parameter 0 is float64');
     expectNamed(() => linear(ones([2, 3], { dtype: 'float64' }), ones([2, 3]), ones([2])), DTypeError, 'linear: input is float64 but weight is float32');
     expectNamed(() => linear(ones([2, 3]), ones([2, 3]), ones([2], { dtype: 'float64' })), DTypeError, 'linear: bias is float64 but weight is float32');
+    expectNamed(() => linear(ones([2, 3]), ones([2, 3]), ones([3])), ShapeError, 'linear: add: shapes');
     expectNamed(() => saveWeights(new Linear(3, 2), { a: 1 } as never), MemogradError, 'saveWeights: metadata value for key "a" must be a string');
     expectNamed(() => saveWeights(new Linear(3, 2), (() => 'x') as never), MemogradError, 'saveWeights: metadata must be an object');
     expectNamed(() => summary(new BatchNorm1d(3), [3], { print: false, dtype: true as never }), ArgumentError, "summary: dtype must be 'float32' or 'float64', got boolean true");
