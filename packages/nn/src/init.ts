@@ -24,6 +24,10 @@ export type FanMode = 'fanIn' | 'fanOut';
  * 3/4 for SELU.
  */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  return gainOf('calculateGain', nonlinearity, param);
+}
+
+function gainOf(op: string, nonlinearity: Nonlinearity, param?: number): number {
   switch (nonlinearity) {
     case 'linear': case 'identity': case 'conv1d': case 'conv2d': case 'conv3d': case 'sigmoid':
       return 1;
@@ -33,13 +37,13 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
       return Math.SQRT2;
     case 'leaky_relu': case 'leakyRelu': {
       const slope = param ?? 0.01;
-      if (!Number.isFinite(slope)) throw new ArgumentError('calculateGain', `negative slope must be a finite number, got ${slope}`);
+      if (typeof slope !== 'number' || !Number.isFinite(slope)) throw new ArgumentError(op, `negative slope must be a finite number, got ${describe(slope)}`);
       return Math.sqrt(2 / (1 + slope * slope));
     }
     case 'selu':
       return 3 / 4;
     default:
-      throw new ArgumentError('calculateGain', `unsupported nonlinearity '${String(nonlinearity)}'`);
+      throw new ArgumentError(op, `unsupported nonlinearity ${typeof nonlinearity === 'string' ? `'${nonlinearity}'` : describe(nonlinearity)}`);
   }
 }
 
@@ -48,12 +52,16 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
  * fanIn = in × receptive size, fanOut = out × receptive size. Needs at least 2 dimensions.
  */
 export function computeFans(shape: readonly number[] | Tensor): { fanIn: number; fanOut: number } {
+  return fansOf('computeFans', shape);
+}
+
+function fansOf(op: string, shape: readonly number[] | Tensor): { fanIn: number; fanOut: number } {
   const s = Array.isArray(shape) ? (shape as readonly number[]) : shape instanceof Tensor ? shape.shape : null;
   if (s === null || s.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
-    throw new ArgumentError('computeFans', `expected a shape (an array of non-negative integers) or a Tensor, got ${Array.isArray(shape) ? `[${shape.map(String).join(', ')}]` : describe(shape)}`);
+    throw new ArgumentError(op, `expected a shape (an array of non-negative integers) or a Tensor, got ${Array.isArray(shape) ? `[${shape.map(String).join(', ')}]` : describe(shape)}`);
   }
   if (s.length < 2) {
-    throw new ShapeError('computeFans', `fan in and fan out need a tensor with at least 2 dimensions, got ${formatShape(s)}`, [s]);
+    throw new ShapeError(op, `fan in and fan out need a tensor with at least 2 dimensions, got ${formatShape(s)}`, [s]);
   }
   let receptive = 1;
   for (let i = 2; i < s.length; i++) receptive *= s[i]!;
@@ -62,7 +70,7 @@ export function computeFans(shape: readonly number[] | Tensor): { fanIn: number;
 
 function gen(op: string, options: InitOptions | undefined): Generator {
   if (options !== undefined && (options === null || typeof options !== 'object')) {
-    throw new ArgumentError(op, `options must be an object, got ${options === null ? 'null' : typeof options}`);
+    throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
   }
   const g = options?.generator ?? defaultGenerator;
   if (!(g instanceof RandomGenerator)) throw new ArgumentError(op, `options.generator must be a Generator, got ${describe(g)}`);
@@ -113,7 +121,7 @@ export function uniform_(t: Tensor, a = 0, b = 1, options?: InitOptions): Tensor
   checkTensor('uniform_', t);
   checkNumber('uniform_', 'a', a);
   checkNumber('uniform_', 'b', b);
-  if (!(a <= b) || !Number.isFinite(a) || !Number.isFinite(b)) throw new ArgumentError('uniform_', `needs finite a <= b, got a=${a}, b=${b}`);
+  if (!(a <= b) || !Number.isFinite(b - a)) throw new ArgumentError('uniform_', `needs finite a <= b with a finite b − a, got a=${a}, b=${b}`);
   const g = gen('uniform_', options);
   const d = t.data;
   for (let i = 0; i < d.length; i++) d[i] = g.uniform(a, b);
@@ -134,19 +142,53 @@ export function normal_(t: Tensor, mean = 0, std = 1, options?: InitOptions): Te
 
 /** Glorot/Xavier uniform: U(-b, b) with b = gain · √(6 / (fanIn + fanOut)). */
 export function xavierUniform_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
-  checkTensor('xavierUniform_', t);
-  checkNumber('xavierUniform_', 'gain', gain);
-  const { fanIn, fanOut } = computeFans(t.shape);
-  const bound = gain * Math.sqrt(6 / (fanIn + fanOut));
-  return uniform_(t, -bound, bound, options);
+  return xavierUniform('xavierUniform_', t, gain, options);
 }
 
 /** Glorot/Xavier normal: N(0, std²) with std = gain · √(2 / (fanIn + fanOut)). */
 export function xavierNormal_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
-  checkTensor('xavierNormal_', t);
-  checkNumber('xavierNormal_', 'gain', gain);
-  const { fanIn, fanOut } = computeFans(t.shape);
-  return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)), options);
+  return xavierNormal('xavierNormal_', t, gain, options);
+}
+
+/** Throws unless `gain` is a finite non-negative number (a negative one would give an empty range). */
+function checkGain(op: string, gain: unknown): asserts gain is number {
+  if (typeof gain !== 'number' || !Number.isFinite(gain) || gain < 0) {
+    throw new ArgumentError(op, `gain must be a finite non-negative number, got ${describe(gain)}`);
+  }
+}
+
+/** A zero-element tensor has nothing to fill (PyTorch: "Initializing zero-element tensors is a no-op"). */
+function isEmpty(t: Tensor): boolean {
+  return t.size === 0;
+}
+
+/** Fills `t` from U(-bound, bound) or N(0, bound²), with a named error if the bound is not finite. */
+function fill(op: string, t: Tensor, kind: 'uniform' | 'normal', bound: number, options: InitOptions | undefined): Tensor {
+  // the uniform draw computes a + (b − a) u: b − a = 2 · bound must be finite too
+  if (!Number.isFinite(kind === 'uniform' ? 2 * bound : bound) || !(bound >= 0)) {
+    throw new ArgumentError(op, `the ${kind === 'uniform' ? 'bound' : 'std'} for shape ${formatShape(t.shape)} is ${bound}; it must be finite`);
+  }
+  const g = gen(op, options);
+  const d = t.data;
+  if (kind === 'uniform') for (let i = 0; i < d.length; i++) d[i] = g.uniform(-bound, bound);
+  else for (let i = 0; i < d.length; i++) d[i] = g.normal(0, bound);
+  return filled(t);
+}
+
+function xavierUniform(op: string, t: Tensor, gain: number, options: InitOptions | undefined): Tensor {
+  checkTensor(op, t);
+  checkGain(op, gain);
+  const { fanIn, fanOut } = fansOf(op, t.shape);
+  if (isEmpty(t)) return t;
+  return fill(op, t, 'uniform', gain * Math.sqrt(6 / (fanIn + fanOut)), options);
+}
+
+function xavierNormal(op: string, t: Tensor, gain: number, options: InitOptions | undefined): Tensor {
+  checkTensor(op, t);
+  checkGain(op, gain);
+  const { fanIn, fanOut } = fansOf(op, t.shape);
+  if (isEmpty(t)) return t;
+  return fill(op, t, 'normal', gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
 
 export interface KaimingOptions extends InitOptions {
@@ -163,37 +205,58 @@ function kaimingStd(op: string, t: Tensor, options: KaimingOptions): number {
   if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
   if (options.a !== undefined) checkNumber(op, 'a', options.a);
   const mode = options.mode ?? 'fanIn';
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ArgumentError(op, `mode must be 'fanIn' or 'fanOut', got '${String(mode)}'`);
-  const fans = computeFans(t.shape);
+  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ArgumentError(op, `mode must be 'fanIn' or 'fanOut', got ${typeof mode === 'string' ? `'${mode}'` : describe(mode)}`);
+  const fans = fansOf(op, t.shape);
   const fan = mode === 'fanIn' ? fans.fanIn : fans.fanOut;
-  const gain = calculateGain(options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
+  const gain = gainOf(op, options.nonlinearity ?? 'leaky_relu', options.a ?? 0);
   return gain / Math.sqrt(fan);
+}
+
+function kaimingUniform(op: string, t: Tensor, options: KaimingOptions): Tensor {
+  const std = kaimingStd(op, t, options);
+  if (isEmpty(t)) return t;
+  return fill(op, t, 'uniform', Math.sqrt(3) * std, options);
+}
+
+function kaimingNormal(op: string, t: Tensor, options: KaimingOptions): Tensor {
+  const std = kaimingStd(op, t, options);
+  if (isEmpty(t)) return t;
+  return fill(op, t, 'normal', std, options);
 }
 
 /** He/Kaiming uniform: U(-b, b) with b = gain · √(3 / fan). */
 export function kaimingUniform_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  const bound = Math.sqrt(3) * kaimingStd('kaimingUniform_', t, options);
-  return uniform_(t, -bound, bound, options);
+  return kaimingUniform('kaimingUniform_', t, options);
 }
 
 /** He/Kaiming normal: N(0, std²) with std = gain / √fan. */
 export function kaimingNormal_(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal_(t, 0, kaimingStd('kaimingNormal_', t, options), options);
+  return kaimingNormal('kaimingNormal_', t, options);
 }
 
 /** Keras' name for `xavierUniform_`. */
-export const glorotUniform_ = xavierUniform_;
+export function glorotUniform_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  return xavierUniform('glorotUniform_', t, gain, options);
+}
+
 /** Keras' name for `xavierNormal_`. */
-export const glorotNormal_ = xavierNormal_;
+export function glorotNormal_(t: Tensor, gain = 1, options?: InitOptions): Tensor {
+  return xavierNormal('glorotNormal_', t, gain, options);
+}
 
 /** Keras' `he_uniform`: Kaiming uniform for ReLU (b = √(6 / fanIn)). */
 export function heUniform_(t: Tensor, options: InitOptions = {}): Tensor {
-  return kaimingUniform_(t, { ...options, nonlinearity: 'relu' });
+  return kaimingUniform('heUniform_', t, { ...heOptions('heUniform_', options), nonlinearity: 'relu' });
 }
 
 /** Keras' `he_normal`: Kaiming normal for ReLU (std = √(2 / fanIn)). */
 export function heNormal_(t: Tensor, options: InitOptions = {}): Tensor {
-  return kaimingNormal_(t, { ...options, nonlinearity: 'relu' });
+  return kaimingNormal('heNormal_', t, { ...heOptions('heNormal_', options), nonlinearity: 'relu' });
+}
+
+function heOptions(op: string, options: InitOptions): InitOptions {
+  if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object, got ${describe(options)}`);
+  return options;
 }
 
 /** Initializer names accepted by `Linear`/`Dense` (`kernelInitializer`, `biasInitializer`), camelCase or Keras' snake_case. */
@@ -219,12 +282,12 @@ export function initialize_(t: Tensor, initializer: Initializer, options: InitOp
   switch (initializer) {
     case 'zeros': return zeros_(t);
     case 'ones': return ones_(t);
-    case 'glorotUniform': case 'glorot_uniform': case 'xavierUniform': return xavierUniform_(t, 1, o);
-    case 'glorotNormal': case 'glorot_normal': case 'xavierNormal': return xavierNormal_(t, 1, o);
-    case 'heUniform': case 'he_uniform': return heUniform_(t, o);
-    case 'heNormal': case 'he_normal': return heNormal_(t, o);
-    case 'kaimingUniform': return kaimingUniform_(t, o);
-    case 'kaimingNormal': return kaimingNormal_(t, o);
-    default: throw new ArgumentError('initialize_', `unknown initializer '${String(initializer)}'`);
+    case 'glorotUniform': case 'glorot_uniform': case 'xavierUniform': return xavierUniform('initialize_', t, 1, o);
+    case 'glorotNormal': case 'glorot_normal': case 'xavierNormal': return xavierNormal('initialize_', t, 1, o);
+    case 'heUniform': case 'he_uniform': return kaimingUniform('initialize_', t, { ...o, nonlinearity: 'relu' });
+    case 'heNormal': case 'he_normal': return kaimingNormal('initialize_', t, { ...o, nonlinearity: 'relu' });
+    case 'kaimingUniform': return kaimingUniform('initialize_', t, o);
+    case 'kaimingNormal': return kaimingNormal('initialize_', t, o);
+    default: throw new ArgumentError('initialize_', `unknown initializer ${typeof initializer === 'string' ? `'${initializer}'` : describe(initializer)}`);
   }
 }

@@ -10,17 +10,18 @@ import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
 import { linear as linearOp } from '@memograd/autograd';
 import { Module, Parameter, checkOptions, describe, show } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
+import { named, relabel } from './errors.ts';
 import type { Initializer } from './init.ts';
 import type { Regularizer } from './regularizers.ts';
 
 function checkDType(op: string, dtype: DType | undefined): DType {
   const d = dtype ?? 'float32';
-  if (d !== 'float32' && d !== 'float64') throw new ArgumentError(op, `dtype must be 'float32' or 'float64', got '${String(d)}'`);
+  if (d !== 'float32' && d !== 'float64') throw new ArgumentError(op, `dtype must be 'float32' or 'float64', got ${typeof d === 'string' ? `'${d}'` : describe(d)}`);
   return d;
 }
 
 function checkPositiveInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(op, `${name} must be a positive integer, got ${String(v)}`);
+  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(op, `${name} must be a positive integer, got ${describe(v)}`);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -30,6 +31,25 @@ function checkPositiveInt(op: string, name: string, v: number): void {
 export type ActivationName =
   | 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax' | 'logSoftmax' | 'gelu' | 'silu' | 'swish' | 'elu'
   | 'leakyRelu' | 'softplus';
+
+const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'gelu', 'silu', 'swish', 'elu', 'leakyRelu', 'softplus'];
+
+/** Throws an ArgumentError unless `v` is a number other than NaN (a layer's scalar setting). */
+function checkScalar(op: string, name: string, v: unknown): void {
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(op, `${name} must be a number, got ${describe(v)}`);
+}
+
+/** The value of a boolean option (its default when undefined); anything else is an ArgumentError. */
+function boolOption(op: string, name: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new ArgumentError(op, `${name} must be a boolean, got ${describe(v)}`);
+  return v;
+}
+
+/** Throws an ArgumentError unless `v` is an integer (an axis). */
+function checkAxis(op: string, name: string, v: unknown): void {
+  if (!Number.isInteger(v)) throw new ArgumentError(op, `${name} must be an integer, got ${describe(v)}`);
+}
 
 /** The activation function for a name, or the function itself. */
 export function getActivation(activation: ActivationName | ((x: Tensor) => Tensor)): (x: Tensor) => Tensor {
@@ -46,7 +66,7 @@ export function getActivation(activation: ActivationName | ((x: Tensor) => Tenso
     case 'elu': return (x) => x.elu();
     case 'leakyRelu': return (x) => x.leakyRelu();
     case 'softplus': return (x) => x.softplus();
-    default: throw new ArgumentError('activation', `unknown activation '${String(activation)}'`);
+    default: throw new ArgumentError('getActivation', `unknown activation ${typeof activation === 'string' ? `'${activation}'` : describe(activation)} (expected a function or one of ${ACTIVATIONS.map((a) => `'${a}'`).join(', ')})`);
   }
 }
 
@@ -56,13 +76,13 @@ export class ReLU extends Module {
 }
 /** x for x ≥ 0, negativeSlope · x otherwise. */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) { super(); }
+  constructor(readonly negativeSlope = 0.01) { super(); checkScalar('LeakyReLU', 'negativeSlope', negativeSlope); }
   forward(x: Tensor): Tensor { return x.leakyRelu(this.negativeSlope); }
   override extraRepr(): string { return `negativeSlope=${this.negativeSlope}`; }
 }
 /** x for x > 0, alpha · (eˣ − 1) otherwise. */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) { super(); }
+  constructor(readonly alpha = 1) { super(); checkScalar('ELU', 'alpha', alpha); }
   forward(x: Tensor): Tensor { return x.elu(this.alpha); }
   override extraRepr(): string { return `alpha=${this.alpha}`; }
 }
@@ -84,18 +104,18 @@ export class Tanh extends Module {
 }
 /** log(1 + e^{βx}) / β. */
 export class Softplus extends Module {
-  constructor(readonly options: SoftplusOptions = {}) { super(); }
+  constructor(readonly options: SoftplusOptions = {}) { super(); checkOptions('Softplus', options); }
   forward(x: Tensor): Tensor { return x.softplus(this.options); }
 }
 /** Softmax along `axis` (default the last). */
 export class Softmax extends Module {
-  constructor(readonly axis = -1) { super(); }
+  constructor(readonly axis = -1) { super(); checkAxis('Softmax', 'axis', axis); }
   forward(x: Tensor): Tensor { return x.softmax(this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
 /** Log-softmax along `axis` (default the last). */
 export class LogSoftmax extends Module {
-  constructor(readonly axis = -1) { super(); }
+  constructor(readonly axis = -1) { super(); checkAxis('LogSoftmax', 'axis', axis); }
   forward(x: Tensor): Tensor { return x.logSoftmax(this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
@@ -106,6 +126,11 @@ export class Identity extends Module {
 
 // ---------------------------------------------------------------------------------------------
 // Linear
+
+/** The error of an input whose dtype differs from the layer's weights, saying how to convert. */
+function dtypeMismatch(label: string, input: DType, weights: DType): DTypeError {
+  return new DTypeError(label, `input is ${input} but the layer's weights are ${weights}; convert the input with .to('${weights}') or create the layer with { dtype: '${input}' }`);
+}
 
 export interface LinearOptions {
   /** Add a learned bias (default true). */
@@ -136,11 +161,19 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (!(weight instanceof Tensor)) throw new ArgumentError('linear', `weight must be a Tensor, got ${describe(weight)}`);
   if (bias !== undefined && bias !== null && !(bias instanceof Tensor)) throw new ArgumentError('linear', `bias must be a Tensor or null, got ${describe(bias)}`);
   if (weight.rank !== 2) throw new ShapeError('linear', `weight must be 2-D [out, in], got ${formatShape(weight.shape)}`, [weight.shape]);
+  if (x.dtype !== weight.dtype || (bias != null && bias.dtype !== weight.dtype)) {
+    const odd = x.dtype !== weight.dtype ? `input is ${x.dtype}` : `bias is ${bias!.dtype}`;
+    throw new DTypeError('linear', `${odd} but weight is ${weight.dtype}; convert with .to('${weight.dtype}') so that all are one dtype`);
+  }
   if (x.rank === 0 || x.shape[x.rank - 1] !== weight.shape[1]) {
     throw new ShapeError('linear', `expected input with last dimension ${weight.shape[1]}, got ${formatShape(x.shape)}`, [x.shape, weight.shape]);
   }
   // the core op reads the weight transposed inside the matmul kernel: no transposed copy
-  return linearOp(x, weight, bias ?? null);
+  try {
+    return linearOp(x, weight, bias ?? null);
+  } catch (e) {
+    throw relabel('linear', e); // a bias that does not broadcast: 'linear: add: shapes …'
+  }
 }
 
 /**
@@ -163,30 +196,32 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    checkPositiveInt('Linear', 'inFeatures', inFeatures);
-    checkPositiveInt('Linear', 'outFeatures', outFeatures);
-    checkOptions('Linear', options);
+    const op = this.typeName; // 'Linear' or 'Dense'
+    checkPositiveInt(op, 'inFeatures', inFeatures);
+    checkPositiveInt(op, 'outFeatures', outFeatures);
+    checkOptions(op, options);
     options ??= {};
-    const dtype = checkDType('Linear', options.dtype);
+    const dtype = checkDType(op, options.dtype);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const g = options.generator ?? defaultGenerator;
-    const w = zeros([outFeatures, inFeatures], { dtype });
+    // errors of the helpers (a size above the element limit, a bad initializer) name this layer
+    const w = named(op, () => zeros([outFeatures, inFeatures], { dtype }));
     if (options.kernelInitializer === undefined) kaimingUniform_(w, { a: Math.sqrt(5), generator: g });
-    else initialize_(w, options.kernelInitializer, { generator: g });
+    else named(op, () => initialize_(w, options.kernelInitializer!, { generator: g }));
     this.weight = new Parameter(w);
-    if (options.bias ?? true) {
+    if (boolOption(op, 'bias', options.bias, true)) {
       const b = zeros([outFeatures], { dtype });
       const bound = 1 / Math.sqrt(inFeatures);
       if (options.biasInitializer === undefined) uniform_(b, -bound, bound, { generator: g });
-      else initialize_(b, options.biasInitializer, { generator: g });
+      else named(op, () => initialize_(b, options.biasInitializer!, { generator: g }));
       this.bias = new Parameter(b);
     } else {
       this.bias = null;
     }
     const act = options.activation;
     this.activationName = act === undefined ? null : typeof act === 'string' ? act : act.name || 'custom';
-    this.activationFn = act === undefined ? null : getActivation(act);
+    this.activationFn = act === undefined ? null : named(op, () => getActivation(act));
     this.kernelRegularizer = options.kernelRegularizer ?? null;
     this.biasRegularizer = options.biasRegularizer ?? null;
   }
@@ -197,13 +232,11 @@ export class Linear extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    if (!(x instanceof Tensor)) throw new ArgumentError(this.label, `expected a Tensor input, got ${typeof x}`);
+    if (!(x instanceof Tensor)) throw new ArgumentError(this.label, `expected a Tensor input, got ${describe(x)}`);
     if (x.rank === 0 || x.shape[x.rank - 1] !== this.inFeatures) {
       throw new ShapeError(this.label, `expected input with last dimension ${this.inFeatures}, got ${formatShape(x.shape)}`, [x.shape]);
     }
-    if (x.dtype !== this.weight.dtype) {
-      throw new DTypeError(this.label, `input is ${x.dtype} but the layer's weights are ${this.weight.dtype}; convert the input with .to('${this.weight.dtype}') or create the layer with { dtype: '${x.dtype}' }`);
-    }
+    if (x.dtype !== this.weight.dtype) throw dtypeMismatch(this.label, x.dtype, this.weight.dtype);
     const y = linear(x, this.weight, this.bias);
     return this.activationFn === null ? y : this.activationFn(y);
   }
@@ -235,7 +268,7 @@ export interface DropoutOptions {
 }
 
 function checkP(op: string, p: number): void {
-  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ArgumentError(op, `p must be in [0, 1), got ${String(p)}`);
+  if (typeof p !== 'number' || !(p >= 0 && p < 1)) throw new ArgumentError(op, `p must be in [0, 1), got ${describe(p)}`);
 }
 
 /**
@@ -247,8 +280,11 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions & { training
   if (!(x instanceof Tensor)) throw new ArgumentError('dropout', `input must be a Tensor, got ${describe(x)}`);
   checkOptions('dropout', options);
   options ??= {};
+  if (options.generator !== undefined && !(options.generator instanceof RandomGenerator)) {
+    throw new ArgumentError('dropout', `options.generator must be a Generator, got ${describe(options.generator)}`);
+  }
   if (options.training === false || p === 0) return x;
-  const g = options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : defaultGenerator);
+  const g = options.generator ?? (options.seed !== undefined ? named('dropout', () => new RandomGenerator(options.seed)) : defaultGenerator);
   const mask = zeros(x.shape, { dtype: x.dtype });
   const scale = 1 / (1 - p);
   const m = mask.data;
@@ -263,8 +299,13 @@ export class Dropout extends Module {
   constructor(p = 0.5, options: DropoutOptions = {}) {
     super();
     checkP('Dropout', p);
+    checkOptions('Dropout', options);
+    options ??= {};
+    if (options.generator !== undefined && !(options.generator instanceof RandomGenerator)) {
+      throw new ArgumentError('Dropout', `options.generator must be a Generator, got ${describe(options.generator)}`);
+    }
     this.p = p;
-    this.generator = options.generator ?? (options.seed !== undefined ? new RandomGenerator(options.seed) : undefined);
+    this.generator = options.generator ?? (options.seed !== undefined ? named('Dropout', () => new RandomGenerator(options.seed)) : undefined);
   }
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, { training: this.training, generator: this.generator });
@@ -315,17 +356,19 @@ export class BatchNorm1d extends Module {
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     if (typeof this.eps !== 'number' || !(this.eps > 0) || !Number.isFinite(this.eps)) throw new ArgumentError('BatchNorm1d', `eps must be a finite positive number, got ${describe(this.eps)}`);
     if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
-      throw new ArgumentError('BatchNorm1d', `momentum must be in [0, 1] or null, got ${this.momentum}`);
+      throw new ArgumentError('BatchNorm1d', `momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
     }
-    this.affine = options.affine ?? true;
-    this.trackRunningStats = options.trackRunningStats ?? true;
+    this.affine = boolOption('BatchNorm1d', 'affine', options.affine, true);
+    this.trackRunningStats = boolOption('BatchNorm1d', 'trackRunningStats', options.trackRunningStats, true);
+    // a size above the element limit is reported by the allocation: name this layer
+    const filled = (v: 0 | 1): Tensor => named('BatchNorm1d', () => (v === 0 ? zeros : ones)([numFeatures], { dtype }));
     if (this.affine) {
-      this.weight = new Parameter(ones([numFeatures], { dtype }));
-      this.bias = new Parameter(zeros([numFeatures], { dtype }));
+      this.weight = new Parameter(filled(1));
+      this.bias = new Parameter(filled(0));
     }
     if (this.trackRunningStats) {
-      this.registerBuffer('runningMean', zeros([numFeatures], { dtype }));
-      this.registerBuffer('runningVar', ones([numFeatures], { dtype }));
+      this.registerBuffer('runningMean', filled(0));
+      this.registerBuffer('runningVar', filled(1));
       this.registerBuffer('numBatchesTracked', zeros([], { dtype }));
     } else {
       this.registerBuffer('runningMean', null);
@@ -356,6 +399,9 @@ export class BatchNorm1d extends Module {
         x instanceof Tensor ? [x.shape] : [],
       );
     }
+    // checked before anything is computed or any running statistic is updated
+    const wd = (this.weight ?? this.runningMean)?.dtype;
+    if (wd !== undefined && x.dtype !== wd) throw dtypeMismatch(this.label, x.dtype, wd);
     const axes = x.rank === 2 ? [0] : [0, 2];
     const statShape = x.rank === 2 ? [this.numFeatures] : [this.numFeatures, 1];
     const count = x.rank === 2 ? x.shape[0]! : x.shape[0]! * x.shape[2]!;
@@ -439,10 +485,12 @@ export class LayerNorm extends Module {
     this.normalizedShape = shape;
     this.eps = options.eps ?? 1e-5;
     if (typeof this.eps !== 'number' || !(this.eps > 0) || !Number.isFinite(this.eps)) throw new ArgumentError('LayerNorm', `eps must be a finite positive number, got ${describe(this.eps)}`);
-    this.elementwiseAffine = options.elementwiseAffine ?? true;
+    this.elementwiseAffine = boolOption('LayerNorm', 'elementwiseAffine', options.elementwiseAffine, true);
+    const withBias = boolOption('LayerNorm', 'bias', options.bias, true);
     if (this.elementwiseAffine) {
-      this.weight = new Parameter(ones(shape, { dtype }));
-      if (options.bias ?? true) this.bias = new Parameter(zeros(shape, { dtype }));
+      // a size above the element limit is reported by the allocation: name this layer
+      this.weight = new Parameter(named('LayerNorm', () => ones(shape, { dtype })));
+      if (withBias) this.bias = new Parameter(zeros(shape, { dtype }));
     }
   }
 
@@ -451,6 +499,8 @@ export class LayerNorm extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new ArgumentError(this.label, `expected a Tensor input, got ${describe(x)}`);
+    if (this.weight !== null && x.dtype !== this.weight.dtype) throw dtypeMismatch(this.label, x.dtype, this.weight.dtype);
     const k = this.normalizedShape.length;
     const tail = x.shape.slice(x.rank - k);
     if (x.rank < k || tail.some((d, i) => d !== this.normalizedShape[i])) {
@@ -476,7 +526,11 @@ export class LayerNorm extends Module {
 
 /** Flattens axes startAxis..endAxis into one (default: everything but the batch axis). */
 export class Flatten extends Module {
-  constructor(readonly startAxis = 1, readonly endAxis = -1) { super(); }
+  constructor(readonly startAxis = 1, readonly endAxis = -1) {
+    super();
+    checkAxis('Flatten', 'startAxis', startAxis);
+    checkAxis('Flatten', 'endAxis', endAxis);
+  }
   forward(x: Tensor): Tensor { return x.flatten(this.startAxis, this.endAxis); }
   override extraRepr(): string { return `startAxis=${this.startAxis}, endAxis=${this.endAxis}`; }
 }
@@ -506,8 +560,9 @@ export class Sequential extends Module {
   /** The module at `index` (negative counts from the end). */
   at(index: number): Module {
     const kids = this.children();
+    if (!Number.isInteger(index)) throw new ArgumentError('Sequential.at', `index must be an integer, got ${describe(index)}`);
     const i = index < 0 ? kids.length + index : index;
-    if (!Number.isInteger(i) || i < 0 || i >= kids.length) {
+    if (i < 0 || i >= kids.length) {
       throw new ArgumentError('Sequential.at', `index ${index} is out of range for ${kids.length} modules`);
     }
     return kids[i]!;
@@ -515,6 +570,7 @@ export class Sequential extends Module {
 
   /** Adds a module at the end. Returns this. */
   append(module: Module): this {
+    checkModule('Sequential.append', 'module', module);
     this.registerModule(String(this.length), module);
     return this;
   }
@@ -524,6 +580,7 @@ export class Sequential extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor)) throw new ArgumentError(`${this.typeName}.forward`, `input must be a Tensor, got ${describe(x)}`);
     let y = x;
     for (const m of this.children()) y = m.call(y);
     return y;
@@ -596,7 +653,7 @@ export class ModuleList extends Module {
   }
 
   private addAll(op: string, modules: Iterable<Module>): this {
-    if (modules === null || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
+    if (modules === null || modules === undefined || typeof (modules as Partial<Iterable<Module>>)[Symbol.iterator] !== 'function') {
       throw new ArgumentError(op, `expected an iterable of Modules, got ${describe(modules)}`);
     }
     // copied first: extending a list with itself must not loop
@@ -642,8 +699,9 @@ export class ModuleList extends Module {
    * default `size`), returning the position and the module there, or throws naming the range.
    */
   private slot(op: string, index: number, size: number, base = size): [number, Module] {
+    if (!Number.isInteger(index)) throw new ArgumentError(op, `index must be an integer, got ${describe(index)}`);
     const i = index < 0 ? base + index : index;
-    if (!Number.isInteger(index) || i < 0 || i >= size) {
+    if (i < 0 || i >= size) {
       throw new ArgumentError(op, `index ${String(index)} is out of range for ${this.length} modules`);
     }
     return [i, (this as unknown as Record<number, Module>)[i]!];

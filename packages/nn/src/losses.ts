@@ -6,7 +6,8 @@
  */
 import { ArgumentError, ShapeError, Tensor, formatShape, tensor, where } from '@memograd/autograd';
 import type { NestedArray } from '@memograd/autograd';
-import { Module, checkOptions } from './module.ts';
+import { Module, checkOptions, describe } from './module.ts';
+import { named, relabel } from './errors.ts';
 
 export type Reduction = 'mean' | 'sum' | 'none';
 
@@ -22,13 +23,19 @@ export type ClassIndices = readonly number[] | Int32Array | Tensor | number;
 
 function asTensor(op: string, name: string, v: Target, like: Tensor): Tensor {
   if (v instanceof Tensor) return v.dtype === like.dtype ? v : v.to(like.dtype);
-  if (typeof v === 'number') return tensor(v, { dtype: like.dtype });
-  if (Array.isArray(v)) return tensor(v as NestedArray, { dtype: like.dtype });
-  throw new ArgumentError(op, `${name} must be a Tensor or nested arrays of numbers`);
+  if (typeof v === 'number' || Array.isArray(v)) {
+    try {
+      return tensor(v as NestedArray, { dtype: like.dtype });
+    } catch (e) {
+      // 'tensor: element [1] is "a"' → 'mseLoss: target element [1] is "a"'
+      throw relabel(op, e, `${name} `);
+    }
+  }
+  throw new ArgumentError(op, `${name} must be a Tensor or nested arrays of numbers, got ${describe(v)}`);
 }
 
 function checkInput(op: string, input: unknown): Tensor {
-  if (!(input instanceof Tensor)) throw new ArgumentError(op, 'input must be a Tensor');
+  if (!(input instanceof Tensor)) throw new ArgumentError(op, `input must be a Tensor, got ${describe(input)}`);
   return input;
 }
 
@@ -43,7 +50,7 @@ function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Ten
     case 'mean': return loss.mean();
     case 'sum': return loss.sum();
     case 'none': return loss;
-    default: throw new ArgumentError(op, `reduction must be 'mean', 'sum' or 'none', got '${String(reduction)}'`);
+    default: throw new ArgumentError(op, `reduction must be 'mean', 'sum' or 'none', got ${typeof reduction === 'string' ? `'${reduction}'` : describe(reduction)}`);
   }
 }
 
@@ -84,12 +91,17 @@ export function huberLoss(input: Tensor, target: Target, options: HuberOptions =
   checkOptions('huberLoss', options);
   const x = checkInput('huberLoss', input);
   const delta = options.delta ?? 1;
-  if (!(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError('huberLoss', `delta must be a positive number, got ${delta}`);
+  if (typeof delta !== 'number' || !(delta > 0) || !Number.isFinite(delta)) throw new ArgumentError('huberLoss', `delta must be a finite positive number, got ${describe(delta)}`);
   const t = asTensor('huberLoss', 'target', target, x);
   sameShape('huberLoss', x, t);
+  return reduce('huberLoss', huber(x, t, delta), options.reduction);
+}
+
+/** The elementwise Huber loss of checked, same-shaped tensors: ½ q² + δ (|d| − q), q = min(|d|, δ). */
+function huber(x: Tensor, t: Tensor, delta: number): Tensor {
   const a = x.sub(t).abs();
   const q = a.clamp(null, delta);
-  return reduce('huberLoss', q.square().mul(0.5).add(a.sub(q).mul(delta)), options.reduction);
+  return q.square().mul(0.5).add(a.sub(q).mul(delta));
 }
 
 export interface SmoothL1Options extends ReductionOptions {
@@ -101,9 +113,12 @@ export interface SmoothL1Options extends ReductionOptions {
 export function smoothL1Loss(input: Tensor, target: Target, options: SmoothL1Options = {}): Tensor {
   checkOptions('smoothL1Loss', options);
   const beta = options.beta ?? 1;
-  if (!(beta >= 0)) throw new ArgumentError('smoothL1Loss', `beta must be non-negative, got ${beta}`);
-  if (beta === 0) return l1Loss(input, target, options);
-  return reduce('smoothL1Loss', huberLoss(input, target, { delta: beta, reduction: 'none' }).div(beta), options.reduction);
+  if (typeof beta !== 'number' || !(beta >= 0) || !Number.isFinite(beta)) throw new ArgumentError('smoothL1Loss', `beta must be a finite non-negative number, got ${describe(beta)}`);
+  const x = checkInput('smoothL1Loss', input);
+  const t = asTensor('smoothL1Loss', 'target', target, x);
+  sameShape('smoothL1Loss', x, t);
+  const loss = beta === 0 ? x.sub(t).abs() : huber(x, t, beta).div(beta);
+  return reduce('smoothL1Loss', loss, options.reduction);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -136,7 +151,10 @@ export function binaryCrossEntropy(probs: Tensor, target: Target, options: BCEOp
     if (!(v >= 0 && v <= 1)) throw new ArgumentError('binaryCrossEntropy', `input must hold probabilities in [0, 1], got ${v} at flat index ${i} (use binaryCrossEntropyWithLogits for logits)`);
   }
   let loss = t.mul(clampedLog(p)).add(t.neg().add(1).mul(clampedLog(p.neg().add(1)))).neg();
-  if (options.weight !== undefined) loss = loss.mul(asTensor('binaryCrossEntropy', 'weight', options.weight, p));
+  if (options.weight !== undefined) {
+    const w = asTensor('binaryCrossEntropy', 'weight', options.weight, p);
+    loss = named('binaryCrossEntropy', () => loss.mul(w)); // broadcasting errors name this function
+  }
   return reduce('binaryCrossEntropy', loss, options.reduction);
 }
 
@@ -164,10 +182,13 @@ export function binaryCrossEntropyWithLogits(logits: Tensor, target: Target, opt
     loss = t.neg().add(1).mul(x).add(softTerm);
   } else {
     const pw = asTensor('binaryCrossEntropyWithLogits', 'posWeight', options.posWeight, x);
-    const l = pw.sub(1).mul(t).add(1);
-    loss = t.neg().add(1).mul(x).add(l.mul(softTerm));
+    // broadcasting errors name this function
+    loss = named('binaryCrossEntropyWithLogits', () => t.neg().add(1).mul(x).add(pw.sub(1).mul(t).add(1).mul(softTerm)));
   }
-  if (options.weight !== undefined) loss = loss.mul(asTensor('binaryCrossEntropyWithLogits', 'weight', options.weight, x));
+  if (options.weight !== undefined) {
+    const w = asTensor('binaryCrossEntropyWithLogits', 'weight', options.weight, x);
+    loss = named('binaryCrossEntropyWithLogits', () => loss.mul(w));
+  }
   return reduce('binaryCrossEntropyWithLogits', loss, options.reduction);
 }
 
@@ -192,7 +213,7 @@ interface IndexTargets {
 function checkIgnoreIndex(op: string, ignoreIndex: number | null | undefined, fallback: number | null): number | null {
   if (ignoreIndex === undefined) return fallback;
   if (ignoreIndex !== null && !Number.isInteger(ignoreIndex)) {
-    throw new ArgumentError(op, `ignoreIndex must be an integer or null, got ${String(ignoreIndex)}`);
+    throw new ArgumentError(op, `ignoreIndex must be an integer or null, got ${typeof ignoreIndex === 'number' ? String(ignoreIndex) : describe(ignoreIndex)}`);
   }
   return ignoreIndex;
 }
@@ -329,7 +350,7 @@ export function crossEntropy(logits: Tensor, target: ClassIndices | Target, opti
   checkOptions('crossEntropy', options);
   const x0 = checkInput('crossEntropy', logits);
   const eps = options.labelSmoothing ?? 0;
-  if (!(eps >= 0 && eps <= 1)) throw new ArgumentError('crossEntropy', `labelSmoothing must be in [0, 1], got ${eps}`);
+  if (typeof eps !== 'number' || !(eps >= 0 && eps <= 1)) throw new ArgumentError('crossEntropy', `labelSmoothing must be in [0, 1], got ${describe(eps)}`);
   const x = as2d('crossEntropy', x0);
   const [n, c] = x.shape as [number, number];
   const logp = x.logSoftmax(-1);
@@ -378,7 +399,10 @@ function clippedLogProbs(op: string, probs: Tensor, epsilon: number): Tensor {
 export function categoricalCrossEntropy(probs: Tensor, target: Target, options: CategoricalOptions = {}): Tensor {
   checkOptions('categoricalCrossEntropy', options);
   const p = checkInput('categoricalCrossEntropy', probs);
-  if (options.fromLogits) return crossEntropy(p, asTensor('categoricalCrossEntropy', 'target', target, p), { reduction: options.reduction });
+  if (options.fromLogits) {
+    const t = asTensor('categoricalCrossEntropy', 'target', target, p);
+    return named('categoricalCrossEntropy', () => crossEntropy(p, t, { reduction: options.reduction }));
+  }
   const t = asTensor('categoricalCrossEntropy', 'target', target, p);
   sameShape('categoricalCrossEntropy', p, t);
   const loss = t.mul(clippedLogProbs('categoricalCrossEntropy', p, options.epsilon ?? 1e-7)).sum({ axis: -1 }).neg();
@@ -402,7 +426,7 @@ export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndice
   const p = checkInput('sparseCategoricalCrossEntropy', probs);
   // Keras ignores nothing by default, unlike crossEntropy (PyTorch's -100)
   const ignoreIndex = checkIgnoreIndex('sparseCategoricalCrossEntropy', options.ignoreIndex, null);
-  if (options.fromLogits) return crossEntropy(p, target, { reduction: options.reduction, ignoreIndex });
+  if (options.fromLogits) return named('sparseCategoricalCrossEntropy', () => crossEntropy(p, target, { reduction: options.reduction, ignoreIndex }));
   const x = as2d('sparseCategoricalCrossEntropy', p);
   const [n, c] = x.shape as [number, number];
   const logp = clippedLogProbs('sparseCategoricalCrossEntropy', x, options.epsilon ?? 1e-7);
@@ -424,6 +448,8 @@ export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOpt
 
   constructor(options: O = {} as O) {
     super();
+    // abstract in TypeScript, but JavaScript can still construct it (PyTorch's _Loss has no forward either)
+    if (new.target === Loss) throw new ArgumentError('Loss', 'Loss is an abstract base class: use a loss such as MSELoss, or extend Loss and implement forward(input, target)');
     checkOptions(this.typeName, options);
     this.options = options;
   }
@@ -433,6 +459,7 @@ export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOpt
   override call(input: Tensor, target: T): Tensor {
     // reached through the Module type (e.g. inside a Sequential), a loss gets no target
     if (target === undefined) throw new ArgumentError(this.typeName, 'missing the target: a loss is called as loss.call(input, target)');
+    if (typeof this.forward !== 'function') throw new ArgumentError(this.typeName, `${this.typeName} has no forward(input, target): a Loss subclass must implement it`);
     return this.forward(input, target);
   }
 

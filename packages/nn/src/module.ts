@@ -9,6 +9,7 @@
  */
 import { ArgumentError, MemogradError, Tensor, formatShape, noGrad, zeros } from '@memograd/autograd';
 import type { DType, FloatArray } from '@memograd/autograd';
+import { text } from './errors.ts';
 
 /**
  * A tensor that is a module parameter: a leaf that requires grad by default.
@@ -27,10 +28,20 @@ export class Parameter extends Tensor {
       super(value.data, value.shape.slice(), value.dtype);
     } else {
       const shape = options.shape ?? [value.length];
+      checkParameterShape(shape, value.length);
       super(value, shape.slice(), value instanceof Float64Array ? 'float64' : 'float32');
     }
     this.requiresGrad = options.requiresGrad ?? true;
   }
+}
+
+/** Throws unless `shape` is an array of non-negative integers whose product is `length`. */
+function checkParameterShape(shape: unknown, length: number): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new ArgumentError('Parameter', `options.shape must be an array of non-negative integers, got ${Array.isArray(shape) ? `[${shape.map((d) => describe(d)).join(', ')}]` : describe(shape)}`);
+  }
+  const n = shape.reduce((a: number, d: number) => a * d, 1);
+  if (n !== length) throw new ArgumentError('Parameter', `options.shape ${formatShape(shape)} holds ${n} elements but the data has ${length}`);
 }
 
 /** Raised by `loadStateDict` (and `loadWeights`) when the dict does not fit the module. */
@@ -38,8 +49,8 @@ export class StateDictError extends MemogradError {
   /** Every problem found, one per line of the message. */
   readonly problems: readonly string[];
   constructor(op: string, problems: readonly string[]) {
-    const list = Array.isArray(problems) ? problems.map(String) : [String(problems)];
-    super(String(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
+    const list = Array.isArray(problems) ? problems.map(text) : [text(problems)];
+    super(text(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
     this.problems = list;
   }
 }
@@ -286,7 +297,7 @@ export abstract class Module {
    * any optimizer afterwards, since it holds the old parameters. Returns this.
    */
   to(dtype: DType): this {
-    if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`${this.typeName}.to`, `dtype must be 'float32' or 'float64', got '${String(dtype)}'`);
+    if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError(`${this.typeName}.to`, `dtype must be 'float32' or 'float64', got ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)}`);
     const cast = (t: Tensor): Tensor => noGrad(() => t.to(dtype)).detach();
     const done = new Map<Tensor, Tensor>();
     const once = (t: Tensor, make: () => Tensor): Tensor => {
@@ -400,7 +411,7 @@ export abstract class Module {
         continue;
       }
       if (v.dtype !== t.dtype) {
-        problems.push(`key '${name}': dtype mismatch: the module has ${t.dtype}, the dict has ${String(v.dtype)}`);
+        problems.push(`key '${name}': dtype mismatch: the module has ${t.dtype}, the dict has ${v.dtype === undefined ? 'no dtype' : typeof v.dtype === 'string' ? v.dtype : describe(v.dtype)}`);
         continue;
       }
       if (v.data.length !== t.size) {
@@ -451,9 +462,16 @@ export abstract class Module {
   }
 }
 
-/** A value as JSON for error messages, never throwing (BigInt, cycles and symbols fall back to String). */
+/**
+ * A value for error messages, never throwing: strings and arrays as JSON, numbers as written
+ * (NaN stays NaN), other objects by their class name (see `describe`).
+ */
 export function show(v: unknown): string {
   if (typeof v === 'bigint') return `${v}n`;
+  if (typeof v === 'number') return String(v);
+  if (v === null || v === undefined || typeof v === 'symbol' || typeof v === 'function') return describe(v);
+  if (typeof v === 'object' && !Array.isArray(v)) return describe(v);
+  if (Array.isArray(v)) return `[${v.slice(0, 8).map((x) => (Array.isArray(x) ? 'Array' : show(x))).join(', ')}${v.length > 8 ? ', …' : ''}]`;
   try {
     return JSON.stringify(v) ?? String(v);
   } catch {

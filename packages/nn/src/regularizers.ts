@@ -5,7 +5,8 @@
  * gradient, which is the gradient of (wd / 2) Σ w²: it equals `l2Penalty(params, wd / 2)`.
  * Keras' `regularizers.l2(λ)` is λ Σ w² (no ½), the same as `l2Penalty(params, λ)`.
  */
-import { ArgumentError, Tensor, zeros } from '@memograd/autograd';
+import { ArgumentError, DTypeError, Tensor, zeros } from '@memograd/autograd';
+import { describe } from './module.ts';
 import type { DType } from '@memograd/autograd';
 
 /** Parameters given as a list of tensors or anything with `parameters()` (a Module). */
@@ -13,21 +14,24 @@ export type ParamSource = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
 
 function paramList(op: string, params: ParamSource): Tensor[] {
   if (params === null || typeof params !== 'object' || !(typeof (params as { parameters?: unknown }).parameters === 'function' || Symbol.iterator in params)) {
-    throw new ArgumentError(op, `params must be a Module or an iterable of tensors, got ${params === null ? 'null' : typeof params}`);
+    throw new ArgumentError(op, `params must be a Module or an iterable of tensors, got ${describe(params)}`);
   }
   const it = typeof (params as { parameters?: unknown }).parameters === 'function'
     ? (params as { parameters(): Iterable<Tensor> }).parameters()
     : (params as Iterable<Tensor>);
   const list = [...it];
   list.forEach((p, i) => {
-    if (!(p instanceof Tensor)) throw new ArgumentError(op, `parameter ${i} is not a Tensor`);
+    if (!(p instanceof Tensor)) throw new ArgumentError(op, `parameter ${i} is not a Tensor, got ${describe(p)}`);
+    if (p.dtype !== list[0]!.dtype) {
+      throw new DTypeError(op, `parameter ${i} is ${p.dtype} but parameter 0 is ${list[0]!.dtype}; convert them to one dtype (e.g. model.to('${list[0]!.dtype}'))`);
+    }
   });
   return list;
 }
 
 function checkLambda(op: string, lambda: number): void {
   if (typeof lambda !== 'number' || !Number.isFinite(lambda) || lambda < 0) {
-    throw new ArgumentError(op, `lambda must be a finite non-negative number, got ${String(lambda)}`);
+    throw new ArgumentError(op, `lambda must be a finite non-negative number, got ${typeof lambda === 'number' ? String(lambda) : describe(lambda)}`);
   }
 }
 
@@ -104,5 +108,8 @@ export const regularizers = {
   /** λ Σ w². */
   l2: (lambda = 0.01): Regularizer => makeRegularizer(0, lambda),
   /** l1 Σ |w| + l2 Σ w². */
-  l1l2: (options: { l1?: number; l2?: number } = {}): Regularizer => makeRegularizer(options.l1 ?? 0.01, options.l2 ?? 0.01),
+  l1l2: (options: { l1?: number; l2?: number } = {}): Regularizer => {
+    if (options === null || typeof options !== 'object') throw new ArgumentError('regularizers.l1l2', `options must be an object { l1, l2 }, got ${describe(options)}`);
+    return makeRegularizer(options.l1 ?? 0.01, options.l2 ?? 0.01);
+  },
 };

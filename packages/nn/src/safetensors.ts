@@ -19,6 +19,8 @@
 // always fresh copies with their own ArrayBuffer, never views into the input.
 
 import { MemogradError } from '@memograd/autograd';
+import { describe } from './module.ts';
+import { text } from './errors.ts';
 
 /**
  * Every problem found while encoding or decoding a safetensors file: a `MemogradError` (op
@@ -29,8 +31,8 @@ export class SafetensorsError extends MemogradError {
   readonly tensor: string | undefined;
 
   constructor(message: string, tensor?: string) {
-    super('safetensors', tensor === undefined ? String(message) : `tensor ${typeof tensor === 'string' ? JSON.stringify(tensor) : String(tensor)}: ${String(message)}`);
-    this.tensor = tensor === undefined ? undefined : String(tensor);
+    super('safetensors', tensor === undefined ? text(message) : `tensor ${typeof tensor === 'string' ? JSON.stringify(tensor) : text(tensor)}: ${text(message)}`);
+    this.tensor = tensor === undefined ? undefined : text(tensor);
   }
 }
 
@@ -142,8 +144,11 @@ function hasOwn(obj: object, key: string): boolean {
 
 function describeValue(value: unknown): string {
   if (value === undefined) return 'undefined';
+  // a class instance (a Tensor, a Map) by its name: its JSON would show internals
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return describe(value);
   try {
-    const s = JSON.stringify(value);
+    // NaN and ±Infinity as written, not as JSON's null
+    const s = JSON.stringify(value, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
     return s.length > 60 ? `${s.slice(0, 57)}...` : s;
   } catch {
     return String(value);

@@ -5,6 +5,7 @@
 import { ArgumentError, Tensor, noGrad, zeros } from '@memograd/autograd';
 import type { DType } from '@memograd/autograd';
 import { Module, checkOptions, describe, show } from './module.ts';
+import { named } from './errors.ts';
 
 export interface SummaryOptions {
   /** The dtype of the zero input (default: the model's first parameter's, else float32). */
@@ -49,7 +50,11 @@ export function summary(model: Module, inputShape: readonly number[], options: S
   checkOptions('summary', options);
   options ??= {};
   const batch = options.batchSize ?? 1;
+  if (!Number.isInteger(batch) || batch <= 0) throw new ArgumentError('summary', `batchSize must be a positive integer, got ${describe(batch)}`);
   const dtype = options.dtype ?? model.parameters()[0]?.dtype ?? 'float32';
+  if (dtype !== 'float32' && dtype !== 'float64') throw new ArgumentError('summary', `dtype must be 'float32' or 'float64', got ${typeof dtype === 'string' ? `'${dtype}'` : describe(dtype)}`);
+  // the size of the zero input is checked before any module is patched
+  const input = named('summary', () => zeros([batch, ...inputShape], { dtype }));
   const all = [...model.namedModules()];
   const leaves = all.filter(([, m]) => m.children().length === 0);
   const rows = leaves.length > 0 ? leaves : all.slice(0, 1);
@@ -74,7 +79,8 @@ export function summary(model: Module, inputShape: readonly number[], options: S
   try {
     model.eval();
     noGrad(() => {
-      outShape = model.call(zeros([batch, ...inputShape], { dtype })).shape;
+      // an error of a layer reads 'summary: Linear(4 → 8): …'
+      outShape = named('summary', () => model.call(input)).shape;
     });
   } finally {
     for (const [m, own] of patched) {

@@ -5,6 +5,7 @@ import { ArgumentError } from '@memograd/autograd';
 import type { Module, LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';
 import { Module as ModuleClass, StateDictError, describe } from './module.ts';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.ts';
+import { named } from './errors.ts';
 import type { SafetensorsInput } from './safetensors.ts';
 
 /**
@@ -24,7 +25,8 @@ export function saveWeights(model: Module, metadata?: Record<string, string>): U
       enumerable: true, writable: true, configurable: true,
     });
   }
-  return encodeSafetensors(tensors, metadata);
+  // 'saveWeights: metadata value for key "a" must be a string …'
+  return named('saveWeights', () => encodeSafetensors(tensors, metadata), '');
 }
 
 /**
@@ -52,13 +54,43 @@ export function loadWeights(model: Module, bytes: Uint8Array, options: LoadState
 
 /** Writes `saveWeights(model)` to a file (Node only). */
 export async function saveWeightsFile(model: Module, path: string, metadata?: Record<string, string>): Promise<void> {
+  checkPath('saveWeightsFile', path);
+  const bytes = named('saveWeightsFile', () => saveWeights(model, metadata), '');
   const fs = await import('node:fs/promises');
-  await fs.writeFile(path, saveWeights(model, metadata));
+  try {
+    await fs.writeFile(path, bytes);
+  } catch (e) {
+    throw fsError('saveWeightsFile', 'write', path, e);
+  }
+}
+
+/** Throws unless `path` is a non-empty string or a file: URL. */
+function checkPath(op: string, path: unknown): void {
+  if (!((typeof path === 'string' && path !== '' && !path.includes('\0')) || path instanceof URL)) {
+    throw new ArgumentError(op, `path must be a non-empty string (or a file URL), got ${typeof path === 'string' ? JSON.stringify(path) : describe(path)}`);
+  }
+}
+
+/** A file-system error as a typed error naming the function and the path, keeping the error code ('ENOENT: …'). */
+function fsError(op: string, verb: string, path: string | URL, e: unknown): unknown {
+  if (!(e instanceof Error)) return e;
+  const err = new ArgumentError(op, `cannot ${verb} ${JSON.stringify(String(path))}: ${e.message}`);
+  Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === 'string') Object.defineProperty(err, 'code', { value: code, configurable: true, enumerable: true });
+  return err;
 }
 
 /** Reads a safetensors file and loads it with `loadWeights` (Node only). */
 export async function loadWeightsFile(model: Module, path: string, options: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
+  if (!(model instanceof ModuleClass)) throw new ArgumentError('loadWeightsFile', `model must be a Module, got ${describe(model)}`);
+  checkPath('loadWeightsFile', path);
   const fs = await import('node:fs/promises');
-  const buf = await fs.readFile(path);
+  let buf: Uint8Array;
+  try {
+    buf = await fs.readFile(path);
+  } catch (e) {
+    throw fsError('loadWeightsFile', 'read', path, e);
+  }
   return loadWeights(model, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), options);
 }

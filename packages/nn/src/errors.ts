@@ -1,0 +1,46 @@
+/**
+ * Error re-labelling for functions that delegate: an error thrown by an inner function names the
+ * function the user called (`smoothL1Loss: …`, not `huberLoss: …`). Used only on the throw path.
+ */
+import { MemogradError } from '@memograd/autograd';
+
+/**
+ * Makes a MemogradError thrown inside `op` name `op` first: `op: <inner message>` (with `inner`,
+ * the inner function's own prefix is replaced by it: `op: target element [1] is …`). The error
+ * keeps its class and fields; `op` is updated. Other values are returned unchanged.
+ */
+export function relabel(op: string, e: unknown, inner?: string): unknown {
+  if (!(e instanceof MemogradError)) return e;
+  const old = e.message;
+  if (old.startsWith(`${op}:`) || old.startsWith(`${op}(`) || old.startsWith(`${op}.`)) return e;
+  let rest = old;
+  if (inner !== undefined && old.startsWith(`${e.op}: `)) rest = `${inner}${old.slice(e.op.length + 2)}`;
+  const message = `${op}: ${rest}`;
+  Object.defineProperty(e, 'message', { value: message, writable: true, configurable: true });
+  Object.defineProperty(e, 'op', { value: op, writable: true, configurable: true, enumerable: true });
+  if (typeof e.stack === 'string') e.stack = e.stack.replace(old, message);
+  return e;
+}
+
+/**
+ * `String(v)` for messages, never throwing: a value that cannot be converted (an object without
+ * toString, an array nested too deep to print) is described by its type instead.
+ */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return String(v);
+  } catch {
+    if (v === null || typeof v !== 'object') return typeof v;
+    return Array.isArray(v) ? 'Array' : (v.constructor as { name?: string } | undefined)?.name ?? 'object';
+  }
+}
+
+/** Runs `fn`, re-labelling a MemogradError it throws so that it names `op` (see `relabel`). */
+export function named<T>(op: string, fn: () => T, inner?: string): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw relabel(op, e, inner);
+  }
+}
