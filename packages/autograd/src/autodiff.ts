@@ -226,13 +226,18 @@ export function customFunction<P = undefined>(spec: CustomFunctionSpec<P>): (inp
 }
 
 function checkSpec(spec: unknown): void {
-  if (spec === null || typeof spec !== 'object') {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new ArgumentError('customFunction', `argument 'spec' must be an object { name, forward, backward }, got ${describeValue(spec)}`);
   }
   const { name, forward, backward } = spec as Record<string, unknown>;
   if (typeof name !== 'string' || name === '') {
-    throw new ArgumentError('customFunction', `spec.name must be a non-empty string, got ${describeValue(name)}`);
+    throw new ArgumentError('customFunction', `spec.name must be a non-empty string, ${got(name)}`);
   }
-  if (typeof forward !== 'function') throw new ArgumentError('customFunction', `spec.forward of '${name}' must be a function, got ${describeValue(forward)}`);
-  if (typeof backward !== 'function') throw new ArgumentError('customFunction', `spec.backward of '${name}' must be a function, got ${describeValue(backward)}`);
+  if (typeof forward !== 'function') throw new ArgumentError('customFunction', `spec.forward of '${name}' must be a function, ${got(forward)}`);
+  if (typeof backward !== 'function') throw new ArgumentError('customFunction', `spec.backward of '${name}' must be a function, ${got(backward)}`);
+}
+
+/** 'got <value>', or 'but it is missing' for a key the spec does not have. */
+function got(v: unknown): string {
+  return v === undefined ? 'but it is missing' : `got ${describeValue(v)}`;
 }

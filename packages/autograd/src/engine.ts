@@ -602,7 +602,7 @@ class BackwardPass {
     // Commit: the walk finished, so every new .grad is computed and nothing below can throw. A pass
     // that throws before this point (a rule, a hook, a check) has changed no .grad and released nothing.
     const staged = this.staged;
-    for (let i = 0; i < staged.length; i += 2) (staged[i] as Tensor).grad = staged[i + 1] as Tensor;
+    for (let i = 0; i < staged.length; i += 2) (staged[i] as Tensor)._grad = staged[i + 1] as Tensor; // not the validating setter: checked when staged
     if (!this.retainGraph) for (const t of this.visited) release(t);
   }
 

@@ -7,7 +7,7 @@ export type { TensorLike, NestedArray, TensorOptions } from './tensor.ts';
 export type { DType, FloatArray } from './dtype.ts';
 export { Generator, manualSeed, defaultGenerator } from './random.ts';
 export {
-  MemogradError, ShapeError, DTypeError, ArgumentError, GraphError, AnomalyError, GradcheckError,
+  MemogradError, ShapeError, DTypeError, ArgumentError, GraphError, AnomalyError, GradcheckError, renameError, renameErrors,
 } from './errors.ts';
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, Node } from './engine.ts';
 export type { BackwardOptions } from './engine.ts';
@@ -29,8 +29,8 @@ export {
   zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
 } from './ops/index.ts';
 export type { ReduceOptions, VarOptions, NormOptions, SoftplusOptions, IndexLike, CreationOptions, RandomOptions } from './ops/index.ts';
-export { stableSigmoid } from './ops/activation.ts';
-export { erf, erfc } from './ops/special.ts';
+export { publicStableSigmoid as stableSigmoid } from './ops/activation.ts';
+export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
 export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';
