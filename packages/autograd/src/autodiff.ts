@@ -168,6 +168,8 @@ export function hessian(f: (x: Tensor) => Tensor, x: TensorLike): Tensor {
   if (y.size !== 1) throw new GraphError('hessian', `the function must return a scalar, got shape [${y.shape.join(', ')}]`);
   if (!y.requiresGrad) return zerosLike(reshape(leaf.detach(), [leaf.size, leaf.size])).reshape([...leaf.shape, ...leaf.shape]);
   const [g] = gradOf(y, [leaf], { createGraph: true }, 'hessian');
+  // an empty x has an empty Hessian (PyTorch's hessian of a function of tensor([]) has shape [0, 0])
+  if (leaf.size === 0) return zerosLike(reshape(leaf.detach(), [0, 0])).reshape([...leaf.shape, ...leaf.shape]);
   const flat = reshape(g!, [leaf.size]);
   const rows: Tensor[] = [];
   for (let i = 0; i < leaf.size; i++) {

@@ -2,7 +2,7 @@
  * @memograd/autograd: reverse-mode automatic differentiation for TypeScript.
  * The public surface, in one reviewable file.
  */
-export { Tensor, tensor, scalar, toTensor } from './tensor.ts';
+export { Tensor, tensor, scalar, publicToTensor as toTensor } from './tensor.ts';
 export type { TensorLike, NestedArray, TensorOptions } from './tensor.ts';
 export type { DType, FloatArray } from './dtype.ts';
 export { Generator, manualSeed, defaultGenerator } from './random.ts';
@@ -15,7 +15,7 @@ export { grad, valueAndGrad, vjp, hessian, customFunction } from './autodiff.ts'
 export type { GradOptions, CustomFunctionSpec } from './autodiff.ts';
 export { gradcheck, assertGradcheck, gradgradcheck, assertGradgradcheck } from './gradcheck.ts';
 export type { GradcheckOptions, GradcheckReport, GradcheckEntry, GradgradcheckOptions } from './gradcheck.ts';
-export { broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK } from './shape.ts';
+export { publicBroadcastShapes as broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK } from './shape.ts';
 export { explain, toDot } from './explain.ts';
 
 // the functional API: every op as a free function

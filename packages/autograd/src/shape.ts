@@ -129,7 +129,25 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
 
 /** `op` when it reads as an op name (an identifier, 'Class.method', 'Tensor#add'), else 'broadcastShapes'. */
 function opName(op: unknown): string {
-  return typeof op === 'string' && /^[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*$/.test(op) ? op : 'broadcastShapes';
+  return isOpName(op) ? op : 'broadcastShapes';
+}
+
+/** Whether a caller-supplied op name reads as one: an identifier, 'Class.method' or 'Tensor#add'. */
+export function isOpName(op: unknown): op is string {
+  return typeof op === 'string' && /^[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*$/.test(op);
+}
+
+/**
+ * The public broadcastShapes: like the internal one (which trusts the shapes of tensors), but equal
+ * shapes are validated too, so that `broadcastShapes('op', [null], [null])` is refused.
+ */
+export function publicBroadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  if (Array.isArray(a) && Array.isArray(b) && shapesEqual(a, b)) {
+    for (let i = 0; i < a.length; i++) {
+      if (!isSize(a[i])) throw new ArgumentError(opName(op), `shapes ${formatShape(a)} and ${formatShape(b)} must hold integer sizes >= 0 (dim ${i}: ${describe(a[i])})`);
+    }
+  }
+  return broadcastShapes(op, a, b);
 }
 
 function isSize(d: unknown): boolean {

@@ -4,7 +4,7 @@ import {
 } from './engine.ts';
 import { ArgumentError, DTypeError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
-import { checkBoolean, checkElementCount, checkOptions, checkShape, describe, formatShape, MAX_RANK, sizeOf } from './shape.ts';
+import { checkBoolean, checkElementCount, checkOptions, checkShape, describe, formatShape, isOpName, MAX_RANK, sizeOf } from './shape.ts';
 import { formatTensor } from './format.ts';
 import * as ops from './ops/index.ts';
 
@@ -422,6 +422,17 @@ function constantTensor(value: number, dtype: DType): Tensor {
 
 // ---------------------------------------------------------------------------------------------
 // Conversion of tensor-likes
+
+/**
+ * The public toTensor: `op` names the errors when it reads as a function name (else 'toTensor'),
+ * `arg` when it is a non-empty string (else 'value'), and `dtype` must be a dtype or undefined.
+ * The internal one trusts its (literal) arguments.
+ */
+export function publicToTensor(value: TensorLike, arg: string, op: string, dtype?: DType): Tensor {
+  const name = isOpName(op) ? op : 'toTensor';
+  if (dtype !== undefined && !isDType(dtype)) throw new ArgumentError(name, `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
+  return toTensor(value, typeof arg === 'string' && arg !== '' ? arg : 'value', name, dtype);
+}
 
 /** Converts a TensorLike to a Tensor; numbers and arrays take `dtype` (the other operand's). */
 export function toTensor(value: TensorLike, arg: string, op: string, dtype: DType = 'float32'): Tensor {

@@ -9,7 +9,7 @@ import {
   ArgumentError, DTypeError, GradcheckError, Generator, GraphError, MemogradError, ShapeError, Tensor,
   arange, assertGradcheck, assertGradgradcheck, broadcastShapes, cast, clamp, customFunction, defineOp, erf, erfc,
   explain, formatShape, gradcheck, gradgradcheck, indexSelect, linear, ones, outer, renameError, renameErrors,
-  stableSigmoid, stack, std, tensor, toDot,
+  stableSigmoid, stack, std, tensor, toDot, toTensor, hessian, gather,
 } from '../src/index.ts';
 import { judgeError, type FuzzEntry } from './fuzz/harness.ts';
 
@@ -270,5 +270,35 @@ group('the fuzz oracle', () => {
     expect(judgeError(inner, entry({ acceptPrefixes: () => ['LayerNorm'] }), c, '')?.kind).toBe('message');
     expect(judgeError(inner, entry({ acceptPrefixes: () => { throw new Error('x'); } }), c, '')?.kind).toBe('message');
     expect(judgeError(new ShapeError('forward', 'fine'), entry({ acceptPrefixes: ['Linear'] }), c, '')).toBeNull();
+  });
+});
+
+group('findings of the long runs (300 runs per entry, seeds 20260807, 1, 2)', () => {
+  it('toTensor: a garbage op name is replaced by toTensor, a garbage dtype is refused', () => {
+    expectTyped(() => toTensor('abc' as never, 'x', (() => 3) as never), ArgumentError, 'toTensor', /argument 'x' must be a Tensor/);
+    expectTyped(() => toTensor('-1' as never, 'x', '' as never), ArgumentError, 'toTensor');
+    expectTyped(() => toTensor([true, 2] as never, 'x', 2n ** 64n as never), ArgumentError, 'toTensor', /element \[0\] is true/);
+    expectTyped(() => toTensor(2 ** 53, '' as never, 'op', ones([2]) as never), ArgumentError, 'op', /unknown dtype Tensor of shape \[2\]/);
+    expectTyped(() => toTensor({} as never, 'x', 'myOp'), ArgumentError, 'myOp', /argument 'x'/);
+    expect(toTensor(2, 'x', 'op', 'float64').dtype).toBe('float64');
+  });
+
+  it('broadcastShapes validates equal shapes too', () => {
+    expectTyped(() => broadcastShapes(Symbol('s') as never, [null] as never, [null] as never), ArgumentError, 'broadcastShapes', /integer sizes >= 0 \(dim 0: null\)/);
+    expectTyped(() => broadcastShapes('add', [-1], [-1]), ArgumentError, 'add', /dim 0: -1/);
+    expect(broadcastShapes('add', [2, 3], [2, 3])).toEqual([2, 3]);
+  });
+
+  it('hessian of a function of an empty tensor is an empty [0, 0] Hessian (PyTorch)', () => {
+    const h = hessian((x: Tensor) => x.mul(x).sum(), tensor([], { dtype: 'float64' }));
+    expect(h.shape).toEqual([0, 0]);
+  });
+
+  it('sign(NaN) is 0 and gather on a 0-d tensor gives the index shape, as in PyTorch 1.13', () => {
+    // torch.sign(tensor([nan, 1., -0.])) == tensor([0., 1., 0.])
+    expect(tensor(new Float32Array([NaN, 1, -2])).sign().toArray()).toEqual([0, 1, -1]);
+    // torch.gather(tensor(5.), 0, tensor([0, 0])) == tensor([5., 5.])
+    const g = gather(tensor(5), 0, [0, 0]);
+    expect([g.shape, g.toArray()]).toEqual([[2], [5, 5]]);
   });
 });
