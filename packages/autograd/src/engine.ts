@@ -32,7 +32,9 @@ export class Node {
   // A view of what an op recorded on its output tensor. The record itself lives in the tensor's
   // fields, so a recorded op keeps one object alive rather than two: graphs of many small ops are
   // bound by the garbage collector's work on the objects that survive until backward.
-  constructor(private readonly t: Tensor) {}
+  constructor(private readonly t: Tensor) {
+    if (!hooks.isTensor(t)) throw new ArgumentError('Node', `argument 't' must be a Tensor, got ${describeValue(t)}`);
+  }
   get op(): OpDef<any> {
     return this.t._op!;
   }

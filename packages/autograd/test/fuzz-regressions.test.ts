@@ -9,7 +9,7 @@ import {
   ArgumentError, DTypeError, GradcheckError, Generator, GraphError, MemogradError, ShapeError, Tensor,
   arange, assertGradcheck, assertGradgradcheck, broadcastShapes, cast, clamp, customFunction, defineOp, erf, erfc,
   explain, formatShape, gradcheck, gradgradcheck, indexSelect, linear, ones, outer, renameError, renameErrors,
-  stableSigmoid, stack, std, tensor, toDot, toTensor, hessian, gather,
+  stableSigmoid, stack, std, tensor, toDot, toTensor, hessian, gather, Node, pow, norm,
 } from '../src/index.ts';
 import { judgeError, type FuzzEntry } from './fuzz/harness.ts';
 
@@ -300,5 +300,30 @@ group('findings of the long runs (300 runs per entry, seeds 20260807, 1, 2)', ()
     // torch.gather(tensor(5.), 0, tensor([0, 0])) == tensor([5., 5.])
     const g = gather(tensor(5), 0, [0, 0]);
     expect([g.shape, g.toArray()]).toEqual([[2], [5, 5]]);
+  });
+});
+
+group('findings of the long runs with seeds 1 and 2', () => {
+  it('new Node(garbage) is a typed error', () => {
+    expectTyped(() => new Node(undefined as never), ArgumentError, 'Node', /argument 't' must be a Tensor/);
+    const y = tensor([1, 2], { requiresGrad: true }).mul(2);
+    expect(new Node(y).op.name).toBe('mul');
+  });
+
+  it('pow with a number exponent names pow for a bad base (not the internal powScalar)', () => {
+    expectTyped(() => pow(['1', '2'] as never, 4.4e-323), ArgumentError, 'pow', /argument 'a': element \[0\] is "1"/);
+    expectTyped(() => pow({} as never, 2), ArgumentError, 'pow', /argument 'a' must be a Tensor/);
+    expect(pow([2, 3], 2).toArray()).toEqual([4, 9]);
+  });
+
+  it('norm with p = Infinity over an empty axis names norm', () => {
+    expectTyped(() => norm(ones([0, 1, 4]), { p: Infinity, axis: -3 }), ShapeError, 'norm', /^norm: max: cannot reduce an empty axis/);
+  });
+
+  it('gather with a 0-d index into a 1-D tensor is 0-d, as in PyTorch', () => {
+    // torch.gather(tensor([1., 2.]), 0, tensor(1)) == tensor(2.)
+    const g = gather(tensor([1, 2]), 0, 1 as never);
+    expect([g.shape, g.item()]).toEqual([[], 2]);
+    expect(gather(tensor([1.375]), 0, -0 as never).item()).toBe(1.375);
   });
 });

@@ -97,7 +97,8 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBina
 
 /** a ** b, with a number exponent (any base) or a tensor exponent (positive base for its gradient). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return applyUnary(powScalarOp, a, { exponent: b });
+  // the operand is converted here so that its errors say pow (the op is powScalar)
+  if (typeof b === 'number') return applyUnary(powScalarOp, a instanceof Tensor ? a : toTensor(a, 'a', 'pow'), { exponent: b });
   return applyBinary(powOp, a, b);
 }
 

@@ -297,7 +297,13 @@ export function norm(x: TensorLike, options?: NormOptions): Tensor {
   const rp = reduceParams('norm', t, options, ['p']);
   const p = options?.p ?? 2;
   if (p === 2) return apply(norm2Op, [t], rp);
-  if (p === Infinity) return apply(maxOp, [t.abs()], rp);
+  if (p === Infinity) {
+    try {
+      return apply(maxOp, [t.abs()], rp);
+    } catch (e) {
+      throw renameError('norm', e); // max over an empty axis has no identity
+    }
+  }
   if (p === 1) return apply(sumOp, [t.abs()], rp);
   if (typeof p !== 'number' || !(p > 0) || !Number.isFinite(p)) throw new ArgumentError('norm', `p must be a positive number or Infinity, got ${describe(p)}`);
   // sum^(1/p) has an infinite slope at 0: mask it so that the gradient at x = 0 is 0, not inf * 0 = NaN

@@ -243,6 +243,8 @@ const checks: Record<string, (res: unknown, c: Case) => string | null> = {
     if (!shapeEq(out.shape, idx.shape)) return `shape ${JSON.stringify(out.shape)}, index shape ${JSON.stringify(idx.shape)}`;
     // a 0-d x is gathered as a [1] one by a 1-D index (PyTorch: gather(tensor(5.), 0, tensor([0, 0])) is tensor([5., 5.]))
     if (x.rank === 0 && idx.shape.length <= 1) return closeTo(out.data, idx.values.map(() => x.data[0]!), out.dtype);
+    // a 0-d index into a 1-D x is read as a [1] one (PyTorch: gather(tensor([1., 2.]), 0, tensor(1)) is tensor(2.))
+    if (x.rank === 1 && idx.shape.length === 0) return closeTo(out.data, idx.values.map((v) => x.data[v < 0 ? v + n : v]!), out.dtype);
     if (idx.shape.length !== x.rank) return `returned for an index of rank ${idx.shape.length} on a rank-${x.rank} tensor`;
     const st = strides(x.shape);
     const want = idx.values.map((v, i) => {
