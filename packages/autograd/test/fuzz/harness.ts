@@ -611,3 +611,12 @@ export function broadcastTo(data: ArrayLike<number>, shape: readonly number[], t
   }
   return out;
 }
+
+/**
+ * Plants a gradient without the validating `grad` setter (which refuses a Tensor of another shape
+ * or dtype since issue 8): for entries that test how optimizers and modules handle a corrupt `.grad`,
+ * as a buggy extension writing `_grad` could leave it. Use `t.grad = g` for every valid gradient.
+ */
+export function plantGrad(t: Tensor, g: Tensor | null): void {
+  (t as unknown as { _grad: Tensor | null })._grad = g;
+}
