@@ -169,6 +169,8 @@ export function hessian(f: (x: Tensor) => Tensor, x: TensorLike): Tensor {
   if (y.size !== 1) throw new GraphError('hessian', `the function must return a scalar, got shape [${y.shape.join(', ')}]`);
   if (!y.requiresGrad) return zerosLike(reshape(leaf.detach(), [leaf.size, leaf.size])).reshape([...leaf.shape, ...leaf.shape]);
   const [g] = gradOf(y, [leaf], { createGraph: true }, 'hessian');
+  // an empty x has an empty Hessian (PyTorch's hessian of a function of tensor([]) has shape [0, 0])
+  if (leaf.size === 0) return zerosLike(reshape(leaf.detach(), [0, 0])).reshape([...leaf.shape, ...leaf.shape]);
   const flat = reshape(g!, [leaf.size]);
   const rows: Tensor[] = [];
   for (let i = 0; i < leaf.size; i++) {
@@ -227,13 +229,18 @@ export function customFunction<P = undefined>(spec: CustomFunctionSpec<P>): (inp
 }
 
 function checkSpec(spec: unknown): void {
-  if (spec === null || typeof spec !== 'object') {
+  if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
     throw new ArgumentError('customFunction', `argument 'spec' must be an object { name, forward, backward }, got ${describeValue(spec)}`);
   }
   const { name, forward, backward } = spec as Record<string, unknown>;
   if (typeof name !== 'string' || name === '') {
-    throw new ArgumentError('customFunction', `spec.name must be a non-empty string, got ${describeValue(name)}`);
+    throw new ArgumentError('customFunction', `spec.name must be a non-empty string, ${got(name)}`);
   }
-  if (typeof forward !== 'function') throw new ArgumentError('customFunction', `spec.forward of '${name}' must be a function, got ${describeValue(forward)}`);
-  if (typeof backward !== 'function') throw new ArgumentError('customFunction', `spec.backward of '${name}' must be a function, got ${describeValue(backward)}`);
+  if (typeof forward !== 'function') throw new ArgumentError('customFunction', `spec.forward of '${name}' must be a function, ${got(forward)}`);
+  if (typeof backward !== 'function') throw new ArgumentError('customFunction', `spec.backward of '${name}' must be a function, ${got(backward)}`);
+}
+
+/** 'got <value>', or 'but it is missing' for a key the spec does not have. */
+function got(v: unknown): string {
+  return v === undefined ? 'but it is missing' : `got ${describeValue(v)}`;
 }

@@ -31,7 +31,9 @@ export class Node {
   // A view of what an op recorded on its output tensor. The record itself lives in the tensor's
   // fields, so a recorded op keeps one object alive rather than two: graphs of many small ops are
   // bound by the garbage collector's work on the objects that survive until backward.
-  constructor(private readonly t: Tensor) {}
+  constructor(private readonly t: Tensor) {
+    if (!hooks.isTensor(t)) throw new ArgumentError('Node', `argument 't' must be a Tensor, got ${describeValue(t)}`);
+  }
   get op(): OpDef<any> {
     return this.t._op!;
   }
@@ -612,7 +614,7 @@ class BackwardPass {
     // Commit: the walk finished, so every new .grad is computed and nothing below can throw. A pass
     // that throws before this point (a rule, a hook, a check) has changed no .grad and released nothing.
     const staged = this.staged;
-    for (let i = 0; i < staged.length; i += 2) (staged[i] as Tensor).grad = staged[i + 1] as Tensor;
+    for (let i = 0; i < staged.length; i += 2) (staged[i] as Tensor)._grad = staged[i + 1] as Tensor; // not the validating setter: checked when staged
     if (!this.retainGraph) for (const t of this.visited) release(t);
   }
 

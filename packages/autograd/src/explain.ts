@@ -4,7 +4,13 @@
  * terms of a hand-worked backprop table.
  */
 import { grad } from './autodiff.ts';
-import type { Tensor } from './tensor.ts';
+import { ArgumentError } from './errors.ts';
+import { checkBoolean, checkOptions, describe } from './shape.ts';
+import { Tensor } from './tensor.ts';
+
+function checkOutput(op: string, output: unknown): asserts output is Tensor {
+  if (!(output instanceof Tensor)) throw new ArgumentError(op, `argument 'output' must be a Tensor, got ${describe(output)}`);
+}
 
 function label(t: Tensor, ids: Map<Tensor, string>): string {
   if (t.name !== undefined) return t.name;
@@ -44,6 +50,7 @@ export function topologicalOrder(output: Tensor): Tensor[] {
 
 /** The graph behind `output` in Graphviz DOT, with names, ops and scalar values. */
 export function toDot(output: Tensor): string {
+  checkOutput('toDot', output);
   const ids = new Map<Tensor, string>();
   const lines = ['digraph memograd {', '  rankdir=LR;'];
   for (const t of topologicalOrder(output)) {
@@ -69,9 +76,11 @@ export interface ExplainRow {
  * value and d(output)/d(tensor), each adjoint computed once by the tape and reused by every path.
  * Does not touch `.grad`; the graph is retained.
  */
-export function explain(output: Tensor, options: { all?: boolean } = {}): ExplainRow[] {
+export function explain(output: Tensor, options?: { all?: boolean }): ExplainRow[] {
+  checkOutput('explain', output);
+  const all = checkBoolean('explain', 'all', checkOptions('explain', options, ['all']).all, false);
   const ids = new Map<Tensor, string>();
-  const nodes = topologicalOrder(output).filter((t) => t.requiresGrad && (options.all || t.name !== undefined));
+  const nodes = topologicalOrder(output).filter((t) => t.requiresGrad && (all || t.name !== undefined));
   const grads = nodes.length ? grad(output, nodes, { retainGraph: true, allowUnused: true }) : [];
   return nodes.map((t, i) => ({ name: label(t, ids), op: t.node ? t.node.op.name : null, value: fmt(t), gradient: fmt(grads[i]!) }));
 }

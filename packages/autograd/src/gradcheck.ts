@@ -9,7 +9,7 @@
 import { grad } from './autodiff.ts';
 import { DTypeError, GradcheckError, ArgumentError } from './errors.ts';
 import { Generator } from './random.ts';
-import { formatShape } from './shape.ts';
+import { checkBoolean, checkOptions, describe, formatShape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
 export interface GradcheckOptions {
@@ -65,20 +65,52 @@ function unflatten(i: number, shape: readonly number[]): number[] {
   return idx;
 }
 
-function asList(y: Tensor | readonly Tensor[]): Tensor[] {
-  return y instanceof Tensor ? [y] : [...y];
+/** f's outputs as a list; anything but a Tensor or an array of Tensors is refused, naming `op`. */
+function asList(op: string, y: unknown): Tensor[] {
+  if (y instanceof Tensor) return [y];
+  if (Array.isArray(y) && y.length > 0 && y.every((t) => t instanceof Tensor)) return [...(y as Tensor[])];
+  throw new ArgumentError(op, `f must return a Tensor or a non-empty array of Tensors, got ${describe(y)}`);
 }
 
 // Recording stays on: f may itself compute gradients (gradgradcheck's first-order function does).
-function evaluate(f: Fn, inputs: readonly Tensor[]): Float64Array[] {
-  return asList(f(...inputs)).map((t) => Float64Array.from(t.data));
+function evaluate(op: string, f: Fn, inputs: readonly Tensor[]): Float64Array[] {
+  return asList(op, f(...inputs)).map((t) => Float64Array.from(t.data));
 }
 
-function validate(op: string, inputs: readonly Tensor[]): number[] {
-  if (!Array.isArray(inputs)) throw new ArgumentError(op, 'inputs must be an array of tensors');
+const GRADCHECK_OPTIONS = ['eps', 'atol', 'rtol', 'fastMode', 'seed', 'name'] as const;
+
+interface Settings {
+  eps: number;
+  atol: number;
+  rtol: number;
+  fastMode: boolean;
+  seed: number | undefined;
+  name: string;
+}
+
+/** Validates f, the inputs and the options of a public check; returns the differentiable inputs. */
+function validate(op: string, f: unknown, inputs: readonly Tensor[], options: GradcheckOptions | undefined, extra: readonly string[] = []): { diff: number[]; s: Settings } {
+  if (typeof f !== 'function') throw new ArgumentError(op, `argument 'f' must be a function (...inputs) => Tensor | Tensor[], got ${describe(f)}`);
+  const o = checkOptions(op, options, [...GRADCHECK_OPTIONS, ...extra]);
+  const positive = (key: 'eps' | 'atol' | 'rtol', fallback: number, strict: boolean): number => {
+    const v = o[key];
+    if (v === undefined) return fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || (strict ? v <= 0 : v < 0)) {
+      throw new ArgumentError(op, `${key} must be a finite number ${strict ? '> 0' : '>= 0'}, got ${describe(v)}`);
+    }
+    return v;
+  };
+  const eps = positive('eps', 1e-6, true);
+  const atol = positive('atol', 1e-5, false);
+  const rtol = positive('rtol', 1e-3, false);
+  const fastMode = checkBoolean(op, 'fastMode', o.fastMode, false);
+  if (o.seed !== undefined && (typeof o.seed !== 'number' || !Number.isFinite(o.seed))) throw new ArgumentError(op, `seed must be a finite number, got ${describe(o.seed)}`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new ArgumentError(op, `name must be a string, got ${describe(o.name)}`);
+  const name = o.name ?? ((f as Fn).name || 'f');
+  if (!Array.isArray(inputs)) throw new ArgumentError(op, `inputs must be an array of tensors, got ${describe(inputs)}`);
   const diff: number[] = [];
   inputs.forEach((t, i) => {
-    if (!(t instanceof Tensor)) throw new ArgumentError(op, `input ${i} is not a Tensor`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(op, `input ${i} is not a Tensor, got ${describe(t)}`);
     if (t.requiresGrad && t.dtype !== 'float64') {
       throw new DTypeError(
         op,
@@ -89,35 +121,37 @@ function validate(op: string, inputs: readonly Tensor[]): number[] {
     if (t.requiresGrad) diff.push(i);
   });
   if (diff.length === 0) throw new ArgumentError(op, 'no input requires grad: set requiresGrad on the inputs to check');
-  return diff;
+  return { diff, s: { eps, atol, rtol, fastMode, seed: o.seed, name } };
 }
 
 /** Checks f's gradients against central differences and returns a report (never throws on mismatch). */
-export function gradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
-  const diff = validate('gradcheck', inputs);
-  const eps = options.eps ?? 1e-6;
-  const atol = options.atol ?? 1e-5;
-  const rtol = options.rtol ?? 1e-3;
-  const name = options.name ?? (f.name || 'f');
-  if (options.fastMode) {
-    const fast = fastCheck(f, inputs, diff, eps, atol, rtol, options.seed ?? 0);
+export function gradcheck(f: Fn, inputs: readonly Tensor[], options?: GradcheckOptions): GradcheckReport {
+  const { diff, s } = validate('gradcheck', f, inputs, options);
+  return check('gradcheck', f, inputs, diff, s);
+}
+
+function check(op: string, f: Fn, inputs: readonly Tensor[], diff: number[], s: Settings): GradcheckReport {
+  const { eps, atol, rtol, name } = s;
+  if (s.fastMode) {
+    const fast = fastCheck(op, f, inputs, diff, eps, atol, rtol, s.seed ?? 0);
     if (fast.ok) return { ok: true, mode: 'fast', worst: null, failures: 0, warnings: [], message: `gradcheck(${name}): ok (fast mode, vᵀJu ${fast.analytical} vs ${fast.numerical})` };
-    const full = fullCheck(f, inputs, diff, eps, atol, rtol, name);
+    const full = fullCheck(op, f, inputs, diff, eps, atol, rtol, name);
     return { ...full, mode: 'fast', ok: false, message: `${full.message}\n  (fast mode: vᵀJu analytical ${fast.analytical} vs numerical ${fast.numerical})` };
   }
-  return fullCheck(f, inputs, diff, eps, atol, rtol, name);
+  return fullCheck(op, f, inputs, diff, eps, atol, rtol, name);
 }
 
 /** The throwing form: raises a GradcheckError describing the worst entry when the check fails. */
-export function assertGradcheck(f: Fn, inputs: readonly Tensor[], options: GradcheckOptions = {}): GradcheckReport {
-  const report = gradcheck(f, inputs, options);
+export function assertGradcheck(f: Fn, inputs: readonly Tensor[], options?: GradcheckOptions): GradcheckReport {
+  const { diff, s } = validate('assertGradcheck', f, inputs, options);
+  const report = check('assertGradcheck', f, inputs, diff, s);
   if (!report.ok) throw new GradcheckError('gradcheck', report.message.replace(/^gradcheck(\([^)]*\))?: /, ''));
   return report;
 }
 
-function fastCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number, atol: number, rtol: number, seed: number) {
+function fastCheck(op: string, f: Fn, inputs: readonly Tensor[], diff: number[], eps: number, atol: number, rtol: number, seed: number) {
   const g = new Generator(seed);
-  const outputs = asList(f(...inputs));
+  const outputs = asList(op, f(...inputs));
   const us = diff.map((i) => Float64Array.from(inputs[i]!.data, () => g.uniform(-1, 1)));
   const vs = outputs.map((o) => new Tensor(Float64Array.from(o.data, () => g.uniform(-1, 1)), o.shape, 'float64'));
   // analytical: sum_outputs vᵀ J u via one backward pass over all outputs
@@ -140,7 +174,7 @@ function fastCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number
       for (let j = 0; j < d.length; j++) d[j] = saved[k]![j]! + sign * eps * us[k]![j]!;
     });
     try {
-      return evaluate(f, inputs);
+      return evaluate(op, f, inputs);
     } finally {
       diff.forEach((i, k) => inputs[i]!.data.set(saved[k]!));
     }
@@ -154,8 +188,8 @@ function fastCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number
   return { ok: Math.abs(analytical - numerical) <= atol + rtol * Math.abs(numerical), analytical, numerical };
 }
 
-function fullCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number, atol: number, rtol: number, name: string): GradcheckReport {
-  const outputs = asList(f(...inputs));
+function fullCheck(op: string, f: Fn, inputs: readonly Tensor[], diff: number[], eps: number, atol: number, rtol: number, name: string): GradcheckReport {
+  const outputs = asList(op, f(...inputs));
   // the values at the unperturbed point, copied now (an output may share storage with an input)
   const center = outputs.map((o) => Float64Array.from(o.data));
   // analytical[o][k]: rows = output elements, columns = elements of input diff[k]
@@ -181,9 +215,9 @@ function fullCheck(f: Fn, inputs: readonly Tensor[], diff: number[], eps: number
     for (let c = 0; c < x.size; c++) {
       const orig = x.data[c]!;
       x.data[c] = orig + eps;
-      const plus = evaluate(f, inputs);
+      const plus = evaluate(op, f, inputs);
       x.data[c] = orig - eps;
-      const minus = evaluate(f, inputs);
+      const minus = evaluate(op, f, inputs);
       x.data[c] = orig;
       outputs.forEach((o, oi) => {
         for (let r = 0; r < o.size; r++) {
@@ -237,12 +271,29 @@ export interface GradgradcheckOptions extends GradcheckOptions {
  * (xs, v) -> vᵀJ(xs) built with `createGraph`, are themselves gradient-checked with respect to
  * both the inputs and the cotangent v.
  */
-export function gradgradcheck(f: Fn, inputs: readonly Tensor[], options: GradgradcheckOptions = {}): GradcheckReport {
-  const diff = validate('gradgradcheck', inputs);
-  const outputs = asList(f(...inputs));
-  const g = new Generator(options.seed ?? 1);
-  const vs = options.gradOutputs
-    ? options.gradOutputs.map((v) => v)
+export function gradgradcheck(f: Fn, inputs: readonly Tensor[], options?: GradgradcheckOptions): GradcheckReport {
+  return secondOrder('gradgradcheck', f, inputs, options);
+}
+
+function secondOrder(op: string, f: Fn, inputs: readonly Tensor[], options: GradgradcheckOptions | undefined): GradcheckReport {
+  const { diff, s } = validate(op, f, inputs, options, ['gradOutputs']);
+  const outputs = asList(op, f(...inputs));
+  const given = options?.gradOutputs;
+  if (given !== undefined) {
+    if (!Array.isArray(given) || given.length !== outputs.length) {
+      throw new ArgumentError(op, `gradOutputs must be an array of ${outputs.length} tensor(s), one per output of f, got ${describe(given)}`);
+    }
+    given.forEach((v, k) => {
+      const o = outputs[k]!;
+      if (!(v instanceof Tensor) || v.rank !== o.rank || v.shape.some((d, i) => d !== o.shape[i])) {
+        throw new ArgumentError(op, `gradOutputs[${k}] must be a Tensor of shape ${formatShape(o.shape)} (output ${k}), got ${describe(v)}`);
+      }
+      if (v.requiresGrad && v.dtype !== 'float64') throw new DTypeError(op, `gradOutputs[${k}] is float32; the cotangents are checked as inputs too and must be float64`);
+    });
+  }
+  const g = new Generator(s.seed ?? 1);
+  const vs = given
+    ? given.map((v) => v)
     : outputs.map((o) => {
         const v = new Tensor(Float64Array.from(o.data, () => g.uniform(-1, 1)), o.shape, 'float64');
         v.requiresGrad = true;
@@ -252,19 +303,21 @@ export function gradgradcheck(f: Fn, inputs: readonly Tensor[], options: Gradgra
   const firstOrder = (...all: Tensor[]): Tensor[] => {
     const xs = all.slice(0, n);
     const cot = all.slice(n);
-    const ys = asList(f(...xs));
+    const ys = asList(op, f(...xs));
     const live = ys.map((y, k) => [y, cot[k]!] as const).filter(([y]) => y.requiresGrad);
     const targets = diff.map((i) => xs[i]!);
     if (live.length === 0) return targets.map((t) => t.mul(0));
     return grad(live.map(([y]) => y), targets, { gradOutputs: live.map(([, v]) => v), createGraph: true, allowUnused: true });
   };
-  const report = gradcheck(firstOrder, [...inputs, ...vs], { ...options, name: `grad of ${options.name ?? (f.name || 'f')}` });
+  const all = [...inputs, ...vs];
+  const allDiff = all.flatMap((t, i) => (t.requiresGrad ? [i] : []));
+  const report = check(op, firstOrder, all, allDiff, { ...s, name: `grad of ${s.name}` });
   return { ...report, message: report.message.replace(/^gradcheck/, 'gradgradcheck') };
 }
 
 /** The throwing form of gradgradcheck. */
-export function assertGradgradcheck(f: Fn, inputs: readonly Tensor[], options: GradgradcheckOptions = {}): GradcheckReport {
-  const report = gradgradcheck(f, inputs, options);
+export function assertGradgradcheck(f: Fn, inputs: readonly Tensor[], options?: GradgradcheckOptions): GradcheckReport {
+  const report = secondOrder('assertGradgradcheck', f, inputs, options);
   if (!report.ok) throw new GradcheckError('gradgradcheck', report.message.replace(/^gradgradcheck(\([^)]*\))?: /, ''));
   return report;
 }

@@ -2,12 +2,12 @@
  * @memograd/autograd: reverse-mode automatic differentiation for TypeScript.
  * The public surface, in one reviewable file.
  */
-export { Tensor, tensor, scalar, toTensor } from './tensor.ts';
+export { Tensor, tensor, scalar, publicToTensor as toTensor } from './tensor.ts';
 export type { TensorLike, NestedArray, TensorOptions } from './tensor.ts';
 export type { DType, FloatArray } from './dtype.ts';
 export { Generator, manualSeed, defaultGenerator } from './random.ts';
 export {
-  MemogradError, ShapeError, DTypeError, ArgumentError, GraphError, AnomalyError, GradcheckError,
+  MemogradError, ShapeError, DTypeError, ArgumentError, GraphError, AnomalyError, GradcheckError, renameError, renameErrors,
 } from './errors.ts';
 export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, Node } from './engine.ts';
 export type { BackwardOptions } from './engine.ts';
@@ -15,7 +15,7 @@ export { grad, valueAndGrad, vjp, hessian, customFunction } from './autodiff.ts'
 export type { GradOptions, CustomFunctionSpec } from './autodiff.ts';
 export { gradcheck, assertGradcheck, gradgradcheck, assertGradgradcheck } from './gradcheck.ts';
 export type { GradcheckOptions, GradcheckReport, GradcheckEntry, GradgradcheckOptions } from './gradcheck.ts';
-export { broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK } from './shape.ts';
+export { publicBroadcastShapes as broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK } from './shape.ts';
 export { explain, toDot } from './explain.ts';
 
 // the functional API: every op as a free function
@@ -29,8 +29,8 @@ export {
   zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
 } from './ops/index.ts';
 export type { ReduceOptions, VarOptions, NormOptions, SoftplusOptions, IndexLike, CreationOptions, RandomOptions } from './ops/index.ts';
-export { stableSigmoid } from './ops/activation.ts';
-export { erf, erfc } from './ops/special.ts';
+export { publicStableSigmoid as stableSigmoid } from './ops/activation.ts';
+export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
 export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';

@@ -13,12 +13,16 @@ export class Generator {
   private spareNormal: number | null = null;
 
   constructor(seed = 0) {
-    this.manualSeed(seed);
+    this.reseed('Generator', seed);
   }
 
   /** Restarts the sequence from `seed` (any finite number; non-integers are truncated). */
   manualSeed(seed: number): this {
-    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError('manualSeed', `seed must be a finite number, got ${describe(seed)}`);
+    return this.reseed('manualSeed', seed);
+  }
+
+  private reseed(op: string, seed: number): this {
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new ArgumentError(op, `seed must be a finite number, got ${describe(seed)}`);
     let x = Math.trunc(seed) >>> 0;
     const hi = Math.floor(Math.trunc(seed) / 4294967296) >>> 0;
     const next = (): number => {

@@ -71,6 +71,7 @@ function describeAt(value: unknown, depth: number): string {
 
 /** `[2, 3]`; safe on any array (elements that are not numbers are described). */
 export function formatShape(shape: Shape): string {
+  if (!Array.isArray(shape)) throw new ArgumentError('formatShape', `shape must be an array of sizes, got ${describe(shape)}`);
   for (let i = 0; i < shape.length; i++) {
     if (typeof shape[i] !== 'number') return `[${Array.from(shape, (d) => describeAt(d, 1)).join(', ')}]`;
   }
@@ -102,7 +103,7 @@ export function shapesEqual(a: Shape, b: Shape): boolean {
 /** NumPy broadcasting of two shapes; throws a ShapeError that names the op and the clashing dim. */
 export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
   if (!Array.isArray(a) || !Array.isArray(b)) {
-    throw new ArgumentError(op, `shapes must be arrays of sizes, got ${describe(a)} and ${describe(b)}`);
+    throw new ArgumentError(opName(op), `shapes must be arrays of sizes, got ${describe(a)} and ${describe(b)}`);
   }
   if (shapesEqual(a, b)) return a.slice();
   const rank = Math.max(a.length, b.length);
@@ -111,19 +112,42 @@ export function broadcastShapes(op: string, a: Shape, b: Shape): number[] {
     const da = i <= a.length ? a[a.length - i]! : 1;
     const db = i <= b.length ? b[b.length - i]! : 1;
     if (!isSize(da) || !isSize(db)) {
-      throw new ArgumentError(op, `shapes ${formatShape(a)} and ${formatShape(b)} must hold integer sizes >= 0 (dim -${i}: ${describe(da)} vs ${describe(db)})`);
+      throw new ArgumentError(opName(op), `shapes ${formatShape(a)} and ${formatShape(b)} must hold integer sizes >= 0 (dim -${i}: ${describe(da)} vs ${describe(db)})`);
     }
     if (da !== db && da !== 1 && db !== 1) {
       throw new ShapeError(
-        op,
+        opName(op),
         `shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast (dim -${i}: ${da} vs ${db})`,
         [a, b],
       );
     }
     out[rank - i] = da === 1 ? db : da;
   }
-  checkElementCount(op, out, 'broadcasting');
+  checkElementCount(op, out, 'broadcasting', true);
   return out;
+}
+
+/** `op` when it reads as an op name (an identifier, 'Class.method', 'Tensor#add'), else 'broadcastShapes'. */
+function opName(op: unknown): string {
+  return isOpName(op) ? op : 'broadcastShapes';
+}
+
+/** Whether a caller-supplied op name reads as one: an identifier, 'Class.method' or 'Tensor#add'. */
+export function isOpName(op: unknown): op is string {
+  return typeof op === 'string' && /^[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*$/.test(op);
+}
+
+/**
+ * The public broadcastShapes: like the internal one (which trusts the shapes of tensors), but equal
+ * shapes are validated too, so that `broadcastShapes('op', [null], [null])` is refused.
+ */
+export function publicBroadcastShapes(op: string, a: Shape, b: Shape): number[] {
+  if (Array.isArray(a) && Array.isArray(b) && shapesEqual(a, b)) {
+    for (let i = 0; i < a.length; i++) {
+      if (!isSize(a[i])) throw new ArgumentError(opName(op), `shapes ${formatShape(a)} and ${formatShape(b)} must hold integer sizes >= 0 (dim ${i}: ${describe(a[i])})`);
+    }
+  }
+  return broadcastShapes(op, a, b);
 }
 
 function isSize(d: unknown): boolean {
@@ -178,11 +202,11 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepDims: bo
 }
 
 /** Throws unless the shape's element count is at most MAX_ELEMENTS (O(rank)). */
-export function checkElementCount(op: string, shape: Shape, what = 'the result'): void {
+export function checkElementCount(op: string, shape: Shape, what = 'the result', fromBroadcast = false): void {
   let n = 1;
   for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   if (n > MAX_ELEMENTS) {
-    throw new ArgumentError(op, `${what} would have shape ${formatShape(shape)} (${n} elements), above the limit of ${MAX_ELEMENTS} elements (MAX_ELEMENTS)`);
+    throw new ArgumentError(fromBroadcast ? opName(op) : op, `${what} would have shape ${formatShape(shape)} (${n} elements), above the limit of ${MAX_ELEMENTS} elements (MAX_ELEMENTS)`);
   }
 }
 

@@ -2,9 +2,9 @@ import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
 import {
   apply, bumpStorageVersion, shareVersion, type VersionCounter, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
 } from './engine.ts';
-import { ArgumentError, GraphError } from './errors.ts';
+import { ArgumentError, DTypeError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
-import { checkBoolean, checkElementCount, checkOptions, checkShape, describe, formatShape, MAX_RANK, sizeOf } from './shape.ts';
+import { checkBoolean, checkElementCount, checkOptions, checkShape, describe, formatShape, isOpName, MAX_RANK, sizeOf } from './shape.ts';
 import { formatTensor } from './format.ts';
 import * as ops from './ops/index.ts';
 
@@ -28,6 +28,38 @@ type GradHook = (grad: Tensor) => Tensor | void;
  */
 /** The shape of every 0-d tensor (shared; shapes are never mutated). */
 export const SCALAR_SHAPE: readonly number[] = Object.freeze([]) as readonly number[];
+
+/** Set by rawTensor for the one construction that follows: memograd's own code skips validation. */
+let trusted = false;
+
+/**
+ * @internal Builds a tensor from storage and a shape that the caller guarantees to be consistent
+ * (op outputs, views of an existing tensor): the constructor's O(rank) validation is skipped.
+ */
+export function rawTensor(data: FloatArray | null, shape: readonly number[], dtype?: DType): Tensor {
+  trusted = true;
+  return new Tensor(data, shape, dtype);
+}
+
+/** Validates the arguments of the public constructor; returns the shape to keep (a fresh copy). */
+function checkConstructor(data: unknown, shape: unknown, dtype: unknown): readonly number[] {
+  const isF32 = data instanceof Float32Array;
+  if (!isF32 && !(data instanceof Float64Array) && data !== null) {
+    throw new ArgumentError('Tensor', `data must be a Float32Array or a Float64Array (or null for a 0-d tensor of 0), got ${describe(data)}; use tensor() to build one from numbers or nested arrays`);
+  }
+  const s = checkShape('Tensor', 'shape', shape);
+  if (dtype !== undefined && !isDType(dtype)) throw new ArgumentError('Tensor', `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
+  if (data === null) {
+    if (s.length !== 0) throw new ArgumentError('Tensor', `data may be null only for a 0-d tensor (shape []), got shape ${formatShape(s)}`);
+    return s;
+  }
+  const n = sizeOf(s);
+  if (n !== data.length) throw new ArgumentError('Tensor', `shape ${formatShape(s)} needs ${n} elements, but data has ${data.length}`);
+  if (dtype !== undefined && (dtype === 'float32') !== isF32) {
+    throw new DTypeError('Tensor', `dtype '${dtype}' does not match the data, a ${isF32 ? 'Float32Array' : 'Float64Array'}; leave dtype out or convert the data`);
+  }
+  return s;
+}
 
 export class Tensor {
   // The fields are few on purpose. A scalar graph keeps one Tensor per op alive until backward, and
@@ -82,7 +114,15 @@ export class Tensor {
   /** @internal The version counter, shared with the tensors on the same storage (absent while 0). */
   declare _vc: VersionCounter | undefined;
 
+  /**
+   * Wraps `data` (not copied) as a tensor of `shape`: a Float32Array or Float64Array whose length is
+   * the shape's size (or null for a 0-d tensor holding 0); `dtype`, when given, must match the array.
+   * Use `tensor()` to build one from numbers or nested arrays.
+   */
   constructor(data: FloatArray | null, shape: readonly number[], dtype?: DType) {
+    // memograd's own constructions (rawTensor, the scalar lane's shared 0-d shape) are not checked
+    if (trusted) trusted = false;
+    else if (shape !== SCALAR_SHAPE) shape = checkConstructor(data, shape, dtype);
     this._data = data ?? 0;
     this.shape = shape;
     this._flags = (dtype ?? (data instanceof Float64Array ? 'float64' : 'float32')) === 'float64' ? 1 : 0;
@@ -105,7 +145,15 @@ export class Tensor {
     return this._grad ?? null;
   }
   set grad(g: Tensor | null) {
-    this._grad = g;
+    if (g !== null && g !== undefined) {
+      // PyTorch: "assigned grad has data of a different size" / "... of a different type"
+      if (!(g instanceof Tensor)) throw new ArgumentError('grad', `the assigned grad must be a Tensor or null, got ${describe(g)}`);
+      if (g.shape.length !== this.shape.length || g.shape.some((d, i) => d !== this.shape[i])) {
+        throw new ArgumentError('grad', `the assigned grad has shape ${formatShape(g.shape)}, but the tensor has shape ${formatShape(this.shape)}`);
+      }
+      if (g.dtype !== this.dtype) throw new DTypeError('grad', `the assigned grad is ${g.dtype}, but the tensor is ${this.dtype}`);
+    }
+    this._grad = g ?? null;
   }
 
   /**
@@ -204,7 +252,7 @@ export class Tensor {
   /** A tensor sharing this one's data but cut from the tape: no gradient flows through it. */
   detach(): Tensor {
     // `.data` materialises a fast-lane scalar first, so that both tensors really share storage
-    const t = new Tensor(this.data, this.shape, this.dtype);
+    const t = rawTensor(this.data, this.shape, this.dtype);
     shareVersion(this, t);
     if (this.name !== undefined) t.name = this.name;
     return t;
@@ -341,7 +389,7 @@ export function seedFor(t: Tensor, gradient: TensorLike | undefined, op: string)
         `output has shape ${formatShape(t.shape)}; pass an explicit gradient of that shape or reduce to a scalar first (e.g. .sum())`,
       );
     }
-    return t.shape.length === 0 ? scalarTensor(1, t.dtype) : new Tensor(t.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), t.shape, t.dtype);
+    return t.shape.length === 0 ? scalarTensor(1, t.dtype) : rawTensor(t.dtype === 'float64' ? new Float64Array([1]) : new Float32Array([1]), t.shape, t.dtype);
   }
   const g = toTensor(gradient, 'gradient', op, t.dtype);
   if (g.shape.length !== t.shape.length || g.shape.some((d, i) => d !== t.shape[i])) {
@@ -377,6 +425,17 @@ function constantTensor(value: number, dtype: DType): Tensor {
 
 // ---------------------------------------------------------------------------------------------
 // Conversion of tensor-likes
+
+/**
+ * The public toTensor: `op` names the errors when it reads as a function name (else 'toTensor'),
+ * `arg` when it is a non-empty string (else 'value'), and `dtype` must be a dtype or undefined.
+ * The internal one trusts its (literal) arguments.
+ */
+export function publicToTensor(value: TensorLike, arg: string, op: string, dtype?: DType): Tensor {
+  const name = isOpName(op) ? op : 'toTensor';
+  if (dtype !== undefined && !isDType(dtype)) throw new ArgumentError(name, `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
+  return toTensor(value, typeof arg === 'string' && arg !== '' ? arg : 'value', name, dtype);
+}
 
 /** Converts a TensorLike to a Tensor; numbers and arrays take `dtype` (the other operand's). */
 export function toTensor(value: TensorLike, arg: string, op: string, dtype: DType = 'float32'): Tensor {
@@ -431,7 +490,7 @@ export function fromNested(value: NestedArray, dtype: DType, where: string): Ten
     for (let i = 0; i < arr.length; i++) walk(arr[i], dim + 1, `${path}[${i}]`);
   };
   walk(value, 0, '');
-  return new Tensor(data, shape, dtype);
+  return rawTensor(data, shape, dtype);
 }
 
 const TENSOR_OPTIONS = ['dtype', 'requiresGrad', 'name', 'shape'] as const;
@@ -498,7 +557,7 @@ installEngineHooks({
   makeTensor(op: OpDef<any>, inputs, params) {
     const outShape = op.shape(inputs.map((t) => t.shape), params);
     const data = op.forward(inputs, params, outShape);
-    const out = new Tensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
+    const out = rawTensor(data, outShape, data instanceof Float64Array ? 'float64' : 'float32');
     // an op that returns an input's storage (reshape) makes a view: it shares the version counter
     for (let i = 0; i < inputs.length; i++) if (inputs[i]!._data === data) shareVersion(inputs[i]!, out);
     return out;

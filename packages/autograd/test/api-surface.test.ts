@@ -173,6 +173,8 @@ describe('the public surface snapshot', () => {
         "randn",
         "reciprocal",
         "relu",
+        "renameError",
+        "renameErrors",
         "reshape",
         "scalar",
         "setDetectAnomaly",

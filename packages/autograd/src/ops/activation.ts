@@ -13,6 +13,12 @@ import { sum } from './reduce.ts';
 import { normalCdf, normalPdf } from './special.ts';
 
 /** 1 / (1 + e^-x), evaluated so that neither branch overflows (e^x for x < 0). */
+/** The public form of stableSigmoid: `v` must be a number (NaN gives NaN). */
+export function publicStableSigmoid(v: number): number {
+  if (typeof v !== 'number') throw new ArgumentError('stableSigmoid', `v must be a number, got ${describe(v)}`);
+  return stableSigmoid(v);
+}
+
 export function stableSigmoid(v: number): number {
   if (v >= 0) return 1 / (1 + Math.exp(-v));
   const e = Math.exp(v);

@@ -2,7 +2,7 @@ import { allocate, isDType, type DType } from '../dtype.ts';
 import { ArgumentError } from '../errors.ts';
 import { checkRandintBounds, defaultGenerator, Generator } from '../random.ts';
 import { checkBoolean, checkElementCount, checkFinite, checkInteger, checkOptions, checkShape, describe, MAX_ELEMENTS, sizeOf, formatShape } from '../shape.ts';
-import { Tensor } from '../tensor.ts';
+import { rawTensor, Tensor } from '../tensor.ts';
 
 export interface CreationOptions {
   dtype?: DType;
@@ -42,7 +42,7 @@ function make(op: string, shape: unknown, options: RandomOptions | undefined, fi
     throw e;
   }
   fill(data, generator);
-  const t = new Tensor(data, s, dtype);
+  const t = rawTensor(data, s, dtype);
   if (requiresGrad) t.requiresGrad = true;
   return t;
 }

@@ -20,7 +20,7 @@
  */
 import type { FloatArray } from '../dtype.ts';
 import { ArgumentError } from '../errors.ts';
-import type { Shape } from '../shape.ts';
+import { describe, type Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 
 export interface BackwardArgs<P> {
@@ -123,8 +123,32 @@ export type ScalarRule = (s: ScalarFrame) => void;
 
 /** Identity helper that gives the definition its type (and checks its `saves`). */
 export function defineOp<P = undefined>(def: OpDef<P>): OpDef<P> {
+  checkDefinition(def);
   savesMaskOf(def);
   return def;
+}
+
+function checkDefinition(def: unknown): void {
+  const fail = (message: string): never => {
+    throw new ArgumentError('defineOp', message);
+  };
+  if (typeof def !== 'object' || def === null || Array.isArray(def)) fail(`the definition must be an object { name, inputs, shape, forward, backward, test }, got ${describeArg(def)}`);
+  const d = def as Record<string, unknown>;
+  if (typeof d['name'] !== 'string' || d['name'] === '') fail(`the definition's 'name' must be a non-empty string, got ${describeArg(d['name'])}`);
+  const name = d['name'] as string;
+  const inputs = d['inputs'];
+  if (inputs !== 'variadic' && !(Array.isArray(inputs) && inputs.every((x) => typeof x === 'string'))) {
+    fail(`'${name}': 'inputs' must be an array of input names or 'variadic', got ${describeArg(inputs)}`);
+  }
+  for (const k of ['shape', 'forward', 'backward']) {
+    if (typeof d[k] !== 'function') fail(`'${name}': '${k}' must be a function, got ${describeArg(d[k])}`);
+  }
+  if (!Object.isExtensible(def)) fail(`'${name}': the definition must not be frozen or sealed (memograd caches the saved-inputs mask on it)`);
+}
+
+/** A value for messages; a missing key is said as such (not 'undefined'). */
+function describeArg(v: unknown): string {
+  return v === undefined ? 'nothing (the key is missing)' : describe(v);
 }
 
 /** @internal `saves` bit for the output; the bit for input i is 1 << i. */

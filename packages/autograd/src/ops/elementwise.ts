@@ -97,7 +97,8 @@ export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBina
 
 /** a ** b, with a number exponent (any base) or a tensor exponent (positive base for its gradient). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
-  if (typeof b === 'number') return applyUnary(powScalarOp, a, { exponent: b });
+  // the operand is converted here so that its errors say pow (the op is powScalar)
+  if (typeof b === 'number') return applyUnary(powScalarOp, a instanceof Tensor ? a : toTensor(a, 'a', 'pow'), { exponent: b });
   return applyBinary(powOp, a, b);
 }
 
@@ -207,8 +208,12 @@ export const clampOp = unaryOp<{ min: number; max: number }>(
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
-  if (typeof lo !== 'number' || typeof hi !== 'number' || Number.isNaN(lo) || Number.isNaN(hi)) {
-    throw new ArgumentError('clamp', `bounds must be numbers (not NaN), null or undefined, got min=${describe(min)}, max=${describe(max)}`);
+  if (typeof lo !== 'number' || typeof hi !== 'number') {
+    const which = typeof lo !== 'number' ? `min is ${describe(min)}` : `max is ${describe(max)}`;
+    throw new ArgumentError('clamp', `${which}; each bound must be a number, or be left out for no bound on that side`);
+  }
+  if (Number.isNaN(lo) || Number.isNaN(hi)) {
+    throw new ArgumentError('clamp', `${Number.isNaN(lo) ? 'min' : 'max'} is NaN; a bound must be a number that is not NaN (leave it out for no bound)`);
   }
   if (lo > hi) throw new ArgumentError('clamp', `min ${lo} is greater than max ${hi}`);
   return applyUnary(clampOp, x, { min: lo, max: hi });
@@ -307,7 +312,7 @@ export const castOp = defineOp<{ dtype: DType }>({
 
 /** Converts to `dtype`; a no-op (the same tensor) when it already has it. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
-  if (!isDType(dtype)) throw new ArgumentError('cast', `unknown dtype '${String(dtype)}' (expected 'float32' or 'float64')`);
+  if (!isDType(dtype)) throw new ArgumentError('cast', `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
   const t = toTensor(x, 'x', 'cast', dtype);
   if (t.dtype === dtype) return t;
   return apply(castOp, [t], { dtype });

@@ -3,7 +3,7 @@ import { applyOne, applyTwo } from '../engine.ts';
 import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
 import { compareFast, type CompareCode, type UnaryKernel } from '../kernels/unary.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
-import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
+import { rawTensor, Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type BackwardArgs, type OpDef, type OpTest, type ScalarRule } from './define.ts';
 
 /** Converts two operands; a number or array takes the dtype of the tensor operand. */
@@ -111,5 +111,5 @@ export function applyBinary(op: OpDef<undefined>, a: TensorLike, b: TensorLike):
 export function mapData(x: Tensor, f: (v: number) => number): Tensor {
   const out = allocate(x.dtype, x.size);
   unaryMap(x.data, out, f);
-  return new Tensor(out, x.shape, x.dtype);
+  return rawTensor(out, x.shape, x.dtype);
 }

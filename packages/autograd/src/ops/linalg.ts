@@ -1,6 +1,6 @@
 import { allocateForOverwrite } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ShapeError } from '../errors.ts';
+import { renameError, ShapeError } from '../errors.ts';
 import { matmul as gemm } from '../kernels/matmul.ts';
 import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape.ts';
 import type { Tensor, TensorLike } from '../tensor.ts';
@@ -144,7 +144,11 @@ export function outer(a: TensorLike, b: TensorLike): Tensor {
   if (x.rank !== 1 || y.rank !== 1) {
     throw new ShapeError('outer', `needs two vectors, got ${formatShape(x.shape)} and ${formatShape(y.shape)}`, [x.shape, y.shape]);
   }
-  return mul(unsqueeze(x, 1), unsqueeze(y, 0));
+  try {
+    return mul(unsqueeze(x, 1), unsqueeze(y, 0));
+  } catch (e) {
+    throw renameError('outer', e);
+  }
 }
 
 /** Samples for the composite matmul test: vector and batched cases. */
@@ -175,9 +179,13 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
       [input.shape, w.shape],
     );
   }
-  const vector = input.rank === 1;
-  if (vector) input = unsqueeze(input, 0);
-  let out = matmulT(input, w, false, true);
-  if (vector) out = reshape(out, [w.shape[0]!]);
-  return bias === undefined || bias === null ? out : out.add(bias);
+  try {
+    const vector = input.rank === 1;
+    if (vector) input = unsqueeze(input, 0);
+    let out = matmulT(input, w, false, true);
+    if (vector) out = reshape(out, [w.shape[0]!]);
+    return bias === undefined || bias === null ? out : out.add(bias);
+  } catch (e) {
+    throw renameError('linear', e);
+  }
 }

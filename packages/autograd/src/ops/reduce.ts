@@ -1,6 +1,6 @@
 import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ArgumentError, ShapeError } from '../errors.ts';
+import { ArgumentError, renameError, ShapeError } from '../errors.ts';
 import { reduceFast, reduceInto, type ReduceCode } from '../kernels/reduce.ts';
 import { logSumExpRows } from '../kernels/unary-lanes.ts';
 import { checkBoolean, checkInteger, checkOptions, checkShape, describe, formatShape, normalizeAxes, normalizeAxis, reducedShape, sizeOf, type Shape } from '../shape.ts';
@@ -262,7 +262,13 @@ export function variance(x: TensorLike, options?: VarOptions): Tensor {
   if (dof <= 0) {
     throw new ArgumentError('var', `needs more than ${correction} element(s) per reduction with correction=${correction}, got ${count}`);
   }
-  const centered = t.sub(mean(t, { axis: p.axes, keepDims: true }));
+  let m: Tensor;
+  try {
+    m = mean(t, { axis: p.axes, keepDims: true });
+  } catch (e) {
+    throw renameError('var', e);
+  }
+  const centered = t.sub(m);
   return apply(sumOp, [centered.mul(centered)], p).div(dof);
 }
 
@@ -270,7 +276,12 @@ export function variance(x: TensorLike, options?: VarOptions): Tensor {
 export function std(x: TensorLike, options?: VarOptions): Tensor {
   // sqrt has an infinite slope at 0: where the variance is 0 (constant input) the gradient is 0, not
   // inf * 0 = NaN (PyTorch's std_backward masks it the same way)
-  const v = variance(x, options);
+  let v: Tensor;
+  try {
+    v = variance(x, options);
+  } catch (e) {
+    throw renameError('std', e);
+  }
   const zero = v.eq(0);
   return where(zero, 0, where(zero, 1, v).sqrt());
 }
@@ -286,7 +297,13 @@ export function norm(x: TensorLike, options?: NormOptions): Tensor {
   const rp = reduceParams('norm', t, options, ['p']);
   const p = options?.p ?? 2;
   if (p === 2) return apply(norm2Op, [t], rp);
-  if (p === Infinity) return apply(maxOp, [t.abs()], rp);
+  if (p === Infinity) {
+    try {
+      return apply(maxOp, [t.abs()], rp);
+    } catch (e) {
+      throw renameError('norm', e); // max over an empty axis has no identity
+    }
+  }
   if (p === 1) return apply(sumOp, [t.abs()], rp);
   if (typeof p !== 'number' || !(p > 0) || !Number.isFinite(p)) throw new ArgumentError('norm', `p must be a positive number or Infinity, got ${describe(p)}`);
   // sum^(1/p) has an infinite slope at 0: mask it so that the gradient at x = 0 is 0, not inf * 0 = NaN

@@ -1,6 +1,6 @@
 import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ArgumentError, ShapeError } from '../errors.ts';
+import { ArgumentError, renameError, ShapeError } from '../errors.ts';
 import { broadcastTo } from '../kernels/elementwise.ts';
 import { permuteInto, sliceInto } from '../kernels/movement.ts';
 import { checkElementCount, checkInteger, checkShape, describe, formatShape, MAX_RANK, normalizeAxes, normalizeAxis, sizeOf, stridesOf, type Shape } from '../shape.ts';
@@ -399,8 +399,12 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
   });
   if (first.rank >= MAX_RANK) throw new ArgumentError('stack', `the tensors already have ${first.rank} axes, the most a tensor may have`);
   const a = normalizeAxis('stack', axis, first.rank + 1);
-  const parts = ts.map((t) => unsqueeze(t, a));
-  return parts.length === 1 ? parts[0]! : apply(catOp, parts, { axis: a });
+  try {
+    const parts = ts.map((t) => unsqueeze(t, a));
+    return parts.length === 1 ? parts[0]! : apply(catOp, parts, { axis: a });
+  } catch (e) {
+    throw renameError('stack', e);
+  }
 }
 
 // ------------------------------------------------------------------ gather / indexSelect

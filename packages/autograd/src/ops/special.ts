@@ -3,6 +3,9 @@
  * erfc is computed without cancellation on both tails: a power series for erf near zero and a
  * continued fraction for the tail, so 1 + erf(x) stays accurate for very negative x.
  */
+import { ArgumentError } from '../errors.ts';
+import { describe } from '../shape.ts';
+
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
 
 function erfSeries(x: number): number {
@@ -63,4 +66,14 @@ export function normalCdf(x: number): number {
 /** The standard normal density. */
 export function normalPdf(x: number): number {
   return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
+}
+
+/** The public forms of erf and erfc: `x` must be a number (NaN gives NaN); the kernels call the bare ones. */
+export function publicErf(x: number): number {
+  if (typeof x !== 'number') throw new ArgumentError('erf', `x must be a number, got ${describe(x)}`);
+  return erf(x);
+}
+export function publicErfc(x: number): number {
+  if (typeof x !== 'number') throw new ArgumentError('erfc', `x must be a number, got ${describe(x)}`);
+  return erfc(x);
 }

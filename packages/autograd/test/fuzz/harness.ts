@@ -35,6 +35,14 @@ export interface FuzzEntry {
   covers: string[];
   /** Error prefixes accepted as naming the function (default: the name after the last '.' or '#'). */
   ops?: string[];
+  /**
+   * Further prefixes accepted besides `ops`, for errors that legitimately name something other than
+   * the function called: a layer inside a container (`Sequential` calling `Linear.call`: 'Linear'),
+   * a user-named custom op, an op name passed as an argument. A list, or a function of the case
+   * (e.g. the class names of the layers it holds). Each prefix is matched like `ops` ('X:', 'X(',
+   * 'X ' or 'Class.X:'). Keep it to names that the case really contains: the oracle stays strict.
+   */
+  acceptPrefixes?: readonly string[] | ((c: Case) => readonly string[]);
   gen: fc.Arbitrary<Case>;
   call: (...args: any[]) => unknown;
   /** An extra oracle for a returned value: a problem description, or null when confirmed. */
@@ -472,6 +480,13 @@ export function validTensor(t: Tensor): string | null {
 
 /** Words in an error message that show it was built from a missing or mangled value. */
 const SUSPICIOUS = /\bundefined\b|\bNaN\b|\[object Object\]|\bnull\b/;
+/**
+ * The same words used as type or rule text, which is no sign of a mangled value: 'a Tensor or
+ * null', 'null or undefined', '(grad) => Tensor | undefined', 'Tensor | null', 'not NaN',
+ * 'a NaN bound'. Removed before SUSPICIOUS is applied. Only these fixed shapes: 'got undefined'
+ * or 'is NaN' still count when no argument explains them.
+ */
+const TYPE_TEXT = /(?:\bor|\||,)\s*(?:null|undefined)\b|\b(?:null|undefined)\s*(?:\bor\b|\|)|\bnot NaN\b|\ba NaN (?:bound|value|entry|element)\b/g;
 
 /** Classifies a thrown value; returns null when it is an acceptable typed error. */
 export function judgeError(e: unknown, entry: FuzzEntry, c: Case, argText: string): { kind: BadKind; error: string } | null {
@@ -482,20 +497,33 @@ export function judgeError(e: unknown, entry: FuzzEntry, c: Case, argText: strin
     const msg = e instanceof Error ? e.message : render(e);
     return { kind: 'raw', error: `${name}: ${msg}` };
   }
-  const ops = entry.ops ?? [defaultOp(entry.name)];
+  const extra = typeof entry.acceptPrefixes === 'function' ? safePrefixes(entry.acceptPrefixes, c) : entry.acceptPrefixes ?? [];
+  const ops = [...(entry.ops ?? [defaultOp(entry.name)]), ...extra];
   const msg = e.message;
   const error = `${e.constructor.name}: ${msg}`;
-  // 'op: …', 'op(…)…', or a method named through its class: 'Linear.loadStateDict: …'
-  const named = (op: string) => msg.startsWith(`${op}:`) || msg.startsWith(`${op}(`) || msg.startsWith(`${op} `) || new RegExp(`^\\w+\\.${op.replace(/[^\w]/g, '')}:`).test(msg);
+  // 'op: …', 'op(…)…', a method named through its class ('Linear.loadStateDict: …' for op
+  // 'loadStateDict'), or a class named with its method ('Linear.call: …' for op 'Linear')
+  const named = (op: string) =>
+    msg.startsWith(`${op}:`) || msg.startsWith(`${op}(`) || msg.startsWith(`${op} `) ||
+    new RegExp(`^\\w+\\.${op.replace(/[^\w]/g, '')}:`).test(msg) || (/^\w+$/.test(op) && new RegExp(`^${op}\\.\\w+:`).test(msg));
   if (!ops.some(named)) {
     return { kind: 'message', error: `${error} [expected the message to start with ${ops.map((o) => `'${o}:'`).join(' or ')}]` };
   }
-  const m = SUSPICIOUS.exec(msg);
+  const m = SUSPICIOUS.exec(msg.replace(TYPE_TEXT, ' '));
   if (m && !argText.includes(m[0]) && !(m[0] === 'null' && /\bnull\b/.test(argText))) {
     return { kind: 'message', error: `${error} [says '${m[0]}', which no argument is]` };
   }
   void c;
   return null;
+}
+
+function safePrefixes(f: (c: Case) => readonly string[], c: Case): readonly string[] {
+  try {
+    const r = f(c);
+    return Array.isArray(r) ? r.filter((x): x is string => typeof x === 'string' && x !== '') : [];
+  } catch {
+    return [];
+  }
 }
 
 export function defaultOp(name: string): string {
@@ -582,4 +610,13 @@ export function broadcastTo(data: ArrayLike<number>, shape: readonly number[], t
     out[i] = data[p]!;
   }
   return out;
+}
+
+/**
+ * Plants a gradient without the validating `grad` setter (which refuses a Tensor of another shape
+ * or dtype since issue 8): for entries that test how optimizers and modules handle a corrupt `.grad`,
+ * as a buggy extension writing `_grad` could leave it. Use `t.grad = g` for every valid gradient.
+ */
+export function plantGrad(t: Tensor, g: Tensor | null): void {
+  (t as unknown as { _grad: Tensor | null })._grad = g;
 }
