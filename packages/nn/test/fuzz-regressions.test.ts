@@ -231,7 +231,7 @@ describe('errors of delegated work name the called function', () => {
     expectNamed(() => new Dense(2 ** 32 + 1, 3), ArgumentError, 'Dense: zeros: ');
     expectNamed(() => new Linear(3, 4, { kernelInitializer: 'bogus' as never }), ArgumentError, "Linear: initialize_: unknown initializer 'bogus'");
     expectNamed(() => new Dense(3, 4, { activation: 'bogus' as never }), ArgumentError, "Dense: getActivation: unknown activation 'bogus'");
-    expectNamed(() => new Dropout(0, { seed: { length: 3 } as never }), ArgumentError, 'Dropout: manualSeed: ');
+    expectNamed(() => new Dropout(0, { seed: { length: 3 } as never }), ArgumentError, 'Dropout: Generator: ');
   });
 
   it('getActivation, l2Penalty, linear, saveWeights, saveWeightsFile, summary', () => {

@@ -251,7 +251,11 @@ describe('optimizer steps check gradient shapes', () => {
     const a = tensor([1, 2], { requiresGrad: true });
     const b = tensor([3, 4], { requiresGrad: true });
     a.grad = tensor([1, 1]);
-    b.grad = tensor([[1], [1]]);
+    // the grad setter refuses it outright ...
+    expect(() => (b.grad = tensor([[1], [1]]))).toThrow(/^grad: /);
+    expect(b.grad).toBeNull();
+    // ... and a grad planted past the setter (as a custom engine might) is still refused by step()
+    (b as unknown as { _grad: Tensor })._grad = tensor([[1], [1]]);
     const opt = new SGD([a, b], { lr: 0.5 });
     expect(() => opt.step()).toThrow(ArgumentError);
     expect(() => opt.step()).toThrow(/SGD: the gradient of parameter 1 of group 0 \(shape \[2\]\) has shape \[2, 1\]; it must equal the parameter's shape/);

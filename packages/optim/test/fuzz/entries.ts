@@ -10,7 +10,7 @@ import { Tensor } from '@memograd/autograd';
 import * as nn from '@memograd/nn';
 import * as optim from '@memograd/optim';
 import {
-  args, garbage, garbageOrBadTensor, intArb, label, mix, opt, render, smallNum, tensorArb, type Case, type FuzzEntry,
+  args, garbage, garbageOrBadTensor, intArb, label, mix, opt, plantGrad, render, smallNum, tensorArb, type Case, type FuzzEntry,
 } from '../../../autograd/test/fuzz/harness.ts';
 
 export function resetGlobals(): void {
@@ -27,7 +27,7 @@ function modelWithGrads(kind: number): nn.Module {
   ps.forEach((p, i) => {
     if (kind === 0 || kind === 4) p.grad = ag.full(p.shape as number[], 0.5 + i, { dtype: p.dtype });
     if (kind === 1) p.grad = ag.full(p.shape as number[], NaN, { dtype: p.dtype });
-    if (kind === 2 && i === 1) p.grad = ag.ones([2, 1], { dtype: p.dtype }); // wrong shape
+    if (kind === 2 && i === 1) plantGrad(p, ag.ones([2, 1], { dtype: p.dtype })); // wrong shape (past the grad setter, which refuses it)
     if (kind === 2 && i === 0) p.grad = ag.ones(p.shape as number[], { dtype: p.dtype });
   });
   return label(m, ['Linear(3, 2) with grads 0.5', 'Linear(3, 2) with NaN grads', 'Linear(3, 2), bias grad [2, 1] for a [2] bias', 'Linear(3, 2) without grads', 'Linear(3, 2) with grads 0.5'][kind]!);
