@@ -226,24 +226,26 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
   step(closure?: () => number): number | undefined {
     if (closure !== undefined && typeof closure !== 'function') this.check.fail(`step: closure must be a function, got ${fmt(closure)}`);
     const loss = closure ? closure() : undefined;
-    // every gradient is checked before any parameter changes
-    this.paramGroups.forEach((group, gi) => {
-      group.params.forEach((p, pi) => {
+    // every gradient is checked before any parameter changes (plain loops, and the message is
+    // built only on failure: this runs on every training step)
+    const groups = this.paramGroups;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const params = groups[gi]!.params;
+      for (let pi = 0; pi < params.length; pi++) {
+        const p = params[pi]!;
         const g = p.grad;
-        if (g === null || g === undefined) return;
-        const where = `parameter ${pi} of group ${gi}${p.shape ? ` (shape [${p.shape.join(', ')}])` : ''}`;
+        if (g === null || g === undefined) continue;
         if (typeof g !== 'object' || !(g.data instanceof Float32Array || g.data instanceof Float64Array)) {
-          this.check.fail(`the gradient of ${where} is not a tensor (needs a Float32Array/Float64Array data), got ${fmt(g)}`);
+          this.check.fail(`the gradient of ${gradWhere(p, gi, pi)} is not a tensor (needs a Float32Array/Float64Array data), got ${fmt(g)}`);
         }
         if (g.data.length !== p.data.length) {
-          this.check.fail(`the gradient of ${where} has ${g.data.length} elements but the parameter has ${p.data.length}`);
+          this.check.fail(`the gradient of ${gradWhere(p, gi, pi)} has ${g.data.length} elements but the parameter has ${p.data.length}`);
         }
-        const gs = g.shape;
-        if (Array.isArray(gs) && Array.isArray(p.shape) && (gs.length !== p.shape.length || gs.some((d, i) => d !== p.shape[i]))) {
-          this.check.fail(`the gradient of ${where} has shape [${gs.join(', ')}]; it must equal the parameter's shape`);
+        if (!sameShape(g.shape, p.shape)) {
+          this.check.fail(`the gradient of ${gradWhere(p, gi, pi)} has shape [${(g.shape as readonly number[]).join(', ')}]; it must equal the parameter's shape`);
         }
-      });
-    });
+      }
+    }
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         const g = p.grad;
@@ -392,4 +394,17 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions, S extends P
     this.state.clear();
     for (const [p, st] of newState) this.state.set(p, st);
   }
+}
+
+/** How a step's error names a parameter: "parameter 1 of group 0 (shape [2])". */
+function gradWhere(p: ParamLike, gi: number, pi: number): string {
+  return `parameter ${pi} of group ${gi}${Array.isArray(p.shape) ? ` (shape [${p.shape.join(', ')}])` : ''}`;
+}
+
+/** Equal shapes (a shape that is not an array is left to the length check). */
+function sameShape(a: unknown, b: unknown): boolean {
+  if (!Array.isArray(a) || !Array.isArray(b)) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
