@@ -15,7 +15,7 @@ export { grad, valueAndGrad, vjp, hessian, customFunction } from './autodiff.ts'
 export type { GradOptions, CustomFunctionSpec } from './autodiff.ts';
 export { gradcheck, assertGradcheck, gradgradcheck, assertGradgradcheck } from './gradcheck.ts';
 export type { GradcheckOptions, GradcheckReport, GradcheckEntry, GradgradcheckOptions } from './gradcheck.ts';
-export { publicBroadcastShapes as broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK } from './shape.ts';
+export { publicBroadcastShapes as broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK, describe as describeValue } from './shape.ts';
 export { explain, toDot } from './explain.ts';
 
 // the functional API: every op as a free function

@@ -15,11 +15,16 @@ export const MAX_ELEMENTS = 2 ** 31 - 1;
 export const MAX_RANK = 64;
 
 /**
- * A short, safe description of any value for error messages: never throws, whatever the value
- * (BigInt, Symbol, cyclic or huge arrays, proxies, objects without a prototype).
+ * A short, safe description of any value for error messages (exported as `describeValue`; optim uses
+ * it too): never throws and never calls user code (no toString/valueOf; getters are not read), whatever
+ * the value (BigInt, Symbol, cyclic or huge arrays, proxies, objects without a prototype).
  */
 export function describe(value: unknown): string {
-  return describeAt(value, 0);
+  try {
+    return describeAt(value, 0);
+  } catch {
+    return typeof value;
+  }
 }
 
 function describeAt(value: unknown, depth: number): string {
@@ -35,37 +40,60 @@ function describeAt(value: unknown, depth: number): string {
     case 'undefined':
       return 'undefined';
     case 'symbol':
-      return value.toString();
-    case 'function':
-      return `function ${typeof value.name === 'string' && value.name !== '' ? value.name : '(anonymous)'}`;
+      return `Symbol(${value.description ?? ''})`;
+    case 'function': {
+      const d = Object.getOwnPropertyDescriptor(value, 'name');
+      const name = d && typeof d.value === 'string' && d.value !== '' ? d.value : '(anonymous)';
+      return `function ${name}`;
+    }
     default:
       break;
   }
   if (value === null) return 'null';
+  const o = value as object;
+  if (Array.isArray(o)) {
+    if (depth >= 2) return `[array of ${o.length}]`;
+    const n = Math.min(o.length, 6);
+    const items: string[] = [];
+    for (let i = 0; i < n; i++) {
+      const d = Object.getOwnPropertyDescriptor(o, i);
+      items.push(d === undefined ? '<empty>' : d.get ? '<getter>' : describeAt(d.value, depth + 1));
+    }
+    if (o.length > n) items.push(`... ${o.length - n} more`);
+    return `[${items.join(', ')}]`;
+  }
+  const proto = Object.getPrototypeOf(o) as object | null;
+  const ctor = proto === null ? undefined : Object.getOwnPropertyDescriptor(proto, 'constructor')?.value;
+  const cname = typeof ctor === 'function' ? Object.getOwnPropertyDescriptor(ctor, 'name')?.value : undefined;
+  const name = typeof cname === 'string' && cname !== '' ? cname : proto === null ? 'object without prototype' : 'object';
+  if (ArrayBuffer.isView(o)) {
+    const len = (o as unknown as { length?: unknown }).length;
+    return `${name}(${typeof len === 'number' ? len : o.byteLength})`;
+  }
+  if (name === 'Tensor') {
+    const shape = Object.getOwnPropertyDescriptor(o, 'shape')?.value ?? safeGet(o, 'shape');
+    return Array.isArray(shape) ? `Tensor of shape ${describeAt(shape, 1)}` : 'Tensor';
+  }
+  if (name === 'Object' || proto === null) {
+    if (depth >= 2) return '{...}';
+    const keys = Object.keys(o);
+    const parts = keys.slice(0, 6).map((k) => {
+      const d = Object.getOwnPropertyDescriptor(o, k);
+      return `${k}: ${d === undefined ? '<gone>' : d.get ? '<getter>' : describeAt(d.value, depth + 1)}`;
+    });
+    if (keys.length > 6) parts.push('...');
+    const body = parts.length === 0 ? '{}' : `{ ${parts.join(', ')} }`;
+    return proto === null ? `${body} (without prototype)` : body;
+  }
+  return `a ${name}`;
+}
+
+/** Reads a property through a getter (Tensor accessors are library code), giving undefined if it throws. */
+function safeGet(o: object, key: string): unknown {
   try {
-    if (Array.isArray(value)) {
-      if (depth >= 2) return `[array of ${value.length}]`;
-      const n = Math.min(value.length, 8);
-      const items: string[] = [];
-      for (let i = 0; i < n; i++) items.push(describeAt(value[i], depth + 1));
-      if (value.length > n) items.push(`... ${value.length - n} more`);
-      return `[${items.join(', ')}]`;
-    }
-    const ctor = (value as { constructor?: { name?: unknown } }).constructor;
-    const name = typeof ctor?.name === 'string' && ctor.name !== '' ? ctor.name : 'object';
-    if (ArrayBuffer.isView(value)) return `${name}(${(value as unknown as { length?: number }).length ?? (value as DataView).byteLength})`;
-    const shape = (value as { shape?: unknown }).shape;
-    if (name === 'Tensor' && Array.isArray(shape)) return `Tensor of shape ${describeAt(shape, 1)}`;
-    if (name === 'Object' || name === 'object') {
-      if (depth >= 2) return '{...}';
-      const keys = Object.keys(value as object);
-      const parts = keys.slice(0, 6).map((k) => `${k}: ${describeAt((value as Record<string, unknown>)[k], depth + 1)}`);
-      if (keys.length > 6) parts.push('...');
-      return `{${parts.join(', ')}}`;
-    }
-    return name;
+    return (o as Record<string, unknown>)[key];
   } catch {
-    return 'object';
+    return undefined;
   }
 }
 

@@ -115,6 +115,7 @@ describe('the public surface snapshot', () => {
         "customFunction",
         "defaultGenerator",
         "defineOp",
+        "describeValue",
         "detectAnomaly",
         "div",
         "elu",

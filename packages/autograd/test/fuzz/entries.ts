@@ -691,6 +691,8 @@ const MISC: FuzzEntry[] = [
     acceptPrefixes: (c) => (typeof c.args[0] === 'string' && /^[A-Za-z_$][\w$]*(?:[.#][A-Za-z_$][\w$]*)*$/.test(c.args[0]) ? [c.args[0]] : []),
     check: (res, c) => (Array.isArray(res) && !res.every((d) => isInt(d) && d >= 0) ? `returned the invalid shape ${render1(res)}` : null) },
   { name: 'formatShape', covers: ['autograd:formatShape'], gen: args(shapeArgArb), call: (s) => ag.formatShape(s as never) },
+  { name: 'describeValue', covers: ['autograd:describeValue'], gen: args(garbage), call: (v) => ag.describeValue(v),
+    check: (r) => (typeof r === 'string' && r.length > 0 && r.length < 2000 ? null : `describeValue returned ${typeof r} of length ${String((r as string)?.length)}`) },
   { name: 'explain', covers: ['autograd:explain'], gen: leafGraph.chain(([a, b]) => fc.tuple(mix(fc.constant(a.mul(b).sum())), opt(fc.record({ all: opt(fc.boolean()) }, { requiredKeys: [] })))).map((a) => ({ args: a })), call: (t, o) => ag.explain(t as Tensor, o as never) },
   { name: 'toDot', covers: ['autograd:toDot'], gen: leafGraph.chain(([a, b]) => mix(fc.constant(a.mul(b).sum()))).map((a) => ({ args: [a] })), call: (t) => ag.toDot(t as Tensor) },
   { name: 'stableSigmoid', covers: ['autograd:stableSigmoid'], gen: args(numArb), call: (v) => ag.stableSigmoid(v as number),
