@@ -4,16 +4,7 @@ import {
   add, cat, clamp, customFunction, gather, grad, gradcheck, matmul, ones, reshape, scalar, slice, squeeze, sum, sumTo,
   tensor, zeros,
 } from '../src/index.ts';
-
-/** Runs fn and returns what it threw (failing the test when it does not throw). */
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrown } from './support/thrown.ts';
 
 describe('the error classes', () => {
   it('form a hierarchy under MemogradError and carry op and name', () => {

@@ -6,15 +6,7 @@ import {
   ArgumentError, DTypeError, GraphError, MemogradError, ShapeError, Tensor, customFunction, detectAnomaly, enableGrad,
   grad, hessian, noGrad, scalar, setDetectAnomaly, tensor, valueAndGrad, vjp,
 } from '../src/index.ts';
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw');
-}
+import { thrown } from './support/thrown.ts';
 
 /** Asserts a typed memograd error (never a raw TypeError/RangeError) whose message contains `words`. */
 function expectTyped(fn: () => unknown, cls: new (...a: any[]) => MemogradError, ...words: string[]): void {

@@ -4,17 +4,9 @@ import { describe, expect, it } from 'vitest';
 import {
   GraphError, PRIMITIVES, Tensor, customFunction, detectAnomaly, grad, matmul, scalar, tensor,
 } from '../src/index.ts';
+import { thrown } from './support/thrown.ts';
 import { apply } from '../src/engine.ts';
 import { drawSample } from './support/sampling.ts';
-
-function thrown(fn: () => unknown): Error {
-  try {
-    fn();
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected the call to throw');
-}
 
 const leaf = (values: number[], name?: string, dtype: 'float32' | 'float64' = 'float32'): Tensor =>
   tensor(values, { requiresGrad: true, dtype, ...(name === undefined ? {} : { name }) });
