@@ -149,6 +149,7 @@ function reductionCheck(init: number, f: (a: number, v: number) => number, fin: 
 }
 
 function resolveShape(requested: unknown, size: number): number[] | string {
+  if (isInt(requested)) requested = [requested]; // reshape(6), reshape(-1): PyTorch's bare size
   if (!Array.isArray(requested)) return `returned for a shape argument that is not an array`;
   if (!requested.every((d) => isInt(d) && d >= -1)) return `returned for the invalid shape ${JSON.stringify(requested.map(String))}`;
   const known = requested.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
@@ -762,7 +763,9 @@ const MISC: FuzzEntry[] = [
   { name: 'fullLike', covers: ['autograd:fullLike'], gen: args(X, numArb, creationOpts), call: (t, v, o) => ag.fullLike(t as never, v as number, o as never), nanOk: true },
   // a huge end past the element limit (2 ** 32: refused at once); 2 ** 31 was a valid request for
   // 2 ** 31 - 3 elements (8 GiB, seconds to fill) when start is 3, which no time budget can hold
-  { name: 'arange', covers: ['autograd:arange'], gen: args(numArb, opt(fc.oneof(intArb(-5, 10), fc.constantFrom(1e300, 2 ** 32))), opt(fc.oneof(intArb(-2, 3), fc.constantFrom(0.5, 0, 1e-300))), creationOpts), call: (a, b, s, o) => ag.arange(a as number, b as number, s as number, o as never), check: checks.arange },
+  // a start that is also the end (no end given) stays off the range where a valid request is an
+  // allocation of gigabytes (arange(2**32 + 1, undefined, 3) is 1.4e9 elements): that is slow, not wrong
+  { name: 'arange', covers: ['autograd:arange'], gen: args(numArb.filter((v) => typeof v !== 'number' || !(Math.abs(v) > 1e7 && Math.abs(v) < 2 ** 40)), opt(fc.oneof(intArb(-5, 10), fc.constantFrom(1e300, 2 ** 32))), opt(fc.oneof(intArb(-2, 3), fc.constantFrom(0.5, 0, 1e-300))), creationOpts), call: (a, b, s, o) => ag.arange(a as number, b as number, s as number, o as never), check: checks.arange },
   { name: 'linspace', covers: ['autograd:linspace'], gen: args(numArb, numArb, mix(fc.oneof(intArb(0, 6), fc.constantFrom(1e300, 2 ** 31, -1, 2.5))), creationOpts), call: (a, b, n, o) => ag.linspace(a as number, b as number, n as number, o as never), check: checks.linspace },
   { name: 'eye', covers: ['autograd:eye'], gen: args(mix(intArb(0, 4)), opt(intArb(0, 4)), creationOpts), call: (n, m, o) => ag.eye(n as number, m as number, o as never), check: checks.eye },
   ...['rand', 'randn'].map((n): FuzzEntry => ({
