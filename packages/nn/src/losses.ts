@@ -47,7 +47,8 @@ function sameShape(op: string, a: Tensor, b: Tensor, what = 'target'): void {
 
 function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
   switch (reduction ?? 'mean') {
-    case 'mean': return loss.mean();
+    // an empty loss (e.g. a posWeight that broadcasts to no elements) has no mean: the error names the loss
+    case 'mean': return named(op, () => loss.mean());
     case 'sum': return loss.sum();
     case 'none': return loss;
     default: throw new ArgumentError(op, `reduction must be 'mean', 'sum' or 'none', got ${typeof reduction === 'string' ? `'${reduction}'` : describe(reduction)}`);

@@ -177,6 +177,8 @@ describe('errors of delegated work name the called function', () => {
     expectNamed(() => mseLoss(x23(), [1, [2]] as never), ArgumentError, 'mseLoss: target nested array is ragged');
     expectNamed(() => new BCEWithLogitsLoss().call(x23(), [1, 'a'] as never), ArgumentError, 'binaryCrossEntropyWithLogits: target element [1] is "a"');
     expectNamed(() => binaryCrossEntropyWithLogits(x23(), x23(), { posWeight: ones([4]) }), ShapeError, 'binaryCrossEntropyWithLogits: ');
+    // a posWeight that broadcasts the loss to no elements: the mean of nothing is an error naming the loss
+    expectNamed(() => binaryCrossEntropyWithLogits(x23(), x23(), { posWeight: zeros([0, 2, 3]) }), ShapeError, 'binaryCrossEntropyWithLogits: mean: ');
     expectNamed(() => smoothL1Loss(x23(), ones([3])), ShapeError, 'smoothL1Loss: input has shape [2, 3] but target has shape [3]');
     expectNamed(() => smoothL1Loss(x23(), ones([1, 1]), { beta: 0 }), ShapeError, 'smoothL1Loss: input has shape');
     expectNamed(() => smoothL1Loss(0.5 as never, x23()), ArgumentError, 'smoothL1Loss: input must be a Tensor, got number 0.5');

@@ -2,6 +2,9 @@
  * Fuzz entries for @memograd/nn: every exported function and class (constructors, forward, every
  * Module method), with valid arguments mixed with garbage. Coverage is enforced by nn.fuzz.test.ts.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
 import fc from 'fast-check';
 import * as ag from '@memograd/autograd';
 import { Tensor } from '@memograd/autograd';
@@ -16,6 +19,10 @@ export function resetGlobals(): void {
 }
 
 const api = nn as unknown as Record<string, any>;
+// The file entries write and read only inside a temporary folder of their own: a garbage path such
+// as 'NaN' or '0' is taken relative to it, never to the working directory.
+const FILES = mkdtempSync(join(tmpdir(), 'memograd-fuzz-'));
+const inFiles = (p: unknown): string => (typeof p === 'string' && !isAbsolute(p) ? join(FILES, p) : (p as string));
 const num = mix(smallNum, 4, 1);
 const posInt = mix(intArb(1, 4), 4, 1);
 const T = tensorArb();
@@ -237,8 +244,10 @@ const MISC: FuzzEntry[] = [
     call: (m, b, o) => [nn.loadWeights(m as never, b as never, o as never), ...(m as nn.Module).parameters()],
     ops: ['loadWeights', 'loadStateDict', 'decodeSafetensors', 'safetensors'],
   },
-  { name: 'nn.saveWeightsFile', covers: ['nn:saveWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constant('/tmp/memograd-fuzz-weights.safetensors'), 3, 1)), call: (m, p) => nn.saveWeightsFile(m as never, p as string), runs: 0.3 },
-  { name: 'nn.loadWeightsFile', covers: ['nn:loadWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constantFrom('/tmp/memograd-fuzz-missing.safetensors', '/tmp'), 3, 1)), call: (m, p) => nn.loadWeightsFile(m as never, p as string), runs: 0.3, ops: ['loadWeightsFile', 'loadWeights'] },
+  { name: 'nn.saveWeightsFile', covers: ['nn:saveWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constant('weights.safetensors'), 3, 1)), call: (m, p) => nn.saveWeightsFile(m as never, inFiles(p)), runs: 0.3 },
+  { name: 'nn.loadWeightsFile', covers: ['nn:loadWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constantFrom('weights.safetensors', 'missing.safetensors', ''), 3, 1)), call: (m, p) => nn.loadWeightsFile(m as never, inFiles(p)), runs: 0.3,
+    // loading a file saved from another model fails in that model's loadStateDict, which names it ('Linear.loadStateDict: …')
+    ops: ['loadWeightsFile', 'loadWeights', 'loadStateDict'] },
   { name: 'nn.encodeSafetensors', covers: ['nn:encodeSafetensors'], ops: ['encodeSafetensors', 'safetensors'], gen: args(fc.oneof(fc.constant(0).map(() => ({ w: ag.ones([2, 2]) })) as fc.Arbitrary<unknown>, fc.constant(0).map(() => ({ w: { dtype: 'F32', shape: [2], data: new Float32Array(2) } })), fc.constant(0).map(() => ({ w: { dtype: 'I64', shape: [-1], data: [1] } })), garbage), opt(fc.oneof(fc.constant({ a: 'b' }) as fc.Arbitrary<unknown>, garbage))), call: (t, m) => nn.encodeSafetensors(t as never, m as never) },
   { name: 'nn.decodeSafetensors', covers: ['nn:decodeSafetensors'], ops: ['decodeSafetensors', 'safetensors'], gen: args(fc.oneof(
     fc.constant(0).map(() => nn.encodeSafetensors({ w: ag.ones([2, 2]) as never })) as fc.Arbitrary<unknown>,
