@@ -17,6 +17,9 @@ export { gradcheck, assertGradcheck, gradgradcheck, assertGradgradcheck } from '
 export type { GradcheckOptions, GradcheckReport, GradcheckEntry, GradgradcheckOptions } from './gradcheck.ts';
 export { publicBroadcastShapes as broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK, describe as describeValue } from './shape.ts';
 export { explain, toDot } from './explain.ts';
+export type { ExplainRow, ExplainTerm, ExplainResult, ToDotOptions } from './explain.ts';
+export { chainPaths } from './teach/chain-paths.ts';
+export type { ChainPathsOptions, ChainPathsReport, ChainPath, ChainEdge } from './teach/chain-paths.ts';
 
 // the functional API: every op as a free function
 export {

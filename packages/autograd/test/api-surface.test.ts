@@ -109,6 +109,7 @@ describe('the public surface snapshot', () => {
         "broadcastShapes",
         "cast",
         "cat",
+        "chainPaths",
         "clamp",
         "clone",
         "cos",

@@ -695,7 +695,24 @@ const MISC: FuzzEntry[] = [
   { name: 'describeValue', covers: ['autograd:describeValue'], gen: args(garbage), call: (v) => ag.describeValue(v),
     check: (r) => (typeof r === 'string' && r.length > 0 && r.length < 2000 ? null : `describeValue returned ${typeof r} of length ${String((r as string)?.length)}`) },
   { name: 'explain', covers: ['autograd:explain'], gen: leafGraph.chain(([a, b]) => fc.tuple(mix(fc.constant(a.mul(b).sum())), opt(fc.record({ all: opt(fc.boolean()) }, { requiredKeys: [] })))).map((a) => ({ args: a })), call: (t, o) => ag.explain(t as Tensor, o as never) },
-  { name: 'toDot', covers: ['autograd:toDot'], gen: leafGraph.chain(([a, b]) => mix(fc.constant(a.mul(b).sum()))).map((a) => ({ args: [a] })), call: (t) => ag.toDot(t as Tensor) },
+  {
+    name: 'toDot',
+    covers: ['autograd:toDot'],
+    gen: leafGraph.chain(([a, b]) => fc.tuple(mix(fc.constant(a.mul(b).sum())), opt(fc.record({ grads: opt(fc.boolean()), highlight: opt(fc.constantFrom([a], [a, b], { tensors: [a] })) }, { requiredKeys: [] })))).map((a) => ({ args: a })),
+    call: (t, o) => ag.toDot(t as Tensor, o as never),
+  },
+  {
+    name: 'chainPaths',
+    covers: ['autograd:chainPaths'],
+    gen: leafGraph.chain(([a, b]) =>
+      fc.tuple(
+        mix(fc.constant(a.mul(b).add(a.sigmoid()).sum())),
+        mix(fc.constantFrom(a, b)),
+        opt(fc.record({ maxPaths: opt(mix(intArb(1, 20))), countOnly: opt(fc.boolean()) }, { requiredKeys: [] })),
+      ),
+    ).map((a) => ({ args: a })),
+    call: (o, i, opts) => String(ag.chainPaths(o as Tensor, i as Tensor, opts as never)),
+  },
   { name: 'stableSigmoid', covers: ['autograd:stableSigmoid'], gen: args(numArb), call: (v) => ag.stableSigmoid(v as number),
     check: (r, c) => (typeof c.args[0] === 'number' && typeof r === 'number' && Math.abs(r - 1 / (1 + Math.exp(-(c.args[0] as number)))) > 1e-12 ? `stableSigmoid(${String(c.args[0])}) = ${r}` : null) },
   { name: 'erf', covers: ['autograd:erf'], gen: args(numArb), call: (v) => ag.erf(v as number) },
