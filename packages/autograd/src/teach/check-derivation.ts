@@ -522,7 +522,7 @@ interface PointData {
 function evaluateHand(name: string, formula: HandFormula, values: Map<string, Tensor>): { data: Float64Array; shape: number[] } {
   const params: HandParams = {};
   for (const [k, v] of values) params[k] = v.shape.length === 0 ? v.data[0]! : new Tensor(v.data.slice(), v.shape.slice(), 'float64');
-  const r: unknown = noGrad(() => formula(params));
+  const r: unknown = formula(params);
   let t: Tensor;
   if (r instanceof Tensor) t = r;
   else if (typeof r === 'number') t = new Tensor(new Float64Array([r]), [], 'float64');
@@ -645,16 +645,21 @@ function diagnose(cfg: Config, name: string, points: PointData[]): DerivationChe
     return result('wrong', `the hand formula returns shape ${formatShape(handShape)}, the parameter has shape ${formatShape(shape)}`);
   }
   // scale: hand = k tape, the same k at every point
+  // k from the largest tape element over all points (a dead relu can zero one point's gradient)
   let j = -1;
+  let at = 0;
   let big = 0;
-  tapes[0]!.forEach((v, i) => {
+  tapes.forEach((t, pi) => t.forEach((v, i) => {
     if (Math.abs(v) > big) {
       big = Math.abs(v);
       j = i;
+      at = pi;
     }
-  });
-  if (j >= 0) {
-    const k = h(0)[j]! / tapes[0]![j]!;
+  }));
+  // the same k at two or more points where the gradient is not zero (one point fixes any k)
+  const informative = tapes.filter((t) => t.some((v) => Math.abs(v) > 1e-12 * big)).length;
+  if (j >= 0 && informative >= 2) {
+    const k = h(at)[j]! / tapes[at]![j]!;
     if (Number.isFinite(k) && k !== 0 && all((i) => close(h(i), scaled(tapes[i]!, k), cfg.rtol))) {
       return result('scale', scaleCause(k, cfg), { factor: k });
     }
