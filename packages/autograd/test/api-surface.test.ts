@@ -109,6 +109,7 @@ describe('the public surface snapshot', () => {
         "broadcastShapes",
         "cast",
         "cat",
+        "checkDerivation",
         "clamp",
         "clone",
         "cos",
