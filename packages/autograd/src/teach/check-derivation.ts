@@ -105,9 +105,10 @@ export class DerivationReport {
       lines.push('');
       lines.push(`${c.name.padEnd(nameW)}  ${c.diagnosis.padEnd(14)}  ${c.agreed}/${c.points} points agree`);
       if (c.diagnosis !== 'ok') lines.push(`  ${c.explanation}`);
-      lines.push(`  ${'point'.padEnd(6)}${'tape (expected)'.padEnd(34)}hand (got)`);
+      const w = Math.max(18, ...c.expected.map((e) => cell(e).length + 2));
+      lines.push(`  ${'point'.padEnd(6)}${'tape (expected)'.padEnd(w)}hand (got)`);
       c.expected.forEach((e, i) => {
-        lines.push(`  ${this.pointLabels[i]!.padEnd(6)}${cell(e).padEnd(34)}${cell(c.got[i]!)}`);
+        lines.push(`  ${this.pointLabels[i]!.padEnd(6)}${cell(e).padEnd(w)}${cell(c.got[i]!)}`);
       });
     }
     return lines.join('\n');
