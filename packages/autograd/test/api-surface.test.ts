@@ -110,6 +110,7 @@ describe('the public surface snapshot', () => {
         "cast",
         "cat",
         "chainPaths",
+        "checkDerivation",
         "clamp",
         "clone",
         "cos",

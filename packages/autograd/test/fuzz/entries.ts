@@ -629,6 +629,25 @@ const MISC: FuzzEntry[] = [
       return r;
     },
   },
+  {
+    // a small valid loss and formula mixed with garbage in every argument and option
+    name: 'checkDerivation',
+    covers: ['autograd:checkDerivation'],
+    gen: args(
+      mix(fc.constantFrom((p: Record<string, Tensor>) => p.w!.mul(p.x!).sigmoid().square(), (p: Record<string, Tensor>) => p.w!.mul(p.x!).relu().sum(), () => 3)),
+      mix(fc.record({ w: fc.constantFrom((p: Record<string, number>) => p.x! * 2, () => [1, 2], () => 'x', () => null) }, { requiredKeys: [] })),
+      opt(fc.record({
+        at: opt(fc.record({ w: mix(fc.oneof(smallNum, fc.constant([0.5, -1]))), x: mix(smallNum) }, { requiredKeys: [] })),
+        shapes: opt(fc.record({ w: mix(fc.constantFrom([], [2], [2, 2])), x: mix(fc.constantFrom([], [2])) }, { requiredKeys: [] })),
+        points: opt(intArb(0, 3)), seed: opt(intArb(0, 9)), rtol: opt(smallNum), fixed: opt(fc.constantFrom(['x'], ['q'], [])),
+        batchSize: opt(intArb(0, 4)), lr: opt(smallNum), maxPaths: opt(intArb(0, 8)),
+      }, { requiredKeys: [] })),
+    ),
+    call: (f, hand, o) => {
+      const r = ag.checkDerivation(f as never, hand as never, o as never);
+      return [r.ok, r.toString().length, r.checks.map((c) => c.diagnosis)];
+    },
+  },
   { name: 'manualSeed', covers: ['autograd:manualSeed'], gen: args(numArb), call: (s) => ag.manualSeed(s as number) },
   { name: 'noGrad', covers: ['autograd:noGrad'], gen: args(fnArb), call: (f) => ag.noGrad(f as () => unknown) },
   { name: 'enableGrad', covers: ['autograd:enableGrad'], gen: args(fnArb), call: (f) => ag.enableGrad(f as () => unknown) },
