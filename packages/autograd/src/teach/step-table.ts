@@ -88,6 +88,7 @@ export function stepTable(loss: Tensor, params: readonly Tensor[] | Record<strin
     throw new ArgumentError(OP, `argument 'options' must be an object such as { lr: 0.5 }, got ${describeValue(options)}`);
   }
   const { lr, digits = 4 } = options;
+  if (lr === undefined) throw new ArgumentError(OP, `option 'lr' (the learning rate, a finite number) is required, but it is missing`);
   if (typeof lr !== 'number' || !Number.isFinite(lr)) throw new ArgumentError(OP, `option 'lr' must be a finite number, got ${describeValue(lr)}`);
   if (!Number.isInteger(digits) || digits < 1 || digits > 12) throw new ArgumentError(OP, `option 'digits' must be an integer from 1 to 12, got ${describeValue(digits)}`);
   const extra = recordOf('nodes', options.nodes);
