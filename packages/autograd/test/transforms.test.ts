@@ -38,7 +38,7 @@ function close(a: ArrayLike<number>, b: ArrayLike<number>, tol: number): void {
   for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(b[i]!)));
 }
 
-const shapeArb = fc.constantFrom([3], [2, 2], [1, 3], [4], []);
+const shapeArb = fc.constantFrom<number[]>([3], [2, 2], [1, 3], [4], []);
 const caseArb = shapeArb.chain((shape) => {
   const n = shape.reduce((a, b) => a * b, 1);
   const vals = fc.array(fc.double({ min: -1.5, max: 1.5, noNaN: true }), { minLength: n, maxLength: n });
