@@ -44,7 +44,8 @@ function tensorList(op: string, what: string, value: unknown): Tensor[] {
   });
 }
 
-function gradOf(outputs: unknown, inputs: unknown, options: GradOptions, op: string): Tensor[] {
+/** @internal */
+export function gradOf(outputs: unknown, inputs: unknown, options: GradOptions, op: string): Tensor[] {
   const outs = tensorList(op, 'outputs', outputs);
   const ins = tensorList(op, 'inputs', inputs);
   checkBackwardOptions(op, options);
@@ -70,7 +71,8 @@ function gradOf(outputs: unknown, inputs: unknown, options: GradOptions, op: str
   });
 }
 
-function checkFn(op: string, f: unknown): void {
+/** @internal */
+export function checkFn(op: string, f: unknown): void {
   if (typeof f !== 'function') throw new ArgumentError(op, `argument 'f' must be a function, got ${describeValue(f)}`);
 }
 
@@ -87,12 +89,14 @@ function checkArgnumsOption(op: string, options: unknown): void {
 }
 
 /** The output of a user function, checked to be a Tensor (`op` names the transform). */
-function checkOutput(op: string, value: unknown): Tensor {
+/** @internal */
+export function checkOutput(op: string, value: unknown): Tensor {
   if (!(value instanceof Tensor)) throw new ArgumentError(op, `the function 'f' must return a Tensor, got ${describeValue(value)}`);
   return value;
 }
 
-function asLeaf(x: TensorLike, i: number, op = 'grad'): Tensor {
+/** @internal */
+export function asLeaf(x: TensorLike, i: number, op = 'grad'): Tensor {
   const t = x instanceof Tensor ? x : seedLike(x, i, op);
   const leaf = new Tensor(t.data, t.shape, t.dtype);
   shareVersion(t, leaf);

@@ -13,6 +13,9 @@ export { noGrad, enableGrad, isGradEnabled, detectAnomaly, setDetectAnomaly, Nod
 export type { BackwardOptions } from './engine.ts';
 export { grad, valueAndGrad, vjp, hessian, customFunction } from './autodiff.ts';
 export type { GradOptions, CustomFunctionSpec } from './autodiff.ts';
+export { jacobian, jacfwd, jvp, hvp, vhp } from './transforms.ts';
+export { stepTable } from './teach/step-table.ts';
+export type { StepTable, StepTableOptions, StepTableNode, StepTableDelta, StepTableParam } from './teach/step-table.ts';
 export { gradcheck, assertGradcheck, gradgradcheck, assertGradgradcheck } from './gradcheck.ts';
 export type { GradcheckOptions, GradcheckReport, GradcheckEntry, GradgradcheckOptions } from './gradcheck.ts';
 export { publicBroadcastShapes as broadcastShapes, formatShape, MAX_ELEMENTS, MAX_RANK, describe as describeValue } from './shape.ts';

@@ -31,3 +31,5 @@ export { summary, formatCount } from './summary.ts';
 export type { SummaryOptions } from './summary.ts';
 export { saveWeights, loadWeights, saveWeightsFile, loadWeightsFile } from './weights.ts';
 export * from './safetensors.ts';
+export { gradientReport } from './gradient-report.ts';
+export type { GradientReport, GradientReportOptions, LayerGradient, LayerGradientStatus } from './gradient-report.ts';

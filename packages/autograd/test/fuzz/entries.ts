@@ -675,6 +675,33 @@ const MISC: FuzzEntry[] = [
   },
   { name: 'vjp', covers: ['autograd:vjp'], gen: args(fnArb, tensorList(2), opt(X)), call: (f, xs, v) => { const [out, back] = ag.vjp(f as never, ...(xs as Tensor[])); return [out, back(v as never ?? 1)]; }, nanOk: true },
   { name: 'hessian', covers: ['autograd:hessian'], gen: args(fnArb, mix(tensorArb({ shape: [2], dtype: 'float64', special: false }))), call: (f, x) => ag.hessian(f as never, x as never), nanOk: true },
+  // the transforms: x and v are one [2] tensor (or a pair of them), a number, or garbage
+  ...(['jacobian', 'jacfwd'] as const).map((n): FuzzEntry => ({
+    name: n, covers: [`autograd:${n}`],
+    gen: args(fnArb, fc.oneof({ arbitrary: mix(tensorArb({ shape: [2], dtype: 'float64', special: false })), weight: 3 }, { arbitrary: tensorList(2), weight: 1 })),
+    call: (f, x) => ag[n](f as never, x as never), nanOk: true,
+  })),
+  ...(['jvp', 'hvp', 'vhp'] as const).map((n): FuzzEntry => ({
+    name: n, covers: [`autograd:${n}`],
+    gen: args(fnArb, mix(tensorArb({ shape: [2], dtype: 'float64', special: false })), opt(X)),
+    call: (f, x, v) => ag[n](f as never, x as never, v as never), nanOk: true,
+  })),
+  {
+    name: 'stepTable',
+    covers: ['autograd:stepTable'],
+    gen: fc.constant(null).map(() => {
+      const w1 = ag.scalar(0.4, { name: 'w1', dtype: 'float64' });
+      const w2 = ag.scalar(-0.3, { name: 'w2', dtype: 'float64' });
+      const h = w1.mul(0.5).sigmoid();
+      h.name = 'h';
+      return { w1, w2, loss: h.mul(w2).sub(1).square() };
+    }).chain(({ w1, w2, loss }) => fc.tuple(
+      mix(fc.constant(loss)),
+      mix(fc.constantFrom([w1, w2], { w1, w2 }, [w1]) as fc.Arbitrary<unknown>),
+      mix(fc.record({ lr: mix(fc.constantFrom(0.5, 1, 0)), digits: opt(fc.constantFrom(2, 4, 0, 13, 2.5)), nodes: opt(garbage), deltaNames: opt(fc.constant({ h: 'δ1' })) }, { requiredKeys: ['lr'] })),
+    ).map((a) => ({ args: a, keep: [w1, w2] }))),
+    call: (l, p, o) => { const t = ag.stepTable(l as never, p as never, o as never); return [t.toText(), t.toMarkdown(), t.toLatex()]; },
+  },
   {
     name: 'customFunction',
     covers: ['autograd:customFunction'],

@@ -228,6 +228,15 @@ const MISC: FuzzEntry[] = [
   { name: 'nn.l1Penalty', covers: ['nn:l1Penalty'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, fc.array(T, { maxLength: 2 }), garbage), num), call: (p, l) => nn.l1Penalty(p as never, l as number), nanOk: true },
   { name: 'nn.l2Penalty', covers: ['nn:l2Penalty'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, fc.array(T, { maxLength: 2 }), garbage), num), call: (p, l) => nn.l2Penalty(p as never, l as number), nanOk: true },
   { name: 'nn.regularizers', covers: ['nn:regularizers'], ops: ['regularizers', 'l1', 'l2', 'l1l2'], gen: args(fc.constantFrom('l1', 'l2', 'l1l2'), opt(fc.oneof(smallNum, fc.record({ l1: opt(smallNum), l2: opt(smallNum) }, { requiredKeys: [] }))), T), call: (k, a, w) => { const r = (nn.regularizers as Record<string, (x: unknown) => nn.Regularizer>)[k as string]!(a); r.toString(); return r.call(w as Tensor); }, nanOk: true },
+  {
+    name: 'nn.gradientReport',
+    covers: ['nn:gradientReport'],
+    gen: args(
+      fc.oneof({ arbitrary: moduleArb.map((m) => { const mm = m as nn.Module; if (mm.parameters().length > 0 && mm.parameters()[0]!.shape.length === 2) { try { mm.call(ag.ones([2, 3])).sum().backward(); } catch { /* a module that cannot run is reported without gradients */ } } return mm; }) as fc.Arbitrary<unknown>, weight: 4 }, { arbitrary: garbage, weight: 1 }),
+      opt(fc.record({ vanishing: opt(mix(fc.constantFrom(1e-3, 1e-5, 0, -1))), exploding: opt(mix(fc.constantFrom(10, 1e3, 0))) }, { requiredKeys: [] })),
+    ),
+    call: (m, o) => String(nn.gradientReport(m as never, o as never)),
+  },
   { name: 'nn.summary', covers: ['nn:summary'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.oneof(fc.constant([3]), fc.constant([2, 3]))), opt(fc.record({ print: fc.constant(false), batchSize: opt(fc.oneof(intArb(1, 3), fc.constantFrom(0, -1, 0.5))), dtype: opt(mix(dtypeArb)) }, { requiredKeys: ['print'] }))), call: (m, s, o) => nn.summary(m as never, s as never, (o ?? { print: false }) as never) },
   { name: 'nn.formatCount', covers: ['nn:formatCount'], gen: args(mix(fc.oneof(intArb(0, 1e9), fc.constantFrom(1e12, 0.5)))), call: (n) => nn.formatCount(n as number) },
   { name: 'nn.saveWeights', covers: ['nn:saveWeights'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), opt(fc.oneof(fc.constant({ a: 'b' }) as fc.Arbitrary<unknown>, fc.constant({ a: 1 }), garbage))), call: (m, md) => nn.saveWeights(m as never, md as never) },
