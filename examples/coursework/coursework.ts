@@ -231,12 +231,12 @@ export function mistakes(): { net: Network; mistakes: Mistake[] }[] {
         },
         {
           title: 'forgetting the ½ of the squared loss: ∂L/∂ŷ = 2(ŷ - y)',
-          formula: { name: 'W2_11', text: '2 δ3 W3_11 a2_1(1-a2_1) · a1_1', fn: (p) => { const v = deltas1(p, 'squared'); return 2 * v.d2_1 * v.a1_1; } },
+          formula: { name: 'b2_1', text: '2 (ŷ - y) ŷ(1-ŷ) · W3_11 · a2_1(1-a2_1)', fn: (p) => { const v = deltas1(p, 'squared'); return 2 * (v.yhat - p.y) * v.yhat * (1 - v.yhat) * p.W3_11 * v.a2_1 * (1 - v.a2_1); } },
           expected: 'scale',
         },
         {
-          title: 'swapping a sign: (y - ŷ) for (ŷ - y), the lecture\'s δ = -∂L/∂z mixed with "subtract the gradient"',
-          formula: { name: 'W1_11', text: '-δ1_1 · x1', fn: (p) => -deltas1(p, 'squared').d1_1 * p.x1 },
+          title: 'swapping a sign: (y - ŷ) for (ŷ - y) (the lecture\'s δ = -∂L/∂z used as the gradient)',
+          formula: { name: 'W3_12', text: '(y - ŷ) ŷ(1-ŷ) · a2_2', fn: (p) => { const v = forward1(p); return (p.y - v.yhat) * v.yhat * (1 - v.yhat) * v.a2_2; } },
           expected: 'sign',
         },
       ],
