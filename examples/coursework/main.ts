@@ -20,8 +20,8 @@ function showNetwork(net: Network): void {
   for (const d of net.deltas) console.log(`  ${d}`);
   const report = check(net);
   console.log(`\n${report.toString().split('\n')[0]}`);
-  const point = Object.entries(net.at).map(([k, v]) => `${k}=${v}`).join(' ');
-  console.log(`  at: ${point}`);
+  const point = Object.entries(net.at).map(([k, v]) => `${k} = ${v}`);
+  for (let i = 0; i < point.length; i += 7) console.log(`  ${i === 0 ? 'at:' : '   '} ${point.slice(i, i + 7).join(', ')}`);
   console.log(`  ${'∂L/∂'.padEnd(10)}${'= hand formula'.padEnd(34)}${'tape (at)'.padStart(11)}${'hand (at)'.padStart(11)}  diagnosis`);
   for (const fm of net.formulas) {
     const c = report.get(fm.name)!;
