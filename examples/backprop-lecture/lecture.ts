@@ -1,7 +1,8 @@
 /**
  * The lecture's worked example (shared/seeds 000 and 001): a 2-2-1 network of sigmoid units,
  * inputs x1 = 0.35 and x2 = 0.9, target 0.5, learning rate 1, loss 0.5 (t - y)^2, one step of
- * gradient descent. Every number here comes from the tape; nothing is a hand formula.
+ * gradient descent. Every number of runLecture comes from the tape; the delta-rule hand formulas below
+ * (DELTA_RULE) and the lecture's written steps are only checked against it with checkDerivation.
  */
 import { checkDerivation, grad, noGrad, scalar, type DerivationParams, type DerivationReport, type HandFormula, type HandParams, type Tensor } from '@memograd/autograd';
 
