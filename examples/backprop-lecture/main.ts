@@ -1,5 +1,5 @@
 // Prints the lecture's backprop table, computed by memograd's tape.
-import { INITIAL_WEIGHTS, LECTURE_FIGURES, runLecture, WEIGHT_NAMES } from './lecture.ts';
+import { checkDeltaRule, checkLectureSums, DELTA_RULE, INITIAL_WEIGHTS, LECTURE_FIGURES, LECTURE_SUM_ADDENDS, runLecture, WEIGHT_NAMES } from './lecture.ts';
 
 const r = runLecture();
 const f4 = (v: number, digits = 4): string => (v < 0 ? '' : ' ') + v.toFixed(digits);
@@ -38,10 +38,29 @@ for (const k of WEIGHT_NAMES) {
   const note = Math.abs(Number(r.updated[k].toFixed(4)) - lecture) > 1e-12 ? '  <- see note' : '';
   console.log(`  ${k.padEnd(6)} ${f4(INITIAL_WEIGHTS[k])}  ${r.gradients[k].toFixed(6).padStart(10)}  ${f4(r.updated[k])}   ${f4(lecture)}${note}`);
 }
+const rule = checkDeltaRule();
+console.log(`\ncheckDerivation: the lecture's delta rule dE/dw_ij = -δ_j·o_i, with δ5 = y5(1-y5)(t-y5), δ3 = y3(1-y3)·w35·δ5, δ4 = y4(1-y4)·w45·δ5`);
+console.log(`  ${rule.toString().split('\n')[0]}`);
+for (const c of rule.checks) {
+  console.log(`  dE/d${c.name.padEnd(4)} = ${DELTA_RULE[c.name as keyof typeof DELTA_RULE].formula.padEnd(7)}  ${c.diagnosis.padEnd(5)} ${c.agreed}/${c.points} points agree (at the lecture's point: tape ${c.expected[0]![0]!.toFixed(6)}, formula ${c.got[0]![0]!.toFixed(6)})`);
+}
+const sums = checkLectureSums();
+console.log(`\ncheckDerivation: the step each of the lecture's sums "w new = Δw + w old" adds, read as dE/dw = -Δw (lr 1; rtol 0.05 for its rounding)`);
+for (const c of sums.checks) {
+  const addend = LECTURE_SUM_ADDENDS[c.name as keyof typeof LECTURE_SUM_ADDENDS];
+  console.log(`  ${c.name}  adds ${f4(addend, 5)}  tape step ${f4(-c.expected[0]![0]!, 5)}  ${c.diagnosis}${c.diagnosis === 'ok' ? '' : `: ${c.explanation.split(':')[0]}`}`);
+}
+const w23 = sums.get('w23')!;
+const d23 = -w23.expected[0]![0]!;
+const written = LECTURE_SUM_ADDENDS.w23;
+const old23 = INITIAL_WEIGHTS.w23;
+const meant = old23 - written;
 console.log(`
 Notes on the lecture's rounded figures:
-  - w24 new is ${r.updated.w24.toFixed(4)}: 0.6 - 0.00736 = 0.5926; the lecture's 0.5962 swaps the last two digits.
-  - w23 new is ${r.updated.w23.toFixed(4)}: the lecture adds +0.0023 instead of -0.0023 and rounds to 0.797.
+  - w24 new is ${r.updated.w24.toFixed(4)}: ${INITIAL_WEIGHTS.w24} - ${-LECTURE_SUM_ADDENDS.w24} = ${(INITIAL_WEIGHTS.w24 + LECTURE_SUM_ADDENDS.w24).toFixed(4)} (the tape's step is ${(-sums.get('w24')!.expected[0]![0]!).toFixed(5)}); the lecture's 0.5962 swaps the last two digits.
+  - w23 new is ${r.updated.w23.toFixed(4)}: the lecture writes Δw23 = -${written} (the tape's step is ${d23.toFixed(5)}), then
+    "w23 new = ${written} + ${old23} = 0.797": the minus sign is dropped in the written sum (${old23} + ${written} would be ${(old23 + written).toFixed(4)};
+    checkDerivation calls the +${written} '${w23.diagnosis}'), while 0.797 is ${old23} - ${written} = ${meant.toFixed(4)} cut to three decimals (${meant.toFixed(3)} rounded).
   - w14 new is ${r.updated.w14.toFixed(4)} and a3 is ${r.forward.a3.toFixed(4)}: the lecture rounds to 0.397 and 0.801.
   - delta5 is ${r.deltas.delta5.toFixed(5)}: the lecture computes it from y5 rounded to 0.69 and gets -0.0406, which
     moves w35 and w45 by one in the last digit (${r.updated.w35.toFixed(4)} and ${r.updated.w45.toFixed(4)} here, 0.2724 and 0.8731 there).

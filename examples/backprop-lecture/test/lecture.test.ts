@@ -55,3 +55,34 @@ describe('the backprop lecture example', () => {
     for (const [k, v] of Object.entries(h.updated)) expect(r.updated[k as keyof typeof h.updated]).toBeCloseTo(v, 14);
   });
 });
+
+describe('checkDerivation on the lecture', () => {
+  it('confirms the delta-rule formulas as ok at the lecture point and 5 random points', async () => {
+    const { checkDeltaRule } = await import('../lecture.ts');
+    const report = checkDeltaRule();
+    expect(report.ok).toBe(true);
+    expect(report.checks.map((c) => `${c.name} ${c.diagnosis} ${c.agreed}/${c.points}`)).toEqual(
+      ['w13', 'w23', 'w14', 'w24', 'w35', 'w45'].map((k) => `${k} ok 6/6`),
+    );
+  });
+
+  it("diagnoses the lecture's written +0.0023 in w23's sum as a sign slip, the other steps ok", async () => {
+    const { checkLectureSums } = await import('../lecture.ts');
+    const report = checkLectureSums();
+    expect(report.checks.map((c) => `${c.name} ${c.diagnosis}`)).toEqual(['w13 ok', 'w23 sign', 'w14 ok', 'w24 ok', 'w35 ok', 'w45 ok']);
+  });
+
+  it('prints the w24 and w23 notes from the computed values', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const out = execFileSync(process.execPath, ['--conditions=source', '--import', 'tsx', fileURLToPath(new URL('../main.ts', import.meta.url))], { encoding: 'utf8', cwd: root });
+    expect(out).toContain('w24 new is 0.5926');
+    expect(out).toContain('0.6 - 0.00738 = 0.5926');
+    expect(out).toContain('w23 new is 0.7976: the lecture writes Δw23 = -0.0023');
+    expect(out).toContain('the minus sign is dropped in the written sum (0.8 + 0.0023 would be 0.8023;');
+    expect(out).toContain("checkDerivation calls the +0.0023 'sign'), while 0.797 is 0.8 - 0.0023 = 0.7977 cut to three decimals (0.798 rounded).");
+    expect(out).toMatch(/dE\/dw35 {2}= -δ5·y3 {3}ok {4}6\/6 points agree/);
+    expect(out).not.toContain('adds +0.0023 instead of');
+  }, 30000);
+});
