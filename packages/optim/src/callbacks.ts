@@ -11,6 +11,7 @@ import { argumentError, describe } from './util.ts';
 import type { Tensor } from '@memograd/autograd';
 import type { TrainingContext } from './fit.ts';
 import { LRScheduler, ReduceLROnPlateau } from './scheduler.ts';
+import { writeStdout } from './stdout.ts';
 
 /** Logs passed to the hooks: `loss`, metric names, `val_` + those at epoch end. */
 export type Logs = Record<string, number>;
@@ -269,7 +270,7 @@ export class EarlyStopping extends Callback {
       throw argumentError('EarlyStopping: onTrainEnd: restoring the best weights needs the training context (with the model) as its second argument, as fit passes it');
     }
     if (this.stoppedEpoch >= 0 && this.verbose) {
-      process.stdout.write(`Epoch ${this.stoppedEpoch + 1}: early stopping (best ${this.monitor} ${this.best} at epoch ${this.bestEpoch + 1})\n`);
+      writeStdout(`Epoch ${this.stoppedEpoch + 1}: early stopping (best ${this.monitor} ${this.best} at epoch ${this.bestEpoch + 1})\n`);
     }
     if (model !== undefined && this.bestWeights !== null) {
       model.loadStateDict(this.bestWeights);
@@ -379,6 +380,6 @@ export class TerminateOnNaN extends Callback {
     ctx = context;
     this.stoppedAt = { epoch: ctx.epoch, batch, loss };
     ctx.stopTraining = true;
-    if (this.verbose) process.stdout.write(`Batch ${batch}: invalid loss ${loss}, terminating training\n`);
+    if (this.verbose) writeStdout(`Batch ${batch}: invalid loss ${loss}, terminating training\n`);
   }
 }

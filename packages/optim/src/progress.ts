@@ -7,6 +7,8 @@
  * - verbose 2: one line per epoch.
  */
 
+import { stdoutIsTTY, writeStdout } from './stdout.ts';
+
 export type Verbosity = 0 | 1 | 2;
 
 export interface ProgressOptions {
@@ -15,9 +17,9 @@ export interface ProgressOptions {
   /** Batches per epoch. */
   steps: number;
   verbose: Verbosity;
-  /** Override TTY detection (default: `process.stdout.isTTY`). */
+  /** Override TTY detection (default: `process.stdout.isTTY` in Node, false where there is no `process`). */
   isTTY?: boolean;
-  /** Where to write (default: `process.stdout.write`, looked up at each call). */
+  /** Where to write (default: `process.stdout.write`, looked up at each call; `console.log` where there is no `process`). */
   write?: (s: string) => void;
   /** Bar width in characters (default 30, as Keras). */
   width?: number;
@@ -79,13 +81,13 @@ export class ProgressBar {
     this.width = options.width ?? 30;
     this.intervalMs = options.intervalMs ?? 50;
     this.writeFn = options.write;
-    const tty = options.isTTY ?? Boolean(process.stdout.isTTY);
+    const tty = options.isTTY ?? stdoutIsTTY();
     this.mode = options.verbose === 0 ? 'silent' : options.verbose === 1 && tty ? 'bar' : 'line';
   }
 
   private write(s: string): void {
     if (this.writeFn) this.writeFn(s);
-    else process.stdout.write(s);
+    else writeStdout(s);
   }
 
   private stepsWidth(): number {
