@@ -29,7 +29,8 @@ export { l1Penalty, l2Penalty, regularizers } from './regularizers.ts';
 export type { Regularizer, ParamSource } from './regularizers.ts';
 export { summary, formatCount } from './summary.ts';
 export type { SummaryOptions } from './summary.ts';
-export { saveWeights, loadWeights, saveWeightsFile, loadWeightsFile } from './weights.ts';
+export { saveWeights, loadWeights } from './weights.ts';
+// saveWeightsFile / loadWeightsFile (Node only): import them from '@memograd/nn/node'.
 export * from './safetensors.ts';
 export { gradientReport } from './gradient-report.ts';
 export type { GradientReport, GradientReportOptions, LayerGradient, LayerGradientStatus } from './gradient-report.ts';

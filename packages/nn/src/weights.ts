@@ -52,45 +52,5 @@ export function loadWeights(model: Module, bytes: Uint8Array, options: LoadState
   return model.loadStateDict(dict, options);
 }
 
-/** Writes `saveWeights(model)` to a file (Node only). */
-export async function saveWeightsFile(model: Module, path: string, metadata?: Record<string, string>): Promise<void> {
-  checkPath('saveWeightsFile', path);
-  const bytes = named('saveWeightsFile', () => saveWeights(model, metadata), '');
-  const fs = await import('node:fs/promises');
-  try {
-    await fs.writeFile(path, bytes);
-  } catch (e) {
-    throw fsError('saveWeightsFile', 'write', path, e);
-  }
-}
-
-/** Throws unless `path` is a non-empty string or a file: URL. */
-function checkPath(op: string, path: unknown): void {
-  if (!((typeof path === 'string' && path !== '' && !path.includes('\0')) || path instanceof URL)) {
-    throw new ArgumentError(op, `path must be a non-empty string (or a file URL), got ${typeof path === 'string' ? JSON.stringify(path) : describe(path)}`);
-  }
-}
-
-/** A file-system error as a typed error naming the function and the path, keeping the error code ('ENOENT: …'). */
-function fsError(op: string, verb: string, path: string | URL, e: unknown): unknown {
-  if (!(e instanceof Error)) return e;
-  const err = new ArgumentError(op, `cannot ${verb} ${JSON.stringify(String(path))}: ${e.message}`);
-  Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === 'string') Object.defineProperty(err, 'code', { value: code, configurable: true, enumerable: true });
-  return err;
-}
-
-/** Reads a safetensors file and loads it with `loadWeights` (Node only). */
-export async function loadWeightsFile(model: Module, path: string, options: LoadStateDictOptions = {}): Promise<LoadStateDictResult> {
-  if (!(model instanceof ModuleClass)) throw new ArgumentError('loadWeightsFile', `model must be a Module, got ${describe(model)}`);
-  checkPath('loadWeightsFile', path);
-  const fs = await import('node:fs/promises');
-  let buf: Uint8Array;
-  try {
-    buf = await fs.readFile(path);
-  } catch (e) {
-    throw fsError('loadWeightsFile', 'read', path, e);
-  }
-  return loadWeights(model, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), options);
-}
+// The file-path helpers (saveWeightsFile, loadWeightsFile) are Node-only: they live in node.ts,
+// the `@memograd/nn/node` subpath, so that this module and the main entry import nothing from `node:`.

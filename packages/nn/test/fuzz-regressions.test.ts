@@ -12,9 +12,10 @@ import {
   BCEWithLogitsLoss, BatchNorm1d, CategoricalCrossEntropy, Dense, Dropout, LayerNorm, LeakyReLU, Linear, Loss, ModuleDict,
   ModuleList, Parameter, ReLU, SafetensorsError, StateDictError, encodeSafetensors, Sequential, Sigmoid, SmoothL1Loss, Softmax, Tanh, binaryCrossEntropyWithLogits,
   calculateGain, categoricalCrossEntropy, dropout, getActivation, glorotNormal_, glorotUniform_, heNormal_, heUniform_,
-  init, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, linear, loadWeightsFile, mseLoss, regularizers,
-  saveWeights, saveWeightsFile, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_,
+  init, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, linear, mseLoss, regularizers,
+  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_,
 } from '../src/index.ts';
+import { loadWeightsFile, saveWeightsFile } from '../src/node.ts';
 import { relabel } from '../src/errors.ts';
 
 /** Calls `fn` and returns the error it throws (failing when it returns). */

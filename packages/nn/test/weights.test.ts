@@ -5,9 +5,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Generator, randn } from '@memograd/autograd';
 import {
-  BatchNorm1d, Linear, ReLU, SafetensorsError, Sequential, StateDictError, decodeSafetensors, loadWeights, loadWeightsFile,
-  saveWeights, saveWeightsFile,
+  BatchNorm1d, Linear, ReLU, SafetensorsError, Sequential, StateDictError, decodeSafetensors, loadWeights,
+  saveWeights,
 } from '../src/index.ts';
+import { loadWeightsFile, saveWeightsFile } from '../src/node.ts';
 
 function makeModel(seed: number, dtype: 'float32' | 'float64' = 'float32') {
   const g = new Generator(seed);

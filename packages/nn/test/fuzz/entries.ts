@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import * as ag from '@memograd/autograd';
 import { Tensor } from '@memograd/autograd';
 import * as nn from '@memograd/nn';
+import * as nnNode from '@memograd/nn/node';
 import {
   args, dtypeArb, FuzzUserError, garbage, garbageOrBadTensor, intArb, label, mix, opt, smallNum, tensorArb, WrongResult,
   type Case, type FuzzEntry,
@@ -253,8 +254,8 @@ const MISC: FuzzEntry[] = [
     call: (m, b, o) => [nn.loadWeights(m as never, b as never, o as never), ...(m as nn.Module).parameters()],
     ops: ['loadWeights', 'loadStateDict', 'decodeSafetensors', 'safetensors'],
   },
-  { name: 'nn.saveWeightsFile', covers: ['nn:saveWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constant('weights.safetensors'), 3, 1)), call: (m, p) => nn.saveWeightsFile(m as never, inFiles(p)), runs: 0.3 },
-  { name: 'nn.loadWeightsFile', covers: ['nn:loadWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constantFrom('weights.safetensors', 'missing.safetensors', ''), 3, 1)), call: (m, p) => nn.loadWeightsFile(m as never, inFiles(p)), runs: 0.3,
+  { name: 'nn.saveWeightsFile', covers: ['nn/node:saveWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constant('weights.safetensors'), 3, 1)), call: (m, p) => nnNode.saveWeightsFile(m as never, inFiles(p)), runs: 0.3 },
+  { name: 'nn.loadWeightsFile', covers: ['nn/node:loadWeightsFile'], gen: args(fc.oneof(moduleArb as fc.Arbitrary<unknown>, garbage), mix(fc.constantFrom('weights.safetensors', 'missing.safetensors', ''), 3, 1)), call: (m, p) => nnNode.loadWeightsFile(m as never, inFiles(p)), runs: 0.3,
     // loading a file saved from another model fails in that model's loadStateDict, which names it ('Linear.loadStateDict: …')
     ops: ['loadWeightsFile', 'loadWeights', 'loadStateDict'] },
   { name: 'nn.encodeSafetensors', covers: ['nn:encodeSafetensors'], ops: ['encodeSafetensors', 'safetensors'], gen: args(fc.oneof(fc.constant(0).map(() => ({ w: ag.ones([2, 2]) })) as fc.Arbitrary<unknown>, fc.constant(0).map(() => ({ w: { dtype: 'F32', shape: [2], data: new Float32Array(2) } })), fc.constant(0).map(() => ({ w: { dtype: 'I64', shape: [-1], data: [1] } })), garbage), opt(fc.oneof(fc.constant({ a: 'b' }) as fc.Arbitrary<unknown>, garbage))), call: (t, m) => nn.encodeSafetensors(t as never, m as never) },

@@ -3,6 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as nn from '@memograd/nn';
+import * as nnNode from '@memograd/nn/node';
 import { publicSurface, uncovered } from '../../../autograd/test/fuzz/coverage.ts';
 import { runFuzz, summarize } from '../../../autograd/test/fuzz/runner.ts';
 import { ENTRIES } from './entries.ts';
@@ -26,7 +27,13 @@ export const EXCLUDED: Record<string, string> = {
 describe('nn fuzz', () => {
   it('covers every export and every public method of the exported classes', () => {
     expect.hasAssertions();
-    const surface = publicSurface('nn', nn as unknown as Record<string, unknown>, CLASSES);
+    // The main entry and the Node-only subpath (@memograd/nn/node: the file helpers).
+    const surface = [
+      ...publicSurface('nn', nn as unknown as Record<string, unknown>, CLASSES),
+      ...publicSurface('nn/node', nnNode as unknown as Record<string, unknown>),
+    ];
+    expect(surface).toContain('nn/node:saveWeightsFile');
+    expect(surface).not.toContain('nn:saveWeightsFile');
     // Methods a subclass inherits are covered through Module#…; own members must have entries.
     expect(uncovered(surface, ENTRIES, EXCLUDED)).toEqual([]);
     expect(new Set(ENTRIES.map((e) => e.name)).size).toBe(ENTRIES.length);
