@@ -96,7 +96,7 @@ describe.skipIf(!executablePath)('playground in headless Chromium', () => {
     await page.fill('#values', 'w = 0.7, x = -1.3, b = 0.25');
     await page.fill('#constants', '');
     await page.click('#run');
-    await page.waitForFunction(() => document.querySelector('[data-testid="output-summary"]')?.textContent?.startsWith('f ='));
+    await page.getByTestId('output-summary').filter({ hasText: /^f = / }).waitFor();
     // the same function on the tape, here
     const w = scalar(0.7, { name: 'w' }), x = scalar(-1.3, { name: 'x' }), b = scalar(0.25, { name: 'b' });
     const f = w.mul(x).add(b).tanh().mul(x);
@@ -130,10 +130,10 @@ describe.skipIf(!executablePath)('playground in headless Chromium', () => {
     const sum = page.getByTestId('paths-sum');
     expect(close(1e-12, Number(await sum.getAttribute('data-sum')), report.tape as number)).toBe(true);
     expect(close(1e-12, Number(await sum.getAttribute('data-tape')), report.tape as number)).toBe(true);
-    await page.waitForFunction(() => (document.getElementById('graph') as HTMLElement).dataset.highlight === 'all-paths');
+    await page.locator('#graph[data-highlight="all-paths"]').waitFor();
     await page.getByTestId('path-0').click();
     const nodes = report.paths[0]!.nodes.join(' → ');
-    await page.waitForFunction((n) => (document.getElementById('graph') as HTMLElement).dataset.highlight === n, nodes);
+    await page.locator(`#graph[data-highlight="${nodes}"]`).waitFor();
     // highlighted nodes are drawn in red
     expect(await page.locator('#graph svg g.node [stroke="#d62728"]').count()).toBe(report.paths[0]!.nodes.length);
     expect(errors).toEqual([]);
@@ -186,10 +186,7 @@ describe.skipIf(!executablePath)('playground in headless Chromium', () => {
     }
     // the new weights are now the values, and the graph is redrawn at them (E went down)
     expect(await page.inputValue('#values')).toContain('w45 = 0.872998');
-    await page.waitForFunction((before) => {
-      const m = /^E = ([0-9.]+)/.exec(document.querySelector('[data-testid="output-summary"]')?.textContent ?? '');
-      return m !== null && Number(m[1]) < before;
-    }, E.item());
+    await expect.poll(async () => Number(/^E = ([0-9.]+)/.exec((await page.getByTestId('output-summary').textContent()) ?? '')?.[1])).toBeLessThan(E.item());
     mkdirSync(outDir, { recursive: true });
     await page.getByTestId('var-w13').click();
     await page.waitForSelector('[data-testid="path-0"]');
@@ -200,7 +197,7 @@ describe.skipIf(!executablePath)('playground in headless Chromium', () => {
   it('smoke: the WebAssembly matmul, sigmoid, backward and gradcheck work in the page', async () => {
     await page.locator('footer summary').click();
     await page.click('#smoke');
-    await page.waitForFunction(() => document.getElementById('smoke-result')?.textContent?.startsWith('{'), undefined, { timeout: 60_000 });
+    await page.getByTestId('smoke-result').filter({ hasText: /^\{/ }).waitFor({ timeout: 60_000 });
     const result = JSON.parse((await page.getByTestId('smoke-result').textContent())!);
     expect(result.ok, JSON.stringify(result)).toBe(true);
     expect(result.gradcheck).toBe(true);
