@@ -89,9 +89,36 @@ export interface SafetensorsInput {
  * the file stored (for example F16 is read as `dtype: 'float32'`).
  */
 export type DecodedTensor =
-  | { /** Kind of array in data. */ dtype: 'float32'; /** The type stored in the file. */ fileDtype: 'F32' | 'F16' | 'BF16'; /** The size of each axis. */ shape: number[]; /** The elements, row-major. */ data: Float32Array }
-  | { /** Kind of array in data. */ dtype: 'float64'; /** The type stored in the file. */ fileDtype: 'F64' | 'I32' | 'I64'; /** The size of each axis. */ shape: number[]; /** The elements, row-major. */ data: Float64Array }
-  | { /** Kind of array in data. */ dtype: 'uint8'; /** The type stored in the file. */ fileDtype: 'U8'; /** The size of each axis. */ shape: number[]; /** The elements, row-major. */ data: Uint8Array };
+  | {
+      /** Kind of array in data. */
+      dtype: 'float32';
+      /** The type stored in the file. */
+      fileDtype: 'F32' | 'F16' | 'BF16';
+      /** The size of each axis. */
+      shape: number[];
+      /** The elements, row-major. */
+      data: Float32Array;
+    }
+  | {
+      /** Kind of array in data. */
+      dtype: 'float64';
+      /** The type stored in the file. */
+      fileDtype: 'F64' | 'I32' | 'I64';
+      /** The size of each axis. */
+      shape: number[];
+      /** The elements, row-major. */
+      data: Float64Array;
+    }
+  | {
+      /** Kind of array in data. */
+      dtype: 'uint8';
+      /** The type stored in the file. */
+      fileDtype: 'U8';
+      /** The size of each axis. */
+      shape: number[];
+      /** The elements, row-major. */
+      data: Uint8Array;
+    };
 
 /** The contents of a .safetensors file: named tensors and the header's metadata. */
 export interface DecodedSafetensors {
