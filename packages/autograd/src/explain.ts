@@ -196,7 +196,10 @@ export interface ExplainRow {
 }
 
 /** The rows of `explain`, with `toString()` giving the table. */
-export type ExplainResult = ExplainRow[] & { /** The table as text. */ toString(): string };
+export type ExplainResult = ExplainRow[] & {
+  /** The table as text. */
+  toString(): string;
+};
 
 function numbers(t: Tensor): number | number[] {
   return t.size === 1 ? Number(t.data[0]) : Array.from(t.data, Number);

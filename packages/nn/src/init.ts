@@ -54,7 +54,12 @@ function gainOf(op: string, nonlinearity: Nonlinearity, param?: number): number 
  * Fan-in and fan-out of a weight of shape `[out, in, ...receptive]` (PyTorch's rule):
  * fanIn = in × receptive size, fanOut = out × receptive size. Needs at least 2 dimensions.
  */
-export function computeFans(shape: readonly number[] | Tensor): { /** Number of inputs per output unit. */ fanIn: number; /** Number of outputs per input unit. */ fanOut: number } {
+export function computeFans(shape: readonly number[] | Tensor): {
+  /** Number of inputs per output unit. */
+  fanIn: number;
+  /** Number of outputs per input unit. */
+  fanOut: number;
+} {
   return fansOf('computeFans', shape);
 }
 

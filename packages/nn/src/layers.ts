@@ -76,13 +76,19 @@ export class ReLU extends Module {
 }
 /** x for x ≥ 0, negativeSlope · x otherwise. */
 export class LeakyReLU extends Module {
-  constructor(/** Slope for negative inputs. */ readonly negativeSlope = 0.01) { super(); checkScalar('LeakyReLU', 'negativeSlope', negativeSlope); }
+  constructor(
+    /** Slope for negative inputs. */
+    readonly negativeSlope = 0.01,
+  ) { super(); checkScalar('LeakyReLU', 'negativeSlope', negativeSlope); }
   forward(x: Tensor): Tensor { return x.leakyRelu(this.negativeSlope); }
   override extraRepr(): string { return `negativeSlope=${this.negativeSlope}`; }
 }
 /** x for x > 0, alpha · (eˣ − 1) otherwise. */
 export class ELU extends Module {
-  constructor(/** Scale of the negative saturation value. */ readonly alpha = 1) { super(); checkScalar('ELU', 'alpha', alpha); }
+  constructor(
+    /** Scale of the negative saturation value. */
+    readonly alpha = 1,
+  ) { super(); checkScalar('ELU', 'alpha', alpha); }
   forward(x: Tensor): Tensor { return x.elu(this.alpha); }
   override extraRepr(): string { return `alpha=${this.alpha}`; }
 }
@@ -104,18 +110,27 @@ export class Tanh extends Module {
 }
 /** log(1 + e^{βx}) / β. */
 export class Softplus extends Module {
-  constructor(/** Softplus's beta and threshold. */ readonly options: SoftplusOptions = {}) { super(); checkOptions('Softplus', options); }
+  constructor(
+    /** Softplus's beta and threshold. */
+    readonly options: SoftplusOptions = {},
+  ) { super(); checkOptions('Softplus', options); }
   forward(x: Tensor): Tensor { return x.softplus(this.options); }
 }
 /** Softmax along `axis` (default the last). */
 export class Softmax extends Module {
-  constructor(/** The axis the probabilities sum to 1 over. */ readonly axis = -1) { super(); checkAxis('Softmax', 'axis', axis); }
+  constructor(
+    /** The axis the probabilities sum to 1 over. */
+    readonly axis = -1,
+  ) { super(); checkAxis('Softmax', 'axis', axis); }
   forward(x: Tensor): Tensor { return x.softmax(this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
 /** Log-softmax along `axis` (default the last). */
 export class LogSoftmax extends Module {
-  constructor(/** The axis normalized over. */ readonly axis = -1) { super(); checkAxis('LogSoftmax', 'axis', axis); }
+  constructor(
+    /** The axis normalized over. */
+    readonly axis = -1,
+  ) { super(); checkAxis('LogSoftmax', 'axis', axis); }
   forward(x: Tensor): Tensor { return x.logSoftmax(this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
@@ -559,7 +574,12 @@ export class LayerNorm extends Module {
 
 /** Flattens axes startAxis..endAxis into one (default: everything but the batch axis). */
 export class Flatten extends Module {
-  constructor(/** First axis to flatten. */ readonly startAxis = 1, /** Last axis to flatten (inclusive). */ readonly endAxis = -1) {
+  constructor(
+    /** First axis to flatten. */
+    readonly startAxis = 1,
+    /** Last axis to flatten (inclusive). */
+    readonly endAxis = -1,
+  ) {
     super();
     checkAxis('Flatten', 'startAxis', startAxis);
     checkAxis('Flatten', 'endAxis', endAxis);

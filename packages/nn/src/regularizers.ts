@@ -10,7 +10,10 @@ import { describe } from './module.ts';
 import type { DType } from '@memograd/autograd';
 
 /** Parameters given as a list of tensors or anything with `parameters()` (a Module). */
-export type ParamSource = Iterable<Tensor> | { /** The tensors to penalize. */ parameters(): Iterable<Tensor> };
+export type ParamSource = Iterable<Tensor> | {
+  /** The tensors to penalize. */
+  parameters(): Iterable<Tensor>;
+};
 
 function paramList(op: string, params: ParamSource): Tensor[] {
   if (params === null || typeof params !== 'object' || !(typeof (params as { parameters?: unknown }).parameters === 'function' || Symbol.iterator in params)) {

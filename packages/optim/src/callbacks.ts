@@ -390,7 +390,14 @@ export class LearningRateScheduler extends Callback {
  */
 export class TerminateOnNaN extends Callback {
   /** Where training was stopped (0-based epoch and batch), or null. */
-  stoppedAt: { /** The epoch, from 0. */ epoch: number; /** The batch, from 0. */ batch: number; /** The non-finite loss. */ loss: number } | null = null;
+  stoppedAt: {
+    /** The epoch, from 0. */
+    epoch: number;
+    /** The batch, from 0. */
+    batch: number;
+    /** The non-finite loss. */
+    loss: number;
+  } | null = null;
   /** Print a line when stopping (default true, as Keras). */
   readonly verbose: boolean;
 

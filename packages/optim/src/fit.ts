@@ -67,7 +67,10 @@ export interface OptimizerLike {
 /** A scalar loss of predictions and targets, such as `crossEntropy` or `mseLoss`. */
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
 /** A loss function, or a loss object such as `new CrossEntropyLoss()` (anything with `call(pred, target)`). */
-export type LossLike = LossFn | { /** Computes the loss of predictions against targets. */ call(pred: Tensor, target: Tensor): Tensor };
+export type LossLike = LossFn | {
+  /** Computes the loss of predictions against targets. */
+  call(pred: Tensor, target: Tensor): Tensor;
+};
 
 function lossFunction(loss: unknown, op: string): LossFn {
   let f: LossFn | undefined;
@@ -158,7 +161,12 @@ export interface FitOptions extends AccuracyOptions {
   /** Fraction in [0, 1) of the rows, taken from the END before shuffling, used for validation. */
   validationSplit?: number;
   /** Validation inputs and targets, evaluated after every epoch (overrides validationSplit). */
-  validationData?: [Tensor, Tensor] | { /** Validation inputs. */ x: Tensor; /** Validation targets. */ y: Tensor };
+  validationData?: [Tensor, Tensor] | {
+    /** Validation inputs. */
+    x: Tensor;
+    /** Validation targets. */
+    y: Tensor;
+  };
   /** Metrics to report besides the loss (default none), e.g. ['accuracy']. */
   metrics?: readonly Metric[];
   /** Callbacks to run (a History is always added). */

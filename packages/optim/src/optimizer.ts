@@ -12,7 +12,10 @@ export interface BaseOptions {
 }
 
 /** A parameter group as given to a constructor: its params plus options overriding the defaults. */
-export type ParamGroup<O extends BaseOptions = BaseOptions> = { /** The group's parameters. */ params: Iterable<ParamLike> } & Partial<O>;
+export type ParamGroup<O extends BaseOptions = BaseOptions> = {
+  /** The group's parameters. */
+  params: Iterable<ParamLike>;
+} & Partial<O>;
 
 /** What an optimizer constructor takes: parameters, or parameter groups (any iterable, e.g. a generator). */
 export type Params<O extends BaseOptions = BaseOptions> = Iterable<ParamLike> | Iterable<ParamGroup<O>>;
@@ -39,7 +42,10 @@ export interface OptimizerStateDict {
   /** Per-parameter state keyed by the parameter's index (numbered across groups in order). */
   state: Record<string, Record<string, number | number[]>>;
   /** Each group's hyperparameters, with `params` replaced by parameter indices. */
-  paramGroups: Array<Record<string, unknown> & { /** Indices of the group's parameters. */ params: number[] }>;
+  paramGroups: Array<Record<string, unknown> & {
+    /** Indices of the group's parameters. */
+    params: number[];
+  }>;
 }
 
 /** Which state entries an optimizer keeps per parameter (used to validate loaded state). */
@@ -57,7 +63,10 @@ const fmt = describe;
 
 /** Helpers for option validation; all throw an ArgumentError "<Optimizer>: <message>". */
 export class OptionChecker {
-  constructor(/** The optimizer's name, used in error messages. */ readonly owner: string) {}
+  constructor(
+    /** The optimizer's name, used in error messages. */
+    readonly owner: string,
+  ) {}
 
   /** Throws an ArgumentError with the owner's name. */
   fail(message: string): never {

@@ -10,7 +10,14 @@ export interface ParamLike {
   /** The size of each axis. */
   readonly shape: readonly number[];
   /** The gradient; when it has a `shape`, it must equal the parameter's. */
-  grad: { /** The gradient's elements. */ readonly data: FloatArray; /** The gradient's shape. */ readonly shape?: readonly number[]; /** Records an in-place change of the gradient. */ bumpVersion?(): unknown } | null;
+  grad: {
+    /** The gradient's elements. */
+    readonly data: FloatArray;
+    /** The gradient's shape. */
+    readonly shape?: readonly number[];
+    /** Records an in-place change of the gradient. */
+    bumpVersion?(): unknown;
+  } | null;
   /**
    * Records an in-place change of `data` (memograd's Tensor has it): optimizers call it after each
    * update, so a graph that saved the old values can tell they changed.

@@ -2,7 +2,12 @@ import { argumentError, describe } from './util.ts';
 /** What a learning-rate scheduler needs of an optimizer: every memograd optimizer satisfies this. */
 export interface SchedulableOptimizer {
   /** The optimizer's parameter groups, whose `lr` the scheduler sets. */
-  readonly paramGroups: ReadonlyArray<{ /** The group's current learning rate. */ lr: number; /** The learning rate before scheduling. */ initialLr?: number }>;
+  readonly paramGroups: ReadonlyArray<{
+    /** The group's current learning rate. */
+    lr: number;
+    /** The learning rate before scheduling. */
+    initialLr?: number;
+  }>;
 }
 
 /** Plain JSON-serializable scheduler snapshot. */

@@ -48,7 +48,12 @@ export interface OpTest<P> {
   /** The family of input shapes to draw, or a function that draws them. */
   shapes: ShapeFamily | ((pick: Pick) => number[][]);
   /** Draws shapes and parameters together, overriding `shapes` and `params` (when they depend on each other). */
-  sample?: (pick: Pick) => { /** The drawn input shapes. */ shapes: number[][]; params: P };
+  sample?: (pick: Pick) => {
+    /** The drawn input shapes. */
+    shapes: number[][];
+    /** The drawn parameters. */
+    params: P;
+  };
   /** Value range of every input, or one range per input. Default [-2, 2]. */
   domain?: readonly [number, number] | readonly (readonly [number, number])[];
   /**
