@@ -64,6 +64,11 @@ function checkConstructor(data: unknown, shape: unknown, dtype: unknown): readon
   return s;
 }
 
+/**
+ * An n-dimensional array of float32 or float64 numbers that records the operations on it for
+ * reverse-mode differentiation (like `torch.Tensor`): create one with `tensor()`, call `backward()`
+ * on a scalar result, read `.grad` on the leaves.
+ */
 export class Tensor {
   // The fields are few on purpose. A scalar graph keeps one Tensor per op alive until backward, and
   // once 100,000 of them outgrow V8's young generation the collector starts promoting them, which
