@@ -8,6 +8,7 @@ import { stack } from './ops/shape-ops.ts';
 import { reshape } from './ops/shape-ops.ts';
 import { fromNested, seedFor, Tensor, type NestedArray, type TensorLike } from './tensor.ts';
 
+/** Options of `grad` and `valueAndGrad` (like `torch.autograd.grad`'s keyword arguments). */
 export interface GradOptions extends BackwardOptions {
   /** Seed gradients for non-scalar outputs, one per output. */
   gradOutputs?: readonly (TensorLike | undefined)[];
@@ -188,7 +189,9 @@ export function hessian(f: (x: Tensor) => Tensor, x: TensorLike): Tensor {
 
 // ------------------------------------------------------------------ user-defined functions
 
+/** The forward and backward of a user-defined op (like a `torch.autograd.Function`). */
 export interface CustomFunctionSpec<P> {
+  /** The op's name, shown in graphs and error messages. */
   name: string;
   /** Computes the output from the inputs' values (it sees plain tensors; nothing is recorded). */
   forward(inputs: readonly Tensor[], params: P): Tensor;

@@ -1,5 +1,6 @@
 /** The two floating-point element types memograd stores. */
 export type DType = 'float32' | 'float64';
+/** The typed array behind a float32 or float64 tensor. */
 export type FloatArray = Float32Array | Float64Array;
 
 export const DTYPES: readonly DType[] = ['float32', 'float64'];

@@ -34,12 +34,15 @@ export class Node {
   constructor(private readonly t: Tensor) {
     if (!hooks.isTensor(t)) throw new ArgumentError('Node', `argument 't' must be a Tensor, got ${describeValue(t)}`);
   }
+  /** The op that produced this node's tensor. */
   get op(): OpDef<any> {
     return this.t._op!;
   }
+  /** The op's input tensors. */
   get inputs(): readonly Tensor[] {
     return inputsOf(this.t);
   }
+  /** The op's non-tensor parameters (axis, exponent, ...). */
   get params(): unknown {
     return this.t._params;
   }
@@ -67,6 +70,7 @@ export function inputsOf(t: Tensor): readonly Tensor[] {
 let gradEnabled = true;
 let anomalyEnabled = false;
 
+/** Whether operations are being recorded for autograd (false inside `noGrad`); like `torch.is_grad_enabled`. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
@@ -135,6 +139,7 @@ export function detectAnomaly<T>(fn: () => T): T {
   }
 }
 
+/** Turns anomaly detection on or off globally; like `torch.autograd.set_detect_anomaly`. */
 export function setDetectAnomaly(on: boolean): void {
   if (typeof on !== 'boolean') throw new ArgumentError('setDetectAnomaly', `argument 'on' must be a boolean, got ${describeValue(on)}`);
   anomalyEnabled = on;
@@ -472,6 +477,7 @@ function inputName(op: OpDef<any>, i: number, t?: Tensor): string {
   return t?.name !== undefined ? `${base} ('${t.name}')` : base;
 }
 
+/** Options of `Tensor.backward` (PyTorch's `retain_graph` and `create_graph`). */
 export interface BackwardOptions {
   /** Keep the graph after the pass so that backward can run through it again. */
   retainGraph?: boolean;

@@ -4,6 +4,7 @@
  * without parsing text.
  */
 export class MemogradError extends Error {
+  /** The name of the operation that threw. */
   readonly op: string;
   constructor(op: string, message: string) {
     super(`${op}: ${message}`);
@@ -14,6 +15,7 @@ export class MemogradError extends Error {
 
 /** Shapes that do not fit the operation (broadcasting, matmul inner sizes, reshape sizes, axes). */
 export class ShapeError extends MemogradError {
+  /** The shapes involved in the mismatch. */
   readonly shapes: readonly (readonly number[])[];
   constructor(op: string, message: string, shapes: readonly (readonly number[])[] = []) {
     super(op, message);

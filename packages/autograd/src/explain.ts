@@ -78,6 +78,7 @@ function gradientsOf(op: string, output: Tensor, order: readonly Tensor[]): Map<
   return out;
 }
 
+/** Options of `toDot` (and `toSvg`). */
 export interface ToDotOptions {
   /** Show every node's forward value and its gradient d(output)/d(node) (computed on a retained graph; no `.grad` changes). */
   grads?: boolean;
@@ -178,6 +179,7 @@ export interface ExplainTerm {
   readonly product: number | null;
 }
 
+/** One node of the graph in `explain`'s table. */
 export interface ExplainRow {
   /** The tensor's name, or an op label such as 'sigmoid#4'. */
   name: string;
@@ -187,13 +189,17 @@ export interface ExplainRow {
   value: number | number[];
   /** d output / d this node, computed by the tape (the adjoint, or "delta"), in the same form. */
   gradient: number | number[];
+  /** The tensor's shape. */
   shape: number[];
   /** The chain rule at this node: gradient = Σ over its consumers of upstream · local. */
   terms: ExplainTerm[];
 }
 
 /** The rows of `explain`, with `toString()` giving the table. */
-export type ExplainResult = ExplainRow[] & { toString(): string };
+export type ExplainResult = ExplainRow[] & {
+  /** The table as text. */
+  toString(): string;
+};
 
 function numbers(t: Tensor): number | number[] {
   return t.size === 1 ? Number(t.data[0]) : Array.from(t.data, Number);

@@ -12,6 +12,7 @@ import { Generator } from './random.ts';
 import { checkBoolean, checkOptions, describe, formatShape } from './shape.ts';
 import { Tensor } from './tensor.ts';
 
+/** Options of `gradcheck` (like `torch.autograd.gradcheck`'s). */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6, as PyTorch). */
   eps?: number;
@@ -30,20 +31,29 @@ export interface GradcheckOptions {
   name?: string;
 }
 
+/** One entry of the Jacobian compared by `gradcheck`. */
 export interface GradcheckEntry {
+  /** Index of the input tensor. */
   input: number;
+  /** Index of the output tensor. */
   output: number;
   /** Position in the input, as a multi-index. */
   inputIndex: number[];
   /** Position in the output, as a multi-index. */
   outputIndex: number[];
+  /** The Jacobian entry from backward. */
   analytical: number;
+  /** The Jacobian entry from central finite differences. */
   numerical: number;
+  /** Absolute difference of the two. */
   absDiff: number;
 }
 
+/** The outcome of `gradcheck`. */
 export interface GradcheckReport {
+  /** True when every entry is within tolerance. */
   ok: boolean;
+  /** Whether the whole Jacobian or one random projection was checked. */
   mode: 'full' | 'fast';
   /** The entry with the largest violation (or the largest difference, when all pass). */
   worst: GradcheckEntry | null;
@@ -51,6 +61,7 @@ export interface GradcheckReport {
   failures: number;
   /** Notes on kinks: entries whose one-sided differences disagree, where no derivative exists. */
   warnings: string[];
+  /** A human-readable summary of the result. */
   message: string;
 }
 
@@ -261,6 +272,7 @@ function fullCheck(op: string, f: Fn, inputs: readonly Tensor[], diff: number[],
   return { ok, mode: 'full', worst: w, failures, warnings, message };
 }
 
+/** Options of `gradgradcheck` (second derivatives, like `torch.autograd.gradgradcheck`). */
 export interface GradgradcheckOptions extends GradcheckOptions {
   /** Cotangents for f's outputs (random float64 ones by default); they are checked as inputs too. */
   gradOutputs?: readonly Tensor[];

@@ -1,6 +1,8 @@
 /**
- * @memograd/autograd: reverse-mode automatic differentiation for TypeScript.
+ * `@memograd/autograd`: reverse-mode automatic differentiation for TypeScript.
  * The public surface, in one reviewable file.
+ *
+ * @module \@memograd/autograd
  */
 export { Tensor, tensor, scalar, publicToTensor as toTensor } from './tensor.ts';
 export type { TensorLike, NestedArray, TensorOptions } from './tensor.ts';

@@ -5,6 +5,8 @@
  * and says how to install it when it is missing.
  *
  *     const svg = await toSvg(loss, { grads: true, highlight: chainPaths(loss, w13).paths[0] });
+ *
+ * @module \@memograd/autograd/svg
  */
 import { ArgumentError, MemogradError } from './errors.ts';
 import { toDot, type ToDotOptions } from './explain.ts';

@@ -13,8 +13,11 @@ export type NestedArray = number | readonly NestedArray[];
 /** Anything accepted where a tensor is: a Tensor, a number, or nested arrays of numbers. */
 export type TensorLike = Tensor | number | readonly NestedArray[];
 
+/** Options of `tensor()` and the Tensor constructor. */
 export interface TensorOptions {
+  /** Element type (default float32, or float64 for a Float64Array). */
   dtype?: DType;
+  /** Whether the tensor is a leaf that records gradients (PyTorch's `requires_grad`). */
   requiresGrad?: boolean;
   /** A name shown in errors, graph exports and explanations (e.g. 'w13'). */
   name?: string;
@@ -61,6 +64,11 @@ function checkConstructor(data: unknown, shape: unknown, dtype: unknown): readon
   return s;
 }
 
+/**
+ * An n-dimensional array of float32 or float64 numbers that records the operations on it for
+ * reverse-mode differentiation (like `torch.Tensor`): create one with `tensor()`, call `backward()`
+ * on a scalar result, read `.grad` on the leaves.
+ */
 export class Tensor {
   // The fields are few on purpose. A scalar graph keeps one Tensor per op alive until backward, and
   // once 100,000 of them outgrow V8's young generation the collector starts promoting them, which
@@ -71,6 +79,7 @@ export class Tensor {
    * scalar fast lane: hand-sized graphs of 0-d tensors allocate no typed arrays until `.data` is read).
    */
   _data: FloatArray | number;
+  /** The size of each axis (PyTorch's `shape`); [] for a 0-d tensor. */
   readonly shape: readonly number[];
   /** @internal bit 0: float64 (else float32); bit 1: requires grad. */
   _flags: number;
@@ -128,6 +137,7 @@ export class Tensor {
     this._flags = (dtype ?? (data instanceof Float64Array ? 'float64' : 'float32')) === 'float64' ? 1 : 0;
   }
 
+  /** The element type: 'float32' or 'float64'. */
   get dtype(): DType {
     return (this._flags & 1) !== 0 ? 'float64' : 'float32';
   }
@@ -136,6 +146,7 @@ export class Tensor {
   get requiresGrad(): boolean {
     return (this._flags & 2) !== 0;
   }
+  /** Turns gradient recording on or off for this leaf (like `requires_grad_`). */
   set requiresGrad(flag: boolean) {
     this._flags = flag ? this._flags | 2 : this._flags & ~2;
   }
@@ -144,6 +155,7 @@ export class Tensor {
   get grad(): Tensor | null {
     return this._grad ?? null;
   }
+  /** Replaces the gradient (same shape and dtype) or clears it with null. */
   set grad(g: Tensor | null) {
     if (g !== null && g !== undefined) {
       // PyTorch: "assigned grad has data of a different size" / "... of a different type"
@@ -194,10 +206,12 @@ export class Tensor {
     return this;
   }
 
+  /** The number of elements (PyTorch's `numel()`). */
   get size(): number {
     const d = this._data;
     return typeof d === 'number' ? 1 : d.length;
   }
+  /** The number of axes (PyTorch's `dim()`). */
   get rank(): number {
     return this.shape.length;
   }
@@ -301,82 +315,143 @@ export class Tensor {
   to(dtype: DType): Tensor {
     return ops.cast(this, dtype);
   }
+  /** Converts to float32 (like `.float()`). */
   float32(): Tensor {
     return ops.cast(this, 'float32');
   }
+  /** Converts to float64 (like `.double()`). */
   float64(): Tensor {
     return ops.cast(this, 'float64');
   }
 
   // ---- elementwise ----
+  /** Element-wise this + other, with broadcasting. */
   add(other: TensorLike): Tensor { return ops.add(this, other); }
+  /** Element-wise this - other, with broadcasting. */
   sub(other: TensorLike): Tensor { return ops.sub(this, other); }
+  /** Element-wise this · other, with broadcasting. */
   mul(other: TensorLike): Tensor { return ops.mul(this, other); }
+  /** Element-wise this / other, with broadcasting. */
   div(other: TensorLike): Tensor { return ops.div(this, other); }
+  /** Element-wise this ^ exponent, with broadcasting. */
   pow(exponent: TensorLike): Tensor { return ops.pow(this, exponent); }
+  /** Element-wise maximum with other (like `torch.maximum`). */
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
+  /** Element-wise minimum with other (like `torch.minimum`). */
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  /** Element-wise -x. */
   neg(): Tensor { return ops.neg(this); }
+  /** Element-wise e^x. */
   exp(): Tensor { return ops.exp(this); }
+  /** Element-wise natural logarithm. */
   log(): Tensor { return ops.log(this); }
+  /** Element-wise log(1 + x), accurate for small x. */
   log1p(): Tensor { return ops.log1p(this); }
+  /** Element-wise e^x - 1, accurate for small x. */
   expm1(): Tensor { return ops.expm1(this); }
+  /** Element-wise square root. */
   sqrt(): Tensor { return ops.sqrt(this); }
+  /** Element-wise absolute value. */
   abs(): Tensor { return ops.abs(this); }
+  /** Element-wise x². */
   square(): Tensor { return ops.square(this); }
+  /** Element-wise 1 / x. */
   reciprocal(): Tensor { return ops.reciprocal(this); }
+  /** Element-wise sine. */
   sin(): Tensor { return ops.sin(this); }
+  /** Element-wise cosine. */
   cos(): Tensor { return ops.cos(this); }
+  /** Clamps every element into [min, max] (either bound optional); like `torch.clamp`. */
   clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  /** Element-wise sign: -1, 0 or 1. */
   sign(): Tensor { return ops.sign(this); }
+  /** Element-wise this = other as 1/0. */
   eq(other: TensorLike): Tensor { return ops.eq(this, other); }
+  /** Element-wise this ≠ other as 1/0. */
   ne(other: TensorLike): Tensor { return ops.ne(this, other); }
+  /** Element-wise this < other as 1/0. */
   lt(other: TensorLike): Tensor { return ops.lt(this, other); }
+  /** Element-wise this ≤ other as 1/0. */
   le(other: TensorLike): Tensor { return ops.le(this, other); }
+  /** Element-wise this > other as 1/0. */
   gt(other: TensorLike): Tensor { return ops.gt(this, other); }
+  /** Element-wise this ≥ other as 1/0. */
   ge(other: TensorLike): Tensor { return ops.ge(this, other); }
 
   // ---- activations ----
+  /** Logistic sigmoid 1 / (1 + e^-x), element-wise. */
   sigmoid(): Tensor { return ops.sigmoid(this); }
+  /** Hyperbolic tangent, element-wise. */
   tanh(): Tensor { return ops.tanh(this); }
+  /** ReLU max(x, 0), element-wise. */
   relu(): Tensor { return ops.relu(this); }
+  /** Leaky ReLU with the given negative slope (default 0.01). */
   leakyRelu(negativeSlope?: number): Tensor { return ops.leakyRelu(this, negativeSlope); }
+  /** ELU with the given alpha (default 1). */
   elu(alpha?: number): Tensor { return ops.elu(this, alpha); }
+  /** GELU x·Φ(x), element-wise. */
   gelu(): Tensor { return ops.gelu(this); }
+  /** SiLU (swish) x·sigmoid(x), element-wise. */
   silu(): Tensor { return ops.silu(this); }
+  /** Softplus log(1 + e^(beta·x)) / beta, element-wise. */
   softplus(options?: ops.SoftplusOptions): Tensor { return ops.softplus(this, options); }
+  /** Softmax along an axis (default the last). */
   softmax(axis = -1): Tensor { return ops.softmax(this, axis); }
+  /** Log-softmax along an axis (default the last), computed stably. */
   logSoftmax(axis = -1): Tensor { return ops.logSoftmax(this, axis); }
 
   // ---- reductions ----
+  /** Sum over the given axes (all by default). */
   sum(options?: ops.ReduceOptions): Tensor { return ops.sum(this, options); }
+  /** Mean over the given axes (all by default). */
   mean(options?: ops.ReduceOptions): Tensor { return ops.mean(this, options); }
+  /** Maximum over the given axes (all by default). */
   max(options?: ops.ReduceOptions): Tensor { return ops.max(this, options); }
+  /** Minimum over the given axes (all by default). */
   min(options?: ops.ReduceOptions): Tensor { return ops.min(this, options); }
+  /** Product over the given axes (all by default). */
   prod(options?: ops.ReduceOptions): Tensor { return ops.prod(this, options); }
+  /** Variance over the given axes (unbiased by default, like `torch.var`). */
   var(options?: ops.VarOptions): Tensor { return ops.variance(this, options); }
+  /** Standard deviation over the given axes (unbiased by default, like `torch.std`). */
   std(options?: ops.VarOptions): Tensor { return ops.std(this, options); }
+  /** log Σ e^x over the given axes, computed stably (like `torch.logsumexp`). */
   logSumExp(options?: ops.ReduceOptions): Tensor { return ops.logSumExp(this, options); }
+  /** The p-norm over the given axes (default p = 2, all axes). */
   norm(options?: ops.NormOptions): Tensor { return ops.norm(this, options); }
+  /** Indices of the maxima along an axis (of the flattened tensor by default). */
   argmax(options?: { axis?: number; keepDims?: boolean }): Tensor { return ops.argmax(this, options); }
+  /** Indices of the minima along an axis (of the flattened tensor by default). */
   argmin(options?: { axis?: number; keepDims?: boolean }): Tensor { return ops.argmin(this, options); }
 
   // ---- linear algebra ----
+  /** Matrix product with broadcasting batch axes (like `torch.matmul`, the `@` operator). */
   matmul(other: TensorLike): Tensor { return ops.matmul(this, other); }
+  /** Outer product of two vectors. */
   outer(other: TensorLike): Tensor { return ops.outer(this, other); }
 
   // ---- shape ----
+  /** The same elements in a new shape (one axis may be -1). */
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
+  /** Flattens the axes startAxis..endAxis into one (like `torch.flatten`). */
   flatten(startAxis = 0, endAxis = -1): Tensor { return ops.flatten(this, startAxis, endAxis); }
+  /** Swaps two axes (the last two by default). */
   transpose(axis0?: number, axis1?: number): Tensor { return ops.transpose(this, axis0, axis1); }
   /** The transpose of a matrix (last two axes swapped). */
   get T(): Tensor { return ops.transpose(this); }
+  /** Reorders the axes (like `torch.permute`). */
   permute(axes: readonly number[]): Tensor { return ops.permute(this, axes); }
+  /** Broadcasts size-1 axes to a larger shape without copying (like `torch.expand`). */
   expand(shape: readonly number[]): Tensor { return ops.expand(this, shape); }
+  /** Removes size-1 axes (all, or the given ones). */
   squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
+  /** Inserts a size-1 axis at the given position. */
   unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
+  /** The block starting at `begin` with the given size (-1 or omitted: to the end). */
   slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  /** Picks values along an axis by an index tensor of the same rank (like `torch.gather`). */
   gather(axis: number, index: ops.IndexLike): Tensor { return ops.gather(this, axis, index); }
+  /** Selects whole slices along an axis by index (like `torch.index_select`). */
   indexSelect(axis: number, index: ops.IndexLike): Tensor { return ops.indexSelect(this, axis, index); }
 }
 

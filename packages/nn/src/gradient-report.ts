@@ -6,6 +6,7 @@
 import { ArgumentError } from '@memograd/autograd';
 import { Module, describe } from './module.ts';
 
+/** Options of `gradientReport`: the thresholds for vanishing and exploding gradients. */
 export interface GradientReportOptions {
   /**
    * A layer is vanishing when its ratio ‖∇W‖/‖W‖ is below `vanishing` times the last layer's
@@ -20,8 +21,10 @@ export interface GradientReportOptions {
   exploding?: number;
 }
 
+/** A layer's gradient verdict in `gradientReport`. */
 export type LayerGradientStatus = 'ok' | 'vanishing' | 'exploding' | 'no-grad';
 
+/** One layer's row in a `gradientReport`. */
 export interface LayerGradient {
   /** The module's dotted path in the model ('0', 'encoder.fc1', or '' for the model itself). */
   name: string;
@@ -37,17 +40,23 @@ export interface LayerGradient {
   ratio: number | null;
   /** ratio / (the last layer's ratio): how much smaller (or larger) than at the output. */
   relative: number | null;
+  /** The verdict for this layer. */
   status: LayerGradientStatus;
 }
 
+/** Per-layer gradient norms after `backward()`, with vanishing and exploding gradients flagged. */
 export interface GradientReport {
+  /** One row per layer with parameters, input side first. */
   layers: LayerGradient[];
+  /** Whether some layer's gradients vanish. */
   vanishing: boolean;
+  /** Whether some layer's gradients explode. */
   exploding: boolean;
   /** log10 of the first layer's gradient norm over the last layer's (negative: it shrinks toward the input). */
   ordersOfMagnitude: number | null;
   /** What the lecture suggests for the problems found (empty when none). */
   remedies: string[];
+  /** The report as a text table. */
   toString(): string;
 }
 

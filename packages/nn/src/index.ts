@@ -1,6 +1,8 @@
 /**
- * @memograd/nn: modules, layers, initializers, losses, regularizers, summary and weights I/O on
+ * `@memograd/nn`: modules, layers, initializers, losses, regularizers, summary and weights I/O on
  * top of @memograd/autograd, with PyTorch's names and semantics (and Keras aliases).
+ *
+ * @module \@memograd/nn
  */
 export { Module, Parameter, StateDictError } from './module.ts';
 export type { LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';

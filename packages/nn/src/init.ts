@@ -7,15 +7,18 @@ import { ArgumentError, Generator as RandomGenerator, ShapeError, Tensor, defaul
 import type { Generator } from '@memograd/autograd';
 import { describe } from './module.ts';
 
+/** Options of the random initializers. */
 export interface InitOptions {
   /** The random generator to draw from (default: the global one). */
   generator?: Generator;
 }
 
+/** The nonlinearity names of `calculateGain` (PyTorch's, plus camelCase aliases). */
 export type Nonlinearity =
   | 'linear' | 'identity' | 'conv1d' | 'conv2d' | 'conv3d' | 'sigmoid' | 'tanh' | 'relu'
   | 'leaky_relu' | 'leakyRelu' | 'selu';
 
+/** Which fan the Kaiming initializers scale by: inputs (forward pass) or outputs (backward pass). */
 export type FanMode = 'fanIn' | 'fanOut';
 
 /**
@@ -51,7 +54,12 @@ function gainOf(op: string, nonlinearity: Nonlinearity, param?: number): number 
  * Fan-in and fan-out of a weight of shape `[out, in, ...receptive]` (PyTorch's rule):
  * fanIn = in × receptive size, fanOut = out × receptive size. Needs at least 2 dimensions.
  */
-export function computeFans(shape: readonly number[] | Tensor): { fanIn: number; fanOut: number } {
+export function computeFans(shape: readonly number[] | Tensor): {
+  /** Number of inputs per output unit. */
+  fanIn: number;
+  /** Number of outputs per input unit. */
+  fanOut: number;
+} {
   return fansOf('computeFans', shape);
 }
 
@@ -191,6 +199,7 @@ function xavierNormal(op: string, t: Tensor, gain: number, options: InitOptions 
   return fill(op, t, 'normal', gain * Math.sqrt(2 / (fanIn + fanOut)), options);
 }
 
+/** Options of the Kaiming (He) initializers. */
 export interface KaimingOptions extends InitOptions {
   /** Negative slope of the leaky ReLU that follows (default 0; used by 'leaky_relu'). */
   a?: number;

@@ -76,13 +76,19 @@ export class ReLU extends Module {
 }
 /** x for x ≥ 0, negativeSlope · x otherwise. */
 export class LeakyReLU extends Module {
-  constructor(readonly negativeSlope = 0.01) { super(); checkScalar('LeakyReLU', 'negativeSlope', negativeSlope); }
+  constructor(
+    /** Slope for negative inputs. */
+    readonly negativeSlope = 0.01,
+  ) { super(); checkScalar('LeakyReLU', 'negativeSlope', negativeSlope); }
   forward(x: Tensor): Tensor { return x.leakyRelu(this.negativeSlope); }
   override extraRepr(): string { return `negativeSlope=${this.negativeSlope}`; }
 }
 /** x for x > 0, alpha · (eˣ − 1) otherwise. */
 export class ELU extends Module {
-  constructor(readonly alpha = 1) { super(); checkScalar('ELU', 'alpha', alpha); }
+  constructor(
+    /** Scale of the negative saturation value. */
+    readonly alpha = 1,
+  ) { super(); checkScalar('ELU', 'alpha', alpha); }
   forward(x: Tensor): Tensor { return x.elu(this.alpha); }
   override extraRepr(): string { return `alpha=${this.alpha}`; }
 }
@@ -104,18 +110,27 @@ export class Tanh extends Module {
 }
 /** log(1 + e^{βx}) / β. */
 export class Softplus extends Module {
-  constructor(readonly options: SoftplusOptions = {}) { super(); checkOptions('Softplus', options); }
+  constructor(
+    /** Softplus's beta and threshold. */
+    readonly options: SoftplusOptions = {},
+  ) { super(); checkOptions('Softplus', options); }
   forward(x: Tensor): Tensor { return x.softplus(this.options); }
 }
 /** Softmax along `axis` (default the last). */
 export class Softmax extends Module {
-  constructor(readonly axis = -1) { super(); checkAxis('Softmax', 'axis', axis); }
+  constructor(
+    /** The axis the probabilities sum to 1 over. */
+    readonly axis = -1,
+  ) { super(); checkAxis('Softmax', 'axis', axis); }
   forward(x: Tensor): Tensor { return x.softmax(this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
 /** Log-softmax along `axis` (default the last). */
 export class LogSoftmax extends Module {
-  constructor(readonly axis = -1) { super(); checkAxis('LogSoftmax', 'axis', axis); }
+  constructor(
+    /** The axis normalized over. */
+    readonly axis = -1,
+  ) { super(); checkAxis('LogSoftmax', 'axis', axis); }
   forward(x: Tensor): Tensor { return x.logSoftmax(this.axis); }
   override extraRepr(): string { return `axis=${this.axis}`; }
 }
@@ -132,9 +147,11 @@ function dtypeMismatch(label: string, input: DType, weights: DType): DTypeError 
   return new DTypeError(label, `input is ${input} but the layer's weights are ${weights}; convert the input with .to('${weights}') or create the layer with { dtype: '${input}' }`);
 }
 
+/** Options of `Linear` (PyTorch's `bias`, `dtype`, plus Keras-style activation, initializers and regularizers). */
 export interface LinearOptions {
   /** Add a learned bias (default true). */
   bias?: boolean;
+  /** Element type of the weights (default float32). */
   dtype?: DType;
   /** Generator for the default initialization (default: the global one). */
   generator?: Generator;
@@ -185,13 +202,19 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
  * const y = fc.call(randn([2, 4]));   // [2, 8]
  */
 export class Linear extends Module {
+  /** Size of each input sample. */
   readonly inFeatures: number;
+  /** Size of each output sample. */
   readonly outFeatures: number;
+  /** The weight matrix, shape [outFeatures, inFeatures] (as in PyTorch). */
   weight: Parameter;
+  /** The bias vector, shape [outFeatures], or null without bias. */
   bias: Parameter | null;
   private readonly activationName: string | null;
   private readonly activationFn: ((x: Tensor) => Tensor) | null;
+  /** Penalty on the weight added to the loss by `regularizers`, or null. */
   kernelRegularizer: Regularizer | null;
+  /** Penalty on the bias added to the loss by `regularizers`, or null. */
   biasRegularizer: Regularizer | null;
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
@@ -260,6 +283,7 @@ export class Dense extends Linear {}
 // ---------------------------------------------------------------------------------------------
 // Dropout
 
+/** Options of `Dropout` and `dropout`. */
 export interface DropoutOptions {
   /** Generator for the masks (default: the global one). */
   generator?: Generator;
@@ -294,6 +318,7 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions & { training
 
 /** Inverted dropout as a module (active only in training mode). */
 export class Dropout extends Module {
+  /** Probability of zeroing an element during training. */
   readonly p: number;
   private readonly generator: Generator | undefined;
   constructor(p = 0.5, options: DropoutOptions = {}) {
@@ -316,7 +341,9 @@ export class Dropout extends Module {
 // ---------------------------------------------------------------------------------------------
 // Normalization
 
+/** Options of `BatchNorm1d`. */
 export interface BatchNormOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
   /** Weight of the new batch in the running averages (default 0.1); null for a cumulative average. */
   momentum?: number | null;
@@ -324,6 +351,7 @@ export interface BatchNormOptions {
   affine?: boolean;
   /** Keep running mean and variance for evaluation (default true). */
   trackRunningStats?: boolean;
+  /** Element type of the parameters and running statistics (default float32). */
   dtype?: DType;
 }
 
@@ -334,15 +362,25 @@ export interface BatchNormOptions {
  * unbiased batch variance; in eval mode it uses the running statistics.
  */
 export class BatchNorm1d extends Module {
+  /** Number of features (channels) C of the [N, C] input. */
   readonly numFeatures: number;
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Weight of the new batch in the running averages; null for a cumulative average. */
   readonly momentum: number | null;
+  /** Whether the layer has a learned scale and shift. */
   readonly affine: boolean;
+  /** Whether running mean and variance are kept for evaluation. */
   readonly trackRunningStats: boolean;
+  /** The learned per-feature scale γ, or null when not affine. */
   weight: Parameter | null = null;
+  /** The learned per-feature shift β, or null when not affine. */
   bias: Parameter | null = null;
+  /** Running mean of each feature (a buffer), or null when not tracked. */
   declare runningMean: Tensor | null;
+  /** Running variance of each feature (a buffer), or null when not tracked. */
   declare runningVar: Tensor | null;
+  /** Number of training batches seen (a buffer), or null when not tracked. */
   declare numBatchesTracked: Tensor | null;
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
@@ -377,6 +415,7 @@ export class BatchNorm1d extends Module {
     }
   }
 
+  /** The layer's label in summaries, e.g. 'BatchNorm1d(64)'. */
   get label(): string {
     return `BatchNorm1d(${this.numFeatures})`;
   }
@@ -451,12 +490,15 @@ export class BatchNorm1d extends Module {
   }
 }
 
+/** Options of `LayerNorm`. */
 export interface LayerNormOptions {
+  /** Added to the variance for numerical stability (default 1e-5). */
   eps?: number;
   /** Learn a per-element scale and shift over the normalized shape (default true). */
   elementwiseAffine?: boolean;
   /** Learn the shift (default true; only with elementwiseAffine). */
   bias?: boolean;
+  /** Element type of the parameters (default float32). */
   dtype?: DType;
 }
 
@@ -465,10 +507,15 @@ export interface LayerNormOptions {
  * variance: y = (x − mean) / √(var + eps) · weight + bias.
  */
 export class LayerNorm extends Module {
+  /** The trailing shape normalized over. */
   readonly normalizedShape: readonly number[];
+  /** Added to the variance for numerical stability. */
   readonly eps: number;
+  /** Whether the layer has a learned per-element scale (and shift). */
   readonly elementwiseAffine: boolean;
+  /** The learned scale γ, or null without elementwise affine. */
   weight: Parameter | null = null;
+  /** The learned shift β, or null. */
   bias: Parameter | null = null;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
@@ -494,6 +541,7 @@ export class LayerNorm extends Module {
     }
   }
 
+  /** The layer's label in summaries, e.g. 'LayerNorm([64])'. */
   get label(): string {
     return `LayerNorm(${formatShape(this.normalizedShape)})`;
   }
@@ -526,7 +574,12 @@ export class LayerNorm extends Module {
 
 /** Flattens axes startAxis..endAxis into one (default: everything but the batch axis). */
 export class Flatten extends Module {
-  constructor(readonly startAxis = 1, readonly endAxis = -1) {
+  constructor(
+    /** First axis to flatten. */
+    readonly startAxis = 1,
+    /** Last axis to flatten (inclusive). */
+    readonly endAxis = -1,
+  ) {
     super();
     checkAxis('Flatten', 'startAxis', startAxis);
     checkAxis('Flatten', 'endAxis', endAxis);
@@ -575,6 +628,7 @@ export class Sequential extends Module {
     return this;
   }
 
+  /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return this.children()[Symbol.iterator]();
   }
@@ -686,6 +740,7 @@ export class ModuleList extends Module {
     return removed;
   }
 
+  /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> {
     return Array.from({ length: this.length }, (_, i) => this.at(i))[Symbol.iterator]();
   }
@@ -754,6 +809,7 @@ export class ModuleDict extends Module {
     return this;
   }
 
+  /** Whether a module is stored under `key`. */
   has(key: string): boolean {
     return this.#modules.has(key);
   }
@@ -787,18 +843,22 @@ export class ModuleDict extends Module {
     return this;
   }
 
+  /** The keys, in insertion order. */
   keys(): IterableIterator<string> {
     return this.#modules.keys();
   }
 
+  /** The modules, in insertion order. */
   values(): IterableIterator<Module> {
     return this.#modules.values();
   }
 
+  /** The [key, module] pairs, in insertion order. */
   entries(): IterableIterator<[string, Module]> {
     return this.#modules.entries();
   }
 
+  /** Iterates over the [key, module] pairs, in insertion order. */
   [Symbol.iterator](): IterableIterator<[string, Module]> {
     return this.#modules.entries();
   }

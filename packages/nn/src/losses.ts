@@ -9,9 +9,12 @@ import type { NestedArray } from '@memograd/autograd';
 import { Module, checkOptions, describe } from './module.ts';
 import { named, relabel } from './errors.ts';
 
+/** How a loss reduces over the batch: mean (default), sum, or none (per-sample values). */
 export type Reduction = 'mean' | 'sum' | 'none';
 
+/** The `reduction` option shared by every loss. */
 export interface ReductionOptions {
+  /** 'mean' (default), 'sum' or 'none'. */
   reduction?: Reduction;
 }
 
@@ -79,6 +82,7 @@ export function l1Loss(input: Tensor, target: Target, options: ReductionOptions 
 /** Keras' name for `l1Loss`. */
 export const maeLoss = l1Loss;
 
+/** Options of `huberLoss` / `HuberLoss`. */
 export interface HuberOptions extends ReductionOptions {
   /** Where the loss turns from quadratic to linear (default 1). */
   delta?: number;
@@ -105,6 +109,7 @@ function huber(x: Tensor, t: Tensor, delta: number): Tensor {
   return q.square().mul(0.5).add(a.sub(q).mul(delta));
 }
 
+/** Options of `smoothL1Loss` / `SmoothL1Loss`. */
 export interface SmoothL1Options extends ReductionOptions {
   /** Where the loss turns from quadratic to linear (default 1). */
   beta?: number;
@@ -133,6 +138,7 @@ function clampedLog(x: Tensor): Tensor {
   return where(ok, where(ok, x, 1).log(), -100);
 }
 
+/** Options of `binaryCrossEntropy` / `BCELoss`. */
 export interface BCEOptions extends ReductionOptions {
   /** A rescaling weight for each element (broadcast against the input). */
   weight?: Target;
@@ -159,6 +165,7 @@ export function binaryCrossEntropy(probs: Tensor, target: Target, options: BCEOp
   return reduce('binaryCrossEntropy', loss, options.reduction);
 }
 
+/** Options of `binaryCrossEntropyWithLogits` / `BCEWithLogitsLoss`. */
 export interface BCEWithLogitsOptions extends BCEOptions {
   /** Weight of the positive examples, per class (broadcast against the last axis). */
   posWeight?: Target;
@@ -295,6 +302,7 @@ function reduceSamples(op: string, loss: Tensor, reduction: Reduction | undefine
   return (reduction ?? 'mean') === 'none' && unbatched ? out.reshape([]) : out;
 }
 
+/** Options of `nllLoss` / `NLLLoss`. */
 export interface NLLOptions extends ReductionOptions {
   /** A weight per class; the mean then divides by the sum of the targets' weights. */
   weight?: Target;
@@ -319,6 +327,7 @@ export function nllLoss(logProbs: Tensor, target: ClassIndices, options: NLLOpti
   return reduceRows('nllLoss', maskIgnored(loss, rows), rows, w, options.reduction, x0.rank === 1);
 }
 
+/** Options of `crossEntropy` / `CrossEntropyLoss`. */
 export interface CrossEntropyOptions extends ReductionOptions {
   /** Mix the target with the uniform distribution: (1 − ε) target + ε / C (default 0). */
   labelSmoothing?: number;
@@ -380,6 +389,7 @@ export function crossEntropy(logits: Tensor, target: ClassIndices | Target, opti
   return reduceSamples('crossEntropy', loss, options.reduction, x0.rank === 1);
 }
 
+/** Options of the Keras-style `categoricalCrossEntropy`. */
 export interface CategoricalOptions extends ReductionOptions {
   /** Whether the input holds logits rather than probabilities (default false, as in Keras). */
   fromLogits?: boolean;
@@ -410,6 +420,7 @@ export function categoricalCrossEntropy(probs: Tensor, target: Target, options: 
   return reduce('categoricalCrossEntropy', loss, options.reduction);
 }
 
+/** Options of the Keras-style `sparseCategoricalCrossEntropy`. */
 export interface SparseCategoricalOptions extends CategoricalOptions {
   /**
    * Targets equal to this class are skipped (Keras' `ignore_class`): they add 0 and the mean is
@@ -445,6 +456,7 @@ export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndice
  * the reduction). `forward` takes the target as its second argument.
  */
 export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOptions> extends Module {
+  /** The options the loss was built with. */
   readonly options: O;
 
   constructor(options: O = {} as O) {

@@ -55,20 +55,27 @@ export class StateDictError extends MemogradError {
   }
 }
 
+/** Options of `Module.loadStateDict`. */
 export interface LoadStateDictOptions {
   /** Require exactly the module's keys: no missing and no unexpected ones (default true). */
   strict?: boolean;
 }
 
+/** What `loadStateDict` did not match (PyTorch's `missing_keys` and `unexpected_keys`). */
 export interface LoadStateDictResult {
+  /** Keys of the module that the state dict lacked. */
   missingKeys: string[];
+  /** Keys of the state dict that the module lacks. */
   unexpectedKeys: string[];
 }
 
 /** A tensor-shaped record accepted by `loadStateDict` (a Tensor qualifies). */
 export interface TensorRecord {
+  /** The elements, row-major. */
   readonly data: ArrayLike<number>;
+  /** The size of each axis. */
   readonly shape: readonly number[];
+  /** The element type. */
   readonly dtype: DType | string;
 }
 
@@ -255,6 +262,7 @@ export abstract class Module {
     return out;
   }
 
+  /** Every buffer (running statistics, ...) of this module and its children (like PyTorch's `buffers()`). */
   buffers(): Tensor[] {
     return this.namedBuffers().map(([, b]) => b);
   }

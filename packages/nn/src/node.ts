@@ -1,5 +1,5 @@
 /**
- * @memograd/nn/node: the Node-only part of @memograd/nn, saving and loading weights to and from
+ * `@memograd/nn/node`: the Node-only part of `@memograd/nn`, saving and loading weights to and from
  * files. The main entry (`@memograd/nn`) imports nothing from `node:` and runs in browsers and
  * workers; its `saveWeights` / `loadWeights` work on bytes.
  *
@@ -7,6 +7,8 @@
  * import { saveWeightsFile, loadWeightsFile } from '@memograd/nn/node';
  * await saveWeightsFile(model, 'model.safetensors');
  * await loadWeightsFile(model, 'model.safetensors');
+ *
+ * @module \@memograd/nn/node
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { ArgumentError } from '@memograd/autograd';

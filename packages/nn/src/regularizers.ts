@@ -10,7 +10,10 @@ import { describe } from './module.ts';
 import type { DType } from '@memograd/autograd';
 
 /** Parameters given as a list of tensors or anything with `parameters()` (a Module). */
-export type ParamSource = Iterable<Tensor> | { parameters(): Iterable<Tensor> };
+export type ParamSource = Iterable<Tensor> | {
+  /** The tensors to penalize. */
+  parameters(): Iterable<Tensor>;
+};
 
 function paramList(op: string, params: ParamSource): Tensor[] {
   if (params === null || typeof params !== 'object' || !(typeof (params as { parameters?: unknown }).parameters === 'function' || Symbol.iterator in params)) {
@@ -69,10 +72,13 @@ export function l2Penalty(params: ParamSource, lambda: number): Tensor {
 
 /** A Keras-style weight regularizer: maps a weight to a scalar penalty tensor. */
 export interface Regularizer {
+  /** The L1 factor (Keras's `l1`). */
   readonly l1: number;
+  /** The L2 factor (Keras's `l2`). */
   readonly l2: number;
   /** The penalty of one weight tensor. */
   call(weight: Tensor): Tensor;
+  /** A description such as 'L1L2(l1=0, l2=0.01)'. */
   toString(): string;
 }
 

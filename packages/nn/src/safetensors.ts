@@ -76,8 +76,11 @@ export type SafetensorsDtype = 'F32' | 'F64' | 'F16' | 'BF16' | 'I32' | 'I64' | 
 
 /** A tensor to write. `data` is row-major and holds exactly `product(shape)` elements. */
 export interface SafetensorsInput {
+  /** Element type of `data`. */
   dtype: 'float32' | 'float64';
+  /** The size of each axis. */
   shape: readonly number[];
+  /** The elements, row-major. */
   data: Float32Array | Float64Array;
 }
 
@@ -86,12 +89,42 @@ export interface SafetensorsInput {
  * the file stored (for example F16 is read as `dtype: 'float32'`).
  */
 export type DecodedTensor =
-  | { dtype: 'float32'; fileDtype: 'F32' | 'F16' | 'BF16'; shape: number[]; data: Float32Array }
-  | { dtype: 'float64'; fileDtype: 'F64' | 'I32' | 'I64'; shape: number[]; data: Float64Array }
-  | { dtype: 'uint8'; fileDtype: 'U8'; shape: number[]; data: Uint8Array };
+  | {
+      /** Kind of array in data. */
+      dtype: 'float32';
+      /** The type stored in the file. */
+      fileDtype: 'F32' | 'F16' | 'BF16';
+      /** The size of each axis. */
+      shape: number[];
+      /** The elements, row-major. */
+      data: Float32Array;
+    }
+  | {
+      /** Kind of array in data. */
+      dtype: 'float64';
+      /** The type stored in the file. */
+      fileDtype: 'F64' | 'I32' | 'I64';
+      /** The size of each axis. */
+      shape: number[];
+      /** The elements, row-major. */
+      data: Float64Array;
+    }
+  | {
+      /** Kind of array in data. */
+      dtype: 'uint8';
+      /** The type stored in the file. */
+      fileDtype: 'U8';
+      /** The size of each axis. */
+      shape: number[];
+      /** The elements, row-major. */
+      data: Uint8Array;
+    };
 
+/** The contents of a .safetensors file: named tensors and the header's metadata. */
 export interface DecodedSafetensors {
+  /** The tensors, by name. */
   tensors: Record<string, DecodedTensor>;
+  /** The header's `__metadata__` strings. */
   metadata: Record<string, string>;
 }
 

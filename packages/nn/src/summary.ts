@@ -7,6 +7,7 @@ import type { DType } from '@memograd/autograd';
 import { Module, checkOptions, describe, show } from './module.ts';
 import { named } from './errors.ts';
 
+/** Options of `summary`. */
 export interface SummaryOptions {
   /** The dtype of the zero input (default: the model's first parameter's, else float32). */
   dtype?: DType;

@@ -4,15 +4,22 @@ import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
 
 export interface AdadeltaOptions extends BaseOptions {
+  /** Scale of the delta before it is applied (default 1.0). */
   lr: number;
+  /** Decay rate of the running averages (default 0.9). */
   rho: number;
+  /** Added inside the square roots for numerical stability (default 1e-6). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface AdadeltaState extends ParamState {
+  /** Running average of the squared gradients. */
   squareAvg: FloatArray;
+  /** Running average of the squared updates. */
   accDelta: FloatArray;
 }
 
@@ -21,6 +28,7 @@ export interface AdadeltaState extends ParamState {
  * u ← ρu + (1−ρ)Δ²; θ ← θ − γΔ.
  */
 export class Adadelta extends Optimizer<AdadeltaOptions, AdadeltaState> {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: AdadeltaOptions = { lr: 1.0, rho: 0.9, eps: 1e-6, weightDecay: 0, maximize: false };
 
   constructor(params: Params<AdadeltaOptions>, options: Partial<AdadeltaOptions> = {}) {

@@ -4,15 +4,22 @@ import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
 
 export interface AdagradOptions extends BaseOptions {
+  /** Learning rate (default 0.01). */
   lr: number;
+  /** Learning-rate decay per step (default 0). */
   lrDecay: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Starting value of the sum of squared gradients (default 0). */
   initialAccumulatorValue: number;
+  /** Added to the denominator for numerical stability (default 1e-10). */
   eps: number;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface AdagradState extends ParamState {
+  /** Sum of the squared gradients so far. */
   sum: FloatArray;
 }
 
@@ -21,6 +28,7 @@ export interface AdagradState extends ParamState {
  * θ ← θ − γ̃ g / (√s + ε). The accumulator starts at `initialAccumulatorValue`.
  */
 export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: AdagradOptions = {
     lr: 1e-2,
     lrDecay: 0,

@@ -5,17 +5,26 @@ import { zerosLike } from './param.ts';
 import { lerp } from './util.ts';
 
 export interface AdamOptions extends BaseOptions {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** Weight decay: an L2 penalty for Adam, decoupled for AdamW. */
   weightDecay: number;
+  /** Use the AMSGrad variant (the running maximum of the second moment). */
   amsgrad: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface AdamState extends ParamState {
+  /** Running average of the gradients (first moment). */
   expAvg: FloatArray;
+  /** Running average of the squared gradients (second moment). */
   expAvgSq: FloatArray;
+  /** Running maximum of the second moment (AMSGrad only). */
   maxExpAvgSq?: FloatArray;
 }
 
@@ -83,6 +92,7 @@ abstract class AdamCore extends Optimizer<AdamOptions, AdamState> {
  * (AMSGrad: v̂max ← max(v̂max, v)); θ ← θ − (γ/(1−β₁ᵗ)) m / (√v / √(1−β₂ᵗ) + ε).
  */
 export class Adam extends AdamCore {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: AdamOptions = {
     lr: 1e-3,
     betas: [0.9, 0.999],
@@ -103,6 +113,7 @@ export class Adam extends AdamCore {
  * `weightDecay` defaults to 1e-2.
  */
 export class AdamW extends AdamCore {
+  /** The default hyperparameters (PyTorch's; weight decay 1e-2). */
   static readonly defaults: AdamOptions = { ...Adam.defaults, weightDecay: 1e-2 };
   protected readonly decoupled: boolean = true;
 

@@ -5,15 +5,22 @@ import { zerosLike } from './param.ts';
 import { lerp } from './util.ts';
 
 export interface AdamaxOptions extends BaseOptions {
+  /** Learning rate (default 2e-3). */
   lr: number;
+  /** Decay rates of the first moment and the infinity norm (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface AdamaxState extends ParamState {
+  /** Running average of the gradients (first moment). */
   expAvg: FloatArray;
+  /** Exponentially weighted infinity norm of the gradients. */
   expInf: FloatArray;
 }
 
@@ -22,6 +29,7 @@ export interface AdamaxState extends ParamState {
  * θ ← θ − (γ/(1−β₁ᵗ)) m/u.
  */
 export class Adamax extends Optimizer<AdamaxOptions, AdamaxState> {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: AdamaxOptions = { lr: 2e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, maximize: false };
 
   constructor(params: Params<AdamaxOptions>, options: Partial<AdamaxOptions> = {}) {

@@ -18,11 +18,17 @@ export type Logs = Record<string, number>;
 
 /** The hooks; every one is optional. A plain object with some of them is a callback. */
 export interface CallbackHooks {
+  /** Called once before the first epoch. */
   onTrainBegin?(logs: Logs, ctx: TrainingContext): void;
+  /** Called once after the last epoch. */
   onTrainEnd?(logs: Logs, ctx: TrainingContext): void;
+  /** Called at the start of every epoch. */
   onEpochBegin?(epoch: number, logs: Logs, ctx: TrainingContext): void;
+  /** Called at the end of every epoch, with the epoch's logs (loss, metrics, val_ ...). */
   onEpochEnd?(epoch: number, logs: Logs, ctx: TrainingContext): void;
+  /** Called before every batch. */
   onBatchBegin?(batch: number, logs: Logs, ctx: TrainingContext): void;
+  /** Called after every batch, with the batch's logs. */
   onBatchEnd?(batch: number, logs: Logs, ctx: TrainingContext): void;
   /**
    * Keys this callback adds to the epoch logs (as `LearningRateScheduler` adds `lr`). `fit()` checks
@@ -37,20 +43,29 @@ export interface CallbackHooks {
  * `onTrainBegin`, so a subclass can reach the model, the optimizer and `stopTraining` there.
  */
 export class Callback implements CallbackHooks {
+  /** The training context, set by `fit()` before `onTrainBegin`; null outside training. */
   context: TrainingContext | null = null;
+  /** Sets `context` (called by `fit()`). */
   setContext(ctx: TrainingContext): void {
     this.context = ctx;
   }
+  /** Called once before the first epoch. */
   onTrainBegin(_logs: Logs, _ctx: TrainingContext): void {}
+  /** Called once after the last epoch. */
   onTrainEnd(_logs: Logs, _ctx: TrainingContext): void {}
+  /** Called at the start of every epoch. */
   onEpochBegin(_epoch: number, _logs: Logs, _ctx: TrainingContext): void {}
+  /** Called at the end of every epoch, with the epoch's logs (loss, metrics, val_ ...). */
   onEpochEnd(_epoch: number, _logs: Logs, _ctx: TrainingContext): void {}
+  /** Called before every batch. */
   onBatchBegin(_batch: number, _logs: Logs, _ctx: TrainingContext): void {}
+  /** Called after every batch, with the batch's logs. */
   onBatchEnd(_batch: number, _logs: Logs, _ctx: TrainingContext): void {}
 }
 
 /** Runs a list of callbacks in order. */
 export class CallbackList {
+  /** The callbacks, in the order they run. */
   readonly callbacks: CallbackHooks[];
   /** `owner` names the caller in error messages (`fit` passes 'fit'). */
   constructor(callbacks: readonly CallbackHooks[], owner = 'CallbackList') {
@@ -61,17 +76,24 @@ export class CallbackList {
     });
     this.callbacks = [...callbacks];
   }
+  /** Sets the context of every callback that has `setContext`. */
   setContext(ctx: TrainingContext): void {
     for (const cb of this.callbacks) {
       const set = (cb as { setContext?: unknown }).setContext;
       if (typeof set === 'function') set.call(cb, ctx);
     }
   }
+  /** Runs every callback's `onTrainBegin`. */
   trainBegin(logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onTrainBegin?.(logs, ctx); }
+  /** Runs every callback's `onTrainEnd`. */
   trainEnd(logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onTrainEnd?.(logs, ctx); }
+  /** Runs every callback's `onEpochBegin`. */
   epochBegin(e: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onEpochBegin?.(e, logs, ctx); }
+  /** Runs every callback's `onEpochEnd`. */
   epochEnd(e: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onEpochEnd?.(e, logs, ctx); }
+  /** Runs every callback's `onBatchBegin`. */
   batchBegin(b: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onBatchBegin?.(b, logs, ctx); }
+  /** Runs every callback's `onBatchEnd`. */
   batchEnd(b: number, logs: Logs, ctx: TrainingContext): void { for (const cb of this.callbacks) cb.onBatchEnd?.(b, logs, ctx); }
 }
 
@@ -80,6 +102,7 @@ export class CallbackList {
  * `logKeys` for the keys it adds to the logs, so that `EarlyStopping` may monitor them.
  */
 export class LambdaCallback extends Callback {
+  /** Keys this callback adds to the epoch logs. */
   readonly logKeys: readonly string[] = [];
   constructor(hooks: CallbackHooks) {
     super();
@@ -103,7 +126,9 @@ export class LambdaCallback extends Callback {
  * (the epoch numbers, from 0). `fit()` always adds one and returns it.
  */
 export class History extends Callback {
+  /** Every epoch's value of each log key (Keras's `History.history`). */
   history: Record<string, number[]> = {};
+  /** The epoch numbers recorded, from 0. */
   epoch: number[] = [];
   override onTrainBegin(): void {
     this.history = {};
@@ -118,6 +143,7 @@ export class History extends Callback {
   }
 }
 
+/** Whether the monitored value should decrease ('min') or increase ('max'); 'auto' infers it from the name. */
 export type MonitorMode = 'auto' | 'min' | 'max';
 
 function resolveMode(op: string, mode: MonitorMode, monitor: string): 'min' | 'max' {
@@ -140,6 +166,7 @@ function cloneState(state: Record<string, Tensor>): Record<string, Tensor> {
   return out;
 }
 
+/** Options of `EarlyStopping` (Keras's). */
 export interface EarlyStoppingOptions {
   /** The log to watch (default 'val_loss'). */
   monitor?: string;
@@ -176,13 +203,21 @@ export interface EarlyStoppingOptions {
  * `val_` + those with validation data, and keys that callbacks declare in `logKeys`).
  */
 export class EarlyStopping extends Callback {
+  /** The log watched. */
   readonly monitor: string;
+  /** Minimum change counting as an improvement. */
   readonly minDelta: number;
+  /** Epochs without improvement before stopping. */
   readonly patience: number;
+  /** Whether lower or higher is better. */
   readonly mode: 'min' | 'max';
+  /** Whether the best epoch's weights are restored at the end. */
   readonly restoreBestWeights: boolean;
+  /** A value the monitored log must beat, or undefined. */
   readonly baseline: number | undefined;
+  /** The epoch from which improvement is watched. */
   readonly startFromEpoch: number;
+  /** Whether a line is printed when stopping. */
   readonly verbose: boolean;
   /** Epochs since the last improvement. */
   wait = 0;
@@ -286,6 +321,7 @@ function currentLr(ctx: TrainingContext): number | undefined {
   return (ctx.optimizer as LrGroups).paramGroups?.[0]?.lr;
 }
 
+/** Options of `LearningRateScheduler`. */
 export interface LearningRateSchedulerOptions {
   /** For `ReduceLROnPlateau`: the log it watches (default 'val_loss', or 'loss' without validation). */
   monitor?: string;
@@ -303,7 +339,9 @@ export interface LearningRateSchedulerOptions {
 export class LearningRateScheduler extends Callback {
   /** The key this callback adds to the epoch logs. */
   readonly logKeys: readonly string[] = ['lr'];
+  /** The schedule: an LR scheduler, a ReduceLROnPlateau, or a function (epoch, lr) => newLr. */
   readonly schedule: LRScheduler | ReduceLROnPlateau | ((epoch: number, lr: number) => number);
+  /** The log a ReduceLROnPlateau watches, or undefined. */
   readonly monitor: string | undefined;
   private epochLr: number | undefined;
 
@@ -352,7 +390,14 @@ export class LearningRateScheduler extends Callback {
  */
 export class TerminateOnNaN extends Callback {
   /** Where training was stopped (0-based epoch and batch), or null. */
-  stoppedAt: { epoch: number; batch: number; loss: number } | null = null;
+  stoppedAt: {
+    /** The epoch, from 0. */
+    epoch: number;
+    /** The batch, from 0. */
+    batch: number;
+    /** The non-finite loss. */
+    loss: number;
+  } | null = null;
   /** Print a line when stopping (default true, as Keras). */
   readonly verbose: boolean;
 

@@ -2,6 +2,7 @@ import { argumentError, describe } from './util.ts';
 import { bumpVersion } from './param.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 
+/** Options of `clipGradNorm` (like `torch.nn.utils.clip_grad_norm_`'s). */
 export interface ClipGradNormOptions {
   /** Throw if the total norm is NaN or ±Infinity (PyTorch `error_if_nonfinite`). Default false. */
   errorIfNonfinite?: boolean;

@@ -15,11 +15,17 @@ import type { Verbosity } from './progress.ts';
 
 /** What `fit()` needs of a model; `@memograd/nn`'s `Module` has all of it. */
 export interface TrainableModule {
+  /** The trainable parameters. */
   parameters(): Tensor[];
+  /** Switches to training mode (dropout on, batch statistics). */
   train(mode?: boolean): unknown;
+  /** Switches to evaluation mode. */
   eval(): unknown;
+  /** Runs the forward pass. */
   call(x: Tensor): Tensor;
+  /** The parameters and buffers by name. */
   stateDict(): Record<string, Tensor>;
+  /** Restores parameters and buffers from `stateDict()`'s output. */
   loadStateDict(s: Record<string, Tensor>): unknown;
   /**
    * The sum of the model's regularization penalties (e.g. Dense's `kernelRegularizer`), a scalar
@@ -52,14 +58,19 @@ function withPenalty(loss: Tensor, penalty: Tensor | null): Tensor {
 
 /** What `fit()` needs of an optimizer. */
 export interface OptimizerLike {
+  /** Updates the parameters from their gradients. */
   step(): unknown;
+  /** Clears the parameters' gradients. */
   zeroGrad(): unknown;
 }
 
 /** A scalar loss of predictions and targets, such as `crossEntropy` or `mseLoss`. */
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
 /** A loss function, or a loss object such as `new CrossEntropyLoss()` (anything with `call(pred, target)`). */
-export type LossLike = LossFn | { call(pred: Tensor, target: Tensor): Tensor };
+export type LossLike = LossFn | {
+  /** Computes the loss of predictions against targets. */
+  call(pred: Tensor, target: Tensor): Tensor;
+};
 
 function lossFunction(loss: unknown, op: string): LossFn {
   let f: LossFn | undefined;
@@ -84,13 +95,16 @@ function lossFunction(loss: unknown, op: string): LossFn {
 
 /** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
 export interface MetricSpec {
+  /** The metric's name in the logs. */
   name: string;
+  /** Computes the metric on one batch. */
   fn: (pred: Tensor, target: Tensor) => number;
 }
 
 /** Named metrics: 'accuracy' (alias 'acc'), 'mae', 'mse'; or your own `MetricSpec`. */
 export type Metric = 'accuracy' | 'acc' | 'mae' | 'mse' | MetricSpec;
 
+/** How accuracy reads binary predictions. */
 export interface AccuracyOptions {
   /**
    * For binary targets (one output per sample): whether predictions are logits (positive means
@@ -101,9 +115,13 @@ export interface AccuracyOptions {
   threshold?: number;
 }
 
+/** What callbacks see during `fit()`: the model, the optimizer and the progress. */
 export interface TrainingContext {
+  /** The model being trained. */
   model: TrainableModule;
+  /** The optimizer. */
   optimizer: OptimizerLike;
+  /** Number of epochs requested. */
   epochs: number;
   /** Batches per epoch. */
   steps: number;
@@ -120,10 +138,15 @@ export interface TrainingContext {
   iteration: number;
 }
 
+/** Options of `fit()`: data, loss, optimizer and Keras-style `model.fit` settings. */
 export interface FitOptions extends AccuracyOptions {
+  /** Training inputs, one sample per row. */
   x: Tensor;
+  /** Training targets, one per sample. */
   y: Tensor;
+  /** The loss to minimize. */
   loss: LossLike;
+  /** The optimizer that updates the model's parameters. */
   optimizer: OptimizerLike;
   /** Default 1. */
   epochs?: number;
@@ -133,12 +156,20 @@ export interface FitOptions extends AccuracyOptions {
   shuffle?: boolean;
   /** Seed of the shuffling generator (ignored when `generator` is given). */
   seed?: number;
+  /** The generator for shuffling (default: a new one from `seed`). */
   generator?: Generator;
   /** Fraction in [0, 1) of the rows, taken from the END before shuffling, used for validation. */
   validationSplit?: number;
-  validationData?: [Tensor, Tensor] | { x: Tensor; y: Tensor };
+  /** Validation inputs and targets, evaluated after every epoch (overrides validationSplit). */
+  validationData?: [Tensor, Tensor] | {
+    /** Validation inputs. */
+    x: Tensor;
+    /** Validation targets. */
+    y: Tensor;
+  };
   /** Metrics to report besides the loss (default none), e.g. ['accuracy']. */
   metrics?: readonly Metric[];
+  /** Callbacks to run (a History is always added). */
   callbacks?: readonly CallbackHooks[];
   /** 0 silent, 1 progress bar (one line per epoch when not a TTY), 2 one line per epoch. Default 1. */
   verbose?: Verbosity;
@@ -291,10 +322,13 @@ class Accumulator {
 // ---------------------------------------------------------------------------------------------
 // evaluate / predict
 
+/** Options of `evaluate()`. */
 export interface EvaluateOptions extends AccuracyOptions {
+  /** The loss to report. */
   loss: LossLike;
   /** Default 256. */
   batchSize?: number;
+  /** Metrics to report besides the loss. */
   metrics?: readonly Metric[];
 }
 

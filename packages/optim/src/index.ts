@@ -1,3 +1,9 @@
+/**
+ * `@memograd/optim`: optimizers (SGD, Adam, AdamW, RMSprop, ...), learning-rate schedulers, gradient
+ * clipping, and a Keras-style `fit()` training loop with callbacks, with PyTorch's names and semantics.
+ *
+ * @module \@memograd/optim
+ */
 export type { FloatArray, ParamLike } from './param.ts';
 export { zerosLike } from './param.ts';
 export { Optimizer, OptionChecker } from './optimizer.ts';

@@ -5,20 +5,28 @@ import { zerosLike } from './param.ts';
 import { lerp } from './util.ts';
 
 export interface NAdamOptions extends BaseOptions {
+  /** Learning rate (default 2e-3). */
   lr: number;
+  /** Decay rates of the first and second moment estimates (default [0.9, 0.999]). */
   betas: readonly [number, number];
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Decay of the momentum schedule (default 4e-3). */
   momentumDecay: number;
   /** NAdamW: decay θ by γλ instead of adding λθ to the gradient (PyTorch `decoupled_weight_decay`). */
   decoupledWeightDecay: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface NAdamState extends ParamState {
   /** Running product μ₁…μₜ. */
   muProduct: number;
+  /** Running average of the gradients (first moment). */
   expAvg: FloatArray;
+  /** Running average of the squared gradients (second moment). */
   expAvgSq: FloatArray;
 }
 
@@ -28,6 +36,7 @@ export interface NAdamState extends ParamState {
  * θ ← θ − γ(1−μₜ)/(1−Πμ₁..ₜ) · g/d − γμₜ₊₁/(1−Πμ₁..ₜ₊₁) · m/d.
  */
 export class NAdam extends Optimizer<NAdamOptions, NAdamState> {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: NAdamOptions = {
     lr: 2e-3,
     betas: [0.9, 0.999],

@@ -7,23 +7,30 @@ export type OptionValue = number | boolean | readonly [number, number];
 
 /** Options every optimizer has. */
 export interface BaseOptions {
+  /** Learning rate. */
   lr: number;
 }
 
 /** A parameter group as given to a constructor: its params plus options overriding the defaults. */
-export type ParamGroup<O extends BaseOptions = BaseOptions> = { params: Iterable<ParamLike> } & Partial<O>;
+export type ParamGroup<O extends BaseOptions = BaseOptions> = {
+  /** The group's parameters. */
+  params: Iterable<ParamLike>;
+} & Partial<O>;
 
 /** What an optimizer constructor takes: parameters, or parameter groups (any iterable, e.g. a generator). */
 export type Params<O extends BaseOptions = BaseOptions> = Iterable<ParamLike> | Iterable<ParamGroup<O>>;
 
 /** A parameter group as held by an optimizer: every option resolved. `initialLr` is set by LR schedulers. */
 export type ResolvedParamGroup<O extends BaseOptions = BaseOptions> = O & {
+  /** The group's parameters. */
   params: ParamLike[];
+  /** The learning rate before any scheduling (set by LR schedulers). */
   initialLr?: number;
 };
 
 /** Per-parameter optimizer state: a step count plus named scalars and buffers (typed arrays of the param's dtype). */
 export interface ParamState {
+  /** Number of steps taken for this parameter. */
   step: number;
   [key: string]: number | FloatArray | undefined;
 }
@@ -35,13 +42,19 @@ export interface OptimizerStateDict {
   /** Per-parameter state keyed by the parameter's index (numbered across groups in order). */
   state: Record<string, Record<string, number | number[]>>;
   /** Each group's hyperparameters, with `params` replaced by parameter indices. */
-  paramGroups: Array<Record<string, unknown> & { params: number[] }>;
+  paramGroups: Array<Record<string, unknown> & {
+    /** Indices of the group's parameters. */
+    params: number[];
+  }>;
 }
 
 /** Which state entries an optimizer keeps per parameter (used to validate loaded state). */
 export interface StateSpec {
+  /** Names of the per-parameter scalar entries. */
   scalars: readonly string[];
+  /** Names of the per-parameter buffers. */
   buffers: readonly string[];
+  /** Names of the buffers that only some settings keep. */
   optionalBuffers: readonly string[];
 }
 
@@ -50,27 +63,35 @@ const fmt = describe;
 
 /** Helpers for option validation; all throw an ArgumentError "<Optimizer>: <message>". */
 export class OptionChecker {
-  constructor(readonly owner: string) {}
+  constructor(
+    /** The optimizer's name, used in error messages. */
+    readonly owner: string,
+  ) {}
 
+  /** Throws an ArgumentError with the owner's name. */
   fail(message: string): never {
     throw argumentError(`${this.owner}: ${typeof message === 'string' ? message : `invalid option (the message given to fail() is ${describe(message)})`}`);
   }
 
+  /** Checks that a value is a number (not NaN) and returns it. */
   number(label: string, v: unknown): number {
     if (typeof v !== 'number' || Number.isNaN(v)) this.fail(`${label} must be a number, got ${fmt(v)}`);
     return v;
   }
 
+  /** Checks that a value is a number ≥ 0. */
   nonNegative(label: string, v: unknown): void {
     const x = this.number(label, v);
     if (!(x >= 0) || !Number.isFinite(x)) this.fail(`${label} must be non-negative, got ${fmt(v)}`);
   }
 
+  /** Checks a learning rate (a number ≥ 0). */
   lr(v: unknown): void {
     const x = this.number('learning rate', v);
     if (!(x >= 0) || !Number.isFinite(x)) this.fail(`learning rate must be non-negative, got ${fmt(v)}`);
   }
 
+  /** Checks that a value is a finite number. */
   finite(label: string, v: unknown): void {
     const x = this.number(label, v);
     if (!Number.isFinite(x)) this.fail(`${label} must be finite, got ${fmt(v)}`);
@@ -82,10 +103,12 @@ export class OptionChecker {
     if (!(x >= 0) || (closed ? !(x <= 1) : !(x < 1))) this.fail(`${label} must be in [0, 1${closed ? ']' : ')'}, got ${fmt(v)}`);
   }
 
+  /** Checks that a value is a boolean. */
   boolean(label: string, v: unknown): void {
     if (typeof v !== 'boolean') this.fail(`${label} must be a boolean, got ${fmt(v)}`);
   }
 
+  /** Checks a betas pair: two numbers in [0, 1). */
   betas(v: unknown): void {
     if (!Array.isArray(v) || v.length !== 2) this.fail(`betas must be a pair [beta1, beta2], got ${fmt(v)}`);
     this.unit('betas[0]', v[0]);

@@ -1,13 +1,23 @@
 import { ArgumentError } from '@memograd/autograd';
 
+/** The typed array behind a float32 or float64 parameter. */
 export type FloatArray = Float32Array | Float64Array;
 
 /** What an optimizer needs of a parameter: memograd's Tensor satisfies this. */
 export interface ParamLike {
+  /** The parameter's elements, updated in place. */
   readonly data: FloatArray;
+  /** The size of each axis. */
   readonly shape: readonly number[];
   /** The gradient; when it has a `shape`, it must equal the parameter's. */
-  grad: { readonly data: FloatArray; readonly shape?: readonly number[]; bumpVersion?(): unknown } | null;
+  grad: {
+    /** The gradient's elements. */
+    readonly data: FloatArray;
+    /** The gradient's shape. */
+    readonly shape?: readonly number[];
+    /** Records an in-place change of the gradient. */
+    bumpVersion?(): unknown;
+  } | null;
   /**
    * Records an in-place change of `data` (memograd's Tensor has it): optimizers call it after each
    * update, so a graph that saved the old values can tell they changed.

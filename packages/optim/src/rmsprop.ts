@@ -5,18 +5,28 @@ import { zerosLike } from './param.ts';
 import { lerp } from './util.ts';
 
 export interface RMSpropOptions extends BaseOptions {
+  /** Learning rate (default 0.01). */
   lr: number;
+  /** Smoothing constant of the squared-gradient average (default 0.99). */
   alpha: number;
+  /** Added to the denominator for numerical stability (default 1e-8). */
   eps: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Momentum factor (default 0). */
   momentum: number;
+  /** Normalize by the gradient's estimated variance instead of its second moment (default false). */
   centered: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface RMSpropState extends ParamState {
+  /** Running average of the squared gradients. */
   squareAvg: FloatArray;
+  /** Momentum buffer (momentum > 0 only). */
   momentumBuffer?: FloatArray;
+  /** Running average of the gradients (centered only). */
   gradAvg?: FloatArray;
 }
 
@@ -25,6 +35,7 @@ export interface RMSpropState extends ParamState {
  * v' = v − ḡ²; d = √v' + ε; with momentum b ← μb + g/d, θ ← θ − γb; else θ ← θ − γ g/d.
  */
 export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: RMSpropOptions = {
     lr: 1e-2,
     alpha: 0.99,

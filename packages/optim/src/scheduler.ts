@@ -1,14 +1,24 @@
 import { argumentError, describe } from './util.ts';
 /** What a learning-rate scheduler needs of an optimizer: every memograd optimizer satisfies this. */
 export interface SchedulableOptimizer {
-  readonly paramGroups: ReadonlyArray<{ lr: number; initialLr?: number }>;
+  /** The optimizer's parameter groups, whose `lr` the scheduler sets. */
+  readonly paramGroups: ReadonlyArray<{
+    /** The group's current learning rate. */
+    lr: number;
+    /** The learning rate before scheduling. */
+    initialLr?: number;
+  }>;
 }
 
 /** Plain JSON-serializable scheduler snapshot. */
 export interface SchedulerStateDict {
+  /** The scheduler's class name, checked on load. */
   scheduler: string;
+  /** Index of the last epoch stepped. */
   lastEpoch: number;
+  /** Each group's initial learning rate. */
   baseLrs: number[];
+  /** Each group's last computed learning rate. */
   lastLr: number[];
   [key: string]: unknown;
 }
@@ -41,6 +51,7 @@ function checkNonNegative(owner: string, label: string, v: unknown): void {
  * learning rates into the optimizer's groups. Call it after `optimizer.step()`, once per epoch.
  */
 export abstract class LRScheduler {
+  /** The optimizer whose learning rates are scheduled. */
   readonly optimizer: SchedulableOptimizer;
   /** Each group's learning rate at construction (`initialLr`). */
   readonly baseLrs: number[];
@@ -89,6 +100,7 @@ export abstract class LRScheduler {
     return this.lastLr.slice();
   }
 
+  /** A JSON-serializable snapshot (PyTorch's `state_dict()`). */
   stateDict(): SchedulerStateDict {
     return { scheduler: this.name, lastEpoch: this.lastEpoch, baseLrs: this.baseLrs.slice(), lastLr: this.lastLr.slice() };
   }
@@ -145,7 +157,9 @@ export class LambdaLR extends LRScheduler {
 
 /** Multiply the lr by `gamma` every `stepSize` epochs (PyTorch `StepLR`, chainable form). */
 export class StepLR extends LRScheduler {
+  /** Epochs between decays. */
   readonly stepSize: number;
+  /** Multiplicative decay factor. */
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, stepSize: number, gamma = 0.1) {
@@ -166,7 +180,9 @@ export class StepLR extends LRScheduler {
 
 /** Multiply the lr by `gamma` at each milestone epoch (PyTorch `MultiStepLR`; a repeated milestone applies twice). */
 export class MultiStepLR extends LRScheduler {
+  /** Epochs at which the learning rate decays, increasing. */
   readonly milestones: readonly number[];
+  /** Multiplicative decay factor. */
   readonly gamma: number;
   private readonly counts = new Map<number, number>();
 
@@ -192,6 +208,7 @@ export class MultiStepLR extends LRScheduler {
 
 /** Multiply the lr by `gamma` every epoch (PyTorch `ExponentialLR`, chainable form). */
 export class ExponentialLR extends LRScheduler {
+  /** Multiplicative decay factor per epoch. */
   readonly gamma: number;
 
   constructor(optimizer: SchedulableOptimizer, gamma: number) {
@@ -212,7 +229,9 @@ export class ExponentialLR extends LRScheduler {
  * lr = etaMin + (base − etaMin)(1 + cos(π·epoch/tMax))/2. Past `tMax` it rises again (period 2·tMax), as PyTorch's does.
  */
 export class CosineAnnealingLR extends LRScheduler {
+  /** Number of epochs of the half cosine period. */
   readonly tMax: number;
+  /** Minimum learning rate. */
   readonly etaMin: number;
 
   constructor(optimizer: SchedulableOptimizer, tMax: number, etaMin = 0) {
@@ -234,8 +253,11 @@ export class CosineAnnealingLR extends LRScheduler {
  * (PyTorch `LinearLR`, chainable form).
  */
 export class LinearLR extends LRScheduler {
+  /** Factor of the initial learning rate at the start. */
   readonly startFactor: number;
+  /** Factor of the initial learning rate at the end. */
   readonly endFactor: number;
+  /** Number of epochs over which the factor changes. */
   readonly totalIters: number;
 
   constructor(optimizer: SchedulableOptimizer, startFactor = 1 / 3, endFactor = 1.0, totalIters = 5) {
@@ -262,6 +284,7 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/** Options of `ReduceLROnPlateau` (PyTorch's). */
 export interface ReduceLROnPlateauOptions {
   /** 'min': reduce when the metric stops decreasing; 'max': when it stops increasing. */
   mode?: 'min' | 'max';
@@ -271,6 +294,7 @@ export interface ReduceLROnPlateauOptions {
   patience?: number;
   /** Minimum change counting as an improvement. Default 1e-4. */
   threshold?: number;
+  /** Whether `threshold` is relative ('rel', default) or absolute ('abs'). */
   thresholdMode?: 'rel' | 'abs';
   /** Epochs to wait after a reduction before counting bad epochs again. Default 0. */
   cooldown?: number;
@@ -282,18 +306,31 @@ export interface ReduceLROnPlateauOptions {
 
 /** Reduce the learning rate when a metric has stopped improving (PyTorch `ReduceLROnPlateau`). */
 export class ReduceLROnPlateau {
+  /** The optimizer whose learning rates are reduced. */
   readonly optimizer: SchedulableOptimizer;
+  /** Whether lower or higher metric values are better. */
   readonly mode: 'min' | 'max';
+  /** Factor the learning rate is multiplied by on a plateau. */
   readonly factor: number;
+  /** Epochs without improvement tolerated before reducing. */
   readonly patience: number;
+  /** Minimum change counting as an improvement. */
   readonly threshold: number;
+  /** Whether `threshold` is relative or absolute. */
   readonly thresholdMode: 'rel' | 'abs';
+  /** Epochs to wait after a reduction before counting again. */
   readonly cooldown: number;
+  /** Each group's lower bound on the learning rate. */
   readonly minLrs: number[];
+  /** Reductions smaller than this are skipped. */
   readonly eps: number;
+  /** The best metric value so far. */
   best: number;
+  /** Epochs since the last improvement. */
   numBadEpochs = 0;
+  /** Epochs left in the current cooldown. */
   cooldownCounter = 0;
+  /** Number of `step` calls so far. */
   lastEpoch = 0;
   private lastLr: number[];
 
@@ -350,6 +387,7 @@ export class ReduceLROnPlateau {
     return a > best + th;
   }
 
+  /** Whether a cooldown is running. */
   get inCooldown(): boolean {
     return this.cooldownCounter > 0;
   }
@@ -384,10 +422,12 @@ export class ReduceLROnPlateau {
     });
   }
 
+  /** Each group's current learning rate (PyTorch's `get_last_lr()`). */
   getLastLr(): number[] {
     return this.lastLr.slice();
   }
 
+  /** A JSON-serializable snapshot (PyTorch's `state_dict()`). */
   stateDict(): SchedulerStateDict {
     return {
       scheduler: 'ReduceLROnPlateau',
@@ -400,6 +440,7 @@ export class ReduceLROnPlateau {
     };
   }
 
+  /** Restores a snapshot from `stateDict()`. */
   loadStateDict(sd: unknown): void {
     const s = sd as Partial<SchedulerStateDict> | null;
     const bad = (m: string): never => {

@@ -4,15 +4,22 @@ import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
 
 export interface SGDOptions extends BaseOptions {
+  /** Learning rate (default 1e-3). */
   lr: number;
+  /** Momentum factor (default 0). */
   momentum: number;
+  /** Dampening of the momentum (default 0). */
   dampening: number;
+  /** L2 penalty added to the gradient (default 0). */
   weightDecay: number;
+  /** Use Nesterov momentum (default false). */
   nesterov: boolean;
+  /** Maximize the objective instead of minimizing it (default false). */
   maximize: boolean;
 }
 
 export interface SGDState extends ParamState {
+  /** Momentum buffer (momentum > 0 only). */
   momentumBuffer?: FloatArray;
 }
 
@@ -21,6 +28,7 @@ export interface SGDState extends ParamState {
  * g ← g + λθ; b ← g on the first step, else μb + (1−τ)g; g ← g + μb (Nesterov) or b; θ ← θ − γg.
  */
 export class SGD extends Optimizer<SGDOptions, SGDState> {
+  /** The default hyperparameters (PyTorch's). */
   static readonly defaults: SGDOptions = {
     lr: 1e-3,
     momentum: 0,

@@ -113,7 +113,9 @@ export const siluOp = unaryOp(
   },
 );
 
+/** Options of `softplus` (PyTorch's `beta` and `threshold`). */
 export interface SoftplusOptions {
+  /** Sharpness: softplus(x) = log(1 + e^(beta·x)) / beta (default 1). */
   beta?: number;
   /** Above beta*x > threshold the function is treated as linear (PyTorch's default 20). */
   threshold?: number;
@@ -142,20 +144,28 @@ export const softplusOp = unaryOp<{ beta: number; threshold: number }>(
   },
 );
 
+/** Logistic sigmoid 1 / (1 + e^-x), element-wise. */
 export function sigmoid(x: TensorLike): Tensor { return applyUnary(sigmoidOp, x, undefined); }
+/** Hyperbolic tangent, element-wise. */
 export function tanh(x: TensorLike): Tensor { return applyUnary(tanhOp, x, undefined); }
+/** Rectified linear unit max(x, 0), element-wise. */
 export function relu(x: TensorLike): Tensor { return applyUnary(reluOp, x, undefined); }
+/** Leaky ReLU: x for x > 0, else negativeSlope·x (default 0.01). */
 export function leakyRelu(x: TensorLike, negativeSlope = 0.01): Tensor {
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) throw new ArgumentError('leakyRelu', `negativeSlope must be a finite number, got ${describe(negativeSlope)}`);
   return applyUnary(leakyReluOp, x, { negativeSlope });
 }
+/** ELU: x for x > 0, else alpha·(e^x - 1). */
 export function elu(x: TensorLike, alpha = 1): Tensor {
   if (typeof alpha !== 'number' || !Number.isFinite(alpha)) throw new ArgumentError('elu', `alpha must be a finite number, got ${describe(alpha)}`);
   return applyUnary(eluOp, x, { alpha });
 }
+/** GELU x·Φ(x) (exact, with erf), element-wise. */
 export function gelu(x: TensorLike): Tensor { return applyUnary(geluOp, x, undefined); }
 export function geluGrad(x: TensorLike): Tensor { return applyUnary(geluGradOp, x, undefined); }
+/** SiLU (swish) x·sigmoid(x), element-wise. */
 export function silu(x: TensorLike): Tensor { return applyUnary(siluOp, x, undefined); }
+/** Softplus log(1 + e^(beta·x)) / beta, a smooth ReLU. */
 export function softplus(x: TensorLike, options?: SoftplusOptions): Tensor {
   const o = checkOptions<SoftplusOptions>('softplus', options, ['beta', 'threshold']);
   const beta = o.beta ?? 1;

@@ -4,10 +4,14 @@ import { checkRandintBounds, defaultGenerator, Generator } from '../random.ts';
 import { checkBoolean, checkElementCount, checkFinite, checkInteger, checkOptions, checkShape, describe, MAX_ELEMENTS, sizeOf, formatShape } from '../shape.ts';
 import { rawTensor, Tensor } from '../tensor.ts';
 
+/** Options of the tensor-creation functions (`zeros`, `ones`, `full`, ...). */
 export interface CreationOptions {
+  /** Element type (default float32). */
   dtype?: DType;
+  /** Whether the new tensor is a leaf that records gradients. */
   requiresGrad?: boolean;
 }
+/** Options of the random creation functions (`rand`, `randn`, `randint`). */
 export interface RandomOptions extends CreationOptions {
   /** The generator to draw from (default: the global one, seeded by manualSeed). */
   generator?: Generator;
@@ -47,9 +51,11 @@ function make(op: string, shape: unknown, options: RandomOptions | undefined, fi
   return t;
 }
 
+/** A tensor of the given shape filled with 0 (like `torch.zeros`). */
 export function zeros(shape: readonly number[], options: CreationOptions = {}): Tensor {
   return make('zeros', shape, options, () => {});
 }
+/** A tensor of the given shape filled with 1 (like `torch.ones`). */
 export function ones(shape: readonly number[], options: CreationOptions = {}): Tensor {
   return make('ones', shape, options, (d) => d.fill(1));
 }
@@ -62,12 +68,15 @@ function likeOptions(op: string, t: Tensor, options: CreationOptions | undefined
   if (!(t instanceof Tensor)) throw new ArgumentError(op, `argument 't' must be a Tensor, got ${describe(t)}`);
   return { dtype: t.dtype, ...checkOptions(op, options, CREATION_OPTIONS) };
 }
+/** Zeros with the shape (and by default the dtype) of `t`. */
 export function zerosLike(t: Tensor, options?: CreationOptions): Tensor {
   return make('zerosLike', t instanceof Tensor ? t.shape : null, likeOptions('zerosLike', t, options), () => {});
 }
+/** Ones with the shape (and by default the dtype) of `t`. */
 export function onesLike(t: Tensor, options?: CreationOptions): Tensor {
   return make('onesLike', t instanceof Tensor ? t.shape : null, likeOptions('onesLike', t, options), (d) => d.fill(1));
 }
+/** `value` everywhere, with the shape (and by default the dtype) of `t`. */
 export function fullLike(t: Tensor, value: number, options?: CreationOptions): Tensor {
   const o = likeOptions('fullLike', t, options);
   if (typeof value !== 'number') throw new ArgumentError('fullLike', `value must be a number, got ${describe(value)}`);

@@ -23,10 +23,15 @@ import { ArgumentError } from '../errors.ts';
 import { describe, type Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
 
+/** What an op's backward rule receives. */
 export interface BackwardArgs<P> {
+  /** The gradient of the loss with respect to the op's output. */
   readonly grad: Tensor;
+  /** The op's inputs, as recorded. */
   readonly inputs: readonly Tensor[];
+  /** The op's output. */
   readonly out: Tensor;
+  /** The op's non-tensor parameters. */
   readonly params: P;
 }
 
@@ -38,10 +43,17 @@ export type ShapeFamily =
   | 'binary' // two shapes that broadcast together (including equal shapes and scalars)
   | 'matmul'; // two operands of a (batched) matrix product
 
+/** How the property tests sample inputs for an op. */
 export interface OpTest<P> {
+  /** The family of input shapes to draw, or a function that draws them. */
   shapes: ShapeFamily | ((pick: Pick) => number[][]);
   /** Draws shapes and parameters together, overriding `shapes` and `params` (when they depend on each other). */
-  sample?: (pick: Pick) => { shapes: number[][]; params: P };
+  sample?: (pick: Pick) => {
+    /** The drawn input shapes. */
+    shapes: number[][];
+    /** The drawn parameters. */
+    params: P;
+  };
   /** Value range of every input, or one range per input. Default [-2, 2]. */
   domain?: readonly [number, number] | readonly (readonly [number, number])[];
   /**
@@ -65,18 +77,25 @@ export interface OpTest<P> {
   reference?: (...values: number[]) => number;
   /** Looser tolerances for ops whose finite differences are noisier. */
   atol?: number;
+  /** Relative tolerance for the gradient checks. */
   rtol?: number;
 }
 
+/** The definition of a primitive op: shape rule, forward kernel and backward rule (see `defineOp`). */
 export interface OpDef<P = undefined> {
+  /** The op's name, as in graphs and messages. */
   readonly name: string;
   /** Input names used in messages; 'variadic' for ops over a list (cat). */
   readonly inputs: readonly string[] | 'variadic';
   /** False for ops that record nothing (comparisons, argmax). Default true. */
   readonly differentiable?: boolean;
+  /** The output shape for the given input shapes (throws ShapeError when they do not fit). */
   shape(shapes: readonly Shape[], params: P): number[];
+  /** Computes the output elements from the inputs' values. */
   forward(inputs: readonly Tensor[], params: P, outShape: readonly number[]): FloatArray;
+  /** One gradient per input (or null) from the output's gradient, written with Tensor ops. */
   backward(args: BackwardArgs<P>): readonly (Tensor | null)[];
+  /** How the property tests sample it, or null to leave it out. */
   readonly test: OpTest<P> | null;
   /**
    * For elementwise ops: the scalar function, f(x, params) for one input or f(a, b) for two. The
@@ -108,13 +127,19 @@ export interface OpDef<P = undefined> {
  * from a call it does not inline, and a call site shared by every op is never inlined).
  */
 export interface ScalarFrame {
+  /** The output's adjoint. */
   readonly g: number;
+  /** The first input. */
   readonly a: number;
   /** The second input (binary ops). */
   readonly b: number;
+  /** The output value. */
   readonly out: number;
+  /** The op's parameters. */
   readonly params: any;
+  /** Written by the rule: the first input's adjoint. */
   da: number;
+  /** Written by the rule: the second input's adjoint. */
   db: number;
 }
 
@@ -176,9 +201,14 @@ export function savesMaskOf(op: OpDef<any>): number {
 
 /** One entry of the registry that drives the property tests. */
 export interface RegistryEntry {
+  /** The op's name. */
   readonly name: string;
+  /** A primitive (own backward rule) or a composite of other ops. */
   readonly kind: 'primitive' | 'composite';
+  /** Whether the op has a gradient. */
   readonly differentiable: boolean;
+  /** Runs the op on the given inputs and parameters. */
   call(inputs: readonly Tensor[], params: any): Tensor;
+  /** How the property tests sample it, or null. */
   readonly test: OpTest<any> | null;
 }

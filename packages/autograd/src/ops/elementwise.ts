@@ -88,11 +88,17 @@ export const minimumOp = binaryOp(
   },
 );
 
+/** Element-wise a + b, with broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor { return applyBinary(addOp, a, b); }
+/** Element-wise a - b, with broadcasting. */
 export function sub(a: TensorLike, b: TensorLike): Tensor { return applyBinary(subOp, a, b); }
+/** Element-wise a · b, with broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor { return applyBinary(mulOp, a, b); }
+/** Element-wise a / b, with broadcasting. */
 export function div(a: TensorLike, b: TensorLike): Tensor { return applyBinary(divOp, a, b); }
+/** Element-wise maximum of a and b, with broadcasting (like `torch.maximum`). */
 export function maximum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(maximumOp, a, b); }
+/** Element-wise minimum of a and b, with broadcasting (like `torch.minimum`). */
 export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(minimumOp, a, b); }
 
 /** a ** b, with a number exponent (any base) or a tensor exponent (positive base for its gradient). */
@@ -177,16 +183,27 @@ export const cosOp = unaryOp('cos', Math.cos, ({ grad, inputs: [x] }) => grad.mu
   s.da = -(s.g * Math.sin(s.a));
 });
 
+/** Element-wise -x. */
 export function neg(x: TensorLike): Tensor { return applyUnary(negOp, x, undefined); }
+/** Element-wise e^x. */
 export function exp(x: TensorLike): Tensor { return applyUnary(expOp, x, undefined); }
+/** Element-wise natural logarithm. */
 export function log(x: TensorLike): Tensor { return applyUnary(logOp, x, undefined); }
+/** Element-wise log(1 + x), accurate for small x. */
 export function log1p(x: TensorLike): Tensor { return applyUnary(log1pOp, x, undefined); }
+/** Element-wise e^x - 1, accurate for small x. */
 export function expm1(x: TensorLike): Tensor { return applyUnary(expm1Op, x, undefined); }
+/** Element-wise square root. */
 export function sqrt(x: TensorLike): Tensor { return applyUnary(sqrtOp, x, undefined); }
+/** Element-wise absolute value. */
 export function abs(x: TensorLike): Tensor { return applyUnary(absOp, x, undefined); }
+/** Element-wise x². */
 export function square(x: TensorLike): Tensor { return applyUnary(squareOp, x, undefined); }
+/** Element-wise 1 / x. */
 export function reciprocal(x: TensorLike): Tensor { return applyUnary(reciprocalOp, x, undefined); }
+/** Element-wise sine. */
 export function sin(x: TensorLike): Tensor { return applyUnary(sinOp, x, undefined); }
+/** Element-wise cosine. */
 export function cos(x: TensorLike): Tensor { return applyUnary(cosOp, x, undefined); }
 
 // clamp: the gradient passes where min <= x <= max (inclusive, as in PyTorch)
@@ -287,11 +304,17 @@ export const signOp = defineOp({
 
 /** 1 where a == b, else 0 (in a's dtype). Records no gradient. */
 export function eq(a: TensorLike, b: TensorLike): Tensor { return applyBinary(eqOp, a, b); }
+/** Element-wise a ≠ b as 1/0 (not differentiable). */
 export function ne(a: TensorLike, b: TensorLike): Tensor { return applyBinary(neOp, a, b); }
+/** Element-wise a < b as 1/0 (not differentiable). */
 export function lt(a: TensorLike, b: TensorLike): Tensor { return applyBinary(ltOp, a, b); }
+/** Element-wise a ≤ b as 1/0 (not differentiable). */
 export function le(a: TensorLike, b: TensorLike): Tensor { return applyBinary(leOp, a, b); }
+/** Element-wise a > b as 1/0 (not differentiable). */
 export function gt(a: TensorLike, b: TensorLike): Tensor { return applyBinary(gtOp, a, b); }
+/** Element-wise a ≥ b as 1/0 (not differentiable). */
 export function ge(a: TensorLike, b: TensorLike): Tensor { return applyBinary(geOp, a, b); }
+/** Element-wise sign: -1, 0 or 1 (gradient 0). */
 export function sign(x: TensorLike): Tensor { return applyUnary(signOp, x, undefined); }
 
 // ------------------------------------------------------------------ dtype conversion and copies
@@ -328,6 +351,7 @@ export const cloneOp = defineOp({
   test: { shapes: 'unary' },
 });
 
+/** A differentiable copy of x (like `torch.clone`). */
 export function clone(x: TensorLike): Tensor {
   return applyUnary(cloneOp, x, undefined);
 }

@@ -9,6 +9,7 @@ import { defineOp, type OpDef, type Pick } from './define.ts';
 import { exp, where } from './elementwise.ts';
 import { expand, reshape } from './shape-ops.ts';
 
+/** Options of the reductions (`sum`, `mean`, `max`, ...): PyTorch's `dim` and `keepdim`. */
 export interface ReduceOptions {
   /** The axis or axes to reduce; all when omitted. Negative axes count from the end. */
   axis?: number | readonly number[];
@@ -214,18 +215,22 @@ export function sumTo(x: TensorLike, shape: Shape): Tensor {
   return apply(sumToOp, [t], { shape: shape.slice() });
 }
 
+/** Sum of the elements over the given axes (all by default); like `torch.sum`. */
 export function sum(x: TensorLike, options?: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', 'sum');
   return apply(sumOp, [t], reduceParams('sum', t, options));
 }
+/** Maximum over the given axes (all by default); the gradient goes to the maxima. */
 export function max(x: TensorLike, options?: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', 'max');
   return apply(maxOp, [t], reduceParams('max', t, options));
 }
+/** Minimum over the given axes (all by default); the gradient goes to the minima. */
 export function min(x: TensorLike, options?: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', 'min');
   return apply(minOp, [t], reduceParams('min', t, options));
 }
+/** Product of the elements over the given axes (all by default); like `torch.prod`. */
 export function prod(x: TensorLike, options?: ReduceOptions): Tensor {
   const t = toTensor(x, 'x', 'prod');
   return apply(prodOp, [t], reduceParams('prod', t, options));
@@ -245,6 +250,7 @@ export function mean(x: TensorLike, options?: ReduceOptions): Tensor {
   return apply(sumOp, [t], p).div(count);
 }
 
+/** Options of `variance` and `std`. */
 export interface VarOptions extends ReduceOptions {
   /** Bessel's correction: divide by N - correction (default 1, the unbiased estimate, as in PyTorch). */
   correction?: number;
@@ -286,6 +292,7 @@ export function std(x: TensorLike, options?: VarOptions): Tensor {
   return where(zero, 0, where(zero, 1, v).sqrt());
 }
 
+/** Options of `norm` (the p-norm). */
 export interface NormOptions extends ReduceOptions {
   /** The order: 2 (default), 1, Infinity, or any p > 0. */
   p?: number;
@@ -367,6 +374,7 @@ export function argmax(x: TensorLike, options?: { axis?: number; keepDims?: bool
   const t = toTensor(x, 'x', 'argmax');
   return apply(argmaxOp, [t], argParams('argmax', t, options));
 }
+/** Indices of the minima along an axis (of the flattened tensor by default); like `torch.argmin`. */
 export function argmin(x: TensorLike, options?: { axis?: number; keepDims?: boolean }): Tensor {
   const t = toTensor(x, 'x', 'argmin');
   return apply(argminOp, [t], argParams('argmin', t, options));

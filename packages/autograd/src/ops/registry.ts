@@ -29,6 +29,7 @@ function composite<P>(name: string, call: (inputs: readonly Tensor[], params: P)
 const reduceTest = { shapes: 'unary' as const, params: R.sampleReduceParams };
 const axisOf = (p: { axes: readonly number[]; keepDims: boolean }) => ({ axis: p.axes, keepDims: p.keepDims });
 
+/** Every primitive op's definition (drives the property tests). */
 export const PRIMITIVES: readonly OpDef<any>[] = [
   E.addOp, E.subOp, E.mulOp, E.divOp, E.powOp, E.powScalarOp, E.maximumOp, E.minimumOp,
   E.negOp, E.expOp, E.logOp, E.log1pOp, E.expm1Op, E.sqrtOp, E.absOp, E.squareOp, E.reciprocalOp,
@@ -42,6 +43,7 @@ export const PRIMITIVES: readonly OpDef<any>[] = [
   L.matmulOp,
 ];
 
+/** Every composite op (built from primitives), as registry entries. */
 export const COMPOSITES: readonly RegistryEntry[] = [
   composite('mean', ([x], p: { axes: readonly number[]; keepDims: boolean }) => R.mean(x!, axisOf(p)), reduceTest),
   composite('var', ([x], p: { axes: readonly number[]; keepDims: boolean }) => R.variance(x!, axisOf(p)), {

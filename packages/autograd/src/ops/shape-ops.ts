@@ -411,6 +411,7 @@ export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
 
 /** Integer indices: a number array, an Int32Array, or a tensor holding integers. */
 export type NestedIndex = number | readonly NestedIndex[];
+/** Indices for `gather` and `indexSelect`: nested arrays of integers, an Int32Array or a tensor. */
 export type IndexLike = readonly NestedIndex[] | Int32Array | Tensor;
 
 interface IndexParams {

@@ -73,6 +73,7 @@ export function publicErf(x: number): number {
   if (typeof x !== 'number') throw new ArgumentError('erf', `x must be a number, got ${describe(x)}`);
   return erf(x);
 }
+/** The complementary error function 1 - erf(x), on numbers. */
 export function publicErfc(x: number): number {
   if (typeof x !== 'number') throw new ArgumentError('erfc', `x must be a number, got ${describe(x)}`);
   return erfc(x);

@@ -28,6 +28,7 @@ import { onesLike } from '../ops/creation.ts';
 import { checkBoolean, checkInteger, checkOptions, describe } from '../shape.ts';
 import { Tensor } from '../tensor.ts';
 
+/** Options of `chainPaths`. */
 export interface ChainPathsOptions {
   /** The most paths to enumerate (default 10,000); more is a GraphError unless `countOnly`. */
   maxPaths?: number;
@@ -65,9 +66,11 @@ export interface ChainPath {
   toString(): string;
 }
 
+/** The chain-rule paths from an input to the output, with each path's product and their sum. */
 export interface ChainPathsReport {
   /** Labels of the output and the input. */
   readonly output: string;
+  /** Label of the input. */
   readonly input: string;
   /** The input's shape (per-element values are flat, in row-major order of this shape). */
   readonly shape: readonly number[];

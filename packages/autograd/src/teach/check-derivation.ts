@@ -21,6 +21,7 @@ import { Tensor, fromNested, type NestedArray, type TensorLike } from '../tensor
 
 const OP = 'checkDerivation';
 
+/** `checkDerivation`'s verdict on one hand formula: 'ok' or the kind of mistake. */
 export type DerivationDiagnosis =
   | 'ok' | 'sign' | 'scale' | 'missing-factor' | 'extra-factor' | 'missing-path' | 'extra-path' | 'swapped' | 'wrong';
 
@@ -28,8 +29,10 @@ export type DerivationDiagnosis =
 export type DerivationParams = Record<string, Tensor>;
 /** What a hand formula receives: 0-d entries as plain numbers, the others as float64 tensors. */
 export type HandParams = Record<string, any>;
+/** A hand-derived formula for one gradient, as a function of the named inputs. */
 export type HandFormula = (params: HandParams) => TensorLike;
 
+/** Options of `checkDerivation`. */
 export interface CheckDerivationOptions {
   /** The student's own point (names, shapes and values); checked first, then the random points. */
   at?: Record<string, TensorLike>;
@@ -51,14 +54,19 @@ export interface CheckDerivationOptions {
   maxPaths?: number;
 }
 
+/** `checkDerivation`'s comparison of one hand formula with the tape. */
 export interface DerivationCheck {
+  /** The parameter whose gradient the formula gives. */
   name: string;
+  /** The parameter's shape. */
   shape: number[];
+  /** The verdict. */
   diagnosis: DerivationDiagnosis;
   /** One sentence: what is wrong and the likely cause. */
   explanation: string;
   /** Points at which hand and tape agree, out of `points`. */
   agreed: number;
+  /** Number of points checked. */
   points: number;
   /** The tape's gradient (flattened) at every point. */
   expected: number[][];
@@ -70,21 +78,23 @@ export interface DerivationCheck {
   factor?: number;
   /** missing-factor / extra-factor: the node whose local derivative is missing or extra, and its formula. */
   node?: string;
+  /** The formula of the missing or extra local derivative. */
   formula?: string;
   /** missing-path / extra-path: the paths, as node names from the parameter to the loss. */
   paths?: string[];
   /** swapped: the parameter whose gradient the hand formula computes (transposed when `transposed`). */
   swappedWith?: string;
+  /** Whether the swapped gradient is also transposed. */
   transposed?: boolean;
 }
 
 /** The result of checkDerivation: one check per hand formula, and a table in `toString()`. */
 export class DerivationReport {
   constructor(
-    readonly checks: DerivationCheck[],
+    /** One check per hand formula. */ readonly checks: DerivationCheck[],
     /** The point labels: 'at' for the student's point, then 1, 2, ... */
     readonly pointLabels: string[],
-    readonly rtol: number,
+    /** The relative tolerance used. */ readonly rtol: number,
   ) {}
   /** True when every formula agrees with the tape at every point. */
   get ok(): boolean {
@@ -94,6 +104,7 @@ export class DerivationReport {
   get(name: string): DerivationCheck | undefined {
     return this.checks.find((c) => c.name === name);
   }
+  /** The report as a text table. */
   toString(): string {
     const bad = this.checks.filter((c) => c.diagnosis !== 'ok').length;
     const head =

@@ -8,6 +8,7 @@ import { ArgumentError, GraphError } from '../errors.ts';
 import { gradOf } from '../autodiff.ts';
 import { Tensor } from '../tensor.ts';
 
+/** Options of `stepTable`. */
 export interface StepTableOptions {
   /** The learning rate η of the step w ← w - η ∂E/∂w (required, finite). */
   lr: number;
@@ -22,15 +23,19 @@ export interface StepTableOptions {
   digits?: number;
 }
 
+/** One named node in the forward part of a step table. */
 export interface StepTableNode {
+  /** The node's name. */
   name: string;
   /** The expression in terms of other named nodes ('w13*x1 + w23*x2'), or 'input' / 'parameter'. */
   formula: string;
+  /** The node's forward value. */
   value: number;
   /** ∂E/∂node (null for inputs the loss does not depend on through a differentiable path). */
   grad: number | null;
 }
 
+/** One delta term δ = -∂E/∂net of a step table. */
 export interface StepTableDelta {
   /** The label ('δ5' with deltaNames, else 'δ(a3)'). */
   name: string;
@@ -42,17 +47,25 @@ export interface StepTableDelta {
   value: number;
 }
 
+/** One parameter's row in a step table: value, gradient and updated value. */
 export interface StepTableParam {
+  /** The parameter's name. */
   name: string;
+  /** The value before the step. */
   value: number;
+  /** ∂E/∂w. */
   grad: number;
   /** -lr · ∂E/∂w. */
   change: number;
+  /** The value after the step, w - lr · ∂E/∂w. */
   updated: number;
 }
 
+/** One gradient-descent step laid out as the lecture's tables (see `stepTable`). */
 export interface StepTable {
+  /** The learning rate η. */
   lr: number;
+  /** The loss E before the step. */
   loss: number;
   /** The sign convention, stated in every format. */
   convention: string;
@@ -60,10 +73,15 @@ export interface StepTable {
   forward: StepTableNode[];
   /** Delta terms of the net inputs (inputs of an activation), output layer first. */
   deltas: StepTableDelta[];
+  /** One row per parameter. */
   params: StepTableParam[];
+  /** The tables as plain text. */
   toText(): string;
+  /** The tables as Markdown. */
   toMarkdown(): string;
+  /** The tables as LaTeX. */
   toLatex(): string;
+  /** Same as `toText()`. */
   toString(): string;
 }
 
