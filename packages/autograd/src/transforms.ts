@@ -183,6 +183,16 @@ export function jacfwd(f: unknown, x: unknown): Tensor | Tensor[] {
   return tuple ? result : result[0]!;
 }
 
+/** What vhp and hvp share: checked inputs and tangents, the scalar output, and ∇f recorded. */
+function hessianSetup(op: string, f: unknown, x: unknown, v: unknown) {
+  checkFn(op, f);
+  const { leaves, tuple } = leavesOf(op, x);
+  const tangents = tangentsOf(op, v, leaves, tuple);
+  const y = checkOutput(op, enableGrad(() => (f as (...xs: Tensor[]) => Tensor)(...leaves)));
+  scalarOutput(op, y);
+  return { leaves, tuple, tangents, y, g: gradientGraph(op, y, leaves) };
+}
+
 /** ∇f recorded with createGraph, for the Hessian products (null where f ignores an input). */
 function gradientGraph(op: string, y: Tensor, leaves: readonly Tensor[]): (Tensor | null)[] {
   if (!y.requiresGrad) return leaves.map(() => null);
@@ -212,12 +222,7 @@ export function vhp(f: (x: Tensor) => Tensor, x: TensorLike, v?: TensorLike): [T
 export function vhp(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], v: readonly TensorLike[]): [Tensor, Tensor[]];
 export function vhp(f: unknown, x: unknown, v?: unknown): [Tensor, Tensor | Tensor[]] {
   const op = 'vhp';
-  checkFn(op, f);
-  const { leaves, tuple } = leavesOf(op, x);
-  const tangents = tangentsOf(op, v, leaves, tuple);
-  const y = checkOutput(op, enableGrad(() => (f as (...xs: Tensor[]) => Tensor)(...leaves)));
-  scalarOutput(op, y);
-  const g = gradientGraph(op, y, leaves);
+  const { leaves, tuple, tangents, y, g } = hessianSetup(op, f, x, v);
   const r = backThrough(op, g, tangents, leaves, false).map((t) => t.detach());
   return [y.detach(), tuple ? r : r[0]!];
 }
@@ -232,12 +237,7 @@ export function hvp(f: (x: Tensor) => Tensor, x: TensorLike, v?: TensorLike): [T
 export function hvp(f: (...xs: Tensor[]) => Tensor, xs: readonly Tensor[], v: readonly TensorLike[]): [Tensor, Tensor[]];
 export function hvp(f: unknown, x: unknown, v?: unknown): [Tensor, Tensor | Tensor[]] {
   const op = 'hvp';
-  checkFn(op, f);
-  const { leaves, tuple } = leavesOf(op, x);
-  const tangents = tangentsOf(op, v, leaves, tuple);
-  const y = checkOutput(op, enableGrad(() => (f as (...xs: Tensor[]) => Tensor)(...leaves)));
-  scalarOutput(op, y);
-  const g = gradientGraph(op, y, leaves);
+  const { leaves, tuple, tangents, y, g } = hessianSetup(op, f, x, v);
   let r: Tensor[];
   if (g.every((t) => t === null)) {
     r = leaves.map((l) => zerosOf(l.shape, l.dtype));
