@@ -138,6 +138,7 @@ import {
   encodeSafetensors, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, normal_, ones_, summary, uniform_,
   xavierNormal_, xavierUniform_, zeros_, dropout, linear, saveWeights,
 } from '../src/index.ts';
+import { expectMemogradError } from '../../autograd/test/support/thrown.ts';
 
 function lin(): Linear {
   const m = new Linear(3, 1, { dtype: 'float64' });
@@ -270,13 +271,6 @@ describe('typed errors instead of raw TypeErrors on garbage arguments', () => {
     ['apply(null)', () => new Linear(2, 1).apply(null as never)],
   ];
   it.each(cases)('%s', (_name, fn) => {
-    let err: unknown;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err, 'it must throw').toBeDefined();
-    expect(err, String(err)).toBeInstanceOf(MemogradError);
+    expectMemogradError(fn);
   });
 });

@@ -13,20 +13,13 @@ import {
   multiStepSchedule, stepSchedule, warmupCosineSchedule,
 } from '../src/index.ts';
 import { describe as describeValue } from '../src/util.ts';
+import { expectMemogradError } from '../../autograd/test/support/thrown.ts';
 
 const SUSPICIOUS = /\[object Object\]|\bundefined\b|\bnull\b|\bNaN\b|\{"_data"/;
 
 /** The call throws a MemogradError starting with `prefix`, without words built from mangled values. */
 function expectNamed(fn: () => unknown, prefix: string, allowed: RegExp | null = null): string {
-  let err: unknown;
-  try {
-    fn();
-  } catch (e) {
-    err = e;
-  }
-  expect(err, 'it must throw').toBeDefined();
-  expect(err, String(err)).toBeInstanceOf(MemogradError);
-  const msg = (err as Error).message;
+  const msg = expectMemogradError(fn).message;
   expect(msg.startsWith(prefix), msg).toBe(true);
   const m = SUSPICIOUS.exec(msg);
   if (m && !(allowed && allowed.test(m[0]))) expect.fail(`message says '${m[0]}': ${msg}`);

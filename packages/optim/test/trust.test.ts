@@ -245,6 +245,7 @@ import { MemogradError, ones, zeros } from '@memograd/autograd';
 import {
   CosineAnnealingLR, LambdaLR, ReduceLROnPlateau, StepLR, clipGradNorm, clipGradValue, cosineLr, multiStepSchedule, predict, zerosLike,
 } from '../src/index.ts';
+import { expectMemogradError } from '../../autograd/test/support/thrown.ts';
 
 describe('optimizer steps check gradient shapes', () => {
   it('a [2, 1] grad for a [2] parameter is an error naming the optimizer and the parameter; nothing changes', () => {
@@ -370,14 +371,7 @@ describe('typed errors instead of raw TypeErrors on garbage arguments (optim)', 
     ['evaluate(model, x, y, null)', () => evaluate(new Linear(2, 1), x, y, null as never)],
   ];
   it.each(cases)('%s', (_name, fn) => {
-    let err: unknown;
-    try {
-      fn();
-    } catch (e) {
-      err = e;
-    }
-    expect(err, 'it must throw').toBeDefined();
-    expect(err, String(err)).toBeInstanceOf(MemogradError);
+    expectMemogradError(fn);
   });
   void zeros;
 });

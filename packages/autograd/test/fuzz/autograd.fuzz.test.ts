@@ -3,12 +3,11 @@
  * called with valid arguments and garbage, in a worker under a per-call watchdog and a heap limit.
  * MEMOGRAD_FUZZ_SEED, MEMOGRAD_FUZZ_RUNS, MEMOGRAD_FUZZ_CALL_MS tune it (see runner.ts).
  */
-import { describe, expect, it } from 'vitest';
 import * as autograd from '@memograd/autograd';
 import { ALL_OPS } from '@memograd/autograd';
-import { publicSurface, uncovered } from './coverage.ts';
+import { publicSurface } from './coverage.ts';
 import { ENTRIES } from './entries.ts';
-import { runFuzz, summarize } from './runner.ts';
+import { describeFuzzSuite } from './suite.ts';
 
 /** Public things that are not functions to call, or are reached through another entry. */
 export const EXCLUDED: Record<string, string> = {
@@ -28,22 +27,14 @@ export const EXCLUDED: Record<string, string> = {
   'autograd:MAX_RANK': 'a constant (the rank limit; shapes of 65 axes are among the garbage shapes)',
 };
 
-describe('autograd fuzz', () => {
-  it('covers every export, every Tensor member and every registry op', () => {
-    expect.hasAssertions();
-    const surface = [
-      ...publicSurface('autograd', autograd as unknown as Record<string, unknown>, { Tensor: autograd.Tensor, Generator: autograd.Generator }),
-      ...ALL_OPS.filter((op) => op.test !== null).map((op) => `registry:${op.name}`),
-    ];
-    expect(uncovered(surface, ENTRIES, EXCLUDED)).toEqual([]);
-    expect(new Set(ENTRIES.map((e) => e.name)).size).toBe(ENTRIES.length);
-  });
-
-  it('every call returns a confirmed result or throws a typed, named error; no hang, crash or state change', async () => {
-    expect.hasAssertions();
-    const report = await runFuzz('autograd', new URL('./entries.ts', import.meta.url));
-    console.log(summarize(report));
-    expect(report.tried).toBeGreaterThan(0);
-    expect(report.unexpected).toEqual([]);
-  }, 300_000);
+describeFuzzSuite({
+  pkg: 'autograd',
+  coverageTitle: 'covers every export, every Tensor member and every registry op',
+  surface: () => [
+    ...publicSurface('autograd', autograd as unknown as Record<string, unknown>, { Tensor: autograd.Tensor, Generator: autograd.Generator }),
+    ...ALL_OPS.filter((op) => op.test !== null).map((op) => `registry:${op.name}`),
+  ],
+  entries: ENTRIES,
+  excluded: EXCLUDED,
+  entriesUrl: new URL('./entries.ts', import.meta.url),
 });

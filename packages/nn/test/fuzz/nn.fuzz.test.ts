@@ -1,16 +1,12 @@
 /**
  * The adversarial fuzz suite for @memograd/nn (issue 8). Harness: packages/autograd/test/fuzz.
  */
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import * as nn from '@memograd/nn';
 import * as nnNode from '@memograd/nn/node';
-import { publicSurface, uncovered } from '../../../autograd/test/fuzz/coverage.ts';
-import { runFuzz, summarize } from '../../../autograd/test/fuzz/runner.ts';
+import { publicSurface } from '../../../autograd/test/fuzz/coverage.ts';
+import { classesOf, describeFuzzSuite } from '../../../autograd/test/fuzz/suite.ts';
 import { ENTRIES } from './entries.ts';
-
-const CLASSES = Object.fromEntries(
-  Object.entries(nn).filter(([, v]) => typeof v === 'function' && /^class\b/.test(Function.prototype.toString.call(v))),
-);
 
 /** Public things that need no entry of their own. */
 export const EXCLUDED: Record<string, string> = {
@@ -24,26 +20,20 @@ export const EXCLUDED: Record<string, string> = {
   'ModuleList#put': 'private',
 };
 
-describe('nn fuzz', () => {
-  it('covers every export and every public method of the exported classes', () => {
-    expect.hasAssertions();
-    // The main entry and the Node-only subpath (@memograd/nn/node: the file helpers).
-    const surface = [
-      ...publicSurface('nn', nn as unknown as Record<string, unknown>, CLASSES),
-      ...publicSurface('nn/node', nnNode as unknown as Record<string, unknown>),
-    ];
+// Methods a subclass inherits are covered through Module#…; own members must have entries.
+describeFuzzSuite({
+  pkg: 'nn',
+  coverageTitle: 'covers every export and every public method of the exported classes',
+  // the main entry and the Node-only subpath (@memograd/nn/node: the file helpers)
+  surface: () => [
+    ...publicSurface('nn', nn as unknown as Record<string, unknown>, classesOf(nn as unknown as Record<string, unknown>)),
+    ...publicSurface('nn/node', nnNode as unknown as Record<string, unknown>),
+  ],
+  checkSurface: (surface) => {
     expect(surface).toContain('nn/node:saveWeightsFile');
     expect(surface).not.toContain('nn:saveWeightsFile');
-    // Methods a subclass inherits are covered through Module#…; own members must have entries.
-    expect(uncovered(surface, ENTRIES, EXCLUDED)).toEqual([]);
-    expect(new Set(ENTRIES.map((e) => e.name)).size).toBe(ENTRIES.length);
-  });
-
-  it('every call returns a confirmed result or throws a typed, named error; no hang, crash or state change', async () => {
-    expect.hasAssertions();
-    const report = await runFuzz('nn', new URL('./entries.ts', import.meta.url));
-    console.log(summarize(report));
-    expect(report.tried).toBeGreaterThan(0);
-    expect(report.unexpected).toEqual([]);
-  }, 300_000);
+  },
+  entries: ENTRIES,
+  excluded: EXCLUDED,
+  entriesUrl: new URL('./entries.ts', import.meta.url),
 });
