@@ -1,5 +1,5 @@
 /** Gradients as functions: grad(), valueAndGrad(), vjp(), hessian(), and user-defined ops. */
-import { apply, checkBackwardOptions, shareVersion, describeValue, runBackward, type BackwardOptions } from './engine.ts';
+import { apply, checkBackwardOptions, shareVersion, describeArgument, runBackward, type BackwardOptions } from './engine.ts';
 import { ArgumentError, GraphError } from './errors.ts';
 import type { FloatArray } from './dtype.ts';
 import type { OpDef, OpTest } from './ops/define.ts';
@@ -37,10 +37,10 @@ export function grad(a: unknown, b?: unknown, c?: GradOptions): unknown {
 function tensorList(op: string, what: string, value: unknown): Tensor[] {
   if (value instanceof Tensor) return [value];
   if (!Array.isArray(value) || value.length === 0) {
-    throw new ArgumentError(op, `argument '${what}' must be a Tensor or a non-empty array of Tensors, got ${describeValue(value)}`);
+    throw new ArgumentError(op, `argument '${what}' must be a Tensor or a non-empty array of Tensors, got ${describeArgument(value)}`);
   }
   return value.map((t: unknown, i) => {
-    if (!(t instanceof Tensor)) throw new ArgumentError(op, `argument '${what}': element ${i} must be a Tensor, got ${describeValue(t)}`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(op, `argument '${what}': element ${i} must be a Tensor, got ${describeArgument(t)}`);
     return t;
   });
 }
@@ -54,7 +54,7 @@ export function gradOf(outputs: unknown, inputs: unknown, options: GradOptions, 
   if (gradOutputs !== undefined && (!Array.isArray(gradOutputs) || gradOutputs.length > outs.length)) {
     throw new ArgumentError(
       op,
-      `option 'gradOutputs' must be an array of at most ${outs.length} gradients (one per output), got ${describeValue(gradOutputs)}`,
+      `option 'gradOutputs' must be an array of at most ${outs.length} gradients (one per output), got ${describeArgument(gradOutputs)}`,
     );
   }
   ins.forEach((t, i) => {
@@ -74,25 +74,25 @@ export function gradOf(outputs: unknown, inputs: unknown, options: GradOptions, 
 
 /** @internal */
 export function checkFn(op: string, f: unknown): void {
-  if (typeof f !== 'function') throw new ArgumentError(op, `argument 'f' must be a function, got ${describeValue(f)}`);
+  if (typeof f !== 'function') throw new ArgumentError(op, `argument 'f' must be a function, got ${describeArgument(f)}`);
 }
 
 function checkArgnumsOption(op: string, options: unknown): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgumentError(op, `argument 'options' must be an object such as { argnums: 0 }, got ${describeValue(options)}`);
+    throw new ArgumentError(op, `argument 'options' must be an object such as { argnums: 0 }, got ${describeArgument(options)}`);
   }
   const argnums: unknown = (options as { argnums?: unknown }).argnums;
   const list = typeof argnums === 'number' ? [argnums] : argnums;
   if (argnums !== undefined && (!Array.isArray(list) || !list.every((i: unknown) => Number.isInteger(i) && (i as number) >= 0))) {
-    throw new ArgumentError(op, `option 'argnums' must be a non-negative integer or an array of them, got ${describeValue(argnums)}`);
+    throw new ArgumentError(op, `option 'argnums' must be a non-negative integer or an array of them, got ${describeArgument(argnums)}`);
   }
 }
 
 /** The output of a user function, checked to be a Tensor (`op` names the transform). */
 /** @internal */
 export function checkOutput(op: string, value: unknown): Tensor {
-  if (!(value instanceof Tensor)) throw new ArgumentError(op, `the function 'f' must return a Tensor, got ${describeValue(value)}`);
+  if (!(value instanceof Tensor)) throw new ArgumentError(op, `the function 'f' must return a Tensor, got ${describeArgument(value)}`);
   return value;
 }
 
@@ -110,7 +110,7 @@ function seedLike(x: TensorLike, i: number, op = 'grad'): Tensor {
   if (typeof x === 'number') return new Tensor(new Float64Array([x]), [], 'float64');
   // validated like tensor(): a ragged or non-finite array is an error, not a malformed tensor
   if (Array.isArray(x)) return fromNested(x as NestedArray, 'float64', `${op}: argument ${i}`);
-  throw new ArgumentError(op, `argument ${i} must be a Tensor, number or nested array, got ${describeValue(x)}`);
+  throw new ArgumentError(op, `argument ${i} must be a Tensor, number or nested array, got ${describeArgument(x)}`);
 }
 
 /**
@@ -225,19 +225,19 @@ export function customFunction<P = undefined>(spec: CustomFunctionSpec<P>): (inp
     test: null,
   };
   return (inputs, params) => {
-    if (!Array.isArray(inputs)) throw new ArgumentError(name, `argument 'inputs' must be an array of Tensors, got ${describeValue(inputs)}`);
+    if (!Array.isArray(inputs)) throw new ArgumentError(name, `argument 'inputs' must be an array of Tensors, got ${describeArgument(inputs)}`);
     inputs.forEach((t: unknown, i) => {
-      if (!(t instanceof Tensor)) throw new ArgumentError(name, `argument 'inputs': element ${i} must be a Tensor, got ${describeValue(t)}`);
+      if (!(t instanceof Tensor)) throw new ArgumentError(name, `argument 'inputs': element ${i} must be a Tensor, got ${describeArgument(t)}`);
     });
     const result: unknown = spec.forward(inputs.map((t) => t.detach()), params as P);
-    if (!(result instanceof Tensor)) throw new ArgumentError(name, `forward must return a Tensor, got ${describeValue(result)}`);
+    if (!(result instanceof Tensor)) throw new ArgumentError(name, `forward must return a Tensor, got ${describeArgument(result)}`);
     return apply(def, inputs, { user: params as P, result });
   };
 }
 
 function checkSpec(spec: unknown): void {
   if (spec === null || typeof spec !== 'object' || Array.isArray(spec)) {
-    throw new ArgumentError('customFunction', `argument 'spec' must be an object { name, forward, backward }, got ${describeValue(spec)}`);
+    throw new ArgumentError('customFunction', `argument 'spec' must be an object { name, forward, backward }, got ${describeArgument(spec)}`);
   }
   const { name, forward, backward } = spec as Record<string, unknown>;
   if (typeof name !== 'string' || name === '') {
@@ -249,5 +249,5 @@ function checkSpec(spec: unknown): void {
 
 /** 'got <value>', or 'but it is missing' for a key the spec does not have. */
 function got(v: unknown): string {
-  return v === undefined ? 'but it is missing' : `got ${describeValue(v)}`;
+  return v === undefined ? 'but it is missing' : `got ${describeArgument(v)}`;
 }

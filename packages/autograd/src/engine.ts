@@ -32,7 +32,7 @@ export class Node {
   // fields, so a recorded op keeps one object alive rather than two: graphs of many small ops are
   // bound by the garbage collector's work on the objects that survive until backward.
   constructor(private readonly t: Tensor) {
-    if (!hooks.isTensor(t)) throw new ArgumentError('Node', `argument 't' must be a Tensor, got ${describeValue(t)}`);
+    if (!hooks.isTensor(t)) throw new ArgumentError('Node', `argument 't' must be a Tensor, got ${describeArgument(t)}`);
   }
   /** The op that produced this node's tensor. */
   get op(): OpDef<any> {
@@ -100,11 +100,15 @@ export function enableGrad<T>(fn: () => T): T {
 }
 
 function checkFunction(op: string, fn: unknown): void {
-  if (typeof fn !== 'function') throw new ArgumentError(op, `argument 'fn' must be a function, got ${describeValue(fn)}`);
+  if (typeof fn !== 'function') throw new ArgumentError(op, `argument 'fn' must be a function, got ${describeArgument(fn)}`);
 }
 
-/** A short description of a value of any type for messages (never throws). */
-export function describeValue(v: unknown): string {
+/**
+ * How argument messages of the engine and the transforms name a value ("the string \"x\"", "a plain
+ * object", "a float32 tensor of shape [2]"); never throws. (The public `describeValue`, shape.ts
+ * `describe`, is the general one, which prints values; these messages keep their own wording.)
+ */
+export function describeArgument(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '...' : v)}`;
@@ -141,7 +145,7 @@ export function detectAnomaly<T>(fn: () => T): T {
 
 /** Turns anomaly detection on or off globally; like `torch.autograd.set_detect_anomaly`. */
 export function setDetectAnomaly(on: boolean): void {
-  if (typeof on !== 'boolean') throw new ArgumentError('setDetectAnomaly', `argument 'on' must be a boolean, got ${describeValue(on)}`);
+  if (typeof on !== 'boolean') throw new ArgumentError('setDetectAnomaly', `argument 'on' must be a boolean, got ${describeArgument(on)}`);
   anomalyEnabled = on;
 }
 
@@ -489,12 +493,12 @@ export interface BackwardOptions {
 export function checkBackwardOptions(op: string, options: unknown): void {
   if (options === undefined) return;
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgumentError(op, `argument 'options' must be an object such as { retainGraph: true }, got ${describeValue(options)}`);
+    throw new ArgumentError(op, `argument 'options' must be an object such as { retainGraph: true }, got ${describeArgument(options)}`);
   }
   for (const key of ['retainGraph', 'createGraph'] as const) {
     const v = (options as Record<string, unknown>)[key];
     if (v !== undefined && typeof v !== 'boolean') {
-      throw new ArgumentError(op, `option '${key}' must be a boolean, got ${describeValue(v)}`);
+      throw new ArgumentError(op, `option '${key}' must be a boolean, got ${describeArgument(v)}`);
     }
   }
 }
@@ -649,7 +653,7 @@ class BackwardPass {
     if (!Array.isArray(grads) || grads.length !== inputs.length) {
       throw new GraphError(
         'backward',
-        `rule for '${op.name}' returned ${Array.isArray(grads) ? `${grads.length} gradients` : describeValue(grads)} for ${inputs.length} inputs; ` +
+        `rule for '${op.name}' returned ${Array.isArray(grads) ? `${grads.length} gradients` : describeArgument(grads)} for ${inputs.length} inputs; ` +
           `it must return an array of one gradient (Tensor or null) per input`,
       );
     }
@@ -658,7 +662,7 @@ class BackwardPass {
       const raw: unknown = grads[i];
       if (raw === null || raw === undefined) continue;
       if (!hooks.isTensor(raw)) {
-        throw new ArgumentError('backward', `rule for '${op.name}' returned ${describeValue(raw)} as the gradient of input ${i}; expected a Tensor or null`);
+        throw new ArgumentError('backward', `rule for '${op.name}' returned ${describeArgument(raw)} as the gradient of input ${i}; expected a Tensor or null`);
       }
       if (!input.requiresGrad) continue;
       let gi = raw;
@@ -829,7 +833,7 @@ function checkHookGrad(t: Tensor, g: Tensor, replaced: unknown): Tensor {
   if (!hooks.isTensor(replaced)) {
     throw new ArgumentError(
       'hook',
-      `${where} returned ${describeValue(replaced)}; return a Tensor of shape ${formatShape(g.shape)} and dtype ${g.dtype}, ` +
+      `${where} returned ${describeArgument(replaced)}; return a Tensor of shape ${formatShape(g.shape)} and dtype ${g.dtype}, ` +
         `or undefined to keep the gradient`,
     );
   }

@@ -1,6 +1,6 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
 import {
-  apply, bumpStorageVersion, shareVersion, type VersionCounter, checkBackwardOptions, describeValue, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
+  apply, bumpStorageVersion, shareVersion, type VersionCounter, checkBackwardOptions, describeArgument, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
 } from './engine.ts';
 import { ArgumentError, DTypeError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
@@ -289,7 +289,7 @@ export class Tensor {
    */
   registerHook(hook: GradHook): () => void {
     if (typeof hook !== 'function') {
-      throw new ArgumentError('registerHook', `argument 'hook' must be a function (grad) => Tensor | undefined, got ${describeValue(hook)}`);
+      throw new ArgumentError('registerHook', `argument 'hook' must be a function (grad) => Tensor | undefined, got ${describeArgument(hook)}`);
     }
     if (!this.requiresGrad) throw new GraphError('registerHook', 'cannot register a hook on a tensor that does not require grad');
     (this._hooks ??= []).push(hook);

@@ -11,7 +11,7 @@
  * product (PyTorch's functional.jvp makes the same choice); for small coursework graphs it is
  * irrelevant, and jacfwd reuses the recorded g(u) for every column.
  */
-import { enableGrad, describeValue } from './engine.ts';
+import { enableGrad, describeArgument } from './engine.ts';
 import { ArgumentError, GraphError, ShapeError } from './errors.ts';
 import { asLeaf, checkFn, checkOutput, gradOf } from './autodiff.ts';
 import { formatShape } from './shape.ts';
@@ -30,7 +30,7 @@ function leavesOf(op: string, x: unknown): { leaves: Tensor[]; tuple: boolean } 
   if (x === undefined) throw new ArgumentError(op, `argument 'x' must be a Tensor, number, nested array or array of Tensors, got undefined`);
   if (isTuple(x)) return { leaves: x.map((t, i) => asLeaf(t, i, op)), tuple: true };
   if (!(x instanceof Tensor) && typeof x !== 'number' && !Array.isArray(x)) {
-    throw new ArgumentError(op, `argument 'x' must be a Tensor, number, nested array or array of Tensors, got ${describeValue(x)}`);
+    throw new ArgumentError(op, `argument 'x' must be a Tensor, number, nested array or array of Tensors, got ${describeArgument(x)}`);
   }
   return { leaves: [asLeaf(x as TensorLike, 0, op)], tuple: false };
 }
@@ -51,11 +51,11 @@ function tangentsOf(op: string, v: unknown, leaves: readonly Tensor[], tuple: bo
   if (v === undefined || v === null) {
     // like PyTorch: v may be left out when the single input has one element
     if (!tuple && leaves[0]!.size === 1) return [oneHot(leaves[0]!.shape, leaves[0]!.dtype, 0)];
-    throw new ArgumentError(op, `argument 'v' is required unless x is a single one-element tensor, got ${describeValue(v)}`);
+    throw new ArgumentError(op, `argument 'v' is required unless x is a single one-element tensor, got ${describeArgument(v)}`);
   }
   const list: unknown[] = tuple ? (Array.isArray(v) ? v : [v]) : [v];
   if (list.length !== leaves.length) {
-    throw new ArgumentError(op, `argument 'v' must hold one tangent per input (${leaves.length}), got ${describeValue(v)}`);
+    throw new ArgumentError(op, `argument 'v' must hold one tangent per input (${leaves.length}), got ${describeArgument(v)}`);
   }
   return leaves.map((x, i) => {
     const what = tuple ? `v[${i}]` : 'v';

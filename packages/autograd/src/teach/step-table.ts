@@ -3,7 +3,7 @@
  * lecture's table (forward values, delta terms, gradients, updated weights), as plain text, Markdown
  * or LaTeX. Every number comes from the tape (one reverse pass); nothing is a hand formula.
  */
-import { describeValue, noGrad } from '../engine.ts';
+import { describeArgument, noGrad } from '../engine.ts';
 import { ArgumentError, GraphError } from '../errors.ts';
 import { gradOf } from '../autodiff.ts';
 import { Tensor } from '../tensor.ts';
@@ -99,20 +99,20 @@ const OP = 'stepTable';
  * console.log(t.toText()); // t.toMarkdown(), t.toLatex()
  */
 export function stepTable(loss: Tensor, params: readonly Tensor[] | Record<string, Tensor>, options: StepTableOptions): StepTable {
-  if (!(loss instanceof Tensor)) throw new ArgumentError(OP, `argument 'loss' must be a scalar Tensor, got ${describeValue(loss)}`);
+  if (!(loss instanceof Tensor)) throw new ArgumentError(OP, `argument 'loss' must be a scalar Tensor, got ${describeArgument(loss)}`);
   if (loss.size !== 1) throw new ArgumentError(OP, `argument 'loss' must be a scalar, got shape [${loss.shape.join(', ')}]`);
   const named = paramList(params);
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
-    throw new ArgumentError(OP, `argument 'options' must be an object such as { lr: 0.5 }, got ${describeValue(options)}`);
+    throw new ArgumentError(OP, `argument 'options' must be an object such as { lr: 0.5 }, got ${describeArgument(options)}`);
   }
   const { lr, digits = 4 } = options;
   if (lr === undefined) throw new ArgumentError(OP, `option 'lr' (the learning rate, a finite number) is required, but it is missing`);
-  if (typeof lr !== 'number' || !Number.isFinite(lr)) throw new ArgumentError(OP, `option 'lr' must be a finite number, got ${describeValue(lr)}`);
-  if (!Number.isInteger(digits) || digits < 1 || digits > 12) throw new ArgumentError(OP, `option 'digits' must be an integer from 1 to 12, got ${describeValue(digits)}`);
+  if (typeof lr !== 'number' || !Number.isFinite(lr)) throw new ArgumentError(OP, `option 'lr' must be a finite number, got ${describeArgument(lr)}`);
+  if (!Number.isInteger(digits) || digits < 1 || digits > 12) throw new ArgumentError(OP, `option 'digits' must be an integer from 1 to 12, got ${describeArgument(digits)}`);
   const extra = recordOf('nodes', options.nodes);
   const deltaNames = options.deltaNames === undefined ? {} : options.deltaNames;
   if (deltaNames === null || typeof deltaNames !== 'object' || Array.isArray(deltaNames) || !Object.values(deltaNames).every((v) => typeof v === 'string')) {
-    throw new ArgumentError(OP, `option 'deltaNames' must be a record of strings such as { a3: 'δ5' }, got ${describeValue(deltaNames)}`);
+    throw new ArgumentError(OP, `option 'deltaNames' must be a record of strings such as { a3: 'δ5' }, got ${describeArgument(deltaNames)}`);
   }
   if (!loss.requiresGrad) throw new GraphError(OP, `argument 'loss' does not depend on any parameter that requires grad`);
 
@@ -216,11 +216,11 @@ function paramList(params: unknown): [string, Tensor][] {
   } else if (params !== null && typeof params === 'object' && !(params instanceof Tensor)) {
     list = Object.entries(params as Record<string, unknown>);
   } else {
-    throw new ArgumentError(OP, `argument 'params' must be an array of named scalar Tensors or a record { name: Tensor }, got ${describeValue(params)}`);
+    throw new ArgumentError(OP, `argument 'params' must be an array of named scalar Tensors or a record { name: Tensor }, got ${describeArgument(params)}`);
   }
-  if (list.length === 0) throw new ArgumentError(OP, `argument 'params' must name at least one parameter, got ${describeValue(params)}`);
+  if (list.length === 0) throw new ArgumentError(OP, `argument 'params' must name at least one parameter, got ${describeArgument(params)}`);
   return list.map(([n, t]) => {
-    if (!(t instanceof Tensor)) throw new ArgumentError(OP, `argument 'params': '${n}' must be a Tensor, got ${describeValue(t)}`);
+    if (!(t instanceof Tensor)) throw new ArgumentError(OP, `argument 'params': '${n}' must be a Tensor, got ${describeArgument(t)}`);
     if (t.size !== 1) throw new ArgumentError(OP, `argument 'params': '${n}' must be a scalar (a network of named scalars), got shape [${t.shape.join(', ')}]`);
     if (!t.requiresGrad) throw new GraphError(OP, `parameter '${n}' does not require grad`);
     return [n, t];
@@ -230,7 +230,7 @@ function paramList(params: unknown): [string, Tensor][] {
 function recordOf(what: string, v: unknown): Record<string, Tensor> {
   if (v === undefined) return {};
   if (v === null || typeof v !== 'object' || Array.isArray(v) || !Object.values(v).every((t) => t instanceof Tensor)) {
-    throw new ArgumentError(OP, `option '${what}' must be a record of Tensors such as { a1, y3 }, got ${describeValue(v)}`);
+    throw new ArgumentError(OP, `option '${what}' must be a record of Tensors such as { a1, y3 }, got ${describeArgument(v)}`);
   }
   return v as Record<string, Tensor>;
 }
