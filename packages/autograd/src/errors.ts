@@ -47,22 +47,27 @@ export class GradcheckError extends MemogradError {}
  * block, so it costs nothing on the success path:
  *
  *     try { ... } catch (e) { throw renameError('std', e); }
+ *
+ * With `inner`, the inner op's own prefix is replaced by it instead of kept (`inner` = 'target ':
+ * 'tensor: element [1] is …' becomes 'mseLoss: target element [1] is …').
  */
-export function renameError(op: string, e: unknown): unknown {
+export function renameError(op: string, e: unknown, inner?: string): unknown {
   checkOpName('renameError', op);
   if (!(e instanceof MemogradError) || e.op === op || e.message.startsWith(`${op}:`)) return e;
-  const Ctor = e.constructor as new (op: string, message: string, shapes?: unknown) => MemogradError;
-  let out: MemogradError;
-  try {
-    out = new Ctor(op, e.message, (e as { shapes?: unknown }).shapes);
-  } catch {
-    return e; // a subclass with another constructor signature: keep it as it is
+  if (inner !== undefined && typeof inner !== 'string') {
+    throw new ArgumentError('renameError', `argument 'inner' must be a string or undefined, got ${typeof inner}`);
   }
-  // fields a subclass adds (shapes, keys, ...) are carried over
-  for (const k of Object.keys(e)) {
-    if (k !== 'op' && k !== 'message') (out as unknown as Record<string, unknown>)[k] = (e as unknown as Record<string, unknown>)[k];
-  }
+  // with `inner`, the inner op's own prefix is replaced: 'tensor: element [1] is …' → 'mseLoss: target element [1] is …'
+  const rest = inner !== undefined && e.message.startsWith(`${e.op}: `) ? `${inner}${e.message.slice(e.op.length + 2)}` : e.message;
+  // A copy made without the constructor (subclasses' constructors take other arguments, e.g.
+  // StateDictError's list of problems): same prototype, every own field, a new op and message.
+  const out = Object.create(Object.getPrototypeOf(e) as object) as MemogradError;
+  for (const k of Object.getOwnPropertyNames(e)) Object.defineProperty(out, k, Object.getOwnPropertyDescriptor(e, k)!);
+  const message = `${op}: ${rest}`;
+  Object.defineProperty(out, 'message', { value: message, writable: true, configurable: true });
+  Object.defineProperty(out, 'op', { value: op, writable: true, configurable: true, enumerable: true });
   Object.defineProperty(out, 'cause', { value: e, enumerable: false, writable: true, configurable: true });
+  if (typeof e.stack === 'string') Object.defineProperty(out, 'stack', { value: e.stack.replace(e.message, message), writable: true, configurable: true });
   return out;
 }
 

@@ -2,24 +2,19 @@
  * Error re-labelling for functions that delegate: an error thrown by an inner function names the
  * function the user called (`smoothL1Loss: …`, not `huberLoss: …`). Used only on the throw path.
  */
-import { MemogradError } from '@memograd/autograd';
+import { MemogradError, renameError } from '@memograd/autograd';
 
 /**
  * Makes a MemogradError thrown inside `op` name `op` first: `op: <inner message>` (with `inner`,
- * the inner function's own prefix is replaced by it: `op: target element [1] is …`). The error
- * keeps its class and fields; `op` is updated. Other values are returned unchanged.
+ * the inner function's own prefix is replaced by it: `op: target element [1] is …`): autograd's
+ * `renameError`, which keeps the class and fields. An error already naming `op` (`op:`, `op(…)`,
+ * `op.method:`) and other values are returned unchanged.
  */
 export function relabel(op: string, e: unknown, inner?: string): unknown {
   if (!(e instanceof MemogradError)) return e;
-  const old = e.message;
-  if (old.startsWith(`${op}:`) || old.startsWith(`${op}(`) || old.startsWith(`${op}.`)) return e;
-  let rest = old;
-  if (inner !== undefined && old.startsWith(`${e.op}: `)) rest = `${inner}${old.slice(e.op.length + 2)}`;
-  const message = `${op}: ${rest}`;
-  Object.defineProperty(e, 'message', { value: message, writable: true, configurable: true });
-  Object.defineProperty(e, 'op', { value: op, writable: true, configurable: true, enumerable: true });
-  if (typeof e.stack === 'string') e.stack = e.stack.replace(old, message);
-  return e;
+  const m = e.message;
+  if (m.startsWith(`${op}:`) || m.startsWith(`${op}(`) || m.startsWith(`${op}.`)) return e;
+  return renameError(op, e, inner);
 }
 
 /**

@@ -263,6 +263,19 @@ describe('errors of delegated work name the called function', () => {
     const plain = new TypeError('t');
     expect(relabel('x', plain)).toBe(plain);
   });
+
+  it('relabel (autograd renameError) keeps subclasses whose constructors take other arguments intact', () => {
+    const e = new StateDictError('Linear.loadStateDict', ["key 'weight': shape mismatch", "missing key 'bias'"]);
+    const r = relabel('loadWeights', e) as StateDictError;
+    expect(r).toBeInstanceOf(StateDictError);
+    expect(r.message).toBe(`loadWeights: ${e.message}`);
+    expect(r.problems).toEqual(e.problems);
+    const s = relabel('saveWeights', new SafetensorsError('bad dtype', 'w'), '') as SafetensorsError;
+    expect(s).toBeInstanceOf(SafetensorsError);
+    expect(s.message).toBe('saveWeights: tensor "w": bad dtype');
+    expect(s.tensor).toBe('w');
+    expect(relabel('Linear', new ShapeError('Linear(3 → 4)', 'bad'))).toBeInstanceOf(ShapeError);
+  });
 });
 
 describe('norm layers check the dtype before doing anything', () => {
