@@ -51,3 +51,5 @@ export type { SchedulableOptimizer, SchedulerStateDict, ReduceLROnPlateauOptions
 export { clipGradNorm, clipGradValue } from './clip.ts';
 export type { ClipGradNormOptions } from './clip.ts';
 export * from './fit.ts'; export * from './callbacks.ts';
+export * from './names.ts';
+export * from './tuner/index.ts';

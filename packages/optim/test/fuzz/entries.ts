@@ -12,6 +12,10 @@ import * as optim from '@memograd/optim';
 import {
   args, garbage, garbageOrBadTensor, intArb, label, mix, opt, plantGrad, render, smallNum, tensorArb, type Case, type FuzzEntry,
 } from '../../../autograd/test/fuzz/harness.ts';
+import { TENSORBOARD_ENTRIES } from './entries-tensorboard.ts';
+import { PLOT_ENTRIES } from './entries-plot.ts';
+import { KERAS_ENTRIES } from './entries-keras.ts';
+import { TUNER_ENTRIES } from './entries-tuner.ts';
 
 export function resetGlobals(): void {
   ag.setDetectAnomaly(false);
@@ -221,4 +225,7 @@ const CALLBACK_ENTRIES: FuzzEntry[] = [
   { name: 'optim.LRScheduler', covers: ['optim:LRScheduler'], ops: ['LRScheduler'], gen: args(garbage), call: (p) => new (api['LRScheduler'] as new (...a: unknown[]) => unknown)('x', p) },
 ];
 
-export const ENTRIES: FuzzEntry[] = [...OPT_METHOD_ENTRIES, ...OPT_CTOR_ENTRIES, ...SCHED_ENTRIES, ...SCHEDULE_ENTRIES, ...TRAIN_ENTRIES, ...CALLBACK_ENTRIES];
+export const ENTRIES: FuzzEntry[] = [
+  ...OPT_METHOD_ENTRIES, ...OPT_CTOR_ENTRIES, ...SCHED_ENTRIES, ...SCHEDULE_ENTRIES, ...TRAIN_ENTRIES, ...CALLBACK_ENTRIES,
+  ...TENSORBOARD_ENTRIES, ...PLOT_ENTRIES, ...KERAS_ENTRIES, ...TUNER_ENTRIES,
+];

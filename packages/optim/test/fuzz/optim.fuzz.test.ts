@@ -2,6 +2,7 @@
  * The adversarial fuzz suite for @memograd/optim (issue 8). Harness: packages/autograd/test/fuzz.
  */
 import * as optim from '@memograd/optim';
+import * as optimNode from '@memograd/optim/node';
 import { publicSurface } from '../../../autograd/test/fuzz/coverage.ts';
 import { classesOf, describeFuzzSuite } from '../../../autograd/test/fuzz/suite.ts';
 import { ENTRIES } from './entries.ts';
@@ -17,7 +18,11 @@ export const EXCLUDED: Record<string, string> = {
 describeFuzzSuite({
   pkg: 'optim',
   coverageTitle: 'covers every export and every public method of the exported classes',
-  surface: () => publicSurface('optim', optim as unknown as Record<string, unknown>, classesOf(optim as unknown as Record<string, unknown>)),
+  // the main entry and the Node-only subpath (@memograd/optim/node: everything that writes files)
+  surface: () => [
+    ...publicSurface('optim', optim as unknown as Record<string, unknown>, classesOf(optim as unknown as Record<string, unknown>)),
+    ...publicSurface('optim/node', optimNode as unknown as Record<string, unknown>, classesOf(optimNode as unknown as Record<string, unknown>)),
+  ],
   entries: ENTRIES,
   excluded: EXCLUDED,
   entriesUrl: new URL('./entries.ts', import.meta.url),
