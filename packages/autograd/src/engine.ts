@@ -26,6 +26,9 @@ import { SAVES_ALL, SAVES_OUT, savesMaskOf, type OpDef, type ScalarFrame, type S
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
 import type { Tensor } from './tensor.ts';
 
+/** @internal The `_flags` bit of a weakly typed tensor (see `Tensor.weakType`). */
+export const WEAK = 4;
+
 /** What an op records on its output when any input requires a gradient. */
 export class Node {
   // A view of what an op recorded on its output tensor. The record itself lives in the tensor's
@@ -164,6 +167,8 @@ export interface EngineHooks {
   makeTensor(def: OpDef<any>, inputs: readonly Tensor[], params: unknown): Tensor;
   /** A 0-d tensor holding a number (rounded to float32 for that dtype), without a typed array. */
   scalar(value: number, dtype: Tensor['dtype']): Tensor;
+  /** Converts to a dtype (a recorded op). */
+  cast(t: Tensor, dtype: Tensor['dtype']): Tensor;
   sumTo(g: Tensor, shape: readonly number[]): Tensor;
   add(a: Tensor, b: Tensor): Tensor;
   detach(t: Tensor): Tensor;
@@ -195,6 +200,7 @@ export function applyOne<P>(op: OpDef<P>, x: Tensor, params: P): Tensor {
   const f = op.scalar;
   if (f === undefined || x.shape.length !== 0 || anomalyEnabled) return applyGeneral(op, [x], params);
   const out = hooks.scalar(f(valueOf(x), params), x.dtype);
+  if ((x._flags & WEAK) !== 0) out._flags |= WEAK;
   if (x.requiresGrad && gradEnabled && op.differentiable !== false) link(out, op, x, null, params);
   return out;
 }
@@ -206,20 +212,20 @@ export function applyTwo<P>(op: OpDef<P>, a: Tensor, b: Tensor, params: P): Tens
     return applyGeneral(op, [a, b], params);
   }
   const out = hooks.scalar(f(valueOf(a), valueOf(b)), a.dtype);
+  if ((a._flags & b._flags & WEAK) !== 0) out._flags |= WEAK;
   if ((a.requiresGrad || b.requiresGrad) && gradEnabled && op.differentiable !== false) link(out, op, a, b, params);
   return out;
 }
 
 function applyGeneral<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Tensor {
+  let weak = inputs.length > 0 && op.setsDType !== true;
+  for (let i = 0; i < inputs.length; i++) if ((inputs[i]!._flags & WEAK) === 0) weak = false;
   if (inputs.length > 1) {
     const dtype = inputs[0]!.dtype;
     for (let i = 1; i < inputs.length; i++) {
       if (inputs[i]!.dtype !== dtype) {
-        throw new DTypeError(
-          op.name,
-          `cannot mix ${dtype} and ${inputs[i]!.dtype} inputs (${inputName(op, 0, inputs[0])} and ${inputName(op, i, inputs[i])}); ` +
-            `convert one with .to('${inputs[i]!.dtype}') or .to('${dtype}')`,
-        );
+        inputs = promoteWeak(op, inputs);
+        break;
       }
     }
   }
@@ -234,6 +240,7 @@ function applyGeneral<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
   } finally {
     gradEnabled = recording;
   }
+  if (weak) out._flags |= WEAK;
   record(op, inputs, params, out);
   if (anomalyEnabled) {
     const bad = firstNonFinite(out);
@@ -246,6 +253,36 @@ function applyGeneral<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P): Te
     }
   }
   return out;
+}
+
+/**
+ * Inputs of mixed dtypes: the weakly typed ones (numbers, `scalar(2)`) adopt the dtype of the
+ * strongly typed ones, through a recorded cast so that their gradients come back in their own
+ * dtype; all weak, the widest dtype wins. Two strongly typed dtypes are an error.
+ */
+function promoteWeak<P>(op: OpDef<P>, inputs: readonly Tensor[]): readonly Tensor[] {
+  let strong = -1;
+  for (let i = 0; i < inputs.length; i++) {
+    if ((inputs[i]!._flags & WEAK) !== 0) continue;
+    if (strong < 0) strong = i;
+    else if (inputs[i]!.dtype !== inputs[strong]!.dtype) {
+      const [a, b] = [inputs[strong]!.dtype, inputs[i]!.dtype];
+      throw new DTypeError(
+        op.name,
+        `cannot mix ${a} and ${b} inputs (${inputName(op, strong, inputs[strong])} and ${inputName(op, i, inputs[i])}); ` +
+          `convert one with .to('${b}') or .to('${a}') (numbers and 0-d tensors made from numbers without a dtype adopt the other operand's dtype; explicitly typed tensors do not)`,
+      );
+    }
+  }
+  const dtype = strong >= 0 ? inputs[strong]!.dtype : inputs.some((t) => t.dtype === 'float64') ? 'float64' : 'float32';
+  return inputs.map((t) => (t.dtype === dtype ? t : weakCast(t, dtype)));
+}
+
+/** A weakly typed input converted for a mixed-dtype op: still weak (it only took a dtype). */
+function weakCast(t: Tensor, dtype: Tensor['dtype']): Tensor {
+  const c = hooks.cast(t, dtype);
+  c._flags |= WEAK;
+  return c;
 }
 
 /** The frame of the number rules (fields start as doubles so V8 stores them unboxed in place). */

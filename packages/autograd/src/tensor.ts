@@ -1,6 +1,7 @@
 import { allocate, isDType, type DType, type FloatArray } from './dtype.ts';
 import {
   apply, bumpStorageVersion, shareVersion, type VersionCounter, checkBackwardOptions, describeArgument, installEngineHooks, Node, runBackward, storageVersion, type BackwardOptions,
+  WEAK,
 } from './engine.ts';
 import { ArgumentError, DTypeError, GraphError } from './errors.ts';
 import type { OpDef } from './ops/define.ts';
@@ -81,7 +82,7 @@ export class Tensor {
   _data: FloatArray | number;
   /** The size of each axis (PyTorch's `shape`); [] for a 0-d tensor. */
   readonly shape: readonly number[];
-  /** @internal bit 0: float64 (else float32); bit 1: requires grad. */
+  /** @internal bit 0: float64 (else float32); bit 1: requires grad; bit 2: weakly typed. */
   _flags: number;
   /** @internal The op that produced this tensor when it was recorded (null for leaves). */
   _op: OpDef<any> | null = null;
@@ -140,6 +141,18 @@ export class Tensor {
   /** The element type: 'float32' or 'float64'. */
   get dtype(): DType {
     return (this._flags & 1) !== 0 ? 'float64' : 'float32';
+  }
+
+  /**
+   * Whether the dtype is weak: true for a 0-d tensor made from a number without an explicit dtype
+   * (`scalar(2)`, `tensor(2)`, a number passed as an operand), and for the results of ops whose
+   * inputs are all weak. A weakly typed operand adopts the dtype of a strongly typed one, as
+   * PyTorch's Python scalars and JAX's weak types do: `scalar(2).mul(tensor([1, 2, 3]))` is float32
+   * (the scalar is converted, and its gradient converted back). Mixing two strongly typed tensors of
+   * different dtypes is a DTypeError. `.to(dtype)` makes a strongly typed tensor.
+   */
+  get weakType(): boolean {
+    return (this._flags & 4) !== 0;
   }
 
   /** Whether gradients flow to this tensor. Set on leaves you want `.grad` for. */
@@ -267,6 +280,7 @@ export class Tensor {
   detach(): Tensor {
     // `.data` materialises a fast-lane scalar first, so that both tensors really share storage
     const t = rawTensor(this.data, this.shape, this.dtype);
+    t._flags |= this._flags & WEAK;
     shareVersion(this, t);
     if (this.name !== undefined) t.name = this.name;
     return t;
@@ -485,14 +499,21 @@ export function scalarTensor(value: number, dtype: DType): Tensor {
 const constants = { float32: new Map<number, Tensor>(), float64: new Map<number, Tensor>() };
 const MAX_CONSTANTS = 4096;
 
+/** @internal Marks a tensor weakly typed (see `Tensor.weakType`). */
+export function markWeak(t: Tensor): Tensor {
+  t._flags |= WEAK;
+  return t;
+}
+
 function constantTensor(value: number, dtype: DType): Tensor {
-  if (Object.is(value, -0)) return scalarTensor(value, dtype); // Map keys do not tell -0 from 0
+  // a number operand is weakly typed: it has no dtype of its own, it takes the other operand's
+  if (Object.is(value, -0)) return markWeak(scalarTensor(value, dtype)); // Map keys do not tell -0 from 0
   const cache = constants[dtype];
   let t = cache.get(value);
   if (t === undefined || typeof t._data !== 'number') {
     // a constant whose storage was handed out through .data is not reused: it could have been written
     if (cache.size >= MAX_CONSTANTS) cache.clear();
-    t = scalarTensor(value, dtype);
+    t = markWeak(scalarTensor(value, dtype));
     cache.set(value, t);
   }
   return t;
@@ -601,6 +622,7 @@ export function tensor(
       t = new Tensor(t.data, shape, dtype);
     }
   }
+  if (typeof values === 'number' && o.dtype === undefined) markWeak(t);
   if (requiresGrad) t.requiresGrad = true;
   if (o.name !== undefined) t.name = o.name;
   return t;
@@ -622,6 +644,7 @@ export function scalar(value: number, options: TensorOptions = {}): Tensor {
   const data = allocate(dtype, 1);
   data[0] = value;
   const t = new Tensor(data, [], dtype);
+  if (o.dtype === undefined) markWeak(t);
   t.requiresGrad = requiresGrad;
   if (o.name !== undefined) t.name = o.name;
   return t;
@@ -638,6 +661,7 @@ installEngineHooks({
     return out;
   },
   scalar: scalarTensor,
+  cast: (t, dtype) => ops.cast(t, dtype),
   sumTo: (g, shape) => ops.sumTo(g, shape),
   add: (a, b) => ops.add(a, b),
   detach: (t) => t.detach(),

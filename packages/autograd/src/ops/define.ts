@@ -89,6 +89,12 @@ export interface OpDef<P = undefined> {
   readonly inputs: readonly string[] | 'variadic';
   /** False for ops that record nothing (comparisons, argmax). Default true. */
   readonly differentiable?: boolean;
+  /**
+   * True for an op whose result's dtype is the caller's explicit choice (`cast`): its result is
+   * strongly typed even when every input is weakly typed (see `Tensor.weakType`). Default false:
+   * the result of weakly typed inputs is weakly typed.
+   */
+  readonly setsDType?: boolean;
   /** The output shape for the given input shapes (throws ShapeError when they do not fit). */
   shape(shapes: readonly Shape[], params: P): number[];
   /** Computes the output elements from the inputs' values. */

@@ -323,6 +323,7 @@ export const castOp = defineOp<{ dtype: DType }>({
   name: 'cast',
   inputs: ['x'],
   saves: [],
+  setsDType: true,
   shape: ([s]) => s!.slice(),
   forward: ([x], { dtype }) => {
     const out = allocate(dtype, x!.size);
@@ -333,11 +334,14 @@ export const castOp = defineOp<{ dtype: DType }>({
   test: { shapes: 'unary', params: () => ({ dtype: 'float64' as DType }) },
 });
 
-/** Converts to `dtype`; a no-op (the same tensor) when it already has it. */
+/**
+ * Converts to `dtype`; a no-op (the same tensor) when it already has it, except that a weakly typed
+ * tensor (see `Tensor.weakType`) becomes a strongly typed copy: an explicit dtype is a commitment.
+ */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   if (!isDType(dtype)) throw new ArgumentError('cast', `unknown dtype ${describe(dtype)} (expected 'float32' or 'float64')`);
   const t = toTensor(x, 'x', 'cast', dtype);
-  if (t.dtype === dtype) return t;
+  if (t.dtype === dtype && !t.weakType) return t;
   return apply(castOp, [t], { dtype });
 }
 

@@ -883,9 +883,9 @@ const TENSOR_MISC: FuzzEntry[] = [
   { name: 'Tensor#bumpVersion', covers: ['Tensor#bumpVersion'], gen: args(T), call: (t) => (t as Tensor).bumpVersion(), noSnapshot: true },
   {
     name: 'Tensor#accessors',
-    covers: ['Tensor#dtype', 'Tensor#size', 'Tensor#rank', 'Tensor#isLeaf', 'Tensor#node', 'Tensor#version', 'Tensor#data', 'Tensor#T', 'Tensor#grad', 'Tensor#requiresGrad'],
+    covers: ['Tensor#dtype', 'Tensor#size', 'Tensor#rank', 'Tensor#isLeaf', 'Tensor#node', 'Tensor#version', 'Tensor#data', 'Tensor#T', 'Tensor#grad', 'Tensor#requiresGrad', 'Tensor#weakType'],
     ops: ['Tensor', 'transpose', 'grad', 'requiresGrad'],
-    gen: args(T, fc.constantFrom('dtype', 'size', 'rank', 'isLeaf', 'node', 'version', 'data', 'T', 'grad', 'requiresGrad')),
+    gen: args(T, fc.constantFrom('dtype', 'size', 'rank', 'isLeaf', 'node', 'version', 'data', 'T', 'grad', 'requiresGrad', 'weakType')),
     call: (t, k) => (t as unknown as Record<string, unknown>)[k as string],
   },
   {
