@@ -766,7 +766,7 @@ class BackwardPass {
     } else if (this.ours !== null && !this.ours.has(t)) {
       throw nestedError(t);
     } else if (typeof cur === 'number') {
-      this.numbers[cur] += g;
+      this.numbers[cur] = this.numbers[cur]! + g;
     } else {
       t._adj = hooks.add(cur, hooks.scalar(g, t.dtype));
     }

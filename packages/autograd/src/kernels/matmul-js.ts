@@ -29,9 +29,9 @@ export function matmulReference(
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       let s = 0;
-      for (let p = 0; p < k; p++) s += a[aOff + i * rsA + p * csA] * b[bOff + p * rsB + j * csB];
+      for (let p = 0; p < k; p++) s += a[aOff + i * rsA + p * csA]! * b[bOff + p * rsB + j * csB]!;
       const o = outOff + i * n + j;
-      out[o] = accumulate ? out[o] + s : s;
+      out[o] = accumulate ? out[o]! + s : s;
     }
   }
 }
@@ -71,8 +71,8 @@ export function matmulTiled(
       let pa = ia;
       let pb = bOff + j * csB;
       for (let p = 0; p < k; p++) {
-        const a0 = a[pa], a1 = a[pa + rsA], a2 = a[pa + 2 * rsA], a3 = a[pa + 3 * rsA];
-        const b0 = b[pb], b1 = b[pb + csB], b2 = b[pb + 2 * csB], b3 = b[pb + 3 * csB];
+        const a0 = a[pa]!, a1 = a[pa + rsA]!, a2 = a[pa + 2 * rsA]!, a3 = a[pa + 3 * rsA]!;
+        const b0 = b[pb]!, b1 = b[pb + csB]!, b2 = b[pb + 2 * csB]!, b3 = b[pb + 3 * csB]!;
         c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
         c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
         c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
@@ -82,10 +82,10 @@ export function matmulTiled(
       }
       let o = outOff + i * n + j;
       if (accumulate) {
-        out[o] += c00; out[o + 1] += c01; out[o + 2] += c02; out[o + 3] += c03; o += n;
-        out[o] += c10; out[o + 1] += c11; out[o + 2] += c12; out[o + 3] += c13; o += n;
-        out[o] += c20; out[o + 1] += c21; out[o + 2] += c22; out[o + 3] += c23; o += n;
-        out[o] += c30; out[o + 1] += c31; out[o + 2] += c32; out[o + 3] += c33;
+        out[o] = out[o]! + c00; out[o + 1] = out[o + 1]! + c01; out[o + 2] = out[o + 2]! + c02; out[o + 3] = out[o + 3]! + c03; o += n;
+        out[o] = out[o]! + c10; out[o + 1] = out[o + 1]! + c11; out[o + 2] = out[o + 2]! + c12; out[o + 3] = out[o + 3]! + c13; o += n;
+        out[o] = out[o]! + c20; out[o + 1] = out[o + 1]! + c21; out[o + 2] = out[o + 2]! + c22; out[o + 3] = out[o + 3]! + c23; o += n;
+        out[o] = out[o]! + c30; out[o + 1] = out[o + 1]! + c31; out[o + 2] = out[o + 2]! + c32; out[o + 3] = out[o + 3]! + c33;
       } else {
         out[o] = c00; out[o + 1] = c01; out[o + 2] = c02; out[o + 3] = c03; o += n;
         out[o] = c10; out[o + 1] = c11; out[o + 2] = c12; out[o + 3] = c13; o += n;
@@ -124,12 +124,12 @@ function edge(
       let pa = aOff + i * rsA;
       let pb = bOff + j * csB;
       for (let p = 0; p < k; p++) {
-        s += a[pa] * b[pb];
+        s += a[pa]! * b[pb]!;
         pa += csA;
         pb += rsB;
       }
       const o = outOff + i * n + j;
-      out[o] = accumulate ? out[o] + s : s;
+      out[o] = accumulate ? out[o]! + s : s;
     }
   }
 }

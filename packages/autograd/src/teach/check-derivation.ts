@@ -714,8 +714,8 @@ function diagnose(cfg: Config, name: string, points: PointData[]): DerivationChe
         const n = names.length;
         const sumOf = (i: number, idx: number[], extra: Float64Array[] = []) => {
           const s = new Float64Array(tapes[i]!.length);
-          for (const k of idx) values[i]![k]!.forEach((v, q) => (s[q] += v));
-          for (const x of extra) x.forEach((v, q) => (s[q] += v));
+          for (const k of idx) values[i]![k]!.forEach((v, q) => (s[q] = s[q]! + v));
+          for (const x of extra) x.forEach((v, q) => (s[q] = s[q]! + v));
           return s;
         };
         const subsets = (count: number, strict: boolean): number[][] => {
