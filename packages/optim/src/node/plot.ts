@@ -46,12 +46,21 @@ interface VegaLiteLike {
  * Vega-Lite's logger interface, silent: its warnings (about a spec this module wrote) would land on
  * the user's console in the middle of a training log; errors still throw.
  */
-const quietLogger = {
-  level(): typeof quietLogger { return quietLogger; },
-  error(...m: unknown[]): never { throw new Error(m.map(String).join(' ')); },
-  warn(): typeof quietLogger { return quietLogger; },
-  info(): typeof quietLogger { return quietLogger; },
-  debug(): typeof quietLogger { return quietLogger; },
+interface QuietLogger {
+  level(): QuietLogger;
+  error(...m: unknown[]): never;
+  warn(): QuietLogger;
+  info(): QuietLogger;
+  debug(): QuietLogger;
+}
+const quietLogger: QuietLogger = {
+  level: () => quietLogger,
+  error: (...m: unknown[]): never => {
+    throw new Error(m.map(String).join(' '));
+  },
+  warn: () => quietLogger,
+  info: () => quietLogger,
+  debug: () => quietLogger,
 };
 
 let enginePromise: Promise<{ vega: VegaLike; vl: VegaLiteLike }> | null = null;
