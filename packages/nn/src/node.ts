@@ -63,9 +63,9 @@ export async function loadWeightsFile(model: Module, path: string, options: Load
 }
 
 /** The architecture file of a saved model directory. */
-export const MODEL_JSON_FILE = 'model.json';
+const MODEL_JSON_FILE = 'model.json';
 /** The weights file of a saved model directory. */
-export const MODEL_WEIGHTS_FILE = 'model.safetensors';
+const MODEL_WEIGHTS_FILE = 'model.safetensors';
 
 /**
  * Saves a whole `Sequential` model of built-in layers into the directory `dir` (created if needed;
