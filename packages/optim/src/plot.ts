@@ -162,10 +162,11 @@ function panel(metric: string, h: Record<string, number[]>, best: BestEpoch | nu
   const showPoints = epochs <= 60;
   const layers: Record<string, unknown>[] = [{
     data: { values: rows },
-    mark: { type: 'line', point: showPoints ? { size: 28, filled: true } : false, strokeWidth: 2, clip: true },
+    mark: { type: 'line', point: showPoints ? { size: 28, filled: true } : false, strokeWidth: 2 },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', scale: { domain: [1, Math.max(2, epochs)], nice: false }, axis: { tickMinStep: 1, format: 'd' } },
-      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false } },
+      // padded so the extreme points sit inside the frame, not on it
+      y: { field: 'value', type: 'quantitative', title: metric, scale: { zero: false, padding: 8 } },
       color: {
         field: 'series', type: 'nominal', title: null,
         scale: { domain: ['training', 'validation'], range: [TRAIN_COLOR, VAL_COLOR] },
@@ -199,6 +200,13 @@ function panel(metric: string, h: Record<string, number[]>, best: BestEpoch | nu
   return { width, height: 200, layer: layers };
 }
 
+/** The powers of ten from below the smallest value to above the largest. */
+function decades(values: readonly number[]): number[] {
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.ceil(Math.log10(Math.max(...values)));
+  return Array.from({ length: hi - lo + 1 }, (_, i) => Number(`1e${lo + i}`));
+}
+
 /** The learning-rate panel: a step line (the rate holds for the whole epoch), log scale when it spans a decade or more. */
 function lrPanel(lrKey: string, h: Record<string, number[]>, best: BestEpoch | null, width: number, epochs: number): Record<string, unknown> {
   const values = h[lrKey]!;
@@ -209,7 +217,8 @@ function lrPanel(lrKey: string, h: Record<string, number[]>, best: BestEpoch | n
     mark: { type: 'line', interpolate: 'step-after', color: '#2ca02c', strokeWidth: 2, point: epochs <= 60 ? { size: 20, filled: true, color: '#2ca02c' } : false },
     encoding: {
       x: { field: 'epoch', type: 'quantitative', title: 'epoch', scale: { domain: [1, Math.max(2, epochs)], nice: false }, axis: { tickMinStep: 1, format: 'd' } },
-      y: { field: 'value', type: 'quantitative', title: 'learning rate', scale: log ? { type: 'log' } : { zero: false }, axis: { format: '.2~e' } },
+      // on a log axis only the powers of ten are labelled (and gridded): Vega's default ticks crowd the decades
+      y: { field: 'value', type: 'quantitative', title: 'learning rate', scale: log ? { type: 'log' } : { zero: false, padding: 8 }, axis: log ? { format: '.0e', values: decades(finite) } : { format: '.3~g' } },
       tooltip: [{ field: 'key', title: 'log key' }, { field: 'epoch' }, { field: 'value', format: '.4~g' }],
     },
   }];
