@@ -10,8 +10,16 @@
  */
 import { argumentError, describe } from './util.ts';
 
-/** A fit() History (its `history` record is read) or Keras-style `history.history`: log key to per-epoch values. */
-export type HistoryInput = { readonly history: Readonly<Record<string, readonly number[]>>; readonly epoch?: readonly number[] } | Readonly<Record<string, readonly number[]>>;
+/** What `historySpec` and `plotHistory` draw: fit()'s History, or Keras-style `history.history` (log key to per-epoch values). */
+export type HistoryInput = HistoryLike | Readonly<Record<string, readonly number[]>>;
+
+/** An object holding a `history` record, as fit()'s `History` callback does. */
+export interface HistoryLike {
+  /** Each log key's value per epoch (Keras's `History.history`). */
+  readonly history: Readonly<Record<string, readonly number[]>>;
+  /** The epoch numbers recorded, from 0 (not needed: epochs are numbered from 1 by position). */
+  readonly epoch?: readonly number[];
+}
 
 /** Options of `historySpec` (and of `plotHistory`, which adds file paths). */
 export interface HistorySpecOptions {

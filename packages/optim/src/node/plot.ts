@@ -30,8 +30,16 @@ export interface PlotHistoryResult {
   spec: Record<string, unknown>;
   /** The best epoch marked, or null. */
   best: BestEpoch | null;
-  /** The files written: `svg` and `html` paths, or null where none was written. */
-  files: { svg: string | null; html: string | null };
+  /** The files written. */
+  files: PlotFiles;
+}
+
+/** The paths `plotHistory` wrote to. */
+export interface PlotFiles {
+  /** The SVG file, or null when `path: false`. */
+  svg: string | null;
+  /** The HTML report, or null when `html: false`. */
+  html: string | null;
 }
 
 interface VegaLike {
