@@ -32,6 +32,9 @@ export type { Regularizer, ParamSource } from './regularizers.ts';
 export { summary, formatCount } from './summary.ts';
 export type { SummaryOptions } from './summary.ts';
 export { saveWeights, loadWeights } from './weights.ts';
+export { modelToJSON, modelFromJSON, ModelFormatError, SERIALIZABLE_LAYERS } from './model.ts';
+export type { ModelJSON, LayerJSON, JSONValue } from './model.ts';
+// saveModel / loadModel (Node only, a directory with model.json and model.safetensors): '@memograd/nn/node'.
 // saveWeightsFile / loadWeightsFile (Node only): import them from '@memograd/nn/node'.
 export * from './safetensors.ts';
 export { gradientReport } from './gradient-report.ts';

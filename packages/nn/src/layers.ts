@@ -210,6 +210,8 @@ export class Linear extends Module {
   weight: Parameter;
   /** The bias vector, shape [outFeatures], or null without bias. */
   bias: Parameter | null;
+  /** The `activation` option as given (a name or a function), or null without one; `modelToJSON` saves a name. */
+  readonly activation: ActivationName | ((x: Tensor) => Tensor) | null;
   private readonly activationName: string | null;
   private readonly activationFn: ((x: Tensor) => Tensor) | null;
   /** Penalty on the weight added to the loss by `regularizers`, or null. */
@@ -243,6 +245,7 @@ export class Linear extends Module {
       this.bias = null;
     }
     const act = options.activation;
+    this.activation = act ?? null;
     this.activationName = act === undefined ? null : typeof act === 'string' ? act : act.name || 'custom';
     this.activationFn = act === undefined ? null : named(op, () => getActivation(act));
     this.kernelRegularizer = options.kernelRegularizer ?? null;
@@ -320,6 +323,8 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions & { training
 export class Dropout extends Module {
   /** Probability of zeroing an element during training. */
   readonly p: number;
+  /** The `seed` option (Keras's), or undefined; `modelToJSON` saves it so a loaded layer draws the same masks from the start. */
+  readonly seed: number | undefined;
   private readonly generator: Generator | undefined;
   constructor(p = 0.5, options: DropoutOptions = {}) {
     super();
@@ -330,6 +335,7 @@ export class Dropout extends Module {
       throw new ArgumentError('Dropout', `options.generator must be a Generator, got ${describe(options.generator)}`);
     }
     this.p = p;
+    this.seed = options.generator === undefined ? options.seed : undefined;
     this.generator = options.generator ?? (options.seed !== undefined ? named('Dropout', () => new RandomGenerator(options.seed)) : undefined);
   }
   forward(x: Tensor): Tensor {

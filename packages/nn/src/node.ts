@@ -1,6 +1,6 @@
 /**
  * `@memograd/nn/node`: the Node-only part of `@memograd/nn`, saving and loading weights to and from
- * files. The main entry (`@memograd/nn`) imports nothing from `node:` and runs in browsers and
+ * files, and whole models (architecture and weights) to and from directories. The main entry (`@memograd/nn`) imports nothing from `node:` and runs in browsers and
  * workers; its `saveWeights` / `loadWeights` work on bytes.
  *
  * @example
@@ -10,10 +10,14 @@
  *
  * @module \@memograd/nn/node
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { ArgumentError } from '@memograd/autograd';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArgumentError, MemogradError } from '@memograd/autograd';
 import type { LoadStateDictOptions, LoadStateDictResult, Module } from './module.ts';
-import { Module as ModuleClass, describe } from './module.ts';
+import { Module as ModuleClass, StateDictError, describe } from './module.ts';
+import type { Sequential } from './layers.ts';
+import { ModelFormatError, fromJSON, toJSON } from './model.ts';
 import { named } from './errors.ts';
 import { loadWeights, saveWeights } from './weights.ts';
 
@@ -56,4 +60,77 @@ export async function loadWeightsFile(model: Module, path: string, options: Load
     throw fsError('loadWeightsFile', 'read', path, e);
   }
   return loadWeights(model, new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength), options);
+}
+
+/** The architecture file of a saved model directory. */
+const MODEL_JSON_FILE = 'model.json';
+/** The weights file of a saved model directory. */
+const MODEL_WEIGHTS_FILE = 'model.safetensors';
+
+/**
+ * Saves a whole `Sequential` model of built-in layers into the directory `dir` (created if needed;
+ * Keras's `model.save`): `model.json`, the architecture (`modelToJSON`: each layer's class and
+ * options, a format version), and `model.safetensors`, the weights (`saveWeights`). `loadModel(dir)`
+ * rebuilds it with bit-identical predictions. A custom Module cannot be saved whole: save its
+ * weights with `saveWeightsFile` and rebuild it in code. The architecture is checked before
+ * anything is written; the JSON is written last, so a directory with a `model.json` is complete.
+ *
+ * @example
+ * await saveModel(model, 'runs/mnist-model');
+ * const same = await loadModel('runs/mnist-model');
+ */
+export async function saveModel(model: Sequential, dir: string | URL): Promise<void> {
+  checkPath('saveModel', dir);
+  const json = toJSON('saveModel', model);
+  const bytes = named('saveModel', () => saveWeights(model), '');
+  const base = String(dir instanceof URL ? fileURLToPath(dir) : dir);
+  try {
+    await mkdir(base, { recursive: true });
+    await writeFile(join(base, MODEL_WEIGHTS_FILE), bytes);
+    await writeFile(join(base, MODEL_JSON_FILE), `${JSON.stringify(json, null, 2)}\n`);
+  } catch (e) {
+    throw fsError('saveModel', 'write into', base, e);
+  }
+}
+
+/**
+ * Loads a model saved by `saveModel` from the directory `dir` (Keras's `load_model`): rebuilds the
+ * architecture from `model.json` and loads `model.safetensors` into it. The directory is rejected
+ * whole, with one `ModelFormatError` listing the problems, when a file is missing or unreadable, the
+ * JSON is corrupt or of another format version, a layer is unknown or has bad options, or the weights'
+ * names, shapes or dtypes do not match the architecture. The model comes back in the training mode it
+ * was saved in (call `eval()` for inference, as always).
+ */
+export async function loadModel(dir: string | URL): Promise<Sequential> {
+  checkPath('loadModel', dir);
+  const base = String(dir instanceof URL ? fileURLToPath(dir) : dir);
+  const read = async (file: string): Promise<Uint8Array> => {
+    const path = join(base, file);
+    try {
+      const buf = await readFile(path);
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      const err = new ModelFormatError('loadModel', [`cannot read ${JSON.stringify(path)} (${e instanceof Error ? e.message : String(e)}); a saved model directory holds ${MODEL_JSON_FILE} and ${MODEL_WEIGHTS_FILE}, written by saveModel`]);
+      Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+      throw err;
+    }
+  };
+  const [jsonBytes, weights] = await Promise.all([read(MODEL_JSON_FILE), read(MODEL_WEIGHTS_FILE)]);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(jsonBytes);
+  } catch {
+    throw new ModelFormatError('loadModel', [`${MODEL_JSON_FILE} is not UTF-8 text`]);
+  }
+  const model = fromJSON('loadModel', text);
+  try {
+    loadWeights(model, weights);
+  } catch (e) {
+    if (!(e instanceof MemogradError)) throw e;
+    const problems = e instanceof StateDictError ? e.problems : [e.message.replace(/^[^:]*: /, '')];
+    const err = new ModelFormatError('loadModel', problems.map((p) => `${MODEL_WEIGHTS_FILE} does not fit ${MODEL_JSON_FILE}: ${p}`));
+    Object.defineProperty(err, 'cause', { value: e, configurable: true, writable: true });
+    throw err;
+  }
+  return model;
 }

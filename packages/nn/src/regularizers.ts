@@ -82,10 +82,19 @@ export interface Regularizer {
   toString(): string;
 }
 
-function makeRegularizer(l1: number, l2: number): Regularizer {
+/** The regularizers made here: their penalty is known from l1 and l2 alone, so `modelToJSON` can save them. */
+const BUILT_IN = new WeakSet<Regularizer>();
+
+/** Whether `r` is one of `regularizers`' own (not a user object with its own `call`). */
+export function isBuiltInRegularizer(r: unknown): r is Regularizer {
+  return typeof r === 'object' && r !== null && BUILT_IN.has(r as Regularizer);
+}
+
+/** A regularizer with these factors (checked), marked as built in. */
+export function makeRegularizer(l1: number, l2: number): Regularizer {
   checkLambda('regularizers', l1);
   checkLambda('regularizers', l2);
-  return {
+  const r: Regularizer = {
     l1,
     l2,
     call(w: Tensor): Tensor {
@@ -99,6 +108,8 @@ function makeRegularizer(l1: number, l2: number): Regularizer {
     },
     toString: () => (l1 > 0 && l2 > 0 ? `L1L2(l1=${l1}, l2=${l2})` : l1 > 0 ? `L1(${l1})` : `L2(${l2})`),
   };
+  BUILT_IN.add(r);
+  return r;
 }
 
 /**

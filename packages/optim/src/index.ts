@@ -53,3 +53,4 @@ export type { ClipGradNormOptions } from './clip.ts';
 export * from './fit.ts'; export * from './callbacks.ts';
 export * from './names.ts';
 export * from './tuner/index.ts';
+export { historySpec, type BestEpoch, type HistoryInput, type HistoryLike, type HistorySpec, type HistorySpecOptions } from './plot.ts';
