@@ -11,7 +11,7 @@ import { ArgumentError, Generator, Tensor, cat, noGrad } from '@memograd/autogra
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
 import { ProgressBar } from './progress.ts';
-import { METRIC_NAMES, UnknownNameError, isLossName, isOptimizerName, lossFromName, lossMetric, optimizerFromName, LOSS_NAMES, OPTIMIZER_NAMES } from './names.ts';
+import { UnknownNameError, isLossName, isOptimizerName, lossFromName, optimizerFromName, LOSS_NAMES, OPTIMIZER_NAMES } from './names.ts';
 import type { LossName, OptimizerName } from './names.ts';
 import type { Verbosity } from './progress.ts';
 
@@ -297,9 +297,12 @@ function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOpt
   const out = metrics.map((m): MetricSpec => {
     if (m === 'accuracy' || m === 'acc') return { name: m, fn: (p, t) => accuracy(p, t, acc) };
     // every other name is a loss of the one name table, logged under the name given (Keras)
-    if (typeof m === 'string') return { name: m, fn: lossMetric(op, m) };
+    if (isLossName(m)) {
+      const loss = lossFromName(m);
+      return { name: m, fn: (p, t) => noGrad(() => loss(p, t).item()) };
+    }
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw new UnknownNameError(op, 'metric', m, METRIC_NAMES);
+    throw new UnknownNameError(op, 'metric', m, ['accuracy', 'acc', ...LOSS_NAMES, '{ name, fn }']);
   });
   const names = new Set<string>();
   for (const m of out) {

@@ -9,7 +9,7 @@
  * (see `KERAS_OPTIMIZER_DEFAULTS`), a difference of the order of epsilon (1e-7) relative to the
  * step where gradients are not tiny.
  */
-import { Tensor, noGrad } from '@memograd/autograd';
+import { Tensor } from '@memograd/autograd';
 import {
   categoricalCrossEntropy, huberLoss, l1Loss, mseLoss, sparseCategoricalCrossEntropy,
 } from '@memograd/nn';
@@ -154,7 +154,7 @@ export type LossName =
 type LossFunction = (pred: Tensor, target: Tensor) => Tensor;
 
 /** Keras' `backend.epsilon()`: probabilities are clipped to [eps, 1 − eps] before the log. */
-export const KERAS_EPSILON = 1e-7;
+const KERAS_EPSILON = 1e-7;
 
 /**
  * Keras' `squeeze_or_expand_to_same_rank`: a target whose rank differs from the predictions' by
@@ -265,23 +265,7 @@ export function lossFromName(name: LossName): (pred: Tensor, target: Tensor) => 
 }
 
 // ---------------------------------------------------------------------------------------------
-// metrics by name (the same loss table) and the error
-
-/** The metric names besides the loss names: accuracy. */
-const ACCURACY_NAMES = ['accuracy', 'acc'] as const;
-
-/** Every metric name `fit` and `evaluate` accept: 'accuracy', 'acc' and every loss name. */
-export const METRIC_NAMES: readonly string[] = Object.freeze([...ACCURACY_NAMES, ...LOSS_NAMES]);
-
-/**
- * A loss name as a metric (Keras allows `metrics: ['mse']`): the loss's value on the batch,
- * computed without recording gradients. Internal to `fit`'s metric resolution.
- */
-export function lossMetric(op: string, name: string): (pred: Tensor, target: Tensor) => number {
-  if (!isLossName(name)) throw new UnknownNameError(op, 'metric', name, METRIC_NAMES);
-  const fn = LOSSES[name].fn;
-  return (p, t) => noGrad(() => fn(p, t).item());
-}
+// the error
 
 /**
  * An unknown optimizer, loss or metric name: an ArgumentError whose message lists the valid
