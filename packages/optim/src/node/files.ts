@@ -392,7 +392,11 @@ export class ModelCheckpoint extends Callback {
       writeFileSync(tmp, bytes);
       renameSync(tmp, path);
     } catch (e) {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the folder itself could not be made: there is no temporary file to remove
+      }
       throw fileError('ModelCheckpoint', 'write the checkpoint', path, e);
     }
     this.saved.push(path);
