@@ -97,7 +97,8 @@ function lossFunction(loss: unknown, op: string): LossFn {
       return r;
     };
   }
-  throw argumentError(`${op}: loss must be a loss name ('mse', 'binary_crossentropy', ...), a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss(), got ${describe(loss)}`);
+  const given = loss === undefined ? ' (the options have no loss)' : `, got ${describe(loss)}`;
+  throw argumentError(`${op}: loss must be a loss name ('mse', 'binary_crossentropy', ...), a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()${given}`);
 }
 
 /** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
@@ -439,8 +440,11 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
 export function fit(model: TrainableModule, options: FitOptions): History {
   checkModel('fit', model);
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
-  const { x, y } = options;
-  checkXY('fit', x, y);
+  checkXY('fit', options.x, options.y);
+  // the data are constants: rows taken from a tensor that requires grad would chain every batch's
+  // graph to one shared row-selection node, which the first backward releases
+  const x = options.x.detach();
+  const y = options.y.detach();
   const loss = lossFunction(options.loss, 'fit');
   const optimizer = resolveOptimizer(model, options.optimizer);
   const epochs = options.epochs ?? 1;
@@ -475,8 +479,8 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     const [vx, vy] = Array.isArray(vd) ? vd : [(vd as { x: Tensor }).x, (vd as { y: Tensor }).y];
     checkXY('fit', vx, vy, 'validationData');
     if (rows(vx) === 0) fail('validationData has no rows');
-    xVal = vx;
-    yVal = vy;
+    xVal = vx.detach();
+    yVal = vy.detach();
   }
   const n = rows(xTrain);
   if (n === 0) fail('x has no rows');

@@ -13,7 +13,7 @@ import { Tensor } from '@memograd/autograd';
 import {
   categoricalCrossEntropy, huberLoss, l1Loss, mseLoss, sparseCategoricalCrossEntropy,
 } from '@memograd/nn';
-import { ArgumentError } from '@memograd/autograd';
+import { ArgumentError, renameError } from '@memograd/autograd';
 import { Adadelta } from './adadelta.ts';
 import { Adagrad } from './adagrad.ts';
 import { Adam, AdamW } from './adam.ts';
@@ -215,7 +215,15 @@ interface LossEntry {
   readonly fn: LossFunction;
 }
 
-function entry(key: LossKey, fn: LossFunction): LossEntry {
+function entry(key: LossKey, body: LossFunction): LossEntry {
+  // errors of the nn loss underneath name the function the user picked ('mean_squared_error: mseLoss: …')
+  const fn: LossFunction = (pred, target) => {
+    try {
+      return body(pred, target);
+    } catch (e) {
+      throw renameError(key, e);
+    }
+  };
   Object.defineProperty(fn, 'name', { value: key });
   return Object.freeze({ key, fn });
 }
@@ -278,10 +286,13 @@ export class UnknownNameError extends ArgumentError {
   /** The names that would have been accepted. */
   readonly validNames: readonly string[];
   constructor(op: string, kind: 'optimizer' | 'loss' | 'metric', name: unknown, validNames: readonly string[]) {
+    // an error constructor must not throw: anything that is not a string is described, never converted
+    const text = (v: unknown): string => (typeof v === 'string' ? v : describe(v));
+    const names = Array.isArray(validNames) ? validNames.map(text) : [];
     const given = typeof name === 'string' ? `'${name}'` : describe(name);
-    super(op, `unknown ${kind} ${given}${suggestion(name, validNames)}; valid names: ${validNames.join(', ')}`);
+    super(text(op), `unknown ${text(kind)} ${given}${suggestion(name, names)}; valid names: ${names.join(', ')}`);
     this.kind = kind;
-    this.validNames = validNames;
+    this.validNames = Object.freeze(names);
   }
 }
 

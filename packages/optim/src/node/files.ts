@@ -463,7 +463,9 @@ export class CSVLogger extends Callback {
         this.writeHeader = first.replace(/\r$/u, '') === '';
       } else {
         this.writeHeader = true;
-        if (!this.append) writeFileSync(this.filename, '');
+        // Keras opens the file here ('w', or 'a' creating it): a folder that is missing fails now
+        if (this.append) appendFileSync(this.filename, '');
+        else writeFileSync(this.filename, '');
       }
     } catch (e) {
       throw fileError('CSVLogger', this.append ? 'read' : 'write', this.filename, e);
