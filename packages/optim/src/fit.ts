@@ -571,14 +571,14 @@ export function fit(model: TrainableModule, options: FitOptions): History {
  * The optimizer of `fit`'s options: an optimizer object, or a Keras name built over the model's
  * parameters with Keras' defaults.
  */
-function resolveOptimizer(model: TrainableModule, optimizer: unknown): OptimizerLike {
+function resolveOptimizer(model: TrainableModule, optimizer: unknown, op = 'fit'): OptimizerLike {
   if (typeof optimizer === 'string') {
-    if (!isOptimizerName(optimizer)) throw new UnknownNameError('fit', 'optimizer', optimizer, OPTIMIZER_NAMES);
+    if (!isOptimizerName(optimizer)) throw new UnknownNameError(op, 'optimizer', optimizer, OPTIMIZER_NAMES);
     return optimizerFromName(optimizer, model.parameters() as never);
   }
   const o = optimizer as Partial<OptimizerLike> | null;
   if (o === null || typeof o !== 'object' || typeof o.step !== 'function' || typeof o.zeroGrad !== 'function') {
-    throw argumentError(`fit: optimizer must be an optimizer name (${OPTIMIZER_NAMES.slice(0, 8).join(', ')}) or an object with step() and zeroGrad(), got ${describe(optimizer)}`);
+    throw argumentError(`${op}: optimizer must be an optimizer name (${OPTIMIZER_NAMES.slice(0, 8).join(', ')}) or an object with step() and zeroGrad(), got ${describe(optimizer)}`);
   }
   return o as OptimizerLike;
 }
@@ -603,4 +603,83 @@ function checkMonitors(callbacks: readonly CallbackHooks[], keys: readonly strin
     const hint = monitor.startsWith('val_') && !keys.some((k) => k.startsWith('val_')) ? ' (there is no validation data: give validationData or validationSplit)' : '';
     throw new ArgumentError('fit', `callbacks[${i}] (${name}) monitors '${monitor}', which will not be in the logs; they will have: ${keys.join(', ')}${hint}`);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// compile: Keras' model.compile, as a small object holding what fit and evaluate share
+
+/** Options of `compile()`: what Keras' `model.compile` takes. */
+export interface CompileOptions extends AccuracyOptions {
+  /** An optimizer, or a Keras name ('adam', ...) built once over the model's parameters. */
+  optimizer: OptimizerLike | OptimizerName;
+  /** The loss: a Keras name ('binary_crossentropy', ...), a function or a loss object. */
+  loss: LossLike | LossName;
+  /** Metrics reported by `fit` and `evaluate`, e.g. ['accuracy']. */
+  metrics?: readonly Metric[];
+}
+
+/** What `CompiledModel.fit` takes besides x and y: `fit()`'s options without the compiled ones. */
+export type CompiledFitOptions = Omit<FitOptions, 'x' | 'y' | 'loss' | 'optimizer' | 'metrics' | 'fromLogits' | 'threshold'>;
+
+/**
+ * A model with its optimizer, loss and metrics, as Keras' `model.compile(...)` leaves it: `fit`,
+ * `evaluate` and `predict` take only the data and the per-call settings. The optimizer is built
+ * once (from a name, with Keras' defaults), so repeated `fit` calls continue its state (Adam's
+ * moments, step counts), as repeated `model.fit` calls do in Keras.
+ *
+ * @example
+ * const m = compile(model, { optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+ * m.fit(x, y, { epochs: 10, batchSize: 32, validationSplit: 0.2 });
+ * m.evaluate(xTest, yTest).accuracy;
+ */
+export class CompiledModel<M extends TrainableModule = TrainableModule> {
+  /** The model. */
+  readonly model: M;
+  /** The optimizer, built once. */
+  readonly optimizer: OptimizerLike;
+  /** The loss, as given. */
+  readonly loss: LossLike | LossName;
+  /** The metrics, as given. */
+  readonly metrics: readonly Metric[];
+  /** How accuracy reads binary predictions. */
+  readonly accuracyOptions: AccuracyOptions;
+
+  constructor(model: M, options: CompileOptions) {
+    checkModel('compile', model);
+    if (options === null || typeof options !== 'object') throw argumentError(`compile: options must be an object with an optimizer and a loss, got ${describe(options)}`);
+    // checked now, as Keras' compile does, so that a typo fails before any training
+    lossFunction(options.loss, 'compile');
+    const acc: AccuracyOptions = {};
+    if (options.fromLogits !== undefined) acc.fromLogits = options.fromLogits;
+    if (options.threshold !== undefined) acc.threshold = options.threshold;
+    const metrics = options.metrics ?? [];
+    resolveMetrics('compile', metrics, acc);
+    this.model = model;
+    this.optimizer = resolveOptimizer(model, options.optimizer, 'compile');
+    this.loss = options.loss;
+    this.metrics = [...metrics];
+    this.accuracyOptions = acc;
+  }
+
+  /** `fit(model, { x, y, loss, optimizer, metrics, ...options })` with the compiled settings. */
+  fit(x: Tensor, y: Tensor, options: CompiledFitOptions = {}): History {
+    if (options === null || typeof options !== 'object') throw argumentError(`CompiledModel.fit: options must be an object, got ${describe(options)}`);
+    return fit(this.model, { ...options, ...this.accuracyOptions, x, y, loss: this.loss, optimizer: this.optimizer, metrics: this.metrics });
+  }
+
+  /** `evaluate(model, x, y, { loss, metrics, ...options })` with the compiled settings. */
+  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Logs {
+    if (options === null || typeof options !== 'object') throw argumentError(`CompiledModel.evaluate: options must be an object, got ${describe(options)}`);
+    return evaluate(this.model, x, y, { ...options, ...this.accuracyOptions, loss: this.loss, metrics: this.metrics });
+  }
+
+  /** `predict(model, x, options)`. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    return predict(this.model, x, options);
+  }
+}
+
+/** Keras' `model.compile(optimizer, loss, metrics)`: a `CompiledModel` (see there). */
+export function compile<M extends TrainableModule>(model: M, options: CompileOptions): CompiledModel<M> {
+  return new CompiledModel(model, options);
 }

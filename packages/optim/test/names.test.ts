@@ -7,7 +7,7 @@ import {
 } from '@memograd/nn';
 import {
   Adadelta, Adagrad, Adam, AdamW, Adamax, LOSS_NAMES, LambdaCallback, NAdam, OPTIMIZER_NAMES, RMSprop, SGD, UnknownNameError,
-  evaluate, fit, isLossName, isOptimizerName, lossFromName, optimizerFromName,
+  compile, evaluate, fit, isLossName, isOptimizerName, lossFromName, optimizerFromName,
 } from '../src/index.ts';
 import type { Optimizer, OptimizerName } from '../src/index.ts';
 
@@ -256,5 +256,48 @@ describe('fit and evaluate with names', () => {
     expect(() => fit(model, { x, y, loss: 'mse', optimizer: 'sgd', metrics: ['f1' as never], verbose: 0 })).toThrow(/^fit: unknown metric 'f1'; valid names: accuracy, acc, mean_squared_error/);
     expect(() => evaluate(model, x, y, { loss: 'logcosh' as never })).toThrow(UnknownNameError);
     expect(() => fit(model, { x, y, loss: 'mse', optimizer: 3 as never, verbose: 0 })).toThrow(/^fit: optimizer must be an optimizer name \(adam, sgd, .*\) or an object with step\(\) and zeroGrad\(\), got 3/);
+  });
+});
+
+describe('compile (Keras\' model.compile)', () => {
+  function xy(): { x: Tensor; y: Tensor } {
+    const xs: number[][] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < 16; i++) {
+      xs.push([Math.sin(i * 1.3), Math.cos(i * 0.7)]);
+      ys.push(Math.sin(i * 1.3) > Math.cos(i * 0.7) ? 1 : 0);
+    }
+    return { x: tensor(xs), y: tensor(ys) };
+  }
+  const model = (seed: number) => new Sequential(new Linear(2, 3, { generator: new Generator(seed) }), new Sigmoid(), new Linear(3, 1, { generator: new Generator(seed + 1) }), new Sigmoid());
+
+  it('builds the optimizer once: two fit calls continue it, as one fit of both epochs does', () => {
+    const { x, y } = xy();
+    const m = compile(model(1), { optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    expect(m.optimizer).toBeInstanceOf(Adam);
+    const a = m.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 }).history.loss;
+    const b = m.fit(x, y, { epochs: 1, batchSize: 4, shuffle: false, verbose: 0 }).history.loss;
+    const ref = model(1);
+    const both = fit(ref, { x, y, loss: 'binary_crossentropy', optimizer: new Adam(ref.parameters(), { eps: 1e-7 }), epochs: 2, batchSize: 4, shuffle: false, verbose: 0 }).history.loss;
+    expect([...a, ...b]).toEqual(both);
+    // a name given to fit itself builds a fresh optimizer per call: the second call differs
+    const fresh = model(1);
+    fit(fresh, { x, y, loss: 'binary_crossentropy', optimizer: 'adam', epochs: 1, batchSize: 4, shuffle: false, verbose: 0 });
+    const again = fit(fresh, { x, y, loss: 'binary_crossentropy', optimizer: 'adam', epochs: 1, batchSize: 4, shuffle: false, verbose: 0 }).history.loss;
+    expect(again).not.toEqual(b);
+    const ev = m.evaluate(x, y);
+    expect(Object.keys(ev).sort()).toEqual(['accuracy', 'loss']);
+    expect(ev.loss).toBeCloseTo(evaluate(m.model, x, y, { loss: 'bce' }).loss!, 12);
+    expect(Array.from(m.predict(x).data)).toEqual(Array.from(m.model.call(x).data));
+  });
+
+  it('checks the loss, metrics and optimizer at compile time, naming compile', () => {
+    expect(() => compile(model(1), { optimizer: 'adam', loss: 'binary_crossentropyy' as never })).toThrow(/^compile: unknown loss 'binary_crossentropyy'/);
+    expect(() => compile(model(1), { optimizer: 'adamm' as never, loss: 'mse' })).toThrow(/^compile: unknown optimizer 'adamm'/);
+    expect(() => compile(model(1), { optimizer: 'sgd', loss: 'mse', metrics: ['f1' as never] })).toThrow(/^compile: unknown metric 'f1'/);
+    expect(() => compile({} as never, { optimizer: 'sgd', loss: 'mse' })).toThrow(/^compile: model must have call/);
+    expect(() => compile(model(1), null as never)).toThrow(/^compile: options must be an object/);
+    const m = compile(model(1), { optimizer: 'sgd', loss: 'mse' });
+    expect(() => m.fit(tensor([[1, 2]]), tensor([1]), null as never)).toThrow(/^CompiledModel.fit: options must be an object/);
   });
 });

@@ -497,5 +497,6 @@ export class CSVLogger extends Callback {
 }
 
 function cell(v: unknown): string {
-  return typeof v === 'number' ? pythonFloatRepr(v) : String(v);
+  // logs hold numbers; anything else a callback put there is written as text, never converted by calling it
+  return typeof v === 'number' ? pythonFloatRepr(v) : typeof v === 'string' ? v : describe(v);
 }

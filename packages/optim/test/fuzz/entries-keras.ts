@@ -11,7 +11,7 @@ import * as ag from '@memograd/autograd';
 import * as nn from '@memograd/nn';
 import * as optim from '@memograd/optim';
 import * as optimNode from '@memograd/optim/node';
-import { args, garbage, intArb, label, mix, opt, smallNum, tensorArb } from '../../../autograd/test/fuzz/harness.ts';
+import { args, garbage, intArb, label, mix, opt, render, smallNum, tensorArb } from '../../../autograd/test/fuzz/harness.ts';
 import type { FuzzEntry } from '../../../autograd/test/fuzz/harness.ts';
 
 // a garbage path such as 'NaN' is taken relative to this folder, never to the working directory
@@ -194,4 +194,58 @@ const NODE_ENTRIES: FuzzEntry[] = [
   },
 ];
 
-export const KERAS_ENTRIES: FuzzEntry[] = [...NAME_ENTRIES, ...CALLBACK_ENTRIES, ...NODE_ENTRIES];
+const X = mix(fc.oneof(tensorArb({ shape: [4, 3], special: false }), tensorArb()));
+const Y = mix(fc.oneof(tensorArb({ shape: [4, 2], special: false }), tensorArb({ shape: [4, 2], range: [0, 1], special: false }), tensorArb()));
+const compileOptions = mix(fc.record({
+  optimizer: optimizerName,
+  loss: lossName,
+  metrics: opt(mix(fc.constantFrom(['accuracy'], ['mse', 'acc'], ['f1']))),
+  threshold: opt(fc.constantFrom(0.5, 'x')),
+}, { requiredKeys: ['optimizer', 'loss'] }), 5, 1);
+const COMPILED_OPS = ['compile', 'CompiledModel', 'fit', 'evaluate', 'predict', 'accuracy', 'Linear', ...LOSS_OPS, ...OPTIMIZER_CLASSES, 'mseLoss', 'l1Loss', 'huberLoss', 'categoricalCrossEntropy', 'sparseCategoricalCrossEntropy'];
+/** A CompiledModel of a fresh Linear(3, 2) with the loss drawn. */
+const compiledArb = fc.tuple(lossName, fc.constantFrom('adam', 'sgd')).map(([l, o]) => {
+  const m = new nn.Linear(3, 2, { generator: new ag.Generator(3) });
+  try {
+    return label(optim.compile(m, { optimizer: o as never, loss: l as never, metrics: ['accuracy'] }), `compile(Linear(3, 2), { optimizer: '${o}', loss: ${render(l)}, metrics: ['accuracy'] })`);
+  } catch {
+    return label(optim.compile(m, { optimizer: o as never, loss: 'mse', metrics: ['accuracy'] }), `compile(Linear(3, 2), { optimizer: '${o}', loss: 'mse', metrics: ['accuracy'] })`);
+  }
+});
+
+const COMPILE_ENTRIES: FuzzEntry[] = [
+  {
+    name: 'optim.compile',
+    covers: ['optim:compile', 'optim:CompiledModel'],
+    ops: COMPILED_OPS,
+    gen: args(fc.oneof({ arbitrary: fc.constant(0).map(() => new nn.Linear(3, 2, { generator: new ag.Generator(3) })) as fc.Arbitrary<unknown>, weight: 4 }, { arbitrary: garbage, weight: 1 }), compileOptions),
+    call: (m, o) => optim.compile(m as never, o as never).metrics,
+  },
+  {
+    name: 'optim.CompiledModel#fit',
+    covers: ['CompiledModel#fit'],
+    ops: COMPILED_OPS,
+    gen: fc.tuple(compiledArb, X, Y, opt(mix(fc.record({ epochs: opt(fc.constantFrom(1, 2, -1)), batchSize: opt(fc.constantFrom(1, 3, 0)), verbose: fc.constant(0), validationSplit: opt(fc.constantFrom(0.25, 2)) }, { requiredKeys: ['verbose'] })))).map(([c, x, y, o]) => ({ args: [c, x, y, o ?? { verbose: 0 }] })),
+    call: (c, x, y, o) => (c as optim.CompiledModel).fit(x as never, y as never, o as never).history,
+    nanOk: true,
+    noSnapshot: true, // fit trains
+    runs: 0.5,
+  },
+  {
+    name: 'optim.CompiledModel#evaluate',
+    covers: ['CompiledModel#evaluate'],
+    ops: COMPILED_OPS,
+    gen: args(compiledArb, X, Y, opt(mix(fc.record({ batchSize: opt(fc.constantFrom(1, 3, 0)) }, { requiredKeys: [] })))),
+    call: (c, x, y, o) => (c as optim.CompiledModel).evaluate(x as never, y as never, o as never),
+    nanOk: true,
+  },
+  {
+    name: 'optim.CompiledModel#predict',
+    covers: ['CompiledModel#predict'],
+    ops: COMPILED_OPS,
+    gen: args(compiledArb, X, opt(mix(fc.record({ batchSize: opt(fc.constantFrom(1, 3, 0)) }, { requiredKeys: [] })))),
+    call: (c, x, o) => (c as optim.CompiledModel).predict(x as never, o as never),
+  },
+];
+
+export const KERAS_ENTRIES: FuzzEntry[] = [...NAME_ENTRIES, ...COMPILE_ENTRIES, ...CALLBACK_ENTRIES, ...NODE_ENTRIES];
