@@ -57,6 +57,21 @@ describe('formatFilepath (Python str.format)', () => {
     ['{epoch:,d}', { epoch: 1234567 }, '1,234,567'],
     ['{{epoch}}-{epoch:03d}', { epoch: 7 }, '{epoch}-007'],
     ['{val_accuracy:.4f}', { val_accuracy: Infinity }, 'inf'],
+    // exact ties round half to even, as Python does (JavaScript's toFixed rounds them up)
+    ['{val_accuracy:.2f}', { val_accuracy: 0.625 }, '0.62'],
+    ['{val_accuracy:.2f}', { val_accuracy: 0.375 }, '0.38'],
+    ['{loss:.0f}', { loss: 2.5 }, '2'],
+    ['{loss:.1e}', { loss: 125 }, '1.2e+02'],
+    ['{loss:.2e}', { loss: 9.999 }, '1.00e+01'],
+    ['{loss:.3g}', { loss: 0.0001 }, '0.0001'],
+    ['{loss:.3g}', { loss: 99999 }, '1e+05'],
+    ['{loss:.1f}', { loss: 1e21 }, '1000000000000000000000.0'],
+    ['{loss:.2f}', { loss: 0.1 }, '0.10'],
+    ['{loss:.20f}', { loss: 0.1 }, '0.10000000000000000555'],
+    ['{epoch:.2f}', { epoch: 3 }, '3.00'],
+    ['{loss:.3e}', { loss: 5e-324 }, '4.941e-324'],
+    ['{loss:+08.3e}', { loss: -1.5 }, '-1.500e+00'],
+    ['{loss:,.2%}', { loss: 12.3456 }, '1,234.56%'],
   ])('%s with %j is %s', (t, v, out) => {
     expect(formatFilepath(t, v as Record<string, number>)).toBe(out);
   });

@@ -54,11 +54,6 @@ function parseSpec(op: string, spec: string, template: string): Spec {
   };
 }
 
-/** Python's exponent: a sign and at least two digits ('1e-05', '1.5e+16'). */
-function pyExponent(s: string): string {
-  return s.replace(/e([+-])(\d)$/u, 'e$10$2');
-}
-
 /** Python's `repr(float)`: the shortest round-trip digits, exponent form below 1e-4 and from 1e16. */
 function pythonFloatRepr(x: number): string {
   if (Number.isNaN(x)) return 'nan';
@@ -78,6 +73,58 @@ function pythonFloatRepr(x: number): string {
   return `${sign}${intPart}.${frac === '' ? '0' : frac}`;
 }
 
+/** The exact value of a finite x >= 0 as digits · 10^−scale (every double is a finite decimal). */
+function exactDecimal(x: number): { digits: bigint; scale: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, x);
+  const hi = view.getUint32(0);
+  const expBits = (hi >>> 20) & 0x7ff;
+  let mant = (BigInt(hi & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  let e = -1074;
+  if (expBits !== 0) {
+    mant |= 1n << 52n;
+    e = expBits - 1075;
+  }
+  return e >= 0 ? { digits: mant << BigInt(e), scale: 0 } : { digits: mant * 5n ** BigInt(-e), scale: -e };
+}
+
+/**
+ * round(x · 10^p) with ties to even, on the exact value: Python's formatting rounds correctly and
+ * half to even, where JavaScript's toFixed rounds an exact tie up ((0.625).toFixed(2) is '0.63',
+ * Python's format(0.625, '.2f') '0.62'), which matters for accuracies such as 5/8.
+ */
+function roundScaled(d: { digits: bigint; scale: number }, p: number): bigint {
+  if (p >= d.scale) return d.digits * 10n ** BigInt(p - d.scale);
+  const div = 10n ** BigInt(d.scale - p);
+  const q = d.digits / div;
+  const twice = 2n * (d.digits % div);
+  return twice > div || (twice === div && q % 2n === 1n) ? q + 1n : q;
+}
+
+/** Python's format(x, '.<p>f') of a finite x >= 0, without grouping. */
+function fixedDigits(x: number, p: number): string {
+  const n = roundScaled(exactDecimal(x), p).toString().padStart(p + 1, '0');
+  return p === 0 ? n : `${n.slice(0, -p)}.${n.slice(-p)}`;
+}
+
+/** Python's format(x, '.<p>e') of a finite x >= 0: the mantissa's digits and the decimal exponent. */
+function expParts(x: number, p: number): { mant: string; exp: number } {
+  if (x === 0) return { mant: p > 0 ? `0.${'0'.repeat(p)}` : '0', exp: 0 };
+  const d = exactDecimal(x);
+  let exp = d.digits.toString().length - 1 - d.scale;
+  let s = roundScaled(d, p - exp).toString();
+  if (s.length > p + 1) {
+    // rounding carried into a new digit (9.99 → 10.0): one more in the exponent, the extra digit is a 0
+    exp += 1;
+    s = s.slice(0, p + 1);
+  }
+  return { mant: p > 0 ? `${s[0]}.${s.slice(1)}` : s, exp };
+}
+
+function expText(m: string, exp: number): string {
+  return `${m}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
+}
+
 function group(intDigits: string, sep: string): string {
   return sep === '' ? intDigits : intDigits.replace(/\B(?=(\d{3})+(?!\d))/gu, sep);
 }
@@ -94,37 +141,36 @@ function formatAbs(op: string, key: string, x: number, isInt: boolean, s: Spec):
   switch (s.type) {
     case 'd':
       if (!Number.isInteger(x)) throw argumentError(`${op}: {${key}:…d} needs an integer, but ${key} is ${pythonFloatRepr(x)} (use .4f or g for a float)`);
-      out = group(a.toFixed(0), s.grouping);
+      out = group(BigInt(a).toString(), s.grouping);
       break;
     case 'f': case 'F': case '%': {
-      const v = s.type === '%' ? a * 100 : a;
-      const [i, f] = v.toFixed(s.precision ?? 6).split('.') as [string, string | undefined];
+      const [i, f] = fixedDigits(s.type === '%' ? a * 100 : a, s.precision ?? 6).split('.') as [string, string | undefined];
       out = group(i, s.grouping) + (f !== undefined ? `.${f}` : s.alt ? '.' : '') + (s.type === '%' ? '%' : '');
       break;
     }
-    case 'e': case 'E':
-      out = pyExponent(a.toExponential(s.precision ?? 6));
+    case 'e': case 'E': {
+      const { mant, exp } = expParts(a, s.precision ?? 6);
+      out = expText(mant, exp);
       break;
+    }
     case 'g': case 'G': {
+      // Python: the exponent after rounding to p significant digits picks fixed or scientific
       const p = s.precision === null ? 6 : Math.max(s.precision, 1);
       if (a === 0) { out = s.alt ? `0.${'0'.repeat(p - 1)}` : '0'; break; }
-      const exp = Number(a.toExponential(p - 1).split('e')[1]);
+      const { mant, exp } = expParts(a, p - 1);
+      const strip = (t: string) => (s.alt || !t.includes('.') ? t : t.replace(/\.?0+$/u, ''));
       if (exp >= -4 && exp < p) {
-        out = a.toFixed(p - 1 - exp);
-        if (!s.alt && out.includes('.')) out = out.replace(/\.?0+$/u, '');
-        const [i, f] = out.split('.') as [string, string | undefined];
+        const [i, f] = strip(fixedDigits(a, p - 1 - exp)).split('.') as [string, string | undefined];
         out = group(i, s.grouping) + (f !== undefined ? `.${f}` : '');
       } else {
-        let [m, e] = a.toExponential(p - 1).split('e') as [string, string];
-        if (!s.alt && m.includes('.')) m = m.replace(/\.?0+$/u, '');
-        out = pyExponent(`${m}e${e}`);
+        out = expText(strip(mant), exp);
       }
       break;
     }
     default: {
       // no type: str() of an int, or repr() of a float, then the precision as 'g' would use it
       if (s.precision !== null) return formatAbs(op, key, x, isInt, { ...s, type: 'g' });
-      out = isInt ? group(a.toFixed(0), s.grouping) : pythonFloatRepr(a);
+      out = isInt && Number.isInteger(a) ? group(BigInt(a).toString(), s.grouping) : pythonFloatRepr(a);
     }
   }
   if (upper) out = out.toUpperCase();
