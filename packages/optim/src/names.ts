@@ -123,12 +123,12 @@ export function isOptimizerName(name: unknown): name is OptimizerName {
  *
  * @throws UnknownNameError (an ArgumentError) for a name not in `OPTIMIZER_NAMES`, listing them.
  */
-export function optimizerFromName(name: OptimizerName, params: Params<never>, overrides: Record<string, unknown> = {}): Optimizer {
+export function optimizerFromName(name: OptimizerName, params: Params, overrides: Record<string, unknown> = {}): Optimizer {
   const e = optimizerEntry('optimizerFromName', name);
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) {
     throw new ArgumentError('optimizerFromName', `overrides must be an object of ${e.cls.name} options (lr, eps, ...), got ${describe(overrides)}`);
   }
-  return new e.cls(params, { ...e.defaults, ...overrides });
+  return new e.cls(params as Params<never>, { ...e.defaults, ...overrides });
 }
 
 // ---------------------------------------------------------------------------------------------
