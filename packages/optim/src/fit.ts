@@ -11,6 +11,8 @@ import { ArgumentError, Generator, Tensor, cat, noGrad } from '@memograd/autogra
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
 import { ProgressBar } from './progress.ts';
+import { UnknownNameError, isLossName, isOptimizerName, lossFromName, optimizerFromName, LOSS_NAMES, OPTIMIZER_NAMES } from './names.ts';
+import type { LossName, OptimizerName } from './names.ts';
 import type { Verbosity } from './progress.ts';
 
 /** What `fit()` needs of a model; `@memograd/nn`'s `Module` has all of it. */
@@ -74,6 +76,11 @@ export type LossLike = LossFn | {
 
 function lossFunction(loss: unknown, op: string): LossFn {
   let f: LossFn | undefined;
+  if (typeof loss === 'string') {
+    // a Keras name: the table's functions check their own arguments and return a scalar
+    if (!isLossName(loss)) throw new UnknownNameError(op, 'loss', loss, LOSS_NAMES);
+    return lossFromName(loss);
+  }
   if (typeof loss === 'function') f = loss as LossFn;
   else if (loss !== null && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function') {
     const obj = loss as { call(pred: Tensor, target: Tensor): Tensor };
@@ -90,7 +97,8 @@ function lossFunction(loss: unknown, op: string): LossFn {
       return r;
     };
   }
-  throw argumentError(`${op}: loss must be a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()`);
+  const given = loss === undefined ? ' (the options have no loss)' : `, got ${describe(loss)}`;
+  throw argumentError(`${op}: loss must be a loss name ('mse', 'binary_crossentropy', ...), a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()${given}`);
 }
 
 /** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
@@ -101,8 +109,12 @@ export interface MetricSpec {
   fn: (pred: Tensor, target: Tensor) => number;
 }
 
-/** Named metrics: 'accuracy' (alias 'acc'), 'mae', 'mse'; or your own `MetricSpec`. */
-export type Metric = 'accuracy' | 'acc' | 'mae' | 'mse' | MetricSpec;
+/**
+ * Named metrics: 'accuracy' (alias 'acc') and every loss name of `LOSS_NAMES` ('mse', 'mae',
+ * 'binary_crossentropy', ...: the loss's value, as Keras allows losses as metrics); or your own
+ * `MetricSpec`.
+ */
+export type Metric = 'accuracy' | 'acc' | LossName | MetricSpec;
 
 /** How accuracy reads binary predictions. */
 export interface AccuracyOptions {
@@ -144,10 +156,19 @@ export interface FitOptions extends AccuracyOptions {
   x: Tensor;
   /** Training targets, one per sample. */
   y: Tensor;
-  /** The loss to minimize. */
-  loss: LossLike;
-  /** The optimizer that updates the model's parameters. */
-  optimizer: OptimizerLike;
+  /**
+   * The loss to minimize: a Keras name ('mse', 'binary_crossentropy', ... see `LOSS_NAMES` and
+   * `lossFromName`), a function or a loss object.
+   */
+  loss: LossLike | LossName;
+  /**
+   * The optimizer that updates the model's parameters, or a Keras name ('adam', 'sgd', ... see
+   * `OPTIMIZER_NAMES`): `fit` then builds it over `model.parameters()` with Keras' defaults
+   * (`optimizerFromName`), afresh on every call (build it once with `optimizerFromName` to keep its
+   * state across calls, as Keras keeps a compiled model's). The built optimizer is
+   * `TrainingContext.optimizer`.
+   */
+  optimizer: OptimizerLike | OptimizerName;
   /** Default 1. */
   epochs?: number;
   /** Default 32 (Keras), capped at the number of samples. */
@@ -272,26 +293,17 @@ function argmaxRow(a: ArrayLike<number>, off: number, len: number): number {
   return best;
 }
 
-function meanAbsError(pred: Tensor, target: Tensor, square: boolean): number {
-  const p = pred.data;
-  const t = target.data;
-  if (p.length !== t.length) throw argumentError(`${square ? 'mse' : 'mae'}: predictions and targets differ in size (${p.length} and ${t.length})`);
-  let s = 0;
-  for (let i = 0; i < p.length; i++) {
-    const d = p[i]! - t[i]!;
-    s += square ? d * d : Math.abs(d);
-  }
-  return s / p.length;
-}
-
 function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOptions): MetricSpec[] {
   if (!Array.isArray(metrics)) throw argumentError(`${op}: metrics must be an array`);
   const out = metrics.map((m): MetricSpec => {
     if (m === 'accuracy' || m === 'acc') return { name: m, fn: (p, t) => accuracy(p, t, acc) };
-    if (m === 'mae') return { name: 'mae', fn: (p, t) => meanAbsError(p, t, false) };
-    if (m === 'mse') return { name: 'mse', fn: (p, t) => meanAbsError(p, t, true) };
+    // every other name is a loss of the one name table, logged under the name given (Keras)
+    if (isLossName(m)) {
+      const loss = lossFromName(m);
+      return { name: m, fn: (p, t) => noGrad(() => loss(p, t).item()) };
+    }
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw argumentError(`${op}: unknown metric ${typeof m === 'string' ? JSON.stringify(m) : typeof m === 'bigint' ? `${m}n` : m === null ? 'null' : typeof m} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
+    throw new UnknownNameError(op, 'metric', m, ['accuracy', 'acc', ...LOSS_NAMES, '{ name, fn }']);
   });
   const names = new Set<string>();
   for (const m of out) {
@@ -324,8 +336,8 @@ class Accumulator {
 
 /** Options of `evaluate()`. */
 export interface EvaluateOptions extends AccuracyOptions {
-  /** The loss to report. */
-  loss: LossLike;
+  /** The loss to report: a Keras name ('mse', 'binary_crossentropy', ...), a function or a loss object. */
+  loss: LossLike | LossName;
   /** Default 256. */
   batchSize?: number;
   /** Metrics to report besides the loss. */
@@ -428,12 +440,13 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
 export function fit(model: TrainableModule, options: FitOptions): History {
   checkModel('fit', model);
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
-  const { x, y, optimizer } = options;
-  checkXY('fit', x, y);
+  checkXY('fit', options.x, options.y);
+  // the data are constants: rows taken from a tensor that requires grad would chain every batch's
+  // graph to one shared row-selection node, which the first backward releases
+  const x = options.x.detach();
+  const y = options.y.detach();
   const loss = lossFunction(options.loss, 'fit');
-  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
-    throw argumentError('fit: optimizer must have step() and zeroGrad()');
-  }
+  const optimizer = resolveOptimizer(model, options.optimizer);
   const epochs = options.epochs ?? 1;
   if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${describe(epochs)}`);
   const split = options.validationSplit ?? 0;
@@ -466,8 +479,8 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     const [vx, vy] = Array.isArray(vd) ? vd : [(vd as { x: Tensor }).x, (vd as { y: Tensor }).y];
     checkXY('fit', vx, vy, 'validationData');
     if (rows(vx) === 0) fail('validationData has no rows');
-    xVal = vx;
-    yVal = vy;
+    xVal = vx.detach();
+    yVal = vy.detach();
   }
   const n = rows(xTrain);
   if (n === 0) fail('x has no rows');
@@ -554,6 +567,22 @@ export function fit(model: TrainableModule, options: FitOptions): History {
   return history;
 }
 
+/**
+ * The optimizer of `fit`'s options: an optimizer object, or a Keras name built over the model's
+ * parameters with Keras' defaults.
+ */
+function resolveOptimizer(model: TrainableModule, optimizer: unknown, op = 'fit'): OptimizerLike {
+  if (typeof optimizer === 'string') {
+    if (!isOptimizerName(optimizer)) throw new UnknownNameError(op, 'optimizer', optimizer, OPTIMIZER_NAMES);
+    return optimizerFromName(optimizer, model.parameters() as never);
+  }
+  const o = optimizer as Partial<OptimizerLike> | null;
+  if (o === null || typeof o !== 'object' || typeof o.step !== 'function' || typeof o.zeroGrad !== 'function') {
+    throw argumentError(`${op}: optimizer must be an optimizer name (${OPTIMIZER_NAMES.slice(0, 8).join(', ')}) or an object with step() and zeroGrad(), got ${describe(optimizer)}`);
+  }
+  return o as OptimizerLike;
+}
+
 /** The keys the epoch logs will have: loss and the metrics, their `val_` twins, and what callbacks add. */
 function expectedLogKeys(metrics: readonly MetricSpec[], validation: boolean, callbacks: readonly CallbackHooks[]): string[] {
   const base = ['loss', ...metrics.map((m) => m.name)];
@@ -574,4 +603,83 @@ function checkMonitors(callbacks: readonly CallbackHooks[], keys: readonly strin
     const hint = monitor.startsWith('val_') && !keys.some((k) => k.startsWith('val_')) ? ' (there is no validation data: give validationData or validationSplit)' : '';
     throw new ArgumentError('fit', `callbacks[${i}] (${name}) monitors '${monitor}', which will not be in the logs; they will have: ${keys.join(', ')}${hint}`);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// compile: Keras' model.compile, as a small object holding what fit and evaluate share
+
+/** Options of `compile()`: what Keras' `model.compile` takes. */
+export interface CompileOptions extends AccuracyOptions {
+  /** An optimizer, or a Keras name ('adam', ...) built once over the model's parameters. */
+  optimizer: OptimizerLike | OptimizerName;
+  /** The loss: a Keras name ('binary_crossentropy', ...), a function or a loss object. */
+  loss: LossLike | LossName;
+  /** Metrics reported by `fit` and `evaluate`, e.g. ['accuracy']. */
+  metrics?: readonly Metric[];
+}
+
+/** What `CompiledModel.fit` takes besides x and y: `fit()`'s options without the compiled ones. */
+export type CompiledFitOptions = Omit<FitOptions, 'x' | 'y' | 'loss' | 'optimizer' | 'metrics' | 'fromLogits' | 'threshold'>;
+
+/**
+ * A model with its optimizer, loss and metrics, as Keras' `model.compile(...)` leaves it: `fit`,
+ * `evaluate` and `predict` take only the data and the per-call settings. The optimizer is built
+ * once (from a name, with Keras' defaults), so repeated `fit` calls continue its state (Adam's
+ * moments, step counts), as repeated `model.fit` calls do in Keras.
+ *
+ * @example
+ * const m = compile(model, { optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+ * m.fit(x, y, { epochs: 10, batchSize: 32, validationSplit: 0.2 });
+ * m.evaluate(xTest, yTest).accuracy;
+ */
+export class CompiledModel<M extends TrainableModule = TrainableModule> {
+  /** The model. */
+  readonly model: M;
+  /** The optimizer, built once. */
+  readonly optimizer: OptimizerLike;
+  /** The loss, as given. */
+  readonly loss: LossLike | LossName;
+  /** The metrics, as given. */
+  readonly metrics: readonly Metric[];
+  /** How accuracy reads binary predictions. */
+  readonly accuracyOptions: AccuracyOptions;
+
+  constructor(model: M, options: CompileOptions) {
+    checkModel('compile', model);
+    if (options === null || typeof options !== 'object') throw argumentError(`compile: options must be an object with an optimizer and a loss, got ${describe(options)}`);
+    // checked now, as Keras' compile does, so that a typo fails before any training
+    lossFunction(options.loss, 'compile');
+    const acc: AccuracyOptions = {};
+    if (options.fromLogits !== undefined) acc.fromLogits = options.fromLogits;
+    if (options.threshold !== undefined) acc.threshold = options.threshold;
+    const metrics = options.metrics ?? [];
+    resolveMetrics('compile', metrics, acc);
+    this.model = model;
+    this.optimizer = resolveOptimizer(model, options.optimizer, 'compile');
+    this.loss = options.loss;
+    this.metrics = [...metrics];
+    this.accuracyOptions = acc;
+  }
+
+  /** `fit(model, { x, y, loss, optimizer, metrics, ...options })` with the compiled settings. */
+  fit(x: Tensor, y: Tensor, options: CompiledFitOptions = {}): History {
+    if (options === null || typeof options !== 'object') throw argumentError(`CompiledModel.fit: options must be an object, got ${describe(options)}`);
+    return fit(this.model, { ...options, ...this.accuracyOptions, x, y, loss: this.loss, optimizer: this.optimizer, metrics: this.metrics });
+  }
+
+  /** `evaluate(model, x, y, { loss, metrics, ...options })` with the compiled settings. */
+  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Logs {
+    if (options === null || typeof options !== 'object') throw argumentError(`CompiledModel.evaluate: options must be an object, got ${describe(options)}`);
+    return evaluate(this.model, x, y, { ...options, ...this.accuracyOptions, loss: this.loss, metrics: this.metrics });
+  }
+
+  /** `predict(model, x, options)`. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    return predict(this.model, x, options);
+  }
+}
+
+/** Keras' `model.compile(optimizer, loss, metrics)`: a `CompiledModel` (see there). */
+export function compile<M extends TrainableModule>(model: M, options: CompileOptions): CompiledModel<M> {
+  return new CompiledModel(model, options);
 }
