@@ -68,15 +68,20 @@ export function countBins(values: ArrayLike<number>, edges: readonly number[]): 
 }
 
 /**
- * The HistogramProto PyTorch writes for `values` (finite, at least one) and bin `edges`, or null
- * when no value falls inside the edges (PyTorch raises "The histogram is empty").
+ * The HistogramProto PyTorch writes for `values` (finite, at least one, all inside the edges: the
+ * caller checks) and bin `edges`.
+ *
+ * One deviation: when all values are equal, the histogram is the single bucket (min, max] with every
+ * value, where PyTorch writes an empty bucket and a full one. TensorBoard's dashboards show the same
+ * (its migration drops empty end buckets and uses min and max as the outer edges), and the file
+ * avoids the ambiguous "min and max both 0 with 2 buckets" that tb-read warns about (a zero-initialised
+ * bias is such a tensor).
  */
-export function makeHistogram(values: ArrayLike<number>, edges: readonly number[]): Histogram | null {
+export function makeHistogram(values: ArrayLike<number>, edges: readonly number[]): Histogram {
   let counts = countBins(values, edges);
   let limits: number[] = [...edges];
   const nonzero = counts.map((c) => c > 0);
   const first = nonzero.indexOf(true);
-  if (first < 0) return null;
   const lastNz = nonzero.lastIndexOf(true);
   const end = lastNz + 1;
   // one empty bucket on the left: the bin before the first non-empty one, or an added zero
@@ -93,5 +98,6 @@ export function makeHistogram(values: ArrayLike<number>, edges: readonly number[
     sum += v;
     sumSquares += v * v;
   }
+  if (min === max) return { min, max, num: values.length, sum, sumSquares, bucketLimit: [max], bucket: [values.length] };
   return { min, max, num: values.length, sum, sumSquares, bucketLimit: limits, bucket: counts };
 }

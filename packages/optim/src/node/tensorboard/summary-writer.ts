@@ -253,8 +253,8 @@ export class SummaryWriter {
    * Adds a histogram of `values` (finite numbers, at least one) for the Histograms and Distributions
    * dashboards, in PyTorch's bucket format (`make_histogram`): NumPy-style counts over `bins` — the
    * default 'tensorflow' exponential edges (±1e-12·1.1^k and 0), a count of equal bins over
-   * [min, max], or explicit increasing edges — trimmed to the data, with min, max, count, sum and sum
-   * of squares.
+   * [min, max], or explicit increasing edges (which must cover every value) — trimmed to the data,
+   * with min, max, count, sum and sum of squares.
    */
   addHistogram(tag: string, values: Tensor | ArrayLike<number>, step?: number, bins?: HistogramBins, wallTime?: number): void {
     const op = 'SummaryWriter.addHistogram';
@@ -263,8 +263,11 @@ export class SummaryWriter {
     const edges = binEdges(op, bins, data);
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
+    let outside = 0;
+    for (let i = 0; i < data.length; i++) if (data[i]! < edges[0]! || data[i]! > edges[edges.length - 1]!) outside++;
+    // NumPy would drop them, and TensorBoard would then see a count that differs from num
+    if (outside > 0) throw argumentError(`${op}: ${outside} of the ${data.length} values lie outside the bins [${edges[0]}, ${edges[edges.length - 1]}]; give bins that cover them`);
     const histo = makeHistogram(data, edges);
-    if (histo === null) throw argumentError(`${op}: no value lies inside the bins [${edges[0]}, ${edges[edges.length - 1]}]`);
     this.open(op);
     this.write(op, tag, { kind: 'histo', histo }, s, t);
   }
