@@ -59,7 +59,7 @@ function allFinite(t: Tensor): boolean {
  * Writes TensorBoard logs during `fit()`, as Keras' `TensorBoard` callback does:
  *
  * - at each epoch's end, in the run `<logDir>/train`: `epoch_loss`, `epoch_<metric>` and
- *   `epoch_learning_rate` (from the optimizer's first param group); in `<logDir>/validation`: the
+ *   `epoch_learning_rate` (the optimizer's first param group's lr at the epoch's start); in `<logDir>/validation`: the
  *   `val_` logs without their prefix (`epoch_loss`, `epoch_accuracy`), so TensorBoard draws train and
  *   validation as two lines of one chart; the step is the epoch (from 0);
  * - with `updateFreq` 'batch' or N: `batch_loss`, `batch_<metric>` and `batch_learning_rate` every N
@@ -83,6 +83,8 @@ export class TensorBoard extends Callback {
   private trainWriter: SummaryWriter | null = null;
   private valWriter: SummaryWriter | null = null;
   private globalBatch = 0;
+  /** The learning rate at the start of the epoch: a schedule stepped at the epoch's end does not change it. */
+  private epochLr: number | undefined = undefined;
 
   constructor(options: TensorBoardOptions = {}) {
     super();
@@ -127,6 +129,11 @@ export class TensorBoard extends Callback {
     this.globalBatch = 0;
   }
 
+  /** Notes the learning rate this epoch runs with. */
+  override onEpochBegin(_epoch: number, _logs?: Logs, ctx?: TrainingContext): void {
+    this.epochLr = learningRate(this.ctxOf(ctx));
+  }
+
   /** With `updateFreq` 'batch' or N: writes the batch logs every N batches. */
   override onBatchEnd(batch: number, logs: Logs, ctx?: TrainingContext): void {
     const op = 'TensorBoard.onBatchEnd';
@@ -155,7 +162,8 @@ export class TensorBoard extends Callback {
       if (typeof v !== 'number' || k.startsWith('val_')) continue;
       train.addScalar(`epoch_${k}`, v, epoch);
     }
-    const lr = learningRate(c);
+    const lr = this.epochLr ?? learningRate(c);
+    this.epochLr = undefined;
     if (lr !== undefined) train.addScalar('epoch_learning_rate', lr, epoch);
     const val = Object.entries(logs).filter(([k, v]) => k.startsWith('val_') && k.length > 4 && typeof v === 'number');
     if (val.length > 0) {
