@@ -196,11 +196,11 @@ export class SummaryWriter {
     return this.isClosed;
   }
 
-  private open(op: string): void {
+  #open(op: string): void {
     if (this.isClosed) throw new TensorBoardError(op, `the writer of ${this.logDir} is closed; create a new SummaryWriter to write more`);
   }
 
-  private write(op: string, tag: string, content: ValueContent, step: number, wallTime: number, plugin?: PluginData, file = this.file): void {
+  #write(op: string, tag: string, content: ValueContent, step: number, wallTime: number, plugin?: PluginData, file = this.file): void {
     file.add(op, { wallTime, step, summary: encodeSummary(tag, content, plugin) });
   }
 
@@ -215,8 +215,8 @@ export class SummaryWriter {
     const v = scalarValue(op, value);
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
-    this.open(op);
-    this.write(op, tag, { kind: 'simple', value: v }, s, t);
+    this.#open(op);
+    this.#write(op, tag, { kind: 'simple', value: v }, s, t);
   }
 
   /**
@@ -237,7 +237,7 @@ export class SummaryWriter {
     });
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
-    this.open(op);
+    this.#open(op);
     for (const [k, v] of values) {
       const dir = join(this.logDir, `${mainTag.replaceAll('/', '_')}_${k}`);
       let w = this.subWriters.get(dir);
@@ -245,7 +245,7 @@ export class SummaryWriter {
         w = new EventFileWriter(op, dir, this.maxQueue, this.flushSecs, this.suffix);
         this.subWriters.set(dir, w);
       }
-      this.write(op, mainTag, { kind: 'simple', value: v }, s, t, undefined, w);
+      this.#write(op, mainTag, { kind: 'simple', value: v }, s, t, undefined, w);
     }
   }
 
@@ -268,8 +268,8 @@ export class SummaryWriter {
     // NumPy would drop them, and TensorBoard would then see a count that differs from num
     if (outside > 0) throw argumentError(`${op}: ${outside} of the ${data.length} values lie outside the bins [${edges[0]}, ${edges[edges.length - 1]}]; give bins that cover them`);
     const histo = makeHistogram(data, edges);
-    this.open(op);
-    this.write(op, tag, { kind: 'histo', histo }, s, t);
+    this.#open(op);
+    this.#write(op, tag, { kind: 'histo', histo }, s, t);
   }
 
   /**
@@ -282,8 +282,8 @@ export class SummaryWriter {
     if (typeof text !== 'string') throw argumentError(`${op}: text must be a string, got ${describe(text)}`);
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
-    this.open(op);
-    this.write(op, `${tag}/text_summary`, { kind: 'text', text }, s, t, TEXT_PLUGIN);
+    this.#open(op);
+    this.#write(op, `${tag}/text_summary`, { kind: 'text', text }, s, t, TEXT_PLUGIN);
   }
 
   /**
@@ -313,8 +313,8 @@ export class SummaryWriter {
     const s = checkStep(op, step);
     const t = checkWallTime(op, o.wallTime);
     const image = encodeImage(data, img.shape, fmt);
-    this.open(op);
-    this.write(op, tag, { kind: 'image', image }, s, t);
+    this.#open(op);
+    this.#write(op, tag, { kind: 'image', image }, s, t);
   }
 
   /**
@@ -341,16 +341,16 @@ export class SummaryWriter {
     checkKeys(op, o, ['runName', 'step']);
     const runName = o.runName === undefined ? String(Date.now() / 1000) : checkSubRun(op, 'runName', o.runName);
     const s = checkStep(op, o.step);
-    this.open(op);
+    this.#open(op);
     const values = hp as Record<string, HparamValue>;
     const now = Date.now() / 1000;
     const sub = new EventFileWriter(op, join(this.logDir, runName), Number.MAX_SAFE_INTEGER, Infinity, this.suffix);
     try {
       const plugin = (content: Uint8Array): PluginData => ({ pluginName: HPARAMS_PLUGIN, content });
-      this.write(op, EXPERIMENT_TAG, { kind: 'empty' }, s, now, plugin(experimentContent(values, Object.keys(m))), sub);
-      this.write(op, SESSION_START_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionStartContent(values, now)), sub);
-      this.write(op, SESSION_END_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionEndContent(now)), sub);
-      for (const [k, v] of Object.entries(m)) this.write(op, k, { kind: 'simple', value: v as number }, s, now, undefined, sub);
+      this.#write(op, EXPERIMENT_TAG, { kind: 'empty' }, s, now, plugin(experimentContent(values, Object.keys(m))), sub);
+      this.#write(op, SESSION_START_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionStartContent(values, now)), sub);
+      this.#write(op, SESSION_END_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionEndContent(now)), sub);
+      for (const [k, v] of Object.entries(m)) this.#write(op, k, { kind: 'simple', value: v as number }, s, now, undefined, sub);
     } finally {
       sub.close(op);
     }
@@ -359,7 +359,7 @@ export class SummaryWriter {
   /** Writes every queued record to disk. */
   flush(): void {
     const op = 'SummaryWriter.flush';
-    this.open(op);
+    this.#open(op);
     this.file.flush(op);
     for (const w of this.subWriters.values()) w.flush(op);
   }
