@@ -13,13 +13,14 @@ import { crc32c, frameRecord, maskedCrc32c } from '../src/node/tensorboard/crc32
 import { encodeEvent, encodeSummary } from '../src/node/tensorboard/messages.ts';
 import { experimentContent, sessionEndContent, sessionStartContent } from '../src/node/tensorboard/hparams.ts';
 import { countBins, equalBins, makeHistogram, TENSORFLOW_BINS } from '../src/node/tensorboard/histogram.ts';
-import { tbRead, tbToolsDir, tempDir } from './tensorboard-helpers.ts';
+import { ensureTbReadDeps, tbRead, tbToolsDir, tempDir } from './tensorboard-helpers.ts';
 
 const ascii = (s: string) => new TextEncoder().encode(s);
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 /** Runs Python (Debian's, with tb-read's folder and its vendored TensorBoard on the path) on `code`; returns stdout. */
 function python(code: string): string {
+  ensureTbReadDeps();
   const tools = tbToolsDir();
   const r = spawnSync('/usr/bin/python3', ['-s', '-c', code], {
     encoding: 'utf8', timeout: 120_000, env: { ...process.env, PYTHONPATH: `${tools}:${join(tools, 'vendor')}`, PYTHONNOUSERSITE: '1' },

@@ -104,10 +104,13 @@ export class EventFileWriter {
       all.set(r, o);
       o += r.length;
     }
+    let written = 0;
     try {
-      let written = 0;
       while (written < all.length) written += writeSync(this.fd, all, written, all.length - written);
     } catch (e) {
+      // keep what did not reach the file: a later flush continues the byte stream where it stopped,
+      // so a record cut by the failure is completed rather than duplicated
+      this.queue = [all.subarray(written)];
       throw ioError(op, `cannot write to ${this.path}`, e);
     }
     this.queue = [];
