@@ -62,6 +62,7 @@ describe('SummaryWriter arguments', () => {
     ['addHparams', () => w.addHparams({ lr: 1 }, { acc: 1 }, { runName: '../escape' }), /runName must be a relative folder name/],
     ['addHparams', () => w.addHparams({ lr: 1 }, { acc: 1 }, { runName: '/abs' }), /runName must be a relative folder name/],
     ['addHparams', () => w.addHparams([] as never, {}), /hparams must be an object/],
+    ['addHparams', () => w.addHparams({ lr: 1 }, { acc: 1 }, { experiment: 'no' } as never), /experiment must be a boolean, got "no"/],
   ];
 
   it.each(cases.map((c, i) => [i, ...c] as const))('case %i: %s rejects with an ArgumentError naming it', (_i, method, call, message) => {

@@ -46,7 +46,7 @@ const image = fc.oneof(
 const imageOptions = opt(fc.record({ dataformats: opt(fc.constantFrom('CHW', 'HWC', 'HW', 'NCHW', 'chw')), wallTime }, { requiredKeys: [] }));
 const hparams = mix(fc.dictionary(fc.constantFrom('lr', 'units', 'opt', 'bn', ''), fc.oneof(smallNum as fc.Arbitrary<unknown>, fc.constantFrom('adam', '', true, false, NaN, null)), { maxKeys: 4 }), 4, 1);
 const metrics = mix(fc.dictionary(fc.constantFrom('hparam/acc', 'loss', ''), fc.oneof(smallNum as fc.Arbitrary<unknown>, fc.constantFrom(NaN, 'x')), { maxKeys: 3 }), 4, 1);
-const hparamsOptions = opt(fc.record({ runName: opt(fc.constantFrom('trial_0', 'a/b', '../up', '/abs', '', '.')), step }, { requiredKeys: [] }));
+const hparamsOptions = opt(fc.record({ runName: opt(fc.constantFrom('trial_0', 'a/b', '../up', '/abs', '', '.')), step, experiment: opt(fc.constantFrom(true, false, 0)) }, { requiredKeys: [] }));
 
 /** A fresh open writer (or, one time in five, a closed one) in its own sub-folder. */
 const writer = fc.oneof(

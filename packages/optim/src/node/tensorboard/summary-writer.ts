@@ -37,6 +37,13 @@ export interface AddHparamsOptions {
   runName?: string;
   /** The step of the metric scalars (default 0). */
   step?: number;
+  /**
+   * Write the experiment summary with the session (default true, as PyTorch). TensorBoard's HParams
+   * dashboard takes its columns from the first experiment summary it finds, so when sessions have
+   * different keys (conditional hyper-parameters, as in a tuner) pass false: with no experiment summary
+   * TensorBoard builds the columns from every session's hyper-parameters and the runs' scalars.
+   */
+  experiment?: boolean;
 }
 
 /** The bins of `addHistogram`: 'tensorflow' (PyTorch's default exponential bins), a count of equal bins, or the edges. */
@@ -321,7 +328,8 @@ export class SummaryWriter {
    * Logs one session for the HParams dashboard, as PyTorch's `add_hparams`: in the sub-run
    * `options.runName` (default: the current time), the experiment (the hyper-parameter names and
    * types, and the metric tags), the session's start info (its values) and end info (success), then
-   * every metric as a scalar with that tag. Call it once per trial with the same keys.
+   * every metric as a scalar with that tag. Call it once per trial; when the trials' keys differ, pass
+   * `experiment: false` (see `AddHparamsOptions.experiment`).
    */
   addHparams(hparams: Record<string, HparamValue>, metrics: Record<string, number>, options?: AddHparamsOptions): void {
     const op = 'SummaryWriter.addHparams';
@@ -338,7 +346,8 @@ export class SummaryWriter {
       if (typeof v !== 'number') throw argumentError(`${op}: metrics['${k}'] must be a number, got ${describe(v)}`);
     }
     const o = optionsObject(op, options);
-    checkKeys(op, o, ['runName', 'step']);
+    checkKeys(op, o, ['runName', 'step', 'experiment']);
+    if (o.experiment !== undefined && typeof o.experiment !== 'boolean') throw argumentError(`${op}: experiment must be a boolean, got ${describe(o.experiment)}`);
     const runName = o.runName === undefined ? String(Date.now() / 1000) : checkSubRun(op, 'runName', o.runName);
     const s = checkStep(op, o.step);
     this.#open(op);
@@ -347,7 +356,7 @@ export class SummaryWriter {
     const sub = new EventFileWriter(op, join(this.logDir, runName), Number.MAX_SAFE_INTEGER, Infinity, this.suffix);
     try {
       const plugin = (content: Uint8Array): PluginData => ({ pluginName: HPARAMS_PLUGIN, content });
-      this.#write(op, EXPERIMENT_TAG, { kind: 'empty' }, s, now, plugin(experimentContent(values, Object.keys(m))), sub);
+      if (o.experiment !== false) this.#write(op, EXPERIMENT_TAG, { kind: 'empty' }, s, now, plugin(experimentContent(values, Object.keys(m))), sub);
       this.#write(op, SESSION_START_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionStartContent(values, now)), sub);
       this.#write(op, SESSION_END_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionEndContent(now)), sub);
       for (const [k, v] of Object.entries(m)) this.#write(op, k, { kind: 'simple', value: v as number }, s, now, undefined, sub);
