@@ -102,6 +102,17 @@ export interface HyperbandOracleOptions extends OracleOptions {
   hyperbandIterations?: number;
 }
 
+/**
+ * log_base(x), exact when x is a power of base: V8's Math.log and glibc's (CPython's) differ in the
+ * last bit, and Math.log(81) / Math.log(3) is 4.000000000000001 where Python's math.log(81, 3) is 4.0,
+ * which would turn Keras Tuner's bracket sizes ceil(1 + 4) = 5 into 6.
+ */
+function logBase(x: number, base: number): number {
+  const r = Math.log(x) / Math.log(base);
+  const k = Math.round(r);
+  return base ** k === x ? k : r;
+}
+
 /** One round entry: the trial `id`, promoted from trial `pastId` (null in the first round). */
 interface RoundEntry { pastId: string | null; id: string }
 interface Bracket { bracketNum: number; rounds: RoundEntry[][] }
@@ -159,7 +170,7 @@ export class HyperbandOracle extends Oracle {
 
   /** Keras Tuner's `_get_size`: trials in round `round` of bracket `bracket`. */
   size(bracket: number, round: number): number {
-    const bracket0EndSize = Math.ceil(1 + Math.log(this.maxEpochs) / Math.log(this.factor));
+    const bracket0EndSize = Math.ceil(1 + logBase(this.maxEpochs, this.factor));
     const bracketEndSize = bracket0EndSize / (bracket + 1);
     return Math.ceil(bracketEndSize * this.factor ** (bracket - round));
   }
