@@ -11,6 +11,8 @@ import { ArgumentError, Generator, Tensor, cat, noGrad } from '@memograd/autogra
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
 import { ProgressBar } from './progress.ts';
+import { METRIC_NAMES, UnknownNameError, isLossName, isOptimizerName, lossFromName, lossMetric, optimizerFromName, LOSS_NAMES, OPTIMIZER_NAMES } from './names.ts';
+import type { LossName, OptimizerName } from './names.ts';
 import type { Verbosity } from './progress.ts';
 
 /** What `fit()` needs of a model; `@memograd/nn`'s `Module` has all of it. */
@@ -74,6 +76,11 @@ export type LossLike = LossFn | {
 
 function lossFunction(loss: unknown, op: string): LossFn {
   let f: LossFn | undefined;
+  if (typeof loss === 'string') {
+    // a Keras name: the table's functions check their own arguments and return a scalar
+    if (!isLossName(loss)) throw new UnknownNameError(op, 'loss', loss, LOSS_NAMES);
+    return lossFromName(loss);
+  }
   if (typeof loss === 'function') f = loss as LossFn;
   else if (loss !== null && typeof loss === 'object' && typeof (loss as { call?: unknown }).call === 'function') {
     const obj = loss as { call(pred: Tensor, target: Tensor): Tensor };
@@ -90,7 +97,7 @@ function lossFunction(loss: unknown, op: string): LossFn {
       return r;
     };
   }
-  throw argumentError(`${op}: loss must be a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()`);
+  throw argumentError(`${op}: loss must be a loss name ('mse', 'binary_crossentropy', ...), a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss(), got ${describe(loss)}`);
 }
 
 /** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
@@ -101,8 +108,12 @@ export interface MetricSpec {
   fn: (pred: Tensor, target: Tensor) => number;
 }
 
-/** Named metrics: 'accuracy' (alias 'acc'), 'mae', 'mse'; or your own `MetricSpec`. */
-export type Metric = 'accuracy' | 'acc' | 'mae' | 'mse' | MetricSpec;
+/**
+ * Named metrics: 'accuracy' (alias 'acc') and every loss name of `LOSS_NAMES` ('mse', 'mae',
+ * 'binary_crossentropy', ...: the loss's value, as Keras allows losses as metrics); or your own
+ * `MetricSpec`.
+ */
+export type Metric = 'accuracy' | 'acc' | LossName | MetricSpec;
 
 /** How accuracy reads binary predictions. */
 export interface AccuracyOptions {
@@ -144,10 +155,19 @@ export interface FitOptions extends AccuracyOptions {
   x: Tensor;
   /** Training targets, one per sample. */
   y: Tensor;
-  /** The loss to minimize. */
-  loss: LossLike;
-  /** The optimizer that updates the model's parameters. */
-  optimizer: OptimizerLike;
+  /**
+   * The loss to minimize: a Keras name ('mse', 'binary_crossentropy', ... see `LOSS_NAMES` and
+   * `lossFromName`), a function or a loss object.
+   */
+  loss: LossLike | LossName;
+  /**
+   * The optimizer that updates the model's parameters, or a Keras name ('adam', 'sgd', ... see
+   * `OPTIMIZER_NAMES`): `fit` then builds it over `model.parameters()` with Keras' defaults
+   * (`optimizerFromName`), afresh on every call (build it once with `optimizerFromName` to keep its
+   * state across calls, as Keras keeps a compiled model's). The built optimizer is
+   * `TrainingContext.optimizer`.
+   */
+  optimizer: OptimizerLike | OptimizerName;
   /** Default 1. */
   epochs?: number;
   /** Default 32 (Keras), capped at the number of samples. */
@@ -272,26 +292,14 @@ function argmaxRow(a: ArrayLike<number>, off: number, len: number): number {
   return best;
 }
 
-function meanAbsError(pred: Tensor, target: Tensor, square: boolean): number {
-  const p = pred.data;
-  const t = target.data;
-  if (p.length !== t.length) throw argumentError(`${square ? 'mse' : 'mae'}: predictions and targets differ in size (${p.length} and ${t.length})`);
-  let s = 0;
-  for (let i = 0; i < p.length; i++) {
-    const d = p[i]! - t[i]!;
-    s += square ? d * d : Math.abs(d);
-  }
-  return s / p.length;
-}
-
 function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOptions): MetricSpec[] {
   if (!Array.isArray(metrics)) throw argumentError(`${op}: metrics must be an array`);
   const out = metrics.map((m): MetricSpec => {
     if (m === 'accuracy' || m === 'acc') return { name: m, fn: (p, t) => accuracy(p, t, acc) };
-    if (m === 'mae') return { name: 'mae', fn: (p, t) => meanAbsError(p, t, false) };
-    if (m === 'mse') return { name: 'mse', fn: (p, t) => meanAbsError(p, t, true) };
+    // every other name is a loss of the one name table, logged under the name given (Keras)
+    if (typeof m === 'string') return { name: m, fn: lossMetric(op, m) };
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw argumentError(`${op}: unknown metric ${typeof m === 'string' ? JSON.stringify(m) : typeof m === 'bigint' ? `${m}n` : m === null ? 'null' : typeof m} (expected 'accuracy', 'mae', 'mse' or { name, fn })`);
+    throw new UnknownNameError(op, 'metric', m, METRIC_NAMES);
   });
   const names = new Set<string>();
   for (const m of out) {
@@ -324,8 +332,8 @@ class Accumulator {
 
 /** Options of `evaluate()`. */
 export interface EvaluateOptions extends AccuracyOptions {
-  /** The loss to report. */
-  loss: LossLike;
+  /** The loss to report: a Keras name ('mse', 'binary_crossentropy', ...), a function or a loss object. */
+  loss: LossLike | LossName;
   /** Default 256. */
   batchSize?: number;
   /** Metrics to report besides the loss. */
@@ -428,12 +436,10 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
 export function fit(model: TrainableModule, options: FitOptions): History {
   checkModel('fit', model);
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
-  const { x, y, optimizer } = options;
+  const { x, y } = options;
   checkXY('fit', x, y);
   const loss = lossFunction(options.loss, 'fit');
-  if (optimizer === null || typeof optimizer !== 'object' || typeof optimizer.step !== 'function' || typeof optimizer.zeroGrad !== 'function') {
-    throw argumentError('fit: optimizer must have step() and zeroGrad()');
-  }
+  const optimizer = resolveOptimizer(model, options.optimizer);
   const epochs = options.epochs ?? 1;
   if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${describe(epochs)}`);
   const split = options.validationSplit ?? 0;
@@ -552,6 +558,22 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     if (!finished) restoreMode();
   }
   return history;
+}
+
+/**
+ * The optimizer of `fit`'s options: an optimizer object, or a Keras name built over the model's
+ * parameters with Keras' defaults.
+ */
+function resolveOptimizer(model: TrainableModule, optimizer: unknown): OptimizerLike {
+  if (typeof optimizer === 'string') {
+    if (!isOptimizerName(optimizer)) throw new UnknownNameError('fit', 'optimizer', optimizer, OPTIMIZER_NAMES);
+    return optimizerFromName(optimizer, model.parameters() as never);
+  }
+  const o = optimizer as Partial<OptimizerLike> | null;
+  if (o === null || typeof o !== 'object' || typeof o.step !== 'function' || typeof o.zeroGrad !== 'function') {
+    throw argumentError(`fit: optimizer must be an optimizer name (${OPTIMIZER_NAMES.slice(0, 8).join(', ')}) or an object with step() and zeroGrad(), got ${describe(optimizer)}`);
+  }
+  return o as OptimizerLike;
 }
 
 /** The keys the epoch logs will have: loss and the metrics, their `val_` twins, and what callbacks add. */

@@ -163,7 +163,8 @@ describe('fit', () => {
     expect(() => fit(model, { ...base, validationSplit: 0.01 })).toThrow(/leaves 10 for training and 0 for validation/);
     expect(() => fit(model, { ...base, metrics: ['f1' as 'mae'] })).toThrow(/unknown metric/);
     expect(() => fit(model, { ...base, loss: (p) => p })).toThrow(/scalar Tensor/);
-    expect(() => fit(model, { ...base, loss: 'mse' as never })).toThrow(/fit: loss must be a function .* or a loss object/);
+    expect(() => fit(model, { ...base, loss: 'msee' as never })).toThrow(/fit: unknown loss 'msee'; valid names: mean_squared_error, mse/);
+    expect(() => fit(model, { ...base, loss: 42 as never })).toThrow(/fit: loss must be a loss name .*, a function .* or a loss object/);
     expect(() => fit(model, { ...base, x: [[1, 2]] as unknown as Tensor })).toThrow(/x must be a Tensor/);
   });
 
