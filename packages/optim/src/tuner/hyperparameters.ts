@@ -426,16 +426,14 @@ export class HyperParameters {
   }
 
   private retrieve(op: string, hp: HyperParameterConfig): HPValue | null {
+    const other = this.hps.find((h) => h.name === hp.name);
+    if (other !== undefined && other.type !== hp.type) throw argumentError(`${op}: '${hp.name}' is already defined as ${other.type === 'int' ? 'an' : 'a'} ${other.type}`);
     const existing = this.hps.find((h) => h.name === hp.name && JSON.stringify(h.conditions) === JSON.stringify(hp.conditions));
     if (existing !== undefined) {
       const { default: _a, ...a } = existing;
       const { default: _b, ...b } = hp;
       if (JSON.stringify(a) !== JSON.stringify(b)) throw argumentError(`${op}: '${hp.name}' is already defined differently (${JSON.stringify(a)})`);
-    } else {
-      const other = this.hps.find((h) => h.name === hp.name);
-      if (other !== undefined && other.type !== hp.type) throw argumentError(`${op}: '${hp.name}' is already defined as a ${other.type}`);
-      this.hps.push(hp);
-    }
+    } else this.hps.push(hp);
     const h = existing ?? hp;
     if (!conditionsHold(h.conditions, this.values)) return null;
     if (!Object.hasOwn(this.values, h.name)) this.values[h.name] = h.default;
