@@ -14,6 +14,11 @@ import { decodeSafetensors, encodeSafetensors } from '@memograd/nn';
 import type { Objective, TrialRecord } from '../tuner/oracle.ts';
 import type { StoredSearch, TrialStore } from '../tuner/tuner.ts';
 import { argumentError, describe } from '../util.ts';
+
+/** 'got <value>', or 'it is missing' for undefined (a missing option is not a value the caller gave). */
+function got(v: unknown): string {
+  return v === undefined ? 'it is missing' : `got ${describe(v)}`;
+}
 import { SummaryWriter } from './tensorboard.ts';
 
 /** Options of `TunerProject`. */
@@ -53,12 +58,12 @@ export class TunerProject implements TrialStore {
 
   constructor(options: TunerProjectOptions) {
     const op = 'TunerProject';
-    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object with a directory, got ${describe(options)}`);
-    if (typeof options.directory !== 'string' || options.directory === '') throw argumentError(`${op}: directory must be a non-empty string, got ${describe(options.directory)}`);
+    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object with a directory, ${got(options)}`);
+    if (typeof options.directory !== 'string' || options.directory === '') throw argumentError(`${op}: directory must be a non-empty string, ${got(options.directory)}`);
     const name = options.projectName ?? 'untitled_project';
-    if (typeof name !== 'string' || name === '' || /[/\\]/.test(name) || name === '.' || name === '..') throw argumentError(`${op}: projectName must be a folder name (no slashes), got ${describe(name)}`);
-    if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') throw argumentError(`${op}: overwrite must be a boolean, got ${describe(options.overwrite)}`);
-    if (options.logDir !== undefined && (typeof options.logDir !== 'string' || options.logDir === '')) throw argumentError(`${op}: logDir must be a non-empty string, got ${describe(options.logDir)}`);
+    if (typeof name !== 'string' || name === '' || /[/\\]/.test(name) || name === '.' || name === '..') throw argumentError(`${op}: projectName must be a folder name (no slashes), ${got(name)}`);
+    if (options.overwrite !== undefined && typeof options.overwrite !== 'boolean') throw argumentError(`${op}: overwrite must be a boolean, ${got(options.overwrite)}`);
+    if (options.logDir !== undefined && (typeof options.logDir !== 'string' || options.logDir === '')) throw argumentError(`${op}: logDir must be a non-empty string, ${got(options.logDir)}`);
     this.path = join(options.directory, name);
     this.overwrite = options.overwrite ?? false;
     this.logDir = options.logDir ?? null;

@@ -11,6 +11,11 @@ import { Tensor, customFunction, eye, noGrad, tensor } from '@memograd/autograd'
 import { Adam } from '../adam.ts';
 import { argumentError, describe } from '../util.ts';
 
+/** 'got <value>', or 'it is missing' for undefined (a missing option is not a value the caller gave). */
+function got(v: unknown): string {
+  return v === undefined ? 'it is missing' : `got ${describe(v)}`;
+}
+
 /** The covariance function. */
 export type GPKernel = 'matern52' | 'rbf';
 
@@ -214,15 +219,15 @@ export class GaussianProcess {
 
   constructor(options: GaussianProcessOptions = {}) {
     const op = 'GaussianProcess';
-    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object, ${got(options)}`);
     const kernel = options.kernel ?? 'matern52';
-    if (kernel !== 'matern52' && kernel !== 'rbf') throw argumentError(`${op}: kernel must be 'matern52' or 'rbf', got ${describe(kernel)}`);
+    if (kernel !== 'matern52' && kernel !== 'rbf') throw argumentError(`${op}: kernel must be 'matern52' or 'rbf', ${got(kernel)}`);
     const alpha = options.alpha ?? 1e-6;
-    if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha)) throw argumentError(`${op}: alpha must be a finite number >= 0, got ${describe(alpha)}`);
+    if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha)) throw argumentError(`${op}: alpha must be a finite number >= 0, ${got(alpha)}`);
     const steps = options.steps ?? 80;
-    if (!Number.isInteger(steps) || steps < 0) throw argumentError(`${op}: steps must be an integer >= 0, got ${describe(steps)}`);
+    if (!Number.isInteger(steps) || steps < 0) throw argumentError(`${op}: steps must be an integer >= 0, ${got(steps)}`);
     const normalizeY = options.normalizeY ?? true;
-    if (typeof normalizeY !== 'boolean') throw argumentError(`${op}: normalizeY must be a boolean, got ${describe(normalizeY)}`);
+    if (typeof normalizeY !== 'boolean') throw argumentError(`${op}: normalizeY must be a boolean, ${got(normalizeY)}`);
     this.kernel = kernel;
     this.alpha = alpha;
     this.steps = steps;
@@ -235,13 +240,13 @@ export class GaussianProcess {
    */
   fit(x: readonly (readonly number[])[], y: readonly number[], params?: GPParams): this {
     const op = 'GaussianProcess.fit';
-    if (!Array.isArray(x) || x.length === 0) throw argumentError(`${op}: x must be a non-empty array of rows, got ${describe(x)}`);
+    if (!Array.isArray(x) || x.length === 0) throw argumentError(`${op}: x must be a non-empty array of rows, ${got(x)}`);
     const d = Array.isArray(x[0]) ? x[0].length : -1;
-    if (d < 1) throw argumentError(`${op}: x's rows must be non-empty arrays of numbers, got ${describe(x[0])}`);
+    if (d < 1) throw argumentError(`${op}: x's rows must be non-empty arrays of numbers, ${got(x[0])}`);
     x.forEach((row, i) => {
-      if (!Array.isArray(row) || row.length !== d || !row.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: x[${i}] must be ${d} finite numbers, got ${describe(row)}`);
+      if (!Array.isArray(row) || row.length !== d || !row.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: x[${i}] must be ${d} finite numbers, ${got(row)}`);
     });
-    if (!Array.isArray(y) || y.length !== x.length || !y.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: y must be ${x.length} finite numbers (one per row of x), got ${describe(y)}`);
+    if (!Array.isArray(y) || y.length !== x.length || !y.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: y must be ${x.length} finite numbers (one per row of x), ${got(y)}`);
     if (params !== undefined) checkParams(op, params, d);
     const n = x.length;
     const mean = this.normalizeY ? y.reduce((s, v) => s + v, 0) / n : 0;
@@ -282,7 +287,7 @@ export class GaussianProcess {
     const op = 'GaussianProcess.predict';
     if (this.params === null || this.l === null || this.alphaVec === null) throw argumentError(`${op}: call fit() first`);
     const d = this.params.lengthScales.length;
-    if (!Array.isArray(x) || x.length !== d || !x.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: x must be ${d} finite numbers, got ${describe(x)}`);
+    if (!Array.isArray(x) || x.length !== d || !x.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: x must be ${d} finite numbers, ${got(x)}`);
     const n = this.x.length;
     const ks = this.kernelNumbers([x as number[]], this.x, this.params);
     let m = 0;
@@ -351,6 +356,6 @@ function logTensor(v: readonly number[], requiresGrad = false): Tensor {
 function checkParams(op: string, p: GPParams, d: number): void {
   const pos = (v: unknown): boolean => typeof v === 'number' && v > 0 && Number.isFinite(v);
   if (p === null || typeof p !== 'object' || !Array.isArray(p.lengthScales) || p.lengthScales.length !== d || !p.lengthScales.every(pos) || !pos(p.signal) || !(typeof p.noise === 'number' && p.noise >= 0 && Number.isFinite(p.noise))) {
-    throw argumentError(`${op}: params must be { lengthScales: ${d} positive numbers, signal > 0, noise >= 0 }, got ${describe(p)}`);
+    throw argumentError(`${op}: params must be { lengthScales: ${d} positive numbers, signal > 0, noise >= 0 }, ${got(p)}`);
   }
 }

@@ -14,6 +14,11 @@
 import type { Generator } from '@memograd/autograd';
 import { argumentError, describe } from '../util.ts';
 
+/** 'got <value>', or 'it is missing' for undefined (a missing option is not a value the caller gave). */
+function got(v: unknown): string {
+  return v === undefined ? 'it is missing' : `got ${describe(v)}`;
+}
+
 /** A hyper-parameter's value. */
 export type HPValue = number | string | boolean;
 /** Active hyper-parameters by name: a trial's values. */
@@ -200,19 +205,19 @@ export function conditionsHold(conditions: readonly Condition[], values: HPValue
 const NAME_RE = /^[^\s/][^\s]*$/;
 
 function checkName(op: string, name: unknown): string {
-  if (typeof name !== 'string' || name === '') throw argumentError(`${op}: name must be a non-empty string, got ${describe(name)}`);
+  if (typeof name !== 'string' || name === '') throw argumentError(`${op}: name must be a non-empty string, ${got(name)}`);
   if (!NAME_RE.test(name) || name.startsWith('tuner/')) throw argumentError(`${op}: name must have no spaces and must not start with '/' or 'tuner/' (reserved for Hyperband), got ${JSON.stringify(name)}`);
   return name;
 }
 
 function checkOptions(op: string, options: unknown): Record<string, unknown> {
-  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(`${op}: options must be an object, got ${describe(options)}`);
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) throw argumentError(`${op}: options must be an object, ${got(options)}`);
   return options as Record<string, unknown>;
 }
 
 function checkSampling(op: string, s: unknown): Sampling {
   if (s === undefined) return 'linear';
-  if (s !== 'linear' && s !== 'log') throw argumentError(`${op}: sampling must be 'linear' or 'log', got ${describe(s)}`);
+  if (s !== 'linear' && s !== 'log') throw argumentError(`${op}: sampling must be 'linear' or 'log', ${got(s)}`);
   return s;
 }
 
@@ -224,19 +229,19 @@ function numericConfig(op: string, type: 'int' | 'float', name: string, o: Recor
   const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && (type === 'float' || Number.isInteger(v));
   const kind = type === 'int' ? 'an integer' : 'a finite number';
   const { min, max } = o;
-  if (!isNum(min)) throw argumentError(`${op}: min must be ${kind}, got ${describe(min)}`);
-  if (!isNum(max)) throw argumentError(`${op}: max must be ${kind}, got ${describe(max)}`);
+  if (!isNum(min)) throw argumentError(`${op}: min must be ${kind}, ${got(min)}`);
+  if (!isNum(max)) throw argumentError(`${op}: max must be ${kind}, ${got(max)}`);
   if (min > max) throw argumentError(`${op}: min ${min} is greater than max ${max}`);
   const sampling = checkSampling(op, o.sampling);
   if (sampling === 'log' && min <= 0) throw argumentError(`${op}: sampling 'log' needs min > 0, got min ${min}`);
   let step: number | null = null;
   if (o.step !== undefined) {
-    if (!isNum(o.step) || o.step <= 0) throw argumentError(`${op}: step must be ${type === 'int' ? 'a positive integer' : 'a positive number'}, got ${describe(o.step)}`);
+    if (!isNum(o.step) || o.step <= 0) throw argumentError(`${op}: step must be ${type === 'int' ? 'a positive integer' : 'a positive number'}, ${got(o.step)}`);
     if (sampling === 'log' && o.step <= 1) throw argumentError(`${op}: step must be > 1 with sampling 'log' (a factor between values), got ${o.step}`);
     step = o.step;
   } else if (type === 'int' && sampling === 'linear') step = 1;
   const def = o.default ?? min;
-  if (!isNum(def) || def < min || def > max) throw argumentError(`${op}: default must be ${kind} in [${min}, ${max}], got ${describe(o.default)}`);
+  if (!isNum(def) || def < min || def > max) throw argumentError(`${op}: default must be ${kind} in [${min}, ${max}], ${got(o.default)}`);
   return { type, name, min, max, step, sampling, default: def, conditions } as HyperParameterConfig;
 }
 
@@ -287,15 +292,15 @@ export class HyperParameters {
   choice<T extends HPValue>(name: string, values: readonly T[], options: ChoiceOptions = {}): T | null {
     const op = 'HyperParameters.choice';
     const n = checkName(op, name);
-    if (!Array.isArray(values) || values.length === 0) throw argumentError(`${op}: values must be a non-empty array, got ${describe(values)}`);
+    if (!Array.isArray(values) || values.length === 0) throw argumentError(`${op}: values must be a non-empty array, ${got(values)}`);
     values.forEach((v: unknown, i) => {
-      if (!isHPValue(v)) throw argumentError(`${op}: values[${i}] must be a finite number, a string or a boolean, got ${describe(v)}`);
+      if (!isHPValue(v)) throw argumentError(`${op}: values[${i}] must be a finite number, a string or a boolean, ${got(v)}`);
     });
     const types = new Set(values.map((v) => typeof v));
     if (types.size > 1) throw argumentError(`${op}: values must all have one type, got ${[...types].join(' and ')}`);
-    if (new Set(values).size !== values.length) throw argumentError(`${op}: values must be distinct, got ${describe(values)}`);
+    if (new Set(values).size !== values.length) throw argumentError(`${op}: values must be distinct, ${got(values)}`);
     const o = checkOptions(op, options);
-    if (o.default !== undefined && !values.includes(o.default as T)) throw argumentError(`${op}: default must be one of the values, got ${describe(o.default)}`);
+    if (o.default !== undefined && !values.includes(o.default as T)) throw argumentError(`${op}: default must be one of the values, ${got(o.default)}`);
     const def = (o.default as HPValue | undefined) ?? values[0]!;
     return this.retrieve(op, { type: 'choice', name: n, values: [...values], default: def, conditions: this.conditionsNow() }) as T | null;
   }
@@ -305,7 +310,7 @@ export class HyperParameters {
     const op = 'HyperParameters.boolean';
     const n = checkName(op, name);
     const o = checkOptions(op, options);
-    if (o.default !== undefined && typeof o.default !== 'boolean') throw argumentError(`${op}: default must be a boolean, got ${describe(o.default)}`);
+    if (o.default !== undefined && typeof o.default !== 'boolean') throw argumentError(`${op}: default must be a boolean, ${got(o.default)}`);
     return this.retrieve(op, { type: 'boolean', name: n, default: (o.default as boolean | undefined) ?? false, conditions: this.conditionsNow() }) as boolean | null;
   }
 
@@ -313,7 +318,7 @@ export class HyperParameters {
   fixed<T extends HPValue>(name: string, value: T): T | null {
     const op = 'HyperParameters.fixed';
     const n = checkName(op, name);
-    if (!isHPValue(value)) throw argumentError(`${op}: value must be a finite number, a string or a boolean, got ${describe(value)}`);
+    if (!isHPValue(value)) throw argumentError(`${op}: value must be a finite number, a string or a boolean, ${got(value)}`);
     return this.retrieve(op, { type: 'fixed', name: n, value, default: value, conditions: this.conditionsNow() }) as T | null;
   }
 
@@ -324,10 +329,10 @@ export class HyperParameters {
    */
   conditionalScope<R>(parent: string, values: HPValue | readonly HPValue[], fn: () => R): R {
     const op = 'HyperParameters.conditionalScope';
-    if (typeof parent !== 'string' || !this.hps.some((h) => h.name === parent)) throw argumentError(`${op}: parent must be the name of a hyper-parameter defined before, got ${describe(parent)}`);
+    if (typeof parent !== 'string' || !this.hps.some((h) => h.name === parent)) throw argumentError(`${op}: parent must be the name of a hyper-parameter defined before, ${got(parent)}`);
     const vs = Array.isArray(values) ? [...(values as HPValue[])] : [values as HPValue];
-    if (vs.length === 0 || !vs.every(isHPValue)) throw argumentError(`${op}: values must be a value or a non-empty array of numbers, strings or booleans, got ${describe(values)}`);
-    if (typeof fn !== 'function') throw argumentError(`${op}: fn must be a function, got ${describe(fn)}`);
+    if (vs.length === 0 || !vs.every(isHPValue)) throw argumentError(`${op}: values must be a value or a non-empty array of numbers, strings or booleans, ${got(values)}`);
+    if (typeof fn !== 'function') throw argumentError(`${op}: fn must be a function, ${got(fn)}`);
     this.scopes.push({ parent, values: vs });
     try {
       return fn();
@@ -338,14 +343,14 @@ export class HyperParameters {
 
   /** Whether a hyper-parameter (by name) is active: all its conditions hold for the current values. */
   isActive(name: string): boolean {
-    if (typeof name !== 'string') throw argumentError(`HyperParameters.isActive: name must be a string, got ${describe(name)}`);
+    if (typeof name !== 'string') throw argumentError(`HyperParameters.isActive: name must be a string, ${got(name)}`);
     return this.hps.some((h) => h.name === name && conditionsHold(h.conditions, this.values));
   }
 
   /** The value of an active hyper-parameter; an error for an inactive or unknown name. */
   get(name: string): HPValue {
     const op = 'HyperParameters.get';
-    if (typeof name !== 'string') throw argumentError(`${op}: name must be a string, got ${describe(name)}`);
+    if (typeof name !== 'string') throw argumentError(`${op}: name must be a string, ${got(name)}`);
     if (Object.hasOwn(this.values, name)) return this.values[name]!;
     if (this.hps.some((h) => h.name === name)) throw argumentError(`${op}: '${name}' is currently inactive`);
     throw argumentError(`${op}: no hyper-parameter named '${name}'`);
@@ -364,10 +369,10 @@ export class HyperParameters {
   /** Rebuilds from `getConfig()`'s output (checked whole: a bad config changes nothing). */
   static fromConfig(config: { space: readonly HyperParameterConfig[]; values?: HPValues }): HyperParameters {
     const op = 'HyperParameters.fromConfig';
-    if (config === null || typeof config !== 'object' || !Array.isArray(config.space)) throw argumentError(`${op}: config must be { space: [...], values }, got ${describe(config)}`);
+    if (config === null || typeof config !== 'object' || !Array.isArray(config.space)) throw argumentError(`${op}: config must be { space: [...], values }, ${got(config)}`);
     const hp = new HyperParameters();
     for (const [i, c] of config.space.entries()) {
-      if (c === null || typeof c !== 'object') throw argumentError(`${op}: space[${i}] must be a hyper-parameter config, got ${describe(c)}`);
+      if (c === null || typeof c !== 'object') throw argumentError(`${op}: space[${i}] must be a hyper-parameter config, ${got(c)}`);
       const conds = Array.isArray(c.conditions) ? c.conditions : [];
       // rebuild through the public methods, so a config is validated as strictly as a call
       const probe = new HyperParameters();
@@ -385,7 +390,7 @@ export class HyperParameters {
         } else if (c.type === 'fixed') {
           probe.fixed(c.name, c.value);
           made = probe.hps[0]!;
-        } else throw argumentError(`${op}: space[${i}].type must be 'int', 'float', 'choice', 'boolean' or 'fixed', got ${describe((c as { type?: unknown }).type)}`);
+        } else throw argumentError(`${op}: space[${i}].type must be 'int', 'float', 'choice', 'boolean' or 'fixed', ${got((c as { type?: unknown }).type)}`);
       } catch (e) {
         if (e instanceof Error && !e.message.startsWith(op)) throw argumentError(`${op}: space[${i}]: ${e.message}`);
         throw e;
@@ -394,9 +399,9 @@ export class HyperParameters {
       hp.hps.push(made);
     }
     const values = config.values ?? {};
-    if (values === null || typeof values !== 'object') throw argumentError(`${op}: values must be an object, got ${describe(values)}`);
+    if (values === null || typeof values !== 'object') throw argumentError(`${op}: values must be an object, ${got(values)}`);
     for (const [k, v] of Object.entries(values)) {
-      if (!isHPValue(v)) throw argumentError(`${op}: values.${k} must be a number, a string or a boolean, got ${describe(v)}`);
+      if (!isHPValue(v)) throw argumentError(`${op}: values.${k} must be a number, a string or a boolean, ${got(v)}`);
       hp.values[k] = v;
     }
     return hp;

@@ -9,6 +9,11 @@
 import { Generator } from '@memograd/autograd';
 import type { History } from '../callbacks.ts';
 import { argumentError, describe } from '../util.ts';
+
+/** 'got <value>', or 'it is missing' for undefined (a missing option is not a value the caller gave). */
+function got(v: unknown): string {
+  return v === undefined ? 'it is missing' : `got ${describe(v)}`;
+}
 import { HyperParameters, conditionsHold, randomValue } from './hyperparameters.ts';
 import type { HPValues, HyperParameterConfig } from './hyperparameters.ts';
 
@@ -44,12 +49,12 @@ export function resolveObjective(op: string, spec: unknown): Objective {
   }
   if (spec !== null && typeof spec === 'object' && !Array.isArray(spec)) {
     const o = spec as Record<string, unknown>;
-    if (typeof o.name !== 'string' || o.name === '') throw argumentError(`${op}: objective.name must be a non-empty string, got ${describe(o.name)}`);
-    if (o.direction !== 'min' && o.direction !== 'max') throw argumentError(`${op}: objective.direction must be 'min' or 'max', got ${describe(o.direction)}`);
-    if (o.fn !== undefined && typeof o.fn !== 'function') throw argumentError(`${op}: objective.fn must be a function of the history, got ${describe(o.fn)}`);
+    if (typeof o.name !== 'string' || o.name === '') throw argumentError(`${op}: objective.name must be a non-empty string, ${got(o.name)}`);
+    if (o.direction !== 'min' && o.direction !== 'max') throw argumentError(`${op}: objective.direction must be 'min' or 'max', ${got(o.direction)}`);
+    if (o.fn !== undefined && typeof o.fn !== 'function') throw argumentError(`${op}: objective.fn must be a function of the history, ${got(o.fn)}`);
     return o.fn === undefined ? { name: o.name, direction: o.direction } : { name: o.name, direction: o.direction, fn: o.fn as (h: History) => number };
   }
-  throw argumentError(`${op}: objective must be a log name such as 'val_accuracy', { name, direction } or a function of the history, got ${describe(spec)}`);
+  throw argumentError(`${op}: objective must be a log name such as 'val_accuracy', { name, direction } or a function of the history, ${got(spec)}`);
 }
 
 /** Where a trial stands. */
@@ -130,18 +135,18 @@ export abstract class Oracle {
   protected maxCollisions = 20;
 
   constructor(op: string, options: OracleOptions, maxTrialsRequired = true) {
-    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object with an objective, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object with an objective, ${got(options)}`);
     this.objective = resolveObjective(op, options.objective);
     const mt = options.maxTrials;
     if (mt === undefined) {
-      if (maxTrialsRequired) throw argumentError(`${op}: maxTrials must be an integer >= 1, got undefined`);
+      if (maxTrialsRequired) throw argumentError(`${op}: maxTrials must be an integer >= 1, it is missing`);
       this.maxTrials = Infinity;
-    } else if (!Number.isInteger(mt) || mt < 1) throw argumentError(`${op}: maxTrials must be an integer >= 1, got ${describe(mt)}`);
+    } else if (!Number.isInteger(mt) || mt < 1) throw argumentError(`${op}: maxTrials must be an integer >= 1, ${got(mt)}`);
     else this.maxTrials = mt;
     const seed = options.seed ?? 0;
-    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw argumentError(`${op}: seed must be an integer in [0, 2^32), got ${describe(seed)}`);
+    if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw argumentError(`${op}: seed must be an integer in [0, 2^32), ${got(seed)}`);
     this.seed = seed;
-    if (options.hyperparameters !== undefined && !(options.hyperparameters instanceof HyperParameters)) throw argumentError(`${op}: hyperparameters must be a HyperParameters, got ${describe(options.hyperparameters)}`);
+    if (options.hyperparameters !== undefined && !(options.hyperparameters instanceof HyperParameters)) throw argumentError(`${op}: hyperparameters must be a HyperParameters, ${got(options.hyperparameters)}`);
     this.hyperparameters = new HyperParameters();
     if (options.hyperparameters !== undefined) this.hyperparameters.merge(options.hyperparameters.space);
   }

@@ -3,6 +3,11 @@
  */
 import { Generator } from '@memograd/autograd';
 import { argumentError, describe } from '../util.ts';
+
+/** 'got <value>', or 'it is missing' for undefined (a missing option is not a value the caller gave). */
+function got(v: unknown): string {
+  return v === undefined ? 'it is missing' : `got ${describe(v)}`;
+}
 import { GaussianProcess, expectedImprovement } from './gp.ts';
 import type { GPKernel } from './gp.ts';
 import { conditionsHold, gridValues, probToValue, valueToProb } from './hyperparameters.ts';
@@ -141,11 +146,11 @@ export class HyperbandOracle extends Oracle {
     super('Hyperband', options, false);
     const op = 'Hyperband';
     const maxEpochs = options.maxEpochs ?? 100;
-    if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw argumentError(`${op}: maxEpochs must be an integer >= 1, got ${describe(maxEpochs)}`);
+    if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw argumentError(`${op}: maxEpochs must be an integer >= 1, ${got(maxEpochs)}`);
     const factor = options.factor ?? 3;
-    if (!Number.isInteger(factor) || factor < 2) throw argumentError(`${op}: factor must be an integer >= 2, got ${describe(factor)}`);
+    if (!Number.isInteger(factor) || factor < 2) throw argumentError(`${op}: factor must be an integer >= 2, ${got(factor)}`);
     const it = options.hyperbandIterations ?? 1;
-    if (!Number.isInteger(it) || it < 1) throw argumentError(`${op}: hyperbandIterations must be an integer >= 1, got ${describe(it)}`);
+    if (!Number.isInteger(it) || it < 1) throw argumentError(`${op}: hyperbandIterations must be an integer >= 1, ${got(it)}`);
     this.maxEpochs = maxEpochs;
     this.factor = factor;
     this.hyperbandIterations = it;
@@ -271,7 +276,7 @@ export class HyperbandOracle extends Oracle {
   /** Restores `getState()`'s output. */
   override setState(state: Record<string, unknown>): void {
     if (!Array.isArray(state.brackets) || typeof state.currentBracket !== 'number' || typeof state.currentIteration !== 'number') {
-      throw argumentError(`Hyperband: the saved oracle state must have brackets, currentBracket and currentIteration, got ${describe(state)}`);
+      throw argumentError(`Hyperband: the saved oracle state must have brackets, currentBracket and currentIteration, ${got(state)}`);
     }
     this.brackets = structuredClone(state.brackets as Bracket[]);
     this.currentBracket = state.currentBracket;
@@ -321,15 +326,15 @@ export class BayesianOptimizationOracle extends Oracle {
     super('BayesianOptimization', options);
     const op = 'BayesianOptimization';
     const n = options.numInitialPoints;
-    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw argumentError(`${op}: numInitialPoints must be an integer >= 1, got ${describe(n)}`);
+    if (n !== undefined && (!Number.isInteger(n) || n < 1)) throw argumentError(`${op}: numInitialPoints must be an integer >= 1, ${got(n)}`);
     const alpha = options.alpha ?? 1e-4;
-    if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha)) throw argumentError(`${op}: alpha must be a finite number >= 0, got ${describe(alpha)}`);
+    if (typeof alpha !== 'number' || !(alpha >= 0) || !Number.isFinite(alpha)) throw argumentError(`${op}: alpha must be a finite number >= 0, ${got(alpha)}`);
     const xi = options.xi ?? 0.01;
-    if (typeof xi !== 'number' || !(xi >= 0) || !Number.isFinite(xi)) throw argumentError(`${op}: xi must be a finite number >= 0, got ${describe(xi)}`);
+    if (typeof xi !== 'number' || !(xi >= 0) || !Number.isFinite(xi)) throw argumentError(`${op}: xi must be a finite number >= 0, ${got(xi)}`);
     const c = options.candidates ?? 500;
-    if (!Number.isInteger(c) || c < 1) throw argumentError(`${op}: candidates must be an integer >= 1, got ${describe(c)}`);
+    if (!Number.isInteger(c) || c < 1) throw argumentError(`${op}: candidates must be an integer >= 1, ${got(c)}`);
     const kernel = options.kernel ?? 'matern52';
-    if (kernel !== 'matern52' && kernel !== 'rbf') throw argumentError(`${op}: kernel must be 'matern52' or 'rbf', got ${describe(kernel)}`);
+    if (kernel !== 'matern52' && kernel !== 'rbf') throw argumentError(`${op}: kernel must be 'matern52' or 'rbf', ${got(kernel)}`);
     this.numInitialPoints = n ?? null;
     this.alpha = alpha;
     this.xi = xi;

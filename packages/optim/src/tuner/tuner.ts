@@ -14,6 +14,11 @@ import { fit } from '../fit.ts';
 import type { FitOptions, Metric, TrainableModule, TrainingContext } from '../fit.ts';
 import { writeStdout } from '../stdout.ts';
 import { argumentError, describe } from '../util.ts';
+
+/** 'got <value>', or 'it is missing' for undefined (a missing option is not a value the caller gave). */
+function got(v: unknown): string {
+  return v === undefined ? 'it is missing' : `got ${describe(v)}`;
+}
 import { HyperParameters } from './hyperparameters.ts';
 import type { HPValues, HyperParameterConfig } from './hyperparameters.ts';
 import { Oracle, RandomSearchOracle, mixSeed } from './oracle.ts';
@@ -191,12 +196,12 @@ export class Tuner {
   private resumed = false;
 
   constructor(name: string, buildModel: BuildModel, oracle: Oracle, options: TunerOptions) {
-    if (typeof buildModel !== 'function') throw argumentError(`${name}: buildModel must be a function (hp) => ({ model, optimizer, loss, metrics }), got ${describe(buildModel)}`);
+    if (typeof buildModel !== 'function') throw argumentError(`${name}: buildModel must be a function (hp) => ({ model, optimizer, loss, metrics }), ${got(buildModel)}`);
     const e = options.executionsPerTrial ?? 1;
-    if (!Number.isInteger(e) || e < 1) throw argumentError(`${name}: executionsPerTrial must be an integer >= 1, got ${describe(e)}`);
+    if (!Number.isInteger(e) || e < 1) throw argumentError(`${name}: executionsPerTrial must be an integer >= 1, ${got(e)}`);
     const store = options.store ?? new MemoryTrialStore();
     if (store === null || typeof store !== 'object' || typeof store.load !== 'function' || typeof store.saveTrial !== 'function' || typeof store.saveWeights !== 'function' || typeof store.loadWeights !== 'function') {
-      throw argumentError(`${name}: store must be a TrialStore (load, saveTrial, saveWeights, loadWeights), got ${describe(store)}`);
+      throw argumentError(`${name}: store must be a TrialStore (load, saveTrial, saveWeights, loadWeights), ${got(store)}`);
     }
     this.name = name;
     this.build = buildModel;
@@ -217,13 +222,13 @@ export class Tuner {
    */
   search(options: SearchOptions): void {
     const op = `${this.name}.search`;
-    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object with x and y, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object with x and y, ${got(options)}`);
     const verbose = options.verbose ?? 1;
-    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw argumentError(`${op}: verbose must be 0, 1 or 2, got ${describe(verbose)}`);
+    if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw argumentError(`${op}: verbose must be 0, 1 or 2, ${got(verbose)}`);
     const epochs = options.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1) throw argumentError(`${op}: epochs must be an integer >= 1, got ${describe(epochs)}`);
-    if (!(options.x instanceof Tensor) || !(options.y instanceof Tensor)) throw argumentError(`${op}: x and y must be Tensors, got ${describe(options.x)} and ${describe(options.y)}`);
-    if (options.callbacks !== undefined && (!Array.isArray(options.callbacks) || options.callbacks.some((c) => c === null || typeof c !== 'object'))) throw argumentError(`${op}: callbacks must be an array of callback objects, got ${describe(options.callbacks)}`);
+    if (!Number.isInteger(epochs) || epochs < 1) throw argumentError(`${op}: epochs must be an integer >= 1, ${got(epochs)}`);
+    if (!(options.x instanceof Tensor) || !(options.y instanceof Tensor)) throw argumentError(`${op}: x and y must be Tensors, ${got(options.x)} and ${describe(options.y)}`);
+    if (options.callbacks !== undefined && (!Array.isArray(options.callbacks) || options.callbacks.some((c) => c === null || typeof c !== 'object'))) throw argumentError(`${op}: callbacks must be an array of callback objects, ${got(options.callbacks)}`);
     this.resume(op);
     if (this.oracle.hyperparameters.space.length === 0 && this.oracle.trials.length === 0) {
       // Keras Tuner's _populate_initial_space: build once with the defaults to register the space
@@ -263,7 +268,7 @@ export class Tuner {
   private checkBuilt(op: string, built: unknown): BuiltModel {
     const b = built as Partial<BuiltModel> | null;
     if (b === null || typeof b !== 'object' || b.model === null || typeof b.model !== 'object' || b.optimizer === undefined || b.loss === undefined) {
-      throw argumentError(`${op}: buildModel must return { model, optimizer, loss, metrics? }, got ${describe(built)}`);
+      throw argumentError(`${op}: buildModel must return { model, optimizer, loss, metrics? }, ${got(built)}`);
     }
     return b as BuiltModel;
   }
@@ -332,7 +337,7 @@ export class Tuner {
       let score: number;
       if (objective.fn !== undefined) {
         score = objective.fn(history);
-        if (typeof score !== 'number') throw argumentError(`${op}: the objective function must return a number, got ${describe(score)}`);
+        if (typeof score !== 'number') throw argumentError(`${op}: the objective function must return a number, ${got(score)}`);
         logs[objective.name] = score;
       } else {
         if (!(objective.name in logs)) throw argumentError(`${op}: the objective '${objective.name}' is not in the logs (${Object.keys(logs).join(', ')}); give validationData or validationSplit for val_ objectives`);
@@ -398,7 +403,7 @@ export class Tuner {
   resultsSummary(n = 10, options: { print?: boolean } = {}): string {
     const op = `${this.name}.resultsSummary`;
     checkCount(op, n);
-    if (options === null || typeof options !== 'object' || (options.print !== undefined && typeof options.print !== 'boolean')) throw argumentError(`${op}: options must be { print?: boolean }, got ${describe(options)}`);
+    if (options === null || typeof options !== 'object' || (options.print !== undefined && typeof options.print !== 'boolean')) throw argumentError(`${op}: options must be { print?: boolean }, ${got(options)}`);
     const best = this.oracle.bestTrials(n);
     const lines = ['Results summary', `Results in ${this.store.description}`, `Showing ${best.length} best trials`, `Objective(name="${this.objective.name}", direction="${this.objective.direction}")`];
     for (const t of best) {
@@ -413,7 +418,7 @@ export class Tuner {
 }
 
 function checkCount(op: string, n: unknown): void {
-  if (!Number.isInteger(n) || (n as number) < 1) throw argumentError(`${op}: n must be an integer >= 1, got ${describe(n)}`);
+  if (!Number.isInteger(n) || (n as number) < 1) throw argumentError(`${op}: n must be an integer >= 1, ${got(n)}`);
 }
 
 /**
