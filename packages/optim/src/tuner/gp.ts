@@ -29,6 +29,14 @@ export interface GPParams {
   noise: number;
 }
 
+/** A posterior prediction. */
+export interface GPPrediction {
+  /** The posterior mean. */
+  mean: number;
+  /** The posterior standard deviation of the latent function. */
+  std: number;
+}
+
 /** Options of `GaussianProcess`. */
 export interface GaussianProcessOptions {
   /** 'matern52' (default) or 'rbf'. */
@@ -283,7 +291,7 @@ export class GaussianProcess {
   }
 
   /** The posterior mean and standard deviation (of the latent function, in y's units) at `x`. */
-  predict(x: readonly number[]): { mean: number; std: number } {
+  predict(x: readonly number[]): GPPrediction {
     const op = 'GaussianProcess.predict';
     if (this.params === null || this.l === null || this.alphaVec === null) throw argumentError(`${op}: call fit() first`);
     const d = this.params.lengthScales.length;

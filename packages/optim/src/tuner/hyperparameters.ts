@@ -75,13 +75,68 @@ export interface BooleanOptions {
   default?: boolean;
 }
 
+/** What every registered hyper-parameter has. */
+export interface HPConfigBase {
+  /** The name. */
+  name: string;
+  /** The conditions under which it is active (all must hold). */
+  conditions: Condition[];
+}
+
+/** An integer or float range. */
+export interface NumericHPConfig extends HPConfigBase {
+  /** 'int' or 'float'. */
+  type: 'int' | 'float';
+  /** The smallest value. */
+  min: number;
+  /** The largest value (included). */
+  max: number;
+  /** The spacing (added with linear sampling, multiplied with log), or null for none. */
+  step: number | null;
+  /** 'linear' or 'log'. */
+  sampling: Sampling;
+  /** The value before the oracle picks one. */
+  default: number;
+}
+
+/** A choice among values. */
+export interface ChoiceHPConfig extends HPConfigBase {
+  /** 'choice'. */
+  type: 'choice';
+  /** The values. */
+  values: HPValue[];
+  /** The value before the oracle picks one. */
+  default: HPValue;
+}
+
+/** A boolean. */
+export interface BooleanHPConfig extends HPConfigBase {
+  /** 'boolean'. */
+  type: 'boolean';
+  /** The value before the oracle picks one. */
+  default: boolean;
+}
+
+/** A fixed value. */
+export interface FixedHPConfig extends HPConfigBase {
+  /** 'fixed'. */
+  type: 'fixed';
+  /** The value. */
+  value: HPValue;
+  /** The same value. */
+  default: HPValue;
+}
+
 /** A registered hyper-parameter, as JSON (what project directories store). */
-export type HyperParameterConfig =
-  | { type: 'int'; name: string; min: number; max: number; step: number | null; sampling: Sampling; default: number; conditions: Condition[] }
-  | { type: 'float'; name: string; min: number; max: number; step: number | null; sampling: Sampling; default: number; conditions: Condition[] }
-  | { type: 'choice'; name: string; values: HPValue[]; default: HPValue; conditions: Condition[] }
-  | { type: 'boolean'; name: string; default: boolean; conditions: Condition[] }
-  | { type: 'fixed'; name: string; value: HPValue; default: HPValue; conditions: Condition[] };
+export type HyperParameterConfig = NumericHPConfig | ChoiceHPConfig | BooleanHPConfig | FixedHPConfig;
+
+/** A `HyperParameters` as JSON: its space and values. */
+export interface HyperParametersConfig {
+  /** The registered hyper-parameters, in order. */
+  space: HyperParameterConfig[];
+  /** The values of the active ones. */
+  values: HPValues;
+}
 
 // ---------------------------------------------------------------------------------------------
 // the arithmetic of one hyper-parameter (Keras Tuner's hp_types and hp_utils)
@@ -362,7 +417,7 @@ export class HyperParameters {
   }
 
   /** The space and the values, as JSON. */
-  getConfig(): { space: HyperParameterConfig[]; values: HPValues } {
+  getConfig(): HyperParametersConfig {
     return { space: this.space, values: { ...this.values } };
   }
 

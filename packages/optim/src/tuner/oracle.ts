@@ -25,7 +25,17 @@ export type Direction = 'min' | 'max';
  * direction inferred as Keras Tuner does), `{ name, direction }`, a function of a trial's fit
  * history (minimised), or `{ name, direction, fn }`.
  */
-export type ObjectiveSpec = string | { name: string; direction: Direction; fn?: (history: History) => number } | ((history: History) => number);
+export type ObjectiveSpec = string | ObjectiveObject | ((history: History) => number);
+
+/** An objective given as an object. */
+export interface ObjectiveObject {
+  /** The log name (or a name for a custom objective). */
+  name: string;
+  /** Whether lower or higher is better. */
+  direction: Direction;
+  /** A custom objective: the score of one execution's fit history. */
+  fn?: (history: History) => number;
+}
 
 /** A resolved objective. */
 export interface Objective {
@@ -97,7 +107,21 @@ export interface OracleOptions {
 }
 
 /** What `populateSpace` decides. */
-export type Populated = { status: 'RUNNING'; values: HPValues } | { status: 'STOPPED' };
+export type Populated = PopulatedRunning | PopulatedStopped;
+
+/** A new trial with these values. */
+export interface PopulatedRunning {
+  /** 'RUNNING'. */
+  status: 'RUNNING';
+  /** The trial's values. */
+  values: HPValues;
+}
+
+/** The search is over. */
+export interface PopulatedStopped {
+  /** 'STOPPED'. */
+  status: 'STOPPED';
+}
 
 /** 32-bit mix of integers (for per-trial seeds). */
 export function mixSeed(...parts: number[]): number {

@@ -118,6 +118,22 @@ function logBase(x: number, base: number): number {
   return base ** k === x ? k : r;
 }
 
+/** One bracket of Hyperband's schedule. */
+export interface HyperbandBracket {
+  /** The bracket number s (s + 1 rounds). */
+  bracket: number;
+  /** Each round's size and epochs. */
+  rounds: HyperbandRound[];
+}
+
+/** One round of a Hyperband bracket. */
+export interface HyperbandRound {
+  /** How many trials the round runs. */
+  trials: number;
+  /** The cumulative epochs each model reaches in this round. */
+  epochs: number;
+}
+
 /** One round entry: the trial `id`, promoted from trial `pastId` (null in the first round). */
 interface RoundEntry { pastId: string | null; id: string }
 interface Bracket { bracketNum: number; rounds: RoundEntry[][] }
@@ -189,7 +205,7 @@ export class HyperbandOracle extends Oracle {
    * The whole schedule of one iteration: for each bracket (from the most exploratory), each round's
    * number of trials and their cumulative epochs.
    */
-  schedule(): { bracket: number; rounds: { trials: number; epochs: number }[] }[] {
+  schedule(): HyperbandBracket[] {
     const out = [];
     for (let b = this.numBrackets() - 1; b >= 0; b--) {
       out.push({ bracket: b, rounds: Array.from({ length: b + 1 }, (_, r) => ({ trials: this.size(b, r), epochs: this.epochs(b, r) })) });
