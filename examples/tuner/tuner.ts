@@ -123,6 +123,17 @@ export function compareTuners(options: CompareOptions = {}): { results: TunerRes
   return { results, data };
 }
 
+/** The mean over seeds of each tuner's results (same tuner order in every run). */
+export function meanResults(runs: readonly (readonly TunerResult[])[]): { name: string; trials: number; epochs: number; best: number; wins: number }[] {
+  return runs[0]!.map((r, i) => {
+    const all = runs.map((run) => run[i]!);
+    const mean = (f: (t: TunerResult) => number): number => all.reduce((s, t) => s + f(t), 0) / all.length;
+    // a tuner "wins" a seed when it reaches that seed's highest val_accuracy (ties count for each)
+    const wins = runs.filter((run) => run[i]!.best >= Math.max(...run.map((t) => t.best))).length;
+    return { name: r.name, trials: mean((t) => t.trials), epochs: mean((t) => t.epochs), best: mean((t) => t.best), wins };
+  });
+}
+
 /** The comparison as a table: trials, epochs spent, best val_accuracy, and the best reached within 50/100/150/200 epochs. */
 export function comparisonTable(results: readonly TunerResult[]): string {
   const marks = [50, 100, 150, 200];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { HyperParameters } from '@memograd/optim';
-import { buildModel, compareTuners, comparisonTable, loadPenguins } from '../tuner.ts';
+import { buildModel, compareTuners, comparisonTable, loadPenguins, meanResults } from '../tuner.ts';
 
 describe('tuner example', () => {
   it('loads the penguins: 333 complete rows, 7 features, both sexes', () => {
@@ -37,5 +37,8 @@ describe('tuner example', () => {
     const table = comparisonTable(a.results).split('\n');
     expect(table[0]).toMatch(/^\| tuner +\| trials \| epochs \| best val_accuracy \|/);
     expect(table).toHaveLength(5);
+    const mean = meanResults([a.results, b.results]);
+    expect(mean.map((m) => [m.name, m.best, m.wins >= 0 && m.wins <= 2])).toEqual(a.results.map((r) => [r.name, r.best, true]));
+    expect(Math.max(...mean.map((m) => m.wins))).toBe(2);
   });
 });
