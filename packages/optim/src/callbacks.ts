@@ -11,6 +11,7 @@ import { argumentError, describe } from './util.ts';
 import type { Tensor } from '@memograd/autograd';
 import type { TrainingContext } from './fit.ts';
 import { LRScheduler, ReduceLROnPlateau } from './scheduler.ts';
+import type { SchedulableOptimizer } from './scheduler.ts';
 import { writeStdout } from './stdout.ts';
 
 /** Logs passed to the hooks: `loss`, metric names, `val_` + those at epoch end. */
@@ -426,5 +427,140 @@ export class TerminateOnNaN extends Callback {
     this.stoppedAt = { epoch: ctx.epoch, batch, loss };
     ctx.stopTraining = true;
     if (this.verbose) writeStdout(`Batch ${batch}: invalid loss ${loss}, terminating training\n`);
+  }
+}
+
+/** Options of `ReduceLROnPlateauCallback`: Keras' `ReduceLROnPlateau` arguments, camel-cased. */
+export interface ReduceLROnPlateauCallbackOptions {
+  /** The log to watch (default 'val_loss'). */
+  monitor?: string;
+  /** Multiply the learning rate by this on a plateau, in [0, 1) (default 0.1). */
+  factor?: number;
+  /** Epochs without improvement after which the learning rate is reduced (default 10). */
+  patience?: number;
+  /** Print a line on each reduction: 1 or true (default 0). */
+  verbose?: 0 | 1 | boolean;
+  /** 'min', 'max', or 'auto' (default): 'max' for accuracy-like names, else 'min'. */
+  mode?: MonitorMode;
+  /** An improvement must beat the best value by more than this, absolutely (default 1e-4). */
+  minDelta?: number;
+  /** Epochs to wait after a reduction before counting epochs without improvement again (default 0). */
+  cooldown?: number;
+  /** Lower bound on the learning rate (default 0). */
+  minLr?: number;
+}
+
+/**
+ * Keras' `ReduceLROnPlateau` callback for `fit()`: when `monitor` has not improved for `patience`
+ * epochs, every parameter group's learning rate is multiplied by `factor` (not below `minLr`),
+ * then `cooldown` epochs pass before epochs without improvement count again. The learning rate
+ * each epoch ran with is written into its logs as `lr` (so `history.history.lr` holds it; Keras 3
+ * names that key `learning_rate`, Keras 2 and memograd's `LearningRateScheduler` `lr`).
+ *
+ * The plateau bookkeeping is PyTorch's `ReduceLROnPlateau` scheduler, built over `fit`'s optimizer
+ * at the start of training (`scheduler`), with Keras' options translated to PyTorch's: an
+ * absolute `minDelta` (`thresholdMode: 'abs'`), Keras' `patience` p reducing after p epochs
+ * without improvement (PyTorch's after p + 1: `patience: max(p − 1, 0)`), Keras' cooldown c
+ * counting the c-th epoch after a reduction again (PyTorch's only the (c + 1)-th:
+ * `cooldown: max(c − 1, 0)`), and no minimum step (`eps: 0`: Keras reduces whenever lr > minLr).
+ * The one remaining difference: when the learning rate already sits at `minLr`, Keras leaves its
+ * counters running while PyTorch resets them; the learning rates are the same.
+ *
+ * PyTorch users can keep the scheduler itself: `new LearningRateScheduler(new
+ * ReduceLROnPlateau(optimizer, options), { monitor })` steps it with PyTorch's semantics.
+ *
+ * @example
+ * fit(model, { ..., callbacks: [new ReduceLROnPlateauCallback({ monitor: 'val_loss', factor: 0.2, patience: 5, minLr: 0.001 })] });
+ */
+export class ReduceLROnPlateauCallback extends Callback {
+  /** The key this callback adds to the epoch logs. */
+  readonly logKeys: readonly string[] = ['lr'];
+  /** The log watched. */
+  readonly monitor: string;
+  /** Factor the learning rate is multiplied by. */
+  readonly factor: number;
+  /** Epochs without improvement before a reduction (Keras' meaning). */
+  readonly patience: number;
+  /** Whether a line is printed on each reduction. */
+  readonly verbose: boolean;
+  /** Whether lower or higher is better. */
+  readonly mode: 'min' | 'max';
+  /** Minimum absolute change counting as an improvement. */
+  readonly minDelta: number;
+  /** Epochs of cooldown after a reduction (Keras' meaning). */
+  readonly cooldown: number;
+  /** Lower bound on the learning rate. */
+  readonly minLr: number;
+  /** The scheduler doing the bookkeeping, built by `onTrainBegin` over the training's optimizer; null before. */
+  scheduler: ReduceLROnPlateau | null = null;
+
+  constructor(options: ReduceLROnPlateauCallbackOptions = {}) {
+    super();
+    const op = 'ReduceLROnPlateauCallback';
+    if (options === null || typeof options !== 'object') throw argumentError(`${op}: options must be an object, got ${describe(options)}`);
+    const { monitor = 'val_loss', factor = 0.1, patience = 10, verbose = 0, mode = 'auto', minDelta = 1e-4, cooldown = 0, minLr = 0 } = options;
+    if (typeof monitor !== 'string' || monitor === '') throw argumentError(`${op}: monitor must be a non-empty string, got ${describe(monitor)}`);
+    // Keras refuses factor >= 1; a negative factor would flip the learning rate's sign
+    if (typeof factor !== 'number' || !(factor >= 0 && factor < 1)) throw argumentError(`${op}: factor must be in [0, 1), got ${describe(factor)}`);
+    if (typeof patience !== 'number' || !Number.isInteger(patience) || patience < 0) throw argumentError(`${op}: patience must be a non-negative integer, got ${describe(patience)}`);
+    if (typeof cooldown !== 'number' || !Number.isInteger(cooldown) || cooldown < 0) throw argumentError(`${op}: cooldown must be a non-negative integer, got ${describe(cooldown)}`);
+    if (typeof minDelta !== 'number' || !Number.isFinite(minDelta)) throw argumentError(`${op}: minDelta must be a finite number, got ${describe(minDelta)}`);
+    if (typeof minLr !== 'number' || !Number.isFinite(minLr) || minLr < 0) throw argumentError(`${op}: minLr must be a finite number >= 0, got ${describe(minLr)}`);
+    if (verbose !== 0 && verbose !== 1 && typeof verbose !== 'boolean') throw argumentError(`${op}: verbose must be 0, 1 or a boolean, got ${describe(verbose)}`);
+    this.monitor = monitor;
+    this.mode = resolveMode(op, mode, monitor);
+    this.factor = factor;
+    this.patience = patience;
+    this.cooldown = cooldown;
+    this.minDelta = Math.abs(minDelta);
+    this.minLr = minLr;
+    this.verbose = verbose === 1 || verbose === true;
+  }
+
+  /** Epochs since the last improvement (the scheduler's count; 0 before training). */
+  get wait(): number {
+    return this.scheduler?.numBadEpochs ?? 0;
+  }
+
+  /** The best monitored value so far (±Infinity before any). */
+  get best(): number {
+    return this.scheduler?.best ?? (this.mode === 'min' ? Infinity : -Infinity);
+  }
+
+  /** Builds the scheduler over the training's optimizer (Keras resets its state here too). */
+  override onTrainBegin(_logs: Logs, ctx: TrainingContext): void {
+    const context = (ctx ?? this.context) as TrainingContext | null | undefined;
+    const groups = (context?.optimizer as LrGroups | undefined)?.paramGroups;
+    if (!Array.isArray(groups) || groups.length === 0) {
+      throw argumentError(`ReduceLROnPlateauCallback: onTrainBegin needs the training context, whose optimizer has paramGroups with an lr (as fit passes it), got ${describe(ctx)}`);
+    }
+    this.scheduler = new ReduceLROnPlateau(context!.optimizer as unknown as SchedulableOptimizer, {
+      mode: this.mode,
+      factor: this.factor,
+      patience: Math.max(this.patience - 1, 0),
+      threshold: this.minDelta,
+      thresholdMode: 'abs',
+      cooldown: Math.max(this.cooldown - 1, 0),
+      minLr: this.minLr,
+      eps: 0,
+    });
+  }
+
+  /** Writes the epoch's `lr` into the logs, then feeds the monitored value to the scheduler. */
+  override onEpochEnd(epoch: number, logs: Logs, _ctx: TrainingContext): void {
+    const op = 'ReduceLROnPlateauCallback';
+    if (this.scheduler === null) throw argumentError(`${op}: onEpochEnd before onTrainBegin (fit calls them in order)`);
+    if (logs === null || typeof logs !== 'object') throw argumentError(`${op}: onEpochEnd: logs must be an object of numbers, got ${describe(logs)}`);
+    const current = logs[this.monitor];
+    if (typeof current !== 'number') {
+      throw argumentError(`${op}: the monitored value '${this.monitor}' is not a number in the logs (available: ${Object.keys(logs).join(', ')})`);
+    }
+    const before = this.scheduler.optimizer.paramGroups.map((g) => g.lr);
+    logs.lr = before[0]!;
+    this.scheduler.step(current);
+    const after = this.scheduler.getLastLr();
+    if (this.verbose && after.some((lr, i) => lr !== before[i])) {
+      writeStdout(`\nEpoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${after[0]}.\n`);
+    }
   }
 }

@@ -11,7 +11,7 @@ import { ArgumentError, Generator, Tensor, cat, noGrad } from '@memograd/autogra
 import { CallbackList, History } from './callbacks.ts';
 import type { CallbackHooks, Logs } from './callbacks.ts';
 import { ProgressBar } from './progress.ts';
-import { METRIC_NAMES, UnknownNameError, isLossName, isOptimizerName, lossFromName, lossMetric, optimizerFromName, LOSS_NAMES, OPTIMIZER_NAMES } from './names.ts';
+import { UnknownNameError, isLossName, isOptimizerName, lossFromName, optimizerFromName, LOSS_NAMES, OPTIMIZER_NAMES } from './names.ts';
 import type { LossName, OptimizerName } from './names.ts';
 import type { Verbosity } from './progress.ts';
 
@@ -97,7 +97,8 @@ function lossFunction(loss: unknown, op: string): LossFn {
       return r;
     };
   }
-  throw argumentError(`${op}: loss must be a loss name ('mse', 'binary_crossentropy', ...), a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss(), got ${describe(loss)}`);
+  const given = loss === undefined ? ' (the options have no loss)' : `, got ${describe(loss)}`;
+  throw argumentError(`${op}: loss must be a loss name ('mse', 'binary_crossentropy', ...), a function (pred, target) => scalar Tensor or a loss object such as new CrossEntropyLoss()${given}`);
 }
 
 /** A metric on one batch; `fit()` averages it over samples (weighted by batch size). */
@@ -297,9 +298,12 @@ function resolveMetrics(op: string, metrics: readonly Metric[], acc: AccuracyOpt
   const out = metrics.map((m): MetricSpec => {
     if (m === 'accuracy' || m === 'acc') return { name: m, fn: (p, t) => accuracy(p, t, acc) };
     // every other name is a loss of the one name table, logged under the name given (Keras)
-    if (typeof m === 'string') return { name: m, fn: lossMetric(op, m) };
+    if (isLossName(m)) {
+      const loss = lossFromName(m);
+      return { name: m, fn: (p, t) => noGrad(() => loss(p, t).item()) };
+    }
     if (m !== null && typeof m === 'object' && typeof m.name === 'string' && typeof m.fn === 'function') return m;
-    throw new UnknownNameError(op, 'metric', m, METRIC_NAMES);
+    throw new UnknownNameError(op, 'metric', m, ['accuracy', 'acc', ...LOSS_NAMES, '{ name, fn }']);
   });
   const names = new Set<string>();
   for (const m of out) {
@@ -436,8 +440,11 @@ export function predict(model: TrainableModule, x: Tensor, options: { batchSize?
 export function fit(model: TrainableModule, options: FitOptions): History {
   checkModel('fit', model);
   if (options === null || typeof options !== 'object') throw argumentError('fit: options must be an object');
-  const { x, y } = options;
-  checkXY('fit', x, y);
+  checkXY('fit', options.x, options.y);
+  // the data are constants: rows taken from a tensor that requires grad would chain every batch's
+  // graph to one shared row-selection node, which the first backward releases
+  const x = options.x.detach();
+  const y = options.y.detach();
   const loss = lossFunction(options.loss, 'fit');
   const optimizer = resolveOptimizer(model, options.optimizer);
   const epochs = options.epochs ?? 1;
@@ -472,8 +479,8 @@ export function fit(model: TrainableModule, options: FitOptions): History {
     const [vx, vy] = Array.isArray(vd) ? vd : [(vd as { x: Tensor }).x, (vd as { y: Tensor }).y];
     checkXY('fit', vx, vy, 'validationData');
     if (rows(vx) === 0) fail('validationData has no rows');
-    xVal = vx;
-    yVal = vy;
+    xVal = vx.detach();
+    yVal = vy.detach();
   }
   const n = rows(xTrain);
   if (n === 0) fail('x has no rows');
@@ -564,14 +571,14 @@ export function fit(model: TrainableModule, options: FitOptions): History {
  * The optimizer of `fit`'s options: an optimizer object, or a Keras name built over the model's
  * parameters with Keras' defaults.
  */
-function resolveOptimizer(model: TrainableModule, optimizer: unknown): OptimizerLike {
+function resolveOptimizer(model: TrainableModule, optimizer: unknown, op = 'fit'): OptimizerLike {
   if (typeof optimizer === 'string') {
-    if (!isOptimizerName(optimizer)) throw new UnknownNameError('fit', 'optimizer', optimizer, OPTIMIZER_NAMES);
+    if (!isOptimizerName(optimizer)) throw new UnknownNameError(op, 'optimizer', optimizer, OPTIMIZER_NAMES);
     return optimizerFromName(optimizer, model.parameters() as never);
   }
   const o = optimizer as Partial<OptimizerLike> | null;
   if (o === null || typeof o !== 'object' || typeof o.step !== 'function' || typeof o.zeroGrad !== 'function') {
-    throw argumentError(`fit: optimizer must be an optimizer name (${OPTIMIZER_NAMES.slice(0, 8).join(', ')}) or an object with step() and zeroGrad(), got ${describe(optimizer)}`);
+    throw argumentError(`${op}: optimizer must be an optimizer name (${OPTIMIZER_NAMES.slice(0, 8).join(', ')}) or an object with step() and zeroGrad(), got ${describe(optimizer)}`);
   }
   return o as OptimizerLike;
 }
@@ -596,4 +603,83 @@ function checkMonitors(callbacks: readonly CallbackHooks[], keys: readonly strin
     const hint = monitor.startsWith('val_') && !keys.some((k) => k.startsWith('val_')) ? ' (there is no validation data: give validationData or validationSplit)' : '';
     throw new ArgumentError('fit', `callbacks[${i}] (${name}) monitors '${monitor}', which will not be in the logs; they will have: ${keys.join(', ')}${hint}`);
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// compile: Keras' model.compile, as a small object holding what fit and evaluate share
+
+/** Options of `compile()`: what Keras' `model.compile` takes. */
+export interface CompileOptions extends AccuracyOptions {
+  /** An optimizer, or a Keras name ('adam', ...) built once over the model's parameters. */
+  optimizer: OptimizerLike | OptimizerName;
+  /** The loss: a Keras name ('binary_crossentropy', ...), a function or a loss object. */
+  loss: LossLike | LossName;
+  /** Metrics reported by `fit` and `evaluate`, e.g. ['accuracy']. */
+  metrics?: readonly Metric[];
+}
+
+/** What `CompiledModel.fit` takes besides x and y: `fit()`'s options without the compiled ones. */
+export type CompiledFitOptions = Omit<FitOptions, 'x' | 'y' | 'loss' | 'optimizer' | 'metrics' | 'fromLogits' | 'threshold'>;
+
+/**
+ * A model with its optimizer, loss and metrics, as Keras' `model.compile(...)` leaves it: `fit`,
+ * `evaluate` and `predict` take only the data and the per-call settings. The optimizer is built
+ * once (from a name, with Keras' defaults), so repeated `fit` calls continue its state (Adam's
+ * moments, step counts), as repeated `model.fit` calls do in Keras.
+ *
+ * @example
+ * const m = compile(model, { optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+ * m.fit(x, y, { epochs: 10, batchSize: 32, validationSplit: 0.2 });
+ * m.evaluate(xTest, yTest).accuracy;
+ */
+export class CompiledModel<M extends TrainableModule = TrainableModule> {
+  /** The model. */
+  readonly model: M;
+  /** The optimizer, built once. */
+  readonly optimizer: OptimizerLike;
+  /** The loss, as given. */
+  readonly loss: LossLike | LossName;
+  /** The metrics, as given. */
+  readonly metrics: readonly Metric[];
+  /** How accuracy reads binary predictions. */
+  readonly accuracyOptions: AccuracyOptions;
+
+  constructor(model: M, options: CompileOptions) {
+    checkModel('compile', model);
+    if (options === null || typeof options !== 'object') throw argumentError(`compile: options must be an object with an optimizer and a loss, got ${describe(options)}`);
+    // checked now, as Keras' compile does, so that a typo fails before any training
+    lossFunction(options.loss, 'compile');
+    const acc: AccuracyOptions = {};
+    if (options.fromLogits !== undefined) acc.fromLogits = options.fromLogits;
+    if (options.threshold !== undefined) acc.threshold = options.threshold;
+    const metrics = options.metrics ?? [];
+    resolveMetrics('compile', metrics, acc);
+    this.model = model;
+    this.optimizer = resolveOptimizer(model, options.optimizer, 'compile');
+    this.loss = options.loss;
+    this.metrics = [...metrics];
+    this.accuracyOptions = acc;
+  }
+
+  /** `fit(model, { x, y, loss, optimizer, metrics, ...options })` with the compiled settings. */
+  fit(x: Tensor, y: Tensor, options: CompiledFitOptions = {}): History {
+    if (options === null || typeof options !== 'object') throw argumentError(`CompiledModel.fit: options must be an object, got ${describe(options)}`);
+    return fit(this.model, { ...options, ...this.accuracyOptions, x, y, loss: this.loss, optimizer: this.optimizer, metrics: this.metrics });
+  }
+
+  /** `evaluate(model, x, y, { loss, metrics, ...options })` with the compiled settings. */
+  evaluate(x: Tensor, y: Tensor, options: { batchSize?: number } = {}): Logs {
+    if (options === null || typeof options !== 'object') throw argumentError(`CompiledModel.evaluate: options must be an object, got ${describe(options)}`);
+    return evaluate(this.model, x, y, { ...options, ...this.accuracyOptions, loss: this.loss, metrics: this.metrics });
+  }
+
+  /** `predict(model, x, options)`. */
+  predict(x: Tensor, options: { batchSize?: number } = {}): Tensor {
+    return predict(this.model, x, options);
+  }
+}
+
+/** Keras' `model.compile(optimizer, loss, metrics)`: a `CompiledModel` (see there). */
+export function compile<M extends TrainableModule>(model: M, options: CompileOptions): CompiledModel<M> {
+  return new CompiledModel(model, options);
 }

@@ -9,11 +9,11 @@
  * (see `KERAS_OPTIMIZER_DEFAULTS`), a difference of the order of epsilon (1e-7) relative to the
  * step where gradients are not tiny.
  */
-import { Tensor, noGrad } from '@memograd/autograd';
+import { Tensor } from '@memograd/autograd';
 import {
   categoricalCrossEntropy, huberLoss, l1Loss, mseLoss, sparseCategoricalCrossEntropy,
 } from '@memograd/nn';
-import { ArgumentError } from '@memograd/autograd';
+import { ArgumentError, renameError } from '@memograd/autograd';
 import { Adadelta } from './adadelta.ts';
 import { Adagrad } from './adagrad.ts';
 import { Adam, AdamW } from './adam.ts';
@@ -154,7 +154,7 @@ export type LossName =
 type LossFunction = (pred: Tensor, target: Tensor) => Tensor;
 
 /** Keras' `backend.epsilon()`: probabilities are clipped to [eps, 1 − eps] before the log. */
-export const KERAS_EPSILON = 1e-7;
+const KERAS_EPSILON = 1e-7;
 
 /**
  * Keras' `squeeze_or_expand_to_same_rank`: a target whose rank differs from the predictions' by
@@ -215,7 +215,15 @@ interface LossEntry {
   readonly fn: LossFunction;
 }
 
-function entry(key: LossKey, fn: LossFunction): LossEntry {
+function entry(key: LossKey, body: LossFunction): LossEntry {
+  // errors of the nn loss underneath name the function the user picked ('mean_squared_error: mseLoss: …')
+  const fn: LossFunction = (pred, target) => {
+    try {
+      return body(pred, target);
+    } catch (e) {
+      throw renameError(key, e);
+    }
+  };
   Object.defineProperty(fn, 'name', { value: key });
   return Object.freeze({ key, fn });
 }
@@ -265,23 +273,7 @@ export function lossFromName(name: LossName): (pred: Tensor, target: Tensor) => 
 }
 
 // ---------------------------------------------------------------------------------------------
-// metrics by name (the same loss table) and the error
-
-/** The metric names besides the loss names: accuracy. */
-const ACCURACY_NAMES = ['accuracy', 'acc'] as const;
-
-/** Every metric name `fit` and `evaluate` accept: 'accuracy', 'acc' and every loss name. */
-export const METRIC_NAMES: readonly string[] = Object.freeze([...ACCURACY_NAMES, ...LOSS_NAMES]);
-
-/**
- * A loss name as a metric (Keras allows `metrics: ['mse']`): the loss's value on the batch,
- * computed without recording gradients. Internal to `fit`'s metric resolution.
- */
-export function lossMetric(op: string, name: string): (pred: Tensor, target: Tensor) => number {
-  if (!isLossName(name)) throw new UnknownNameError(op, 'metric', name, METRIC_NAMES);
-  const fn = LOSSES[name].fn;
-  return (p, t) => noGrad(() => fn(p, t).item());
-}
+// the error
 
 /**
  * An unknown optimizer, loss or metric name: an ArgumentError whose message lists the valid
@@ -294,10 +286,13 @@ export class UnknownNameError extends ArgumentError {
   /** The names that would have been accepted. */
   readonly validNames: readonly string[];
   constructor(op: string, kind: 'optimizer' | 'loss' | 'metric', name: unknown, validNames: readonly string[]) {
+    // an error constructor must not throw: anything that is not a string is described, never converted
+    const text = (v: unknown): string => (typeof v === 'string' ? v : describe(v));
+    const names = Array.isArray(validNames) ? validNames.map(text) : [];
     const given = typeof name === 'string' ? `'${name}'` : describe(name);
-    super(op, `unknown ${kind} ${given}${suggestion(name, validNames)}; valid names: ${validNames.join(', ')}`);
+    super(text(op), `unknown ${text(kind)} ${given}${suggestion(name, names)}; valid names: ${names.join(', ')}`);
     this.kind = kind;
-    this.validNames = validNames;
+    this.validNames = Object.freeze(names);
   }
 }
 

@@ -10,7 +10,7 @@ import { Tensor } from '@memograd/autograd';
 import * as nn from '@memograd/nn';
 import * as optim from '@memograd/optim';
 import {
-  args, garbage, garbageOrBadTensor, intArb, label, mix, opt, plantGrad, render, smallNum, tensorArb, type Case, type FuzzEntry,
+  args, FuzzUserError, garbage, garbageOrBadTensor, intArb, label, mix, opt, plantGrad, render, smallNum, tensorArb, type Case, type FuzzEntry,
 } from '../../../autograd/test/fuzz/harness.ts';
 import { TENSORBOARD_ENTRIES } from './entries-tensorboard.ts';
 import { PLOT_ENTRIES } from './entries-plot.ts';
@@ -171,7 +171,9 @@ const callbackArb = fc.oneof(
   { arbitrary: fc.constant(0).map(() => new optim.EarlyStopping({ monitor: 'loss', patience: 1 })) as fc.Arbitrary<unknown>, weight: 2 },
   { arbitrary: fc.constant(0).map(() => label(new optim.EarlyStopping({ monitor: 'val_los' }), "new EarlyStopping({ monitor: 'val_los' })")), weight: 1 },
   { arbitrary: fc.constant(0).map(() => new optim.History()), weight: 1 },
-  { arbitrary: fc.constant(0).map(() => label({ onEpochEnd: () => { throw new Error('callback boom'); } }, '{ onEpochEnd() { throw } }')), weight: 1 },
+  // user code that throws before any step: fit propagates it and has changed nothing (a throw after
+  // some epochs would legitimately leave the trained weights, as in Keras)
+  { arbitrary: fc.constant(0).map(() => label({ onTrainBegin: () => { throw new FuzzUserError(); } }, '{ onTrainBegin() { throw } }')), weight: 1 },
   { arbitrary: garbage, weight: 1 },
 );
 const fitOptions = (m: nn.Module) => fc.record({
@@ -191,17 +193,19 @@ const TRAIN_ENTRIES: FuzzEntry[] = [
   {
     name: 'optim.fit',
     covers: ['optim:fit'],
-    ops: ['fit', 'EarlyStopping', 'History', 'callbacks', 'mseLoss', 'l1Loss'],
+    // a loss given by name names itself ('mean_squared_error: mseLoss: …'); the model's own layer names a bad input ('Linear(3 → 2): …')
+    ops: ['fit', 'EarlyStopping', 'History', 'callbacks', 'mseLoss', 'l1Loss', 'mean_squared_error', 'mean_absolute_error', 'Linear'],
     gen: fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)).chain((m) => fc.tuple(fc.constant(m), fitOptions(m)).map((a) => ({ args: a }))),
     call: (m, o) => {
       const h = optim.fit(m as never, o as never);
-      if ((m as nn.Module).training !== true) throw new Error('fit left the model in eval mode');
+      // documented: a finished fit leaves the model in eval mode (a failed one restores the mode it had)
+      if ((m as nn.Module).training !== false) throw new Error('fit left the model in training mode');
       return (h as unknown as { history: Record<string, number[]> }).history;
     },
     nanOk: true,
     runs: 0.5,
   },
-  { name: 'optim.evaluate', covers: ['optim:evaluate'], ops: ['evaluate', 'mseLoss', 'Linear'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, Y, mix(fc.record({ loss: mix(fc.constant('mse')), batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1))) }, { requiredKeys: ['loss'] }))), call: (m, x, y, o) => optim.evaluate(m as never, x as never, y as never, o as never), nanOk: true },
+  { name: 'optim.evaluate', covers: ['optim:evaluate'], ops: ['evaluate', 'mseLoss', 'mean_squared_error', 'Linear'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, Y, mix(fc.record({ loss: mix(fc.constant('mse')), batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1))) }, { requiredKeys: ['loss'] }))), call: (m, x, y, o) => optim.evaluate(m as never, x as never, y as never, o as never), nanOk: true },
   { name: 'optim.predict', covers: ['optim:predict'], ops: ['predict', 'Linear'], gen: args(fc.constant(0).map(() => new nn.Linear(3, 2, { seed: 1 } as never)), X, opt(fc.record({ batchSize: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, -1, 0.5))) }, { requiredKeys: [] }))), call: (m, x, o) => optim.predict(m as never, x as never, o as never), nanOk: true },
   { name: 'optim.accuracy', covers: ['optim:accuracy'], gen: args(Y, Y, opt(fc.record({ threshold: opt(smallNum) }, { requiredKeys: [] }))), call: (p, t, o) => optim.accuracy(p as never, t as never, o as never) },
   { name: 'optim.clipGradNorm', covers: ['optim:clipGradNorm'], gen: modelArb.chain((m) => fc.tuple(paramsArg(m), num, opt(fc.constantFrom(1, 2, Infinity, 0, -1, NaN)), opt(fc.record({ errorIfNonfinite: opt(fc.boolean()) }, { requiredKeys: [] }))).map((a) => ({ args: a, keep: [m] }))), call: (p, n, t, o) => optim.clipGradNorm(p as never, n as number, t as number, o as never), nanOk: true },
