@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Consumer test: what a project that depends on memograd sees. Builds (unless SKIP_BUILD=1), packs the
 # three packages with pnpm (publishConfig applied), lints the tarballs with publint and attw, installs them
-# into a fresh npm project in a temp dir (npm install --offline: the packages have no runtime dependencies
-# outside each other), then: ESM import + a tiny training run, CJS require() + the same run, tsc under
-# module nodenext (CJS and ESM files, compiled and run) and moduleResolution bundler, a deliberate type
-# error that tsc must report, and an esbuild browser bundle with no node: import and a size budget
-# (scripts/bundle-budget.json). Usage: bash scripts/consumer-test.sh [--keep]
+# into a fresh npm project in a temp dir (npm install --prefer-offline: the tarballs, plus their runtime
+# dependencies from the registry or npm's cache, such as @memograd/optim's PNG encoder fast-png), then: ESM
+# import + a tiny training run, CJS require() + the same run, @memograd/optim/node writing a TensorBoard
+# event file from ESM and CJS, tsc under module nodenext (CJS and ESM files, compiled and run) and
+# moduleResolution bundler, a deliberate type error that tsc must report, and an esbuild browser bundle
+# with no node: import and a size budget (scripts/bundle-budget.json), plus a bundle of @memograd/optim
+# alone that must not contain the Node-only subpath. Usage: bash scripts/consumer-test.sh [--keep]
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -37,12 +39,13 @@ for t in "$TMP"/tarballs/*.tgz; do
     || { cat "$TMP/attw.log"; fail "attw $(basename "$t")"; }
 done
 
-step "npm install --offline (fresh project, type commonjs: npm's default)"
+step "npm install (fresh project, type commonjs: npm's default; runtime dependencies from the registry or npm's cache)"
 APP="$TMP/app"
 mkdir -p "$APP" && cd "$APP"
 npm init -y > /dev/null
-npm install --offline --no-audit --no-fund --loglevel=error "$TMP"/tarballs/*.tgz > "$TMP/npm.log" 2>&1 || { cat "$TMP/npm.log"; fail "npm install"; }
+npm install --prefer-offline --no-audit --no-fund --loglevel=error "$TMP"/tarballs/*.tgz > "$TMP/npm.log" 2>&1 || { cat "$TMP/npm.log"; fail "npm install"; }
 [[ -d node_modules/@memograd/optim/dist ]] || fail "packages not installed"
+[[ -d node_modules/fast-png ]] || fail "@memograd/optim's dependency fast-png was not installed"
 
 # the training run, shared by every variant: Linear(3, 1) + SGD on y = x·[1, -2, 0.5] + 0.3
 train_body='
@@ -85,6 +88,39 @@ step "ESM run"; node esm.mjs 2>&1 | grep -v ExperimentalWarning || fail "ESM run
 step "CJS run"; node cjs.cjs 2>&1 | grep -v -e ExperimentalWarning -e "node --trace-warnings" || fail "CJS run"
 node cjs.cjs > /dev/null 2>&1 || fail "CJS run"
 node esm.mjs > /dev/null 2>&1 || fail "ESM run"
+
+# @memograd/optim/node (Node-only: TensorBoard event files, PNG images through fast-png) from ESM and CJS
+tb_body='
+const dir = mkdtempSync(join(tmpdir(), "memograd-consumer-tb-"));
+const w = new SummaryWriter(dir);
+w.addScalar("loss", 0.5, 1);
+w.addImage("img", tensor([[0, 1], [0.5, 0.25]]), 1, { dataformats: "HW" });
+w.close();
+const f = readdirSync(dir).find((n) => n.startsWith("events.out.tfevents."));
+if (!f || statSync(join(dir, f)).size < 100) throw new Error("no event file written in " + dir);
+if (typeof TensorBoard !== "function") throw new Error("TensorBoard callback missing");
+console.log(KIND + ": @memograd/optim/node wrote " + f + " (" + statSync(join(dir, f)).size + " bytes)");
+'
+cat > node-esm.mjs <<JS
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { tensor } from '@memograd/autograd';
+import { SummaryWriter, TensorBoard } from '@memograd/optim/node';
+const KIND = 'ESM import';
+$tb_body
+JS
+cat > node-cjs.cjs <<JS
+const { mkdtempSync, readdirSync, statSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { tensor } = require('@memograd/autograd');
+const { SummaryWriter, TensorBoard } = require('@memograd/optim/node');
+const KIND = 'CJS require';
+$tb_body
+JS
+step "ESM @memograd/optim/node"; node node-esm.mjs 2>&1 | grep -v ExperimentalWarning; node node-esm.mjs > /dev/null 2>&1 || fail "ESM import of @memograd/optim/node"
+step "CJS @memograd/optim/node"; node node-cjs.cjs 2>&1 | grep -v -e ExperimentalWarning -e "node --trace-warnings"; node node-cjs.cjs > /dev/null 2>&1 || fail "CJS require of @memograd/optim/node"
 
 # TypeScript: the same run typed; one copy as .ts (CommonJS under nodenext in a type:commonjs project,
 # so imports compile to require()), one as .mts (ESM); compiled and run.
@@ -134,5 +170,14 @@ read -r bmin bgz < <(node -e 'const b = require(process.argv[1]); console.log(b.
 step "browser bundle: $min bytes minified (budget $bmin), $gz bytes gzipped (budget $bgz)"
 (( min <= bmin )) || fail "minified bundle $min > budget $bmin (scripts/bundle-budget.json)"
 (( gz <= bgz )) || fail "gzipped bundle $gz > budget $bgz (scripts/bundle-budget.json)"
+
+# @memograd/optim alone, for a browser: the Node-only subpath (file writing, fast-png) must stay out of it
+step "esbuild browser bundle of @memograd/optim alone"
+echo "export * from '@memograd/optim';" > browser-optim.mjs
+node "$ROOT/node_modules/esbuild/bin/esbuild" browser-optim.mjs --bundle --platform=browser --format=esm \
+  --outfile=bundle-optim.js --log-level=warning || fail "esbuild of @memograd/optim (did the main entry import node: code?)"
+if grep -Eo '(from|import|require)[[:space:]]*\(?[[:space:]]*"node:[a-z/_]+"' bundle-optim.js; then fail "a node: import is in the browser bundle of @memograd/optim"; fi
+if grep -q -e 'class SummaryWriter' -e 'events.out.tfevents' -e 'fast-png' bundle-optim.js; then fail "the browser bundle of @memograd/optim contains the Node-only TensorBoard writer"; fi
+step "browser bundle of @memograd/optim: $(wc -c < bundle-optim.js) bytes, no node: import, no TensorBoard writer"
 
 step "OK in $((SECONDS - start)) s"

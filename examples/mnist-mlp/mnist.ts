@@ -6,7 +6,7 @@ import { Generator, Tensor, tensor } from '@memograd/autograd';
 import { Linear, ReLU, Sequential, Sigmoid, crossEntropy, summary } from '@memograd/nn';
 import type { Module } from '@memograd/nn';
 import { Adam, SGD, evaluate, fit } from '@memograd/optim';
-import type { History, OptimizerLike } from '@memograd/optim';
+import type { CallbackHooks, History, OptimizerLike } from '@memograd/optim';
 import { MNIST_PIXELS, loadMnist } from './idx.ts';
 import type { Mnist, MnistSplit } from './idx.ts';
 
@@ -29,6 +29,8 @@ export interface MnistOptions {
   skipLecture?: boolean;
   /** Pre-loaded data (default: loadMnist()). */
   data?: Mnist;
+  /** Extra fit() callbacks for each network, by its name (e.g. main.ts's --logdir TensorBoard logs). */
+  callbacks?: (name: string) => CallbackHooks[];
 }
 
 export interface ModelResult {
@@ -82,7 +84,7 @@ function train(
   const t0 = performance.now();
   const h = fit(model, {
     x: train.x, y: train.y, loss, optimizer, epochs, batchSize, seed, metrics: ['accuracy'],
-    validationData: [test.x, test.y], verbose: options.verbose ?? 1,
+    validationData: [test.x, test.y], verbose: options.verbose ?? 1, callbacks: options.callbacks?.(name),
   });
   const seconds = (performance.now() - t0) / 1000;
   const ev = evaluate(model, test.x, test.y, { loss, metrics: ['accuracy'], batchSize: 1000 });

@@ -5,7 +5,7 @@
  * TensorBoard's migration of histograms to [left, right, count] buckets).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,8 +53,42 @@ export interface TbRun {
   tags_without_plugin: string[];
 }
 
+const pythonDepsOk = (): boolean =>
+  spawnSync('/usr/bin/python3', ['-s', '-c', 'import google.protobuf.internal.builder, numpy, absl.flags'], { timeout: 60_000 }).status === 0;
+let depsChecked = false;
+
+/**
+ * tb-read installs its Debian packages (apt-get, as root) on first use; test files run in parallel
+ * workers, so the first use is serialized by a lock folder, and the others wait for it, rather than
+ * racing for dpkg's lock on a fresh machine.
+ */
+export function ensureTbReadDeps(): void {
+  if (depsChecked || pythonDepsOk()) {
+    depsChecked = true;
+    return;
+  }
+  const lock = join(tmpdir(), 'memograd-tb-read-install.lock');
+  const deadline = Date.now() + 600_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`tb-read: waited 10 min for ${lock} (remove it if no install is running)`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000);
+    }
+  }
+  try {
+    if (!pythonDepsOk()) spawnSync(join(tbToolsDir(), 'tb-read'), [tempDir()], { encoding: 'utf8', timeout: 600_000 });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+  depsChecked = true;
+}
+
 /** Runs `tb-read --json [--strict] [--images-b64] path`: its exit status, the JSON and stderr. */
 export function tbRead(path: string, flags: string[] = ['--strict']): { status: number; json: TbReadResult | null; stderr: string } {
+  ensureTbReadDeps();
   const r = spawnSync(join(tbToolsDir(), 'tb-read'), ['--json', ...flags, path], { encoding: 'utf8', timeout: 240_000, maxBuffer: 256 << 20 });
   let json: TbReadResult | null = null;
   try {
@@ -73,6 +107,7 @@ export type Dump = Record<string, {
 
 /** Runs tensorboard-dump.py (hparams as the HParams plugin parses them; raw histograms) with tb-read's vendored TensorBoard. */
 export function tbDump(logDir: string): Dump {
+  ensureTbReadDeps();
   const r = spawnSync('/usr/bin/python3', ['-s', join(here, 'tensorboard-dump.py'), logDir], {
     encoding: 'utf8', timeout: 240_000, maxBuffer: 256 << 20, env: { ...process.env, PYTHONPATH: join(tbToolsDir(), 'vendor'), PYTHONNOUSERSITE: '1' },
   });

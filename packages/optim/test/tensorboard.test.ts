@@ -91,6 +91,8 @@ beforeAll(() => {
   w.addImage('img/hw', tensor(HW, { dtype: 'float64' }), 1, { dataformats: 'HW', wallTime: 1700000501 });
   w.addImage('img/hwc', tensor(HWC), 2, { dataformats: 'HWC', wallTime: 1700000502 });
   HPARAM_TRIALS.forEach(([hp, m], i) => w.addHparams(hp, m, { runName: `trial_${i}` }));
+  // a session without the experiment summary (for trials whose keys differ), at step 3
+  w.addHparams({ layers: 2, units_1: 32 }, { 'hparam/accuracy': 0.625 }, { runName: 'trial_2', step: 3, experiment: false });
   w.close();
   const out = tbRead(dir, ['--strict', '--images-b64']);
   status = out.status;
@@ -106,7 +108,7 @@ describe('SummaryWriter read back by TensorBoard (tb-read --strict)', () => {
     expect(res.ok).toBe(true);
     expect(res.errors).toEqual([]);
     expect(res.warnings).toEqual([]);
-    expect(Object.keys(res.runs).sort()).toEqual(['run', 'run/loss_all_train', 'run/loss_all_val', 'run/trial_0', 'run/trial_1']);
+    expect(Object.keys(res.runs).sort()).toEqual(['run', 'run/loss_all_train', 'run/loss_all_val', 'run/trial_0', 'run/trial_1', 'run/trial_2']);
     for (const f of res.files) {
       expect(f.file_version).toBe('brain.Event:2');
       expect(f.tensorboard_records).toBe(f.records);
@@ -114,7 +116,7 @@ describe('SummaryWriter read back by TensorBoard (tb-read --strict)', () => {
       expect(f.path.split('/').pop()).toMatch(new RegExp(`^events\\.out\\.tfevents\\.\\d{10}\\.[^.]+(\\.[^.]+)*\\.${process.pid}\\.\\d+$`));
     }
     // one file per run: the main writer's, one per addScalars key, one per hparams session
-    expect(res.files).toHaveLength(5);
+    expect(res.files).toHaveLength(6);
     expect(readdirSync(join(dir, 'run')).filter((f) => f.includes('tfevents'))).toHaveLength(1);
   });
 
@@ -214,10 +216,15 @@ describe('SummaryWriter read back by TensorBoard (tb-read --strict)', () => {
       expect(Object.keys(sc).sort()).toEqual(Object.keys(metrics).sort());
       for (const [k, v] of Object.entries(metrics)) expect(sc[k]!.points.map((p) => [p.step, p.value])).toEqual([[0, Math.fround(v)]]);
     });
+    // experiment: false writes the session only
+    expect(res.runs['run/trial_2']!.other_plugins.hparams).toEqual({ '_hparams_/session_end_info': 1, '_hparams_/session_start_info': 1 });
+    expect(Object.keys(dump['run/trial_2']!.hparams!).sort()).toEqual(['session_end_info', 'session_start_info']);
+    expect(dump['run/trial_2']!.hparams!.session_start_info.hparams).toEqual({ layers: 2, units_1: 32 });
+    expect(res.runs['run/trial_2']!.scalars['hparam/accuracy']!.points.map((p) => [p.step, p.value])).toEqual([[3, 0.625]]);
   });
 
   it('no tag is left without a dashboard, and the legacy EventAccumulator agrees on the scalars', () => {
-    expect(Object.keys(res.runs)).toHaveLength(5);
+    expect(Object.keys(res.runs)).toHaveLength(6);
     for (const run of Object.values(res.runs)) {
       expect(run.tags_without_plugin).toEqual([]);
       expect((run as unknown as { legacy_event_accumulator: { scalars_agree_with_data_provider: boolean } }).legacy_event_accumulator.scalars_agree_with_data_provider).toBe(true);

@@ -6,6 +6,7 @@ import { Tensor } from '@memograd/autograd';
 import { Callback, type Logs } from '../../callbacks.ts';
 import type { TrainingContext } from '../../fit.ts';
 import { argumentError, describe } from '../../util.ts';
+import { TENSORFLOW_BINS } from './histogram.ts';
 import { SummaryWriter } from './summary-writer.ts';
 
 /** Options of the `TensorBoard` callback (Keras' names, camelCase). */
@@ -49,9 +50,11 @@ function namedTensors(model: unknown): Array<[string, Tensor]> {
   return [];
 }
 
-function allFinite(t: Tensor): boolean {
+/** Whether every value is finite and inside the default histogram bins (|v| < 1e20). */
+function histogrammable(t: Tensor): boolean {
   const d = t.data;
-  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return false;
+  if (d.length === 0) return false;
+  for (let i = 0; i < d.length; i++) if (!(Math.abs(d[i]!) <= TENSORFLOW_BINS[TENSORFLOW_BINS.length - 1]!)) return false;
   return true;
 }
 
@@ -59,14 +62,14 @@ function allFinite(t: Tensor): boolean {
  * Writes TensorBoard logs during `fit()`, as Keras' `TensorBoard` callback does:
  *
  * - at each epoch's end, in the run `<logDir>/train`: `epoch_loss`, `epoch_<metric>` and
- *   `epoch_learning_rate` (from the optimizer's first param group); in `<logDir>/validation`: the
+ *   `epoch_learning_rate` (the optimizer's first param group's lr at the epoch's start); in `<logDir>/validation`: the
  *   `val_` logs without their prefix (`epoch_loss`, `epoch_accuracy`), so TensorBoard draws train and
  *   validation as two lines of one chart; the step is the epoch (from 0);
  * - with `updateFreq` 'batch' or N: `batch_loss`, `batch_<metric>` and `batch_learning_rate` every N
  *   batches, at the global batch count;
  * - with `histogramFreq` N > 0: every N epochs, a histogram of each parameter (`<name>/histogram`,
  *   names from `namedParameters()`), and with `writeGrads` of its gradient (`<name>_grad`); a tensor
- *   holding NaN or ±Infinity is skipped (a histogram needs finite values).
+ *   holding NaN, ±Infinity or values beyond ±1e20 (the histogram bins' range) is skipped.
  *
  * The writers are closed (flushed) at the end of training. View with `tensorboard --logdir <logDir>`.
  */
@@ -83,6 +86,8 @@ export class TensorBoard extends Callback {
   private trainWriter: SummaryWriter | null = null;
   private valWriter: SummaryWriter | null = null;
   private globalBatch = 0;
+  /** The learning rate at the start of the epoch: a schedule stepped at the epoch's end does not change it. */
+  private epochLr: number | undefined = undefined;
 
   constructor(options: TensorBoardOptions = {}) {
     super();
@@ -109,15 +114,15 @@ export class TensorBoard extends Callback {
     this.flushSecs = f;
   }
 
-  private train(): SummaryWriter {
+  #train(): SummaryWriter {
     return (this.trainWriter ??= new SummaryWriter(join(this.logDir, 'train'), { flushSecs: this.flushSecs }));
   }
 
-  private validation(): SummaryWriter {
+  #validation(): SummaryWriter {
     return (this.valWriter ??= new SummaryWriter(join(this.logDir, 'validation'), { flushSecs: this.flushSecs }));
   }
 
-  private ctxOf(ctx: unknown): TrainingContext | null {
+  #ctxOf(ctx: unknown): TrainingContext | null {
     const c = ctx ?? this.context;
     return c !== null && typeof c === 'object' ? (c as TrainingContext) : null;
   }
@@ -127,6 +132,11 @@ export class TensorBoard extends Callback {
     this.globalBatch = 0;
   }
 
+  /** Notes the learning rate this epoch runs with. */
+  override onEpochBegin(_epoch: number, _logs?: Logs, ctx?: TrainingContext): void {
+    this.epochLr = learningRate(this.#ctxOf(ctx));
+  }
+
   /** With `updateFreq` 'batch' or N: writes the batch logs every N batches. */
   override onBatchEnd(batch: number, logs: Logs, ctx?: TrainingContext): void {
     const op = 'TensorBoard.onBatchEnd';
@@ -134,13 +144,13 @@ export class TensorBoard extends Callback {
     if (logs === null || typeof logs !== 'object') throw argumentError(`${op}: logs must be an object of numbers, got ${describe(logs)}`);
     this.globalBatch += 1;
     if (this.updateFreq === 'epoch' || this.globalBatch % this.updateFreq !== 0) return;
-    const w = this.train();
+    const w = this.#train();
     for (const [k, v] of Object.entries(logs)) {
       // fit's batch logs also carry the batch index and size, which Keras' do not
       if (k === 'batch' || k === 'size' || typeof v !== 'number') continue;
       w.addScalar(`batch_${k}`, v, this.globalBatch);
     }
-    const lr = learningRate(this.ctxOf(ctx));
+    const lr = learningRate(this.#ctxOf(ctx));
     if (lr !== undefined) w.addScalar('batch_learning_rate', lr, this.globalBatch);
   }
 
@@ -149,24 +159,25 @@ export class TensorBoard extends Callback {
     const op = 'TensorBoard.onEpochEnd';
     if (typeof epoch !== 'number' || !Number.isSafeInteger(epoch) || epoch < 0) throw argumentError(`${op}: epoch must be a non-negative integer, got ${describe(epoch)}`);
     if (logs === null || typeof logs !== 'object') throw argumentError(`${op}: logs must be an object of numbers, got ${describe(logs)}`);
-    const c = this.ctxOf(ctx);
-    const train = this.train();
+    const c = this.#ctxOf(ctx);
+    const train = this.#train();
     for (const [k, v] of Object.entries(logs)) {
       if (typeof v !== 'number' || k.startsWith('val_')) continue;
       train.addScalar(`epoch_${k}`, v, epoch);
     }
-    const lr = learningRate(c);
+    const lr = this.epochLr ?? learningRate(c);
+    this.epochLr = undefined;
     if (lr !== undefined) train.addScalar('epoch_learning_rate', lr, epoch);
     const val = Object.entries(logs).filter(([k, v]) => k.startsWith('val_') && k.length > 4 && typeof v === 'number');
     if (val.length > 0) {
-      const w = this.validation();
+      const w = this.#validation();
       for (const [k, v] of val) w.addScalar(`epoch_${k.slice(4)}`, v, epoch);
     }
     if (this.histogramFreq > 0 && epoch % this.histogramFreq === 0) {
       for (const [name, p] of namedTensors(c?.model)) {
-        if (p.size > 0 && allFinite(p)) train.addHistogram(`${name}/histogram`, p, epoch);
+        if (histogrammable(p)) train.addHistogram(`${name}/histogram`, p, epoch);
         const grad = this.writeGrads ? p.grad : null;
-        if (grad !== null && grad.size > 0 && allFinite(grad)) train.addHistogram(`${name}_grad`, grad, epoch);
+        if (grad instanceof Tensor && histogrammable(grad)) train.addHistogram(`${name}_grad`, grad, epoch);
       }
     }
     // every epoch ends with its points on disk, so a running TensorBoard shows them

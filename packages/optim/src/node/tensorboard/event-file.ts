@@ -8,6 +8,7 @@ import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { MemogradError } from '@memograd/autograd';
+import { describe } from '../../util.ts';
 import { frameRecord } from './crc32c.ts';
 import { encodeEvent } from './messages.ts';
 
@@ -15,7 +16,12 @@ import { encodeEvent } from './messages.ts';
  * A TensorBoard log could not be written: the file system refused (the message names the path and
  * the system's reason), or a `SummaryWriter` was used after `close()`.
  */
-export class TensorBoardError extends MemogradError {}
+export class TensorBoardError extends MemogradError {
+  /** `op` names the method that failed (`SummaryWriter.addScalar`); both are described safely if not strings. */
+  constructor(op: string, message: string) {
+    super(typeof op === 'string' ? op : describe(op), typeof message === 'string' ? message : describe(message));
+  }
+}
 
 /** Every event file's number in this process: the `<n>` of `events.out.tfevents.<s>.<host>.<pid>.<n>`. */
 let fileCounter = 0;
@@ -98,10 +104,13 @@ export class EventFileWriter {
       all.set(r, o);
       o += r.length;
     }
+    let written = 0;
     try {
-      let written = 0;
       while (written < all.length) written += writeSync(this.fd, all, written, all.length - written);
     } catch (e) {
+      // keep what did not reach the file: a later flush continues the byte stream where it stopped,
+      // so a record cut by the failure is completed rather than duplicated
+      this.queue = [all.subarray(written)];
       throw ioError(op, `cannot write to ${this.path}`, e);
     }
     this.queue = [];

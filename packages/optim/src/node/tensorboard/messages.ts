@@ -68,7 +68,6 @@ function encodeStringTensor(text: string): Uint8Array {
  */
 export function encodeSummary(tag: string, content: ValueContent, plugin?: PluginData): Uint8Array {
   const v = new ProtoWriter().bytes(1, tag, true);
-  if (plugin !== undefined) v.bytes(9, encodeMetadata(plugin), true);
   switch (content.kind) {
     case 'simple': v.float(2, content.value); break;
     case 'histo': v.bytes(5, encodeHistogram(content.histo), true); break;
@@ -81,6 +80,8 @@ export function encodeSummary(tag: string, content: ValueContent, plugin?: Plugi
     case 'text': v.bytes(8, encodeStringTensor(content.text), true); break;
     case 'empty': break;
   }
+  // after the value, in field-number order, as protobuf's own serializers write it
+  if (plugin !== undefined) v.bytes(9, encodeMetadata(plugin), true);
   return new ProtoWriter().bytes(1, v.finish(), true).finish();
 }
 

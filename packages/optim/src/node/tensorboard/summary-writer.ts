@@ -37,6 +37,13 @@ export interface AddHparamsOptions {
   runName?: string;
   /** The step of the metric scalars (default 0). */
   step?: number;
+  /**
+   * Write the experiment summary with the session (default true, as PyTorch). TensorBoard's HParams
+   * dashboard takes its columns from the first experiment summary it finds, so when sessions have
+   * different keys (conditional hyper-parameters, as in a tuner) pass false: with no experiment summary
+   * TensorBoard builds the columns from every session's hyper-parameters and the runs' scalars.
+   */
+  experiment?: boolean;
 }
 
 /** The bins of `addHistogram`: 'tensorflow' (PyTorch's default exponential bins), a count of equal bins, or the edges. */
@@ -196,11 +203,11 @@ export class SummaryWriter {
     return this.isClosed;
   }
 
-  private open(op: string): void {
+  #open(op: string): void {
     if (this.isClosed) throw new TensorBoardError(op, `the writer of ${this.logDir} is closed; create a new SummaryWriter to write more`);
   }
 
-  private write(op: string, tag: string, content: ValueContent, step: number, wallTime: number, plugin?: PluginData, file = this.file): void {
+  #write(op: string, tag: string, content: ValueContent, step: number, wallTime: number, plugin?: PluginData, file = this.file): void {
     file.add(op, { wallTime, step, summary: encodeSummary(tag, content, plugin) });
   }
 
@@ -215,8 +222,8 @@ export class SummaryWriter {
     const v = scalarValue(op, value);
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
-    this.open(op);
-    this.write(op, tag, { kind: 'simple', value: v }, s, t);
+    this.#open(op);
+    this.#write(op, tag, { kind: 'simple', value: v }, s, t);
   }
 
   /**
@@ -237,7 +244,7 @@ export class SummaryWriter {
     });
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
-    this.open(op);
+    this.#open(op);
     for (const [k, v] of values) {
       const dir = join(this.logDir, `${mainTag.replaceAll('/', '_')}_${k}`);
       let w = this.subWriters.get(dir);
@@ -245,7 +252,7 @@ export class SummaryWriter {
         w = new EventFileWriter(op, dir, this.maxQueue, this.flushSecs, this.suffix);
         this.subWriters.set(dir, w);
       }
-      this.write(op, mainTag, { kind: 'simple', value: v }, s, t, undefined, w);
+      this.#write(op, mainTag, { kind: 'simple', value: v }, s, t, undefined, w);
     }
   }
 
@@ -268,8 +275,8 @@ export class SummaryWriter {
     // NumPy would drop them, and TensorBoard would then see a count that differs from num
     if (outside > 0) throw argumentError(`${op}: ${outside} of the ${data.length} values lie outside the bins [${edges[0]}, ${edges[edges.length - 1]}]; give bins that cover them`);
     const histo = makeHistogram(data, edges);
-    this.open(op);
-    this.write(op, tag, { kind: 'histo', histo }, s, t);
+    this.#open(op);
+    this.#write(op, tag, { kind: 'histo', histo }, s, t);
   }
 
   /**
@@ -282,8 +289,8 @@ export class SummaryWriter {
     if (typeof text !== 'string') throw argumentError(`${op}: text must be a string, got ${describe(text)}`);
     const s = checkStep(op, step);
     const t = checkWallTime(op, wallTime);
-    this.open(op);
-    this.write(op, `${tag}/text_summary`, { kind: 'text', text }, s, t, TEXT_PLUGIN);
+    this.#open(op);
+    this.#write(op, `${tag}/text_summary`, { kind: 'text', text }, s, t, TEXT_PLUGIN);
   }
 
   /**
@@ -313,15 +320,16 @@ export class SummaryWriter {
     const s = checkStep(op, step);
     const t = checkWallTime(op, o.wallTime);
     const image = encodeImage(data, img.shape, fmt);
-    this.open(op);
-    this.write(op, tag, { kind: 'image', image }, s, t);
+    this.#open(op);
+    this.#write(op, tag, { kind: 'image', image }, s, t);
   }
 
   /**
    * Logs one session for the HParams dashboard, as PyTorch's `add_hparams`: in the sub-run
    * `options.runName` (default: the current time), the experiment (the hyper-parameter names and
    * types, and the metric tags), the session's start info (its values) and end info (success), then
-   * every metric as a scalar with that tag. Call it once per trial with the same keys.
+   * every metric as a scalar with that tag. Call it once per trial; when the trials' keys differ, pass
+   * `experiment: false` (see `AddHparamsOptions.experiment`).
    */
   addHparams(hparams: Record<string, HparamValue>, metrics: Record<string, number>, options?: AddHparamsOptions): void {
     const op = 'SummaryWriter.addHparams';
@@ -338,19 +346,20 @@ export class SummaryWriter {
       if (typeof v !== 'number') throw argumentError(`${op}: metrics['${k}'] must be a number, got ${describe(v)}`);
     }
     const o = optionsObject(op, options);
-    checkKeys(op, o, ['runName', 'step']);
+    checkKeys(op, o, ['runName', 'step', 'experiment']);
+    if (o.experiment !== undefined && typeof o.experiment !== 'boolean') throw argumentError(`${op}: experiment must be a boolean, got ${describe(o.experiment)}`);
     const runName = o.runName === undefined ? String(Date.now() / 1000) : checkSubRun(op, 'runName', o.runName);
     const s = checkStep(op, o.step);
-    this.open(op);
+    this.#open(op);
     const values = hp as Record<string, HparamValue>;
     const now = Date.now() / 1000;
     const sub = new EventFileWriter(op, join(this.logDir, runName), Number.MAX_SAFE_INTEGER, Infinity, this.suffix);
     try {
       const plugin = (content: Uint8Array): PluginData => ({ pluginName: HPARAMS_PLUGIN, content });
-      this.write(op, EXPERIMENT_TAG, { kind: 'empty' }, s, now, plugin(experimentContent(values, Object.keys(m))), sub);
-      this.write(op, SESSION_START_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionStartContent(values, now)), sub);
-      this.write(op, SESSION_END_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionEndContent(now)), sub);
-      for (const [k, v] of Object.entries(m)) this.write(op, k, { kind: 'simple', value: v as number }, s, now, undefined, sub);
+      if (o.experiment !== false) this.#write(op, EXPERIMENT_TAG, { kind: 'empty' }, s, now, plugin(experimentContent(values, Object.keys(m))), sub);
+      this.#write(op, SESSION_START_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionStartContent(values, now)), sub);
+      this.#write(op, SESSION_END_INFO_TAG, { kind: 'empty' }, s, now, plugin(sessionEndContent(now)), sub);
+      for (const [k, v] of Object.entries(m)) this.#write(op, k, { kind: 'simple', value: v as number }, s, now, undefined, sub);
     } finally {
       sub.close(op);
     }
@@ -359,7 +368,7 @@ export class SummaryWriter {
   /** Writes every queued record to disk. */
   flush(): void {
     const op = 'SummaryWriter.flush';
-    this.open(op);
+    this.#open(op);
     this.file.flush(op);
     for (const w of this.subWriters.values()) w.flush(op);
   }
