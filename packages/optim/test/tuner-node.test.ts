@@ -87,7 +87,7 @@ describe('TunerProject', () => {
     const dump = tbDump(logDir);
     for (const trial of t.oracle.trials) {
       const run = `trial_${trial.trialId}`;
-      expect(res.json!.runs[run]!.other_plugins.hparams).toEqual({ '_hparams_/experiment': 1, '_hparams_/session_end_info': 1, '_hparams_/session_start_info': 1 });
+      expect(res.json!.runs[run]!.other_plugins.hparams).toEqual({ '_hparams_/session_end_info': 1, '_hparams_/session_start_info': 1 });
       expect(dump[run]!.hparams!.session_start_info.hparams).toEqual(trial.values);
       for (const [k, v] of Object.entries(trial.metrics)) expect(res.json!.runs[run]!.scalars[k]!.points[0]!.value).toBe(Math.fround(v));
     }

@@ -402,6 +402,30 @@ describe('tuners', () => {
     expect(strip(second.oracle.trials)).toEqual(strip(full.oracle.trials));
   });
 
+  it('a custom objective function scores each execution; executions are averaged', () => {
+    const { x, y } = problem();
+    let calls = 0;
+    const t = new RandomSearch(build as never, { objective: { name: 'calls', direction: 'max', fn: () => ++calls }, maxTrials: 2, seed: 0, executionsPerTrial: 2 });
+    t.search({ x, y, epochs: 1, verbose: 0 });
+    // trial 0's executions score 1 and 2, trial 1's 3 and 4
+    expect(t.oracle.trials.map((tr) => tr.score)).toEqual([1.5, 3.5]);
+    expect(t.oracle.trials.map((tr) => tr.metrics.calls)).toEqual([1.5, 3.5]);
+    expect(t.getBestTrials(1)[0]!.trialId).toBe('01');
+    // { name, direction } for a log name that cannot be inferred
+    const u = new RandomSearch(build as never, { objective: { name: 'loss', direction: 'max' }, maxTrials: 2, seed: 0 });
+    u.search({ x, y, epochs: 2, verbose: 0 });
+    const scores = u.oracle.trials.map((tr) => tr.score!);
+    expect(u.getBestTrials(1)[0]!.score).toBe(Math.max(...scores));
+  });
+
+  it('the callbacks reach every trial: EarlyStopping ends each training early', () => {
+    const { x, y } = problem();
+    // an improvement of 1e9 is impossible: EarlyStopping stops every training after its second epoch
+    const t = new RandomSearch(build as never, { objective: 'val_loss', maxTrials: 3, seed: 0, executionsPerTrial: 2 });
+    t.search({ x, y, epochs: 6, validationSplit: 0.25, verbose: 0, callbacks: [new EarlyStopping({ monitor: 'val_loss', minDelta: 1e9, patience: 1 })] });
+    expect(t.oracle.trials.map((tr) => tr.epochsRun)).toEqual([4, 4, 4]);
+  });
+
   it('rejects bad options with the tuner name', () => {
     expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_accuracy', maxTrials: 0 }))).toBe('RandomSearch: maxTrials must be an integer >= 1, got 0');
     expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_thing', maxTrials: 1 }))).toMatch(/^RandomSearch: cannot infer whether objective 'val_thing' is minimised or maximised/);

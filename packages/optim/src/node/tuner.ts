@@ -146,7 +146,9 @@ export class TunerProject implements TrialStore {
     this.writer ??= new SummaryWriter(this.logDir);
     const hparams = Object.fromEntries(Object.entries(trial.values).filter(([k]) => !k.startsWith('tuner/')));
     const metrics = Object.fromEntries(Object.entries(trial.metrics).filter(([, v]) => Number.isFinite(v)));
-    this.writer.addHparams(hparams, metrics, { runName: `trial_${trial.trialId}` });
+    // no experiment summary: trials have different keys (conditional hyper-parameters, Hyperband's
+    // promotions), and TensorBoard would take its columns from the first summary it finds
+    this.writer.addHparams(hparams, metrics, { runName: `trial_${trial.trialId}`, experiment: false });
     this.writer.flush();
   }
 

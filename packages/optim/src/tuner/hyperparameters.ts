@@ -431,7 +431,7 @@ export class HyperParameters {
       const conds = Array.isArray(c.conditions) ? c.conditions : [];
       // rebuild through the public methods, so a config is validated as strictly as a call
       const probe = new HyperParameters();
-      (probe as unknown as { scopes: Condition[] }).scopes.push(...conds);
+      probe.scopes.push(...conds);
       const o = c as Record<string, unknown>;
       let made: HyperParameterConfig;
       try {
@@ -450,7 +450,6 @@ export class HyperParameters {
         if (e instanceof Error && !e.message.startsWith(op)) throw argumentError(`${op}: space[${i}]: ${e.message}`);
         throw e;
       }
-      if (o.type === 'int' && o.step === null && made.type === 'int' && made.sampling === 'linear') (made as { step: number | null }).step = 1;
       hp.hps.push(made);
     }
     const values = config.values ?? {};

@@ -187,10 +187,15 @@ export abstract class Oracle {
     const index = this.trials.length;
     const p = this.populateSpace(index);
     if (p.status === 'STOPPED') return null;
-    const digits = Math.max(2, String(Number.isFinite(this.maxTrials) ? this.maxTrials - 1 : 99).length);
-    const trial: TrialRecord = { trialId: String(index).padStart(digits, '0'), index, values: p.values, status: 'RUNNING', metrics: {}, score: null, bestEpoch: -1, epochsRun: 0, seconds: 0 };
+    const trial: TrialRecord = { trialId: this.trialIdFor(index), index, values: p.values, status: 'RUNNING', metrics: {}, score: null, bestEpoch: -1, epochsRun: 0, seconds: 0 };
     this.trials.push(trial);
     return trial;
+  }
+
+  /** Trial `index`'s id: zero-padded to the width of the last id (at least 2 digits), as Keras Tuner's. */
+  trialIdFor(index: number): string {
+    const digits = Math.max(2, String(Number.isFinite(this.maxTrials) ? this.maxTrials - 1 : 99).length);
+    return String(index).padStart(digits, '0');
   }
 
   /** Registers hyper-parameters a build function reached for the first time. */

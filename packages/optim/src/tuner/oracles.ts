@@ -11,13 +11,9 @@ function got(v: unknown): string {
 import { GaussianProcess, expectedImprovement } from './gp.ts';
 import type { GPKernel } from './gp.ts';
 import { conditionsHold, gridValues, probToValue, valueToProb } from './hyperparameters.ts';
-import type { HPValue, HPValues } from './hyperparameters.ts';
+import type { HPValues } from './hyperparameters.ts';
 import { Oracle, mixSeed, valuesKey } from './oracle.ts';
 import type { OracleOptions, Populated } from './oracle.ts';
-
-function sameValue(a: HPValue | undefined, b: HPValue): boolean {
-  return a === b;
-}
 
 /**
  * Grid search: every combination of the grid values of the active hyper-parameters, exactly once,
@@ -70,7 +66,7 @@ export class GridSearchOracle extends Oracle {
       const h = space[active[a]!]!;
       const grid = gridValues(h);
       // a dimension reached after the cursor was set counts as before its first value
-      const pos = Object.hasOwn(cur, h.name) ? grid.findIndex((v) => sameValue(cur[h.name], v)) : -1;
+      const pos = Object.hasOwn(cur, h.name) ? grid.indexOf(cur[h.name]!) : -1;
       if (pos + 1 >= grid.length) continue;
       const next: HPValues = {};
       for (let b = 0; b < a; b++) next[space[active[b]!]!.name] = seen[space[active[b]!]!.name]!;
@@ -265,11 +261,6 @@ export class HyperbandOracle extends Oracle {
     this.incrementBracketNum();
     this.startNewBracket();
     return this.randomTrial(index, id, this.brackets[this.brackets.length - 1]!);
-  }
-
-  private trialIdFor(index: number): string {
-    const digits = Math.max(2, String(Number.isFinite(this.maxTrials) ? this.maxTrials - 1 : 99).length);
-    return String(index).padStart(digits, '0');
   }
 
   private randomTrial(index: number, id: string, bracket: Bracket): Populated {

@@ -99,10 +99,10 @@ export const TUNER_ENTRIES: FuzzEntry[] = [
   { name: 'optim.resolveObjective', covers: ['optim:resolveObjective'], ops: ['op'], gen: args(objectiveArb), call: (o) => optim.resolveObjective('op', o) },
   ...oracleKinds.map((kind): FuzzEntry => ({
     name: `optim.${kind}`,
-    covers: [`optim:${kind}`, ...(kind === 'RandomSearchOracle' ? ['optim:Oracle', 'Oracle#createTrial', 'Oracle#updateSpace', 'Oracle#getTrial', 'Oracle#bestTrials', 'Oracle#getState', 'Oracle#setState', 'Oracle#randomValues', 'Oracle#nonFixedSpace'] : []),
+    covers: [`optim:${kind}`, ...(kind === 'RandomSearchOracle' ? ['optim:Oracle', 'Oracle#createTrial', 'Oracle#trialIdFor', 'Oracle#updateSpace', 'Oracle#getTrial', 'Oracle#bestTrials', 'Oracle#getState', 'Oracle#setState', 'Oracle#randomValues', 'Oracle#nonFixedSpace'] : []),
       ...privates(kind, ['kind', 'populateSpace']),
       ...(kind === 'GridSearchOracle' ? privates(kind, ['first', 'successor', 'getState', 'setState']) : []),
-      ...(kind === 'HyperbandOracle' ? privates(kind, ['numBrackets', 'size', 'epochs', 'schedule', 'getState', 'setState', 'incrementBracketNum', 'randomTrial', 'removeCompletedBrackets', 'startNewBracket', 'trialIdFor']) : []),
+      ...(kind === 'HyperbandOracle' ? privates(kind, ['numBrackets', 'size', 'epochs', 'schedule', 'getState', 'setState', 'incrementBracketNum', 'randomTrial', 'removeCompletedBrackets', 'startNewBracket', ]) : []),
       ...(kind === 'BayesianOptimizationOracle' ? privates(kind, ['vectorize', 'devectorize']) : [])],
     ops: [kind.replace('Oracle', ''), 'Hyperband', 'GaussianProcess.fit'],
     gen: args(fc.record({ objective: objectiveArb, maxTrials: opt(fc.oneof(intArb(1, 4), fc.constantFrom(0, 2.5))), seed: opt(fc.constantFrom(0, 3, -1)), maxEpochs: opt(fc.constantFrom(3, 9, 0)), factor: opt(fc.constantFrom(2, 3, 1)), numInitialPoints: opt(fc.constantFrom(1, 2, 0)) }, { requiredKeys: ['objective'] }), mix(smallNum)),
