@@ -2,17 +2,35 @@
  * `pnpm tuner`: the seed's Keras Tuner search on the Palmer penguins, with random search, Hyperband
  * and Bayesian optimisation compared on about the same budget of epochs, for three seeds. Seeded:
  * the same output every run (except the timings).
+ *
+ * `--logdir DIR`: seed 0's searches are also kept as project directories under DIR/projects (one
+ * trial.json per trial) and every trial is logged to TensorBoard's HParams dashboard under
+ * DIR/<tuner> (`tensorboard --logdir DIR`).
  */
+import { join } from 'node:path';
 import { evaluate } from '@memograd/optim';
+import { TunerProject } from '@memograd/optim/node';
 import { compareTuners, comparisonTable, meanResults } from './tuner.ts';
 import type { TunerResult } from './tuner.ts';
 
 const start = Date.now();
 const SEEDS = [0, 1, 2];
+const i = process.argv.indexOf('--logdir');
+const logDir = i >= 0 ? process.argv[i + 1] : undefined;
+if (i >= 0 && (logDir === undefined || logDir.startsWith('--'))) throw new Error('--logdir needs a directory');
+const projects: TunerProject[] = [];
 const runs: TunerResult[][] = [];
 for (const seed of SEEDS) {
   console.log(`\n--- seed ${seed} ---`);
-  const { results, data } = compareTuners({ seed, verbose: seed === 0 ? 1 : 0 });
+  const storeFor = logDir !== undefined && seed === 0
+    ? (name: string) => {
+      const p = new TunerProject({ directory: join(logDir, 'projects'), projectName: name, overwrite: true, logDir: join(logDir, name) });
+      projects.push(p);
+      return p;
+    }
+    : undefined;
+  const { results, data } = compareTuners({ seed, verbose: seed === 0 ? 1 : 0, ...(storeFor ? { storeFor } : {}) });
+  for (const p of projects.splice(0)) p.close();
   runs.push(results);
   if (seed !== 0) {
     console.log(comparisonTable(results));
@@ -36,4 +54,5 @@ console.log('|----------------------|--------|--------|------------------------|
 for (const m of meanResults(runs)) {
   console.log(`| ${m.name.padEnd(20)} | ${m.trials.toFixed(0).padStart(6)} | ${m.epochs.toFixed(0).padStart(6)} | ${m.best.toFixed(4).padStart(22)} | ${String(m.wins).padStart(9)} |`);
 }
+if (logDir !== undefined) console.log(`\nSeed 0's trials: ${join(logDir, 'projects')} (one trial.json each); HParams: tensorboard --logdir ${logDir}`);
 console.log(`\nTotal time ${((Date.now() - start) / 1000).toFixed(1)} s`);

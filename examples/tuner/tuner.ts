@@ -8,7 +8,7 @@ import { Generator, Tensor, tensor } from '@memograd/autograd';
 import { Dense, Dropout, Sequential } from '@memograd/nn';
 import type { Module } from '@memograd/nn';
 import { BayesianOptimization, Hyperband, RandomSearch } from '@memograd/optim';
-import type { BuiltModel, HyperParameters, TrialRecord, Tuner } from '@memograd/optim';
+import type { BuiltModel, HyperParameters, TrialRecord, TrialStore, Tuner } from '@memograd/optim';
 
 /** The input features: four measurements (standardised) and the species, one-hot. */
 export const FEATURES = ['bill_length_mm', 'bill_depth_mm', 'flipper_length_mm', 'body_mass_g', 'Adelie', 'Chinstrap', 'Gentoo'];
@@ -99,6 +99,8 @@ export interface CompareOptions {
   trials?: number;
   /** 0 silent, 1 a line per trial. */
   verbose?: 0 | 1;
+  /** Where each tuner keeps its trials (default: in memory), e.g. a `TunerProject` with a TensorBoard logDir. */
+  storeFor?: (tuner: string) => TrialStore;
 }
 
 /** Runs the three tuners on the same data and about the same budget of epochs. */
@@ -108,16 +110,17 @@ export function compareTuners(options: CompareOptions = {}): { results: TunerRes
   const trials = options.trials ?? 11;
   const verbose = options.verbose ?? 0;
   const data = loadPenguins(seed);
+  const store = (name: string): { store?: TrialStore } => (options.storeFor === undefined ? {} : { store: options.storeFor(name) });
   const common = { objective: 'val_accuracy', seed } as const;
   const fitArgs = { x: data.x, y: data.y, validationData: [data.xVal, data.yVal] as [Tensor, Tensor], batchSize: 32, verbose };
   const results: TunerResult[] = [];
-  const random = new RandomSearch(buildModel, { ...common, maxTrials: trials });
+  const random = new RandomSearch(buildModel, { ...common, maxTrials: trials, ...store('RandomSearch') });
   random.search({ ...fitArgs, epochs });
   results.push(summarise('RandomSearch', random));
-  const hyperband = new Hyperband(buildModel, { ...common, maxEpochs: epochs, factor: 3 });
+  const hyperband = new Hyperband(buildModel, { ...common, maxEpochs: epochs, factor: 3, ...store('Hyperband') });
   hyperband.search(fitArgs);
   results.push(summarise('Hyperband', hyperband));
-  const bayes = new BayesianOptimization(buildModel, { ...common, maxTrials: trials, numInitialPoints: 4 });
+  const bayes = new BayesianOptimization(buildModel, { ...common, maxTrials: trials, numInitialPoints: 4, ...store('BayesianOptimization') });
   bayes.search({ ...fitArgs, epochs });
   results.push(summarise('BayesianOptimization', bayes));
   return { results, data };

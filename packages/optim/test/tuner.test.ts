@@ -433,6 +433,8 @@ describe('tuners', () => {
     expect(messageOf(() => new RandomSearch(42 as never, { objective: 'val_loss', maxTrials: 1 }))).toMatch(/^RandomSearch: buildModel must be a function/);
     const t = new RandomSearch(build as never, { objective: 'val_loss', maxTrials: 1 });
     expect(messageOf(() => t.search({ x: 1, y: 2 } as never))).toMatch(/^RandomSearch.search: x and y must be Tensors/);
+    expect(messageOf(() => t.search({ x: problem().x, y: problem().y, epochs: 1, verbose: 0 }))).toBe("RandomSearch.search: the objective 'val_loss' needs validation data: give validationData or validationSplit");
+    expect(t.oracle.trials).toEqual([]);
     expect(messageOf(() => t.getBestHyperparameters(0))).toBe('RandomSearch.getBestHyperparameters: n must be an integer >= 1, got 0');
   });
 });

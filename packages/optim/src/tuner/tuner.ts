@@ -229,6 +229,11 @@ export class Tuner {
     if (!Number.isInteger(epochs) || epochs < 1) throw argumentError(`${op}: epochs must be an integer >= 1, ${got(epochs)}`);
     if (!(options.x instanceof Tensor) || !(options.y instanceof Tensor)) throw argumentError(`${op}: x and y must be Tensors, ${got(options.x)} and ${describe(options.y)}`);
     if (options.callbacks !== undefined && (!Array.isArray(options.callbacks) || options.callbacks.some((c) => c === null || typeof c !== 'object'))) throw argumentError(`${op}: callbacks must be an array of callback objects, ${got(options.callbacks)}`);
+    const hasValidation = options.validationData !== undefined || (typeof options.validationSplit === 'number' && options.validationSplit > 0);
+    if (this.objective.fn === undefined && this.objective.name.startsWith('val_') && !hasValidation) {
+      // checked before any trial: otherwise the first trial would train and then fail
+      throw argumentError(`${op}: the objective '${this.objective.name}' needs validation data: give validationData or validationSplit`);
+    }
     this.resume(op);
     if (this.oracle.hyperparameters.space.length === 0 && this.oracle.trials.length === 0) {
       // Keras Tuner's _populate_initial_space: build once with the defaults to register the space
