@@ -300,8 +300,21 @@ function numericConfig(op: string, type: 'int' | 'float', name: string, o: Recor
   return { type, name, min, max, step, sampling, default: def, conditions } as HyperParameterConfig;
 }
 
-function sameConfig(a: HyperParameterConfig, b: HyperParameterConfig): boolean {
+function sameConditions(a: readonly Condition[], b: readonly Condition[]): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** A config's conditions, checked: each { parent: name, values: a non-empty array of values }. */
+function checkConditions(op: string, i: number, conditions: unknown): Condition[] {
+  if (conditions === undefined) return [];
+  if (!Array.isArray(conditions)) throw argumentError(`${op}: space[${i}].conditions must be an array, ${got(conditions)}`);
+  return conditions.map((c: unknown, j) => {
+    const cond = c as Partial<Condition> | null;
+    if (cond === null || typeof cond !== 'object' || typeof cond.parent !== 'string' || !Array.isArray(cond.values) || cond.values.length === 0 || !cond.values.every(isHPValue)) {
+      throw argumentError(`${op}: space[${i}].conditions[${j}] must be { parent: a name, values: a non-empty array of numbers, strings or booleans }, ${got(c)}`);
+    }
+    return { parent: cond.parent, values: [...cond.values] };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -428,7 +441,7 @@ export class HyperParameters {
     const hp = new HyperParameters();
     for (const [i, c] of config.space.entries()) {
       if (c === null || typeof c !== 'object') throw argumentError(`${op}: space[${i}] must be a hyper-parameter config, ${got(c)}`);
-      const conds = Array.isArray(c.conditions) ? c.conditions : [];
+      const conds = checkConditions(op, i, c.conditions);
       // rebuild through the public methods, so a config is validated as strictly as a call
       const probe = new HyperParameters();
       probe.scopes.push(...conds);
@@ -461,10 +474,13 @@ export class HyperParameters {
     return hp;
   }
 
-  /** Registers hyper-parameters from a space, keeping those already known (Keras Tuner's `merge`). */
+  /**
+   * Registers the hyper-parameters of a space that are not known yet (same name under the same
+   * conditions), as Keras Tuner's `merge`. The space is checked whole first: a bad one adds nothing.
+   */
   merge(space: readonly HyperParameterConfig[]): void {
     const other = HyperParameters.fromConfig({ space });
-    for (const h of other.hps) if (!this.hps.some((k) => k.name === h.name && sameConfig({ ...k, default: h.default } as HyperParameterConfig, h))) this.hps.push(h);
+    for (const h of other.hps) if (!this.hps.some((k) => k.name === h.name && sameConditions(k.conditions, h.conditions))) this.hps.push(h);
   }
 
   /**
@@ -487,7 +503,7 @@ export class HyperParameters {
   private retrieve(op: string, hp: HyperParameterConfig): HPValue | null {
     const other = this.hps.find((h) => h.name === hp.name);
     if (other !== undefined && other.type !== hp.type) throw argumentError(`${op}: '${hp.name}' is already defined as ${other.type === 'int' ? 'an' : 'a'} ${other.type}`);
-    const existing = this.hps.find((h) => h.name === hp.name && JSON.stringify(h.conditions) === JSON.stringify(hp.conditions));
+    const existing = this.hps.find((h) => h.name === hp.name && sameConditions(h.conditions, hp.conditions));
     if (existing !== undefined) {
       const { default: _a, ...a } = existing;
       const { default: _b, ...b } = hp;

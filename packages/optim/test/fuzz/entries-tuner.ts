@@ -43,6 +43,7 @@ const hpArb = fc.constant(0).map(sampleHp);
 const configArb = fc.oneof(
   { arbitrary: fc.constant(0).map(() => sampleHp().space[0]!) as fc.Arbitrary<unknown>, weight: 3 },
   { arbitrary: fc.constant(0).map(() => sampleHp().space[1]!) as fc.Arbitrary<unknown>, weight: 3 },
+  { arbitrary: fc.constantFrom('x', [{ parent: 5 }], [{ parent: 'n', values: [] }], [null]).map((c) => label({ ...sampleHp().space[1]!, conditions: c }, `<choice config with conditions ${JSON.stringify(c)}>`)) as fc.Arbitrary<unknown>, weight: 1 },
   { arbitrary: garbage, weight: 1 },
 );
 
