@@ -426,6 +426,19 @@ describe('tuners', () => {
     expect(t.oracle.trials.map((tr) => tr.epochsRun)).toEqual([4, 4, 4]);
   });
 
+  it('searchSpaceSummary lists the space (building once with the defaults before any search)', () => {
+    const t = new RandomSearch(build as never, { objective: 'val_loss', maxTrials: 1 });
+    expect(t.searchSpaceSummary({ print: false })).toBe([
+      'Search space summary',
+      'Default search space size: 2',
+      'units (Int)',
+      '{"min":2,"max":8,"step":2,"sampling":"linear","default":2,"conditions":[]}',
+      'lr (Choice)',
+      '{"values":[0.01,0.1,0.5],"default":0.01,"conditions":[]}',
+      '',
+    ].join('\n'));
+  });
+
   it('rejects bad options with the tuner name', () => {
     expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_accuracy', maxTrials: 0 }))).toBe('RandomSearch: maxTrials must be an integer >= 1, got 0');
     expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_thing', maxTrials: 1 }))).toMatch(/^RandomSearch: cannot infer whether objective 'val_thing' is minimised or maximised/);

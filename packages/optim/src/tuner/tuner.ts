@@ -235,13 +235,7 @@ export class Tuner {
       throw argumentError(`${op}: the objective '${this.objective.name}' needs validation data: give validationData or validationSplit`);
     }
     this.resume(op);
-    if (this.oracle.hyperparameters.space.length === 0 && this.oracle.trials.length === 0) {
-      // Keras Tuner's _populate_initial_space: build once with the defaults to register the space
-      const hp = this.oracle.hyperparameters.copy();
-      manualSeed(mixSeed(this.oracle.seed, 0xffff));
-      this.checkBuilt(op, this.build(hp));
-      this.oracle.updateSpace(hp);
-    }
+    this.populateInitialSpace(op);
     const start = now();
     // a trial interrupted while RUNNING is run again, with the values it had
     for (const t of this.oracle.trials) if (t.status === 'RUNNING') this.runTrial(op, t, options, epochs, verbose, start);
@@ -250,6 +244,36 @@ export class Tuner {
       if (trial === null) break;
       this.runTrial(op, trial, options, epochs, verbose, start);
     }
+  }
+
+  /** Keras Tuner's `_populate_initial_space`: build once with the defaults to register the space. */
+  private populateInitialSpace(op: string): void {
+    if (this.oracle.hyperparameters.space.length > 0 || this.oracle.trials.length > 0) return;
+    const hp = this.oracle.hyperparameters.copy();
+    manualSeed(mixSeed(this.oracle.seed, 0xffff));
+    this.checkBuilt(op, this.build(hp));
+    this.oracle.updateSpace(hp);
+  }
+
+  /**
+   * The search space, as Keras Tuner's `search_space_summary()` prints it: how many hyper-parameters,
+   * then each with its type and settings (building the model once with the defaults first if no
+   * search has run, so the space is known). Printed unless `print` is false; returned either way.
+   */
+  searchSpaceSummary(options: { print?: boolean } = {}): string {
+    const op = `${this.name}.searchSpaceSummary`;
+    if (options === null || typeof options !== 'object' || (options.print !== undefined && typeof options.print !== 'boolean')) throw argumentError(`${op}: options must be { print?: boolean }, ${got(options)}`);
+    this.resume(op);
+    this.populateInitialSpace(op);
+    const space = this.oracle.hyperparameters.space;
+    const lines = ['Search space summary', `Default search space size: ${space.length}`];
+    for (const h of space) {
+      const { name, type, ...rest } = h;
+      lines.push(`${name} (${type[0]!.toUpperCase()}${type.slice(1)})`, JSON.stringify(rest));
+    }
+    const text = `${lines.join('\n')}\n`;
+    if (options.print ?? true) writeStdout(text);
+    return text;
   }
 
   /** Loads a stored search once (the first `search()` call), checked against this tuner. */
