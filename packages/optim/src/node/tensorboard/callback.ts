@@ -127,9 +127,14 @@ export class TensorBoard extends Callback {
     return c !== null && typeof c === 'object' ? (c as TrainingContext) : null;
   }
 
-  /** Starts the global batch count; the run writers open on first use. */
+  /**
+   * Starts the global batch count; the run writers open on first use (writers left open by a fit()
+   * that threw are closed first, so each fit writes new files).
+   */
   override onTrainBegin(_logs?: Logs, _ctx?: TrainingContext): void {
+    this.onTrainEnd();
     this.globalBatch = 0;
+    this.epochLr = undefined;
   }
 
   /** Notes the learning rate this epoch runs with. */
