@@ -214,6 +214,17 @@ describe('oracles', () => {
     expect(round1.map((t) => t.values.x)).toEqual(best3.map((id) => o.getTrial(id)!.values.x));
   });
 
+  it('hyperbandIterations repeats the whole schedule', () => {
+    const count = (it: number): number => {
+      const o = new HyperbandOracle({ objective: 'val_loss', maxEpochs: 9, factor: 3, seed: 1, hyperbandIterations: it });
+      drive(o, (hp) => hp.float('x', { min: 0, max: 1 }), (v) => v.x as number);
+      return o.trials.length;
+    };
+    // one iteration for maxEpochs 9, factor 3 (Keras Tuner, computed in CPython): brackets of 9+3+1, 5+2 and 3 trials
+    expect(count(1)).toBe(23);
+    expect(count(2)).toBe(46);
+  });
+
   it('random search is repeatable with a seed and avoids duplicates', () => {
     const run = (seed: number): string[] => {
       const o = new RandomSearchOracle({ objective: 'val_loss', maxTrials: 8, seed });
