@@ -1,11 +1,12 @@
 // MNIST with fit(): the lecture's 784-16-16-10 sigmoid network (SGD), then 784-128-10 ReLU (Adam, batch 64).
-//   node --conditions=source --import tsx examples/mnist-mlp/main.ts [--epochs N] [--quick] [--batch-size B] [--seed S] [--skip-lecture] [--verbose 0|1|2] [--logdir DIR]
+//   node --conditions=source --import tsx examples/mnist-mlp/main.ts [--epochs N] [--quick] [--batch-size B] [--seed S] [--skip-lecture] [--verbose 0|1|2] [--logdir DIR] [--plot DIR]
 // --logdir DIR: TensorBoard logs (`tensorboard --logdir DIR`): DIR/<wide|lecture>/{train,validation}.
+// --plot DIR: the training curves of each network as DIR/<wide|lecture>.svg and .html (plotHistory).
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Tensor, zeros } from '@memograd/autograd';
 import { LambdaCallback, type TrainingContext } from '@memograd/optim';
-import { SummaryWriter, TensorBoard } from '@memograd/optim/node';
+import { SummaryWriter, TensorBoard, plotHistory } from '@memograd/optim/node';
 import { runMnist } from './mnist.ts';
 
 const { values } = parseArgs({
@@ -17,6 +18,7 @@ const { values } = parseArgs({
     'skip-lecture': { type: 'boolean', default: false },
     verbose: { type: 'string' },
     logdir: { type: 'string' },
+    plot: { type: 'string' },
   },
 });
 
@@ -79,3 +81,10 @@ for (const m of [r.lecture, r.wide]) {
   console.log(`  ${m.name.padEnd(48)} ${String(m.params).padStart(7)} params   test accuracy ${(100 * m.testAccuracy).toFixed(2)}%   ${m.trainSeconds.toFixed(1)} s`);
 }
 if (values.logdir !== undefined) console.log(`\nTensorBoard logs in ${values.logdir}: tensorboard --logdir ${values.logdir}`);
+if (values.plot !== undefined) {
+  for (const [name, m] of [['lecture', r.lecture], ['wide', r.wide]] as const) {
+    if (m === null) continue;
+    const { files, best } = await plotHistory(m.history, { path: join(values.plot, `${name}.svg`), title: m.name });
+    console.log(`  plot: ${files.svg} and ${files.html}${best === null ? '' : ` (best epoch ${best.epoch} by ${best.monitor})`}`);
+  }
+}
