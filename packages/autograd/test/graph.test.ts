@@ -348,7 +348,7 @@ describe('the scalar lane (float64 0-d adjoints as numbers)', () => {
 
   it('runs a float64 0-d graph on numbers: no tensor rule is called and no typed array is made', () => {
     const calls = new Map<string, number>();
-    const spied = PRIMITIVES.filter((op) => op.scalarBackward !== undefined);
+    const spied = PRIMITIVES.filter((op) => op.derivative !== undefined);
     const originals = spied.map((op) => op.backward);
     spied.forEach((op) => {
       (op as { backward: typeof op.backward }).backward = (args) => {
