@@ -8,6 +8,7 @@
 // All paths are synchronous. `out` must not overlap `a` or `b`.
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
+import { KERNEL_CONFIG } from './config.ts';
 import { WASM_MAX_BYTES, WasmGemm, wasmApi, type GemmConfig, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
 import { MatmulPool, cpuCount } from './matmul-threads.ts';
 import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './wasm/matmul-wasm.generated.ts';
@@ -17,16 +18,17 @@ export { matmulReference, matmulTiled, WASM_MAX_BYTES };
 export type { FloatArray };
 
 /**
- * Below this many multiply-adds (m*k*n) the JS kernel is used. Measured crossover on the
- * 2-core benchmark VM (Node 20): see bench/README.md.
+ * Below this many multiply-adds (m*k*n) the JS kernel is used: packing for wasm costs more than it
+ * saves (KERNEL_CONFIG.matmulWasmMinWork; the measured crossover is in bench/README.md).
  */
-export const WASM_MIN_WORK = 1024;
+const WASM_MIN_WORK = KERNEL_CONFIG.matmulWasmMinWork;
 
 /**
  * From this many multiply-adds on, the rows of C are split between the calling thread and the
- * helper worker threads (Node only). Measured: see bench/README.md.
+ * helper worker threads (Node only): below, waking them costs more than they save
+ * (KERNEL_CONFIG.matmulThreadsMinWork; measured: see bench/README.md).
  */
-export const THREADS_MIN_WORK = 1 << 22;
+const THREADS_MIN_WORK = KERNEL_CONFIG.matmulThreadsMinWork;
 
 interface Backends {
   f32: WasmGemm;

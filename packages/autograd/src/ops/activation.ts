@@ -17,7 +17,6 @@ export function publicStableSigmoid(v: number): number {
   if (typeof v !== 'number') throw new ArgumentError('stableSigmoid', `v must be a number, got ${describe(v)}`);
   return stableSigmoid(v);
 }
-export { stableSigmoid };
 
 export const sigmoidOp = unaryOp({
   name: 'sigmoid', scalar: stableSigmoid, kernel: sigmoidKernel, saves: ['out'],

@@ -109,3 +109,44 @@ export function mapData(x: Tensor, f: (v: number) => number): Tensor {
   unaryMap(x.data, out, f);
   return rawTensor(out, x.shape, x.dtype);
 }
+
+// ------------------------------------------------------------------ registry entries (registry.ts)
+
+/** How the public API reaches an op (see registry.ts); each name defaults as documented. */
+export interface OpApi {
+  /** Its functional export in index.ts; null for an internal op. Default: the op's name. */
+  readonly fn?: string | null;
+  /** Its Tensor method; null for a function only. Default: `fn`. */
+  readonly method?: string | null;
+}
+
+/** A registry entry with how the public API reaches it (and, for a primitive, its definition). */
+export interface OpEntry<A extends OpApi = OpApi> extends RegistryEntry {
+  /** How the public API reaches the op. */
+  readonly api: A;
+  /** A primitive's definition. */
+  readonly op?: OpDef<any>;
+}
+
+/** The registry entry of a primitive: it is called through the engine. */
+export function primitive<const A extends OpApi = {}>(op: OpDef<any>, api: A = {} as A): OpEntry<A> {
+  return {
+    name: op.name,
+    kind: 'primitive',
+    differentiable: op.differentiable !== false,
+    call: (inputs, params) => apply(op, inputs, params),
+    test: op.test,
+    api,
+    op,
+  };
+}
+
+/** The registry entry of a composite: built from primitives, tested like them. */
+export function composite<P, const A extends OpApi = {}>(
+  name: string,
+  call: (inputs: readonly Tensor[], params: P) => Tensor,
+  test: OpTest<P>,
+  api: A = {} as A,
+): OpEntry<A> {
+  return { name, kind: 'composite', differentiable: true, call: call as RegistryEntry['call'], test, api };
+}
