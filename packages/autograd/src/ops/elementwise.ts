@@ -106,6 +106,20 @@ export const minimumOp = binaryOp({
   test: {},
 });
 
+export const atan2Op = binaryOp({
+  name: 'atan2',
+  scalar: Math.atan2,
+  // d atan2(a, b) = (b da - a db) / (a² + b²)
+  derivative: (m, s) => {
+    const r2 = m.add(m.mul(s.a, s.a), m.mul(s.b, s.b));
+    s.da = m.div(m.mul(s.g, s.b), r2);
+    s.db = m.neg(m.div(m.mul(s.g, s.a), r2));
+  },
+  saves: [0, 1],
+  // away from the pole at (0, 0) and from the branch cut (a = 0, b < 0), where the angle jumps by 2π
+  test: { avoid: (v) => Math.abs(v) < 0.2 },
+});
+
 /** Element-wise a + b, with broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor { return applyBinary(addOp, a, b); }
 /** Element-wise a - b, with broadcasting. */
@@ -118,6 +132,9 @@ export function div(a: TensorLike, b: TensorLike): Tensor { return applyBinary(d
 export function maximum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(maximumOp, a, b); }
 /** Element-wise minimum of a and b, with broadcasting (like `torch.minimum`). */
 export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(minimumOp, a, b); }
+
+/** Element-wise angle of the point (b, a), atan2(a, b) in (-π, π], with broadcasting (like `torch.atan2`). */
+export function atan2(a: TensorLike, b: TensorLike): Tensor { return applyBinary(atan2Op, a, b); }
 
 /** a ** b, with a number exponent (any base) or a tensor exponent (positive base for its gradient). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {

@@ -31,7 +31,7 @@ export const OPS = {
   add: primitive(E.addOp), sub: primitive(E.subOp), mul: primitive(E.mulOp), div: primitive(E.divOp),
   pow: primitive(E.powOp),
   powScalar: primitive(E.powScalarOp, { fn: 'pow' }), // pow with a number exponent
-  maximum: primitive(E.maximumOp), minimum: primitive(E.minimumOp),
+  maximum: primitive(E.maximumOp), minimum: primitive(E.minimumOp), atan2: primitive(E.atan2Op),
   neg: primitive(E.negOp), exp: primitive(E.expOp), log: primitive(E.logOp), log1p: primitive(E.log1pOp),
   expm1: primitive(E.expm1Op), sqrt: primitive(E.sqrtOp), abs: primitive(E.absOp), square: primitive(E.squareOp),
   reciprocal: primitive(E.reciprocalOp), sin: primitive(E.sinOp), cos: primitive(E.cosOp), clamp: primitive(E.clampOp),
