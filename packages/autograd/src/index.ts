@@ -42,5 +42,6 @@ export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
 export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';
+export type { Arith, Derivative, DerivativeFrame, Value } from './ops/derivative.ts';
 export { checkDerivation } from './teach/check-derivation.ts';
 export type { DerivationReport, CheckDerivationOptions, DerivationCheck, DerivationDiagnosis, DerivationParams, HandFormula, HandParams } from './teach/check-derivation.ts';

@@ -659,3 +659,24 @@ describe('explain and toDot', () => {
     expect(dot).toContain('"o5" -> ');
   });
 });
+
+describe('hand-written elementwise definitions in the scalar lane', () => {
+  const run = async (def: Partial<import('../src/index.ts').OpDef<undefined>>) => {
+    const { apply } = await import('../src/engine.ts');
+    const { defineOp, scalar } = await import('../src/index.ts');
+    const op = defineOp<undefined>({
+      name: 'cube', inputs: ['x'], shape: ([s]) => s!.slice(), test: null, scalar: (v: number) => v * v * v,
+      forward: ([x]) => x!.data.map((v) => v * v * v),
+      backward: ({ grad, inputs: [x] }) => [grad.mul(x!.mul(x!)).mul(3)],
+      ...def,
+    });
+    const x = scalar(2);
+    apply(op, [x], undefined).backward();
+    return x.grad!.item();
+  };
+  it('runs a derivative written against Arith, or else a scalarBackward, on numbers', async () => {
+    expect(await run({ derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.mul(s.a, s.a)), m.k(3)); } })).toBe(12);
+    expect(await run({ scalarBackward: (s) => { s.da = s.g * s.a * s.a * 3; } })).toBe(12);
+    expect(await run({})).toBe(12); // neither: the tensor rule
+  });
+});

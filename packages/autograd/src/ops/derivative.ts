@@ -25,7 +25,10 @@ import { cpow, powScalar, stableSigmoid } from './special.ts';
 
 declare const valueBrand: unique symbol;
 /** A value inside a derivative rule: a number in the scalar lane, a register in the tensor lane. */
-export type Value = number & { readonly [valueBrand]: true };
+export type Value = number & {
+  /** A type-only brand (no such property exists): a bare number is not a `Value`; use `Arith.k`. */
+  readonly [valueBrand]: true;
+};
 
 /**
  * The arithmetic a derivative rule may use. Comparisons give 1 or 0 (as the comparison ops do);
