@@ -33,6 +33,15 @@ export const KERNEL_CONFIG = Object.freeze({
   matmulWasmMinWork: 1024,
   /** Matmul: from this many multiply-adds the rows are split with the helper threads (Node only). */
   matmulThreadsMinWork: 1 << 22,
+  /**
+   * Matmul cache blocking of the wasm kernels (BLIS's KC, MC, NC), per dtype: KC·NR elements of B
+   * stay in L1 (16 KiB float32 with NR = 8, 8 KiB float64 with NR = 4), an MC·KC block of A in L2
+   * (128 KiB). Chosen with scripts/tune-matmul.ts (its `--blocks=kc/mc/nc`).
+   */
+  matmulBlocking: Object.freeze({
+    f32: Object.freeze({ kc: 512, mc: 64, nc: 4096 }),
+    f64: Object.freeze({ kc: 256, mc: 64, nc: 4096 }),
+  }),
   /** Matmul threads: Atomics.load polls before a thread falls back to Atomics.wait. */
   matmulSpin: 5_000,
   /** Matmul threads: a claimed block that does not finish in this many ms throws rather than hangs. */

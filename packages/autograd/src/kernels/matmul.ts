@@ -95,7 +95,7 @@ function getBackends(): Backends | null {
     }
     backends = {
       pool,
-      // KC * NR * 4 B = 16 KiB B micro-panel in L1; MC * KC * 4 B = 128 KiB A block in L2
+      // cache blocking: see KERNEL_CONFIG.matmulBlocking
       f32: new WasmGemm({
         dtype: 'f32',
         kernel: inst.exports[s32.name] as MacroKernel,
@@ -104,13 +104,10 @@ function getBackends(): Backends | null {
         memory,
         mr: s32.mr,
         nr: s32.nr,
-        kc: 512,
-        mc: 64,
-        nc: 4096,
+        ...KERNEL_CONFIG.matmulBlocking.f32,
         pool,
         threadsMinWork: THREADS_MIN_WORK,
       }),
-      // KC * NR * 8 B = 8 KiB; MC * KC * 8 B = 128 KiB
       f64: new WasmGemm({
         dtype: 'f64',
         kernel: inst.exports[s64.name] as MacroKernel,
@@ -119,9 +116,7 @@ function getBackends(): Backends | null {
         memory,
         mr: s64.mr,
         nr: s64.nr,
-        kc: 256,
-        mc: 64,
-        nc: 4096,
+        ...KERNEL_CONFIG.matmulBlocking.f64,
         pool,
         threadsMinWork: THREADS_MIN_WORK,
       }),
