@@ -18,7 +18,8 @@
  *
  * Float64 0-d tensors (hand-sized scalar graphs) take a lane of their own in both directions: the
  * forward computes one number with the op's scalar function and records the inputs in two fields,
- * and backward runs the op's number rule (`scalarBackward`), with the adjoints kept as numbers.
+ * and backward runs the op's derivative over numbers (`OpDef.derivative` with `NUMBERS`, see
+ * ops/derivative.ts; or a hand-written `scalarBackward`), with the adjoints kept as numbers.
  * Such a graph costs about what a hand-written scalar tape costs (see bench/README.md).
  */
 import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';

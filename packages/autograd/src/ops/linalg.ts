@@ -184,7 +184,7 @@ export const sampleMatmulShapes = (pick: Pick): number[][] => {
  * transposed by the matmul kernel itself, so no transposed copy is made in either direction.
  */
 export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
-  let [input, w] = pair(x, weight, 'linear');
+  const [input, w] = pair(x, weight, 'linear');
   if (w.rank !== 2) throw new ShapeError('linear', `weight must be 2-D [out, in], got ${formatShape(w.shape)}`, [w.shape]);
   if (input.rank === 0 || input.shape[input.rank - 1] !== w.shape[1]) {
     throw new ShapeError(
@@ -194,10 +194,8 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
     );
   }
   try {
-    const vector = input.rank === 1;
-    if (vector) input = unsqueeze(input, 0);
-    let out = matmulT(input, w, false, true);
-    if (vector) out = reshape(out, [w.shape[0]!]);
+    // a 1-D input is a row of matmul's (its shape rule drops the added axis again)
+    const out = matmulT(input, w, false, true);
     return bias === undefined || bias === null ? out : out.add(bias);
   } catch (e) {
     throw renameError('linear', e);
