@@ -13,12 +13,15 @@
  *
  * Why values are `Value`s rather than `number | Tensor`: the scalar lane is the hot path of 0-d
  * graphs, and a rule that V8 has seen called with numbers AND tensors merges the two
- * representations, boxing every double (measured: about twice the time per rule). Here a rule
+ * representations, boxing every double (measured in a microbenchmark: two to five times the time per rule). Here a rule
  * only ever sees numbers: in the scalar lane they are the values, in the tensor lane they are
  * indices into a register file of tensors (and constants), which tensor-rule.ts reads and writes.
  * This module imports no op (the engine runs `NUMBERS`); tensor-rule.ts does.
  * The brand on `Value` makes the compiler refuse a bare number constant (it would be read as a
- * register in the tensor lane): constants go through `m.k(c)`.
+ * register in the tensor lane): constants go through `m.k(c)`. For the same reason a rule never
+ * applies JS operators (`*`, `>`, `Math.*`) to a `Value`, only `Arith` methods; JS branches on the
+ * op's `params` (plain numbers) are fine. The bit-for-bit property test catches a rule that
+ * breaks this, since its two lanes then disagree.
  */
 import type { OpDef } from './define.ts';
 import { cpow, powScalar, stableSigmoid } from './special.ts';
