@@ -21,14 +21,14 @@ export type { FloatArray };
  * Below this many multiply-adds (m*k*n) the JS kernel is used: packing for wasm costs more than it
  * saves (KERNEL_CONFIG.matmulWasmMinWork; the measured crossover is in bench/README.md).
  */
-const WASM_MIN_WORK = KERNEL_CONFIG.matmulWasmMinWork;
+export const WASM_MIN_WORK = KERNEL_CONFIG.matmulWasmMinWork;
 
 /**
  * From this many multiply-adds on, the rows of C are split between the calling thread and the
  * helper worker threads (Node only): below, waking them costs more than they save
  * (KERNEL_CONFIG.matmulThreadsMinWork; measured: see bench/README.md).
  */
-const THREADS_MIN_WORK = KERNEL_CONFIG.matmulThreadsMinWork;
+export const THREADS_MIN_WORK = KERNEL_CONFIG.matmulThreadsMinWork;
 
 interface Backends {
   f32: WasmGemm;
