@@ -1,3 +1,4 @@
+import { KERNEL_CONFIG } from './kernels/config.ts';
 /** The two floating-point element types memograd stores. */
 export type DType = 'float32' | 'float64';
 /** The typed array behind a float32 or float64 tensor. */
@@ -12,14 +13,14 @@ export function allocate(dtype: DType, size: number): FloatArray {
 // Node's uninitialized allocation; absent in browsers (where every array is zero-filled).
 const allocUnsafeSlow = (globalThis as { Buffer?: { allocUnsafeSlow?: (bytes: number) => Uint8Array } }).Buffer?.allocUnsafeSlow;
 
-/** Below this many elements a zero-filled array costs no more. */
-const UNINITIALIZED_MIN = 1 << 14;
+/** Below this many elements a zero-filled array costs no more (KERNEL_CONFIG.uninitializedMin). */
+const UNINITIALIZED_MIN = KERNEL_CONFIG.uninitializedMin;
 
 /**
  * Storage for an output whose every element the caller writes before anyone reads it (the result
  * of an elementwise op), like PyTorch's `torch.empty`. Large arrays skip the zero fill: Node then
- * reuses memory freed earlier instead of mapping fresh zeroed pages, whose first touch cost about
- * 0.4 ms per 4 MB here (a third of a float32 multiply of that size). Each array gets its own
+ * reuses memory freed earlier instead of mapping fresh zeroed pages, whose first touch costs a
+ * sizeable part of an elementwise op (measured: bench/README.md, "Kernel thresholds"). Each array gets its own
  * buffer at offset 0, as `allocate` gives.
  */
 export function allocateForOverwrite(dtype: DType, size: number): FloatArray {

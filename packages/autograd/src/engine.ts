@@ -18,11 +18,13 @@
  *
  * Float64 0-d tensors (hand-sized scalar graphs) take a lane of their own in both directions: the
  * forward computes one number with the op's scalar function and records the inputs in two fields,
- * and backward runs the op's number rule (`scalarBackward`), with the adjoints kept as numbers.
+ * and backward runs the op's derivative over numbers (`OpDef.derivative` with `NUMBERS`, see
+ * ops/derivative.ts; or a hand-written `scalarBackward`), with the adjoints kept as numbers.
  * Such a graph costs about what a hand-written scalar tape costs (see bench/README.md).
  */
 import { AnomalyError, ArgumentError, DTypeError, GraphError, ShapeError } from './errors.ts';
-import { SAVES_ALL, SAVES_OUT, savesMaskOf, type OpDef, type ScalarFrame, type ScalarRule } from './ops/define.ts';
+import { SAVES_ALL, SAVES_OUT, savesMaskOf, type OpDef, type ScalarRule } from './ops/define.ts';
+import { Frame, NUMBERS, type Derivative, type DerivativeFrame } from './ops/derivative.ts';
 import { formatShape, shapesEqual, sizeOf } from './shape.ts';
 import type { Tensor } from './tensor.ts';
 
@@ -285,16 +287,6 @@ function weakCast(t: Tensor, dtype: Tensor['dtype']): Tensor {
   return c;
 }
 
-/** The frame of the number rules (fields start as doubles so V8 stores them unboxed in place). */
-class Frame implements ScalarFrame {
-  g = NaN;
-  a = NaN;
-  b = NaN;
-  out = NaN;
-  params: unknown = undefined;
-  da = NaN;
-  db = NaN;
-}
 
 /** Records the op on its output when recording is on and some input requires a gradient. */
 function record<P>(op: OpDef<P>, inputs: readonly Tensor[], params: P, out: Tensor): Tensor {
@@ -638,10 +630,16 @@ class BackwardPass {
       if (typeof slot === 'number') {
         const pending = this.numbers[slot]!;
         if (t._hooks === undefined && t._retainGrad !== true && (this.targetSet === null || !this.targetSet.has(t))) {
-          const rule = t._op!.scalarBackward;
+          const op = t._op!;
+          const derivative = op.derivative;
+          // an elementwise op with a 0-d output has only 0-d inputs
+          if (derivative !== undefined) {
+            this.backwardNumber(t, pending, derivative, undefined);
+            continue;
+          }
+          const rule = op.scalarBackward;
           if (rule !== undefined) {
-            // an elementwise op with a 0-d output has only 0-d inputs
-            this.backwardNumber(t, rule, pending);
+            this.backwardNumber(t, pending, undefined, rule);
             continue;
           }
         }
@@ -720,8 +718,11 @@ class BackwardPass {
     }
   }
 
-  /** A 0-d elementwise op's rule on numbers: no tensors are allocated. */
-  private backwardNumber(t: Tensor, rule: ScalarRule, g: number): void {
+  /**
+   * A 0-d elementwise op's rule on numbers: no tensors are allocated. The rule is the op's
+   * `derivative` (run over numbers) or else a hand-written `scalarBackward`.
+   */
+  private backwardNumber(t: Tensor, g: number, derivative: Derivative | undefined, rule: ScalarRule | undefined): void {
     const s = this.frame;
     const x0 = t._in0!;
     const x1 = t._in1 as Tensor | null;
@@ -730,7 +731,8 @@ class BackwardPass {
     s.b = x1 === null ? 0 : valueOf(x1);
     s.out = valueOf(t);
     s.params = t._params;
-    rule(s);
+    if (derivative !== undefined) derivative(NUMBERS, s as unknown as DerivativeFrame);
+    else rule!(s);
     if (x0.requiresGrad) this.receiveNumber(x0, s.da);
     if (x1 !== null && x1.requiresGrad) this.receiveNumber(x1, s.db);
   }

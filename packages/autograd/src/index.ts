@@ -28,7 +28,7 @@ export type { ChainPathsOptions, ChainPathsReport, ChainPath, ChainEdge } from '
 
 // the functional API: every op as a free function
 export {
-  add, sub, mul, div, pow, maximum, minimum, neg, exp, log, log1p, expm1, sqrt, abs, square, reciprocal,
+  add, sub, mul, div, pow, maximum, minimum, atan2, neg, exp, log, log1p, expm1, sqrt, abs, square, reciprocal,
   sin, cos, clamp, where, eq, ne, lt, le, gt, ge, sign, cast, clone,
   sigmoid, tanh, relu, leakyRelu, elu, gelu, silu, softplus, softmax, logSoftmax,
   sum, mean, max, min, prod, variance, std, logSumExp, norm, argmax, argmin, sumTo,
@@ -42,5 +42,6 @@ export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
 export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';
+export type { Arith, Derivative, DerivativeFrame, Value } from './ops/derivative.ts';
 export { checkDerivation } from './teach/check-derivation.ts';
 export type { DerivationReport, CheckDerivationOptions, DerivationCheck, DerivationDiagnosis, DerivationParams, HandFormula, HandParams } from './teach/check-derivation.ts';

@@ -353,6 +353,8 @@ export class Tensor {
   maximum(other: TensorLike): Tensor { return ops.maximum(this, other); }
   /** Element-wise minimum with other (like `torch.minimum`). */
   minimum(other: TensorLike): Tensor { return ops.minimum(this, other); }
+  /** Element-wise atan2(this, other): the angle of the point (other, this), like `torch.atan2`. */
+  atan2(other: TensorLike): Tensor { return ops.atan2(this, other); }
   /** Element-wise -x. */
   neg(): Tensor { return ops.neg(this); }
   /** Element-wise e^x. */

@@ -348,7 +348,7 @@ describe('the scalar lane (float64 0-d adjoints as numbers)', () => {
 
   it('runs a float64 0-d graph on numbers: no tensor rule is called and no typed array is made', () => {
     const calls = new Map<string, number>();
-    const spied = PRIMITIVES.filter((op) => op.scalarBackward !== undefined);
+    const spied = PRIMITIVES.filter((op) => op.derivative !== undefined);
     const originals = spied.map((op) => op.backward);
     spied.forEach((op) => {
       (op as { backward: typeof op.backward }).backward = (args) => {
@@ -657,5 +657,26 @@ describe('explain and toDot', () => {
     expect(dot.startsWith('digraph')).toBe(true);
     for (const n of ['"w13"', '"w45"', '"h3"', '"o5"', '"loss"', 'sigmoid']) expect(dot).toContain(n);
     expect(dot).toContain('"o5" -> ');
+  });
+});
+
+describe('hand-written elementwise definitions in the scalar lane', () => {
+  const run = async (def: Partial<import('../src/index.ts').OpDef<undefined>>) => {
+    const { apply } = await import('../src/engine.ts');
+    const { defineOp, scalar } = await import('../src/index.ts');
+    const op = defineOp<undefined>({
+      name: 'cube', inputs: ['x'], shape: ([s]) => s!.slice(), test: null, scalar: (v: number) => v * v * v,
+      forward: ([x]) => x!.data.map((v) => v * v * v),
+      backward: ({ grad, inputs: [x] }) => [grad.mul(x!.mul(x!)).mul(3)],
+      ...def,
+    });
+    const x = scalar(2);
+    apply(op, [x], undefined).backward();
+    return x.grad!.item();
+  };
+  it('runs a derivative written against Arith, or else a scalarBackward, on numbers', async () => {
+    expect(await run({ derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.mul(s.a, s.a)), m.k(3)); } })).toBe(12);
+    expect(await run({ scalarBackward: (s) => { s.da = s.g * s.a * s.a * 3; } })).toBe(12);
+    expect(await run({})).toBe(12); // neither: the tensor rule
   });
 });

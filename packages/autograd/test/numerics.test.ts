@@ -248,3 +248,17 @@ describe('max and min', () => {
     expect(arr(gb)).toEqual([0.5, 1]);
   });
 });
+
+describe('atan2 (added as one definition: the worked example of the README)', () => {
+  it('gives the angle of (b, a) in (-π, π] and the gradient (b, -a) / (a² + b²), as torch.atan2', async () => {
+    const { atan2, tensor, grad } = await import('../src/index.ts');
+    const a = tensor([1, 1, -1, 0], { dtype: 'float64', requiresGrad: true });
+    const b = tensor([1, -1, -1, -2], { dtype: 'float64', requiresGrad: true });
+    const out = atan2(a, b);
+    expect(Array.from(out.data)).toEqual([Math.PI / 4, (3 * Math.PI) / 4, (-3 * Math.PI) / 4, Math.PI]);
+    const [ga, gb] = grad(out.sum(), [a, b]);
+    expect(Array.from(ga!.data)).toEqual([0.5, -0.5, -0.5, -0.5]);
+    expect(Array.from(gb!.data)).toEqual([-0.5, -0.5, 0.5, -0]); // -(g·a)/(a² + b²): -0 at a = 0, as PyTorch
+    expect(a.atan2(b).data).toEqual(out.data);
+  });
+});

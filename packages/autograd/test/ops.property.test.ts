@@ -143,13 +143,13 @@ describe.each(differentiable.map((op) => [op.name, op] as const))('%s', (_name, 
   });
 });
 
-describe('number rules of the scalar lane (scalarBackward) agree with the tensor rules bit for bit', () => {
-  const withVjp = PRIMITIVES.filter((op) => op.scalarBackward !== undefined);
+describe('each derivative, run over numbers (scalar lane) and over tensors (backward), agrees bit for bit', () => {
+  const withVjp = PRIMITIVES.filter((op) => op.derivative !== undefined);
 
-  it('every differentiable op with a scalar function has a number rule', () => {
+  it('every differentiable op with a scalar function has a derivative', () => {
     for (const op of PRIMITIVES) {
       if (op.scalar === undefined || op.differentiable === false) continue;
-      expect(op.scalarBackward, op.name).toBeDefined();
+      expect(op.derivative, op.name).toBeDefined();
     }
     expect(withVjp.length).toBeGreaterThanOrEqual(28);
   });

@@ -4,7 +4,7 @@
  * special values and every pair of them (fixtures/torch_special.py writes it). Each case runs here
  * - in the tensor lane (float64): NaN exactly where PyTorch gives NaN, the same infinities, finite
  *   values and gradients within 1e-12;
- * - elementwise ops also in the 0-d scalar lane (op.scalar and op.scalarBackward, one element at a
+ * - elementwise ops also in the 0-d scalar lane (op.scalar and op.derivative, one element at a
  *   time), with the same expectations;
  * - in float32 with the wasm kernels forced and then with the JS loops: the two bit for bit equal.
  * The ops' scalar oracles (`test.reference`) are held to the same PyTorch values.

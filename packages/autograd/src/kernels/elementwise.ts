@@ -69,6 +69,17 @@ export function broadcastTo(x: FloatArray, shape: Shape, out: FloatArray, target
 export type ArithmeticCode = 'add' | 'sub' | 'mul' | 'div';
 
 /**
+ * A binary op's fast forward kernel: fills `out` for the layouts it handles and returns true, or
+ * returns false so that the op falls back to the broadcasting `binaryMap` of its scalar function.
+ */
+export type BinaryKernel = (a: FloatArray, aShape: Shape, b: FloatArray, bShape: Shape, out: FloatArray) => boolean;
+
+/** `arithmeticFast` for one operation, as a binary op definition's `kernel`. */
+export function arithmeticKernel(code: ArithmeticCode): BinaryKernel {
+  return (a, aShape, b, bShape, out) => arithmeticFast(code, a, aShape, b, bShape, out);
+}
+
+/**
  * Explicit loops for the four arithmetic ops in their common layouts (equal shapes, a scalar
  * operand, a trailing row broadcast such as a bias, a column broadcast such as [R, C] - [R, 1]). The generic `binaryMap` calls its element
  * function through one shared call site, which V8 cannot inline once many ops use it.

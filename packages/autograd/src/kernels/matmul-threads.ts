@@ -12,12 +12,13 @@
 // exits or errors is never used again; a claimed block that does not finish within
 // JOB_TIMEOUT_MS throws rather than hanging.
 
+import { KERNEL_CONFIG } from './config.ts';
 import type { WasmMemory } from './matmul-wasm.ts';
 
-const JOB_TIMEOUT_MS = 60_000;
+const JOB_TIMEOUT_MS = KERNEL_CONFIG.matmulJobTimeoutMs;
 /** Atomics.load polls before falling back to Atomics.wait (tens of microseconds; kept short so a
  * spinning thread costs little when the machine is oversubscribed) */
-const SPIN = 5_000;
+const SPIN = KERNEL_CONFIG.matmulSpin;
 
 // shared control block (Int32 indices)
 const SEQ = 0; // job number, written by the caller; helpers sleep on it

@@ -8,6 +8,7 @@
 // All paths are synchronous. `out` must not overlap `a` or `b`.
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
+import { KERNEL_CONFIG } from './config.ts';
 import { WASM_MAX_BYTES, WasmGemm, wasmApi, type GemmConfig, type MacroKernel, type PackFn, type WasmMemory } from './matmul-wasm.ts';
 import { MatmulPool, cpuCount } from './matmul-threads.ts';
 import { MATMUL_WASM_BASE64, MATMUL_WASM_SHARED_BASE64 } from './wasm/matmul-wasm.generated.ts';
@@ -17,16 +18,17 @@ export { matmulReference, matmulTiled, WASM_MAX_BYTES };
 export type { FloatArray };
 
 /**
- * Below this many multiply-adds (m*k*n) the JS kernel is used. Measured crossover on the
- * 2-core benchmark VM (Node 20): see bench/README.md.
+ * Below this many multiply-adds (m*k*n) the JS kernel is used: packing for wasm costs more than it
+ * saves (KERNEL_CONFIG.matmulWasmMinWork; the measured crossover is in bench/README.md).
  */
-export const WASM_MIN_WORK = 1024;
+export const WASM_MIN_WORK = KERNEL_CONFIG.matmulWasmMinWork;
 
 /**
  * From this many multiply-adds on, the rows of C are split between the calling thread and the
- * helper worker threads (Node only). Measured: see bench/README.md.
+ * helper worker threads (Node only): below, waking them costs more than they save
+ * (KERNEL_CONFIG.matmulThreadsMinWork; measured: see bench/README.md).
  */
-export const THREADS_MIN_WORK = 1 << 22;
+export const THREADS_MIN_WORK = KERNEL_CONFIG.matmulThreadsMinWork;
 
 interface Backends {
   f32: WasmGemm;
@@ -93,7 +95,7 @@ function getBackends(): Backends | null {
     }
     backends = {
       pool,
-      // KC * NR * 4 B = 16 KiB B micro-panel in L1; MC * KC * 4 B = 128 KiB A block in L2
+      // cache blocking: see KERNEL_CONFIG.matmulBlocking
       f32: new WasmGemm({
         dtype: 'f32',
         kernel: inst.exports[s32.name] as MacroKernel,
@@ -102,13 +104,10 @@ function getBackends(): Backends | null {
         memory,
         mr: s32.mr,
         nr: s32.nr,
-        kc: 512,
-        mc: 64,
-        nc: 4096,
+        ...KERNEL_CONFIG.matmulBlocking.f32,
         pool,
         threadsMinWork: THREADS_MIN_WORK,
       }),
-      // KC * NR * 8 B = 8 KiB; MC * KC * 8 B = 128 KiB
       f64: new WasmGemm({
         dtype: 'f64',
         kernel: inst.exports[s64.name] as MacroKernel,
@@ -117,9 +116,7 @@ function getBackends(): Backends | null {
         memory,
         mr: s64.mr,
         nr: s64.nr,
-        kc: 256,
-        mc: 64,
-        nc: 4096,
+        ...KERNEL_CONFIG.matmulBlocking.f64,
         pool,
         threadsMinWork: THREADS_MIN_WORK,
       }),

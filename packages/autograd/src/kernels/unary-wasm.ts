@@ -5,6 +5,7 @@
 // Synchronous: the module is instantiated on first use. Inputs are copied into the module's
 // memory by chunks that stay in cache, transformed or reduced there and copied out; the copies
 // are part of the measured cost.
+import { KERNEL_CONFIG } from './config.ts';
 import { wasmApi, type WasmMemory } from './matmul-wasm.ts';
 import { ELEMENTWISE_WASM_BASE64 } from './wasm/elementwise-wasm.generated.ts';
 
@@ -12,20 +13,13 @@ export type WasmUnaryName = 'exp' | 'sigmoid' | 'tanh';
 type InPlace = (p: number, n: number) => void;
 
 /**
- * From this many elements the wasm kernels are used. Measured on the 2-core benchmark VM (Node 20):
- * wasm already ties at 64 elements and is 1.25x (exp) to 1.6x (sigmoid) faster from 256 up,
- * copies included; 1e6 elements: exp 9.6 -> 5.3 ms, sigmoid 9.1 -> 5.0, tanh 9.1 -> 6.0.
+ * From this many elements the wasm kernels are used (KERNEL_CONFIG.wasmUnaryMin: wasm wins from a
+ * few hundred elements, copies included; measurements in bench/README.md, "Kernel thresholds").
+ * Float32 exp, sigmoid and tanh from a 32nd of it (KERNEL_CONFIG.f32MinDivisor: their JS loops
+ * emulate float32 with Math.fround and are slower).
  */
-export let WASM_UNARY_MIN = 256;
-
-/**
- * exp, sigmoid and tanh run in wasm from WASM_UNARY_MIN / 32 elements (8): their JS loops emulate float32
- * arithmetic with Math.fround (to give the wasm values) and are about 3.3x slower than the double
- * loops they replaced; measured (Node 20, 2-core VM) sigmoid JS vs wasm with the copies: 8 elements
- * 0.20 vs 0.12 us, 64: 1.5 vs 0.28 us, 255: 6.0 vs 0.79 us. A divisor, so that 0 and Infinity
- * still force.
- */
-const F32_MIN_DIVISOR = 32;
+let WASM_UNARY_MIN: number = KERNEL_CONFIG.wasmUnaryMin;
+const F32_MIN_DIVISOR = KERNEL_CONFIG.f32MinDivisor;
 
 /** For tests: force the threshold (0 = always, Infinity = never). Returns the previous value. */
 export function setWasmUnaryMin(n: number): number {
@@ -34,11 +28,8 @@ export function setWasmUnaryMin(n: number): number {
   return old;
 }
 
-/**
- * Elements copied into wasm memory at a time: small enough to stay in cache while transformed
- * (unary, arithmetic, softmax) or reduced.
- */
-let REDUCE_CHUNK = 1 << 14;
+/** Elements copied into wasm memory at a time (KERNEL_CONFIG.reduceChunk): small enough to stay in cache. */
+let REDUCE_CHUNK: number = KERNEL_CONFIG.reduceChunk;
 
 /** For tests: a smaller chunk exercises the chunked paths on small inputs. Returns the previous value. */
 export function setWasmReduceChunk(n: number): number {
@@ -247,16 +238,13 @@ export function wasmLogSumExpRowsF32(src: Float32Array, out: Float32Array, n: nu
 export type WasmReduceCode = 'sum' | 'max' | 'min';
 
 /**
- * From this many input elements (and runs of at least WASM_REDUCE_MIN_RUN) the reductions run in
- * wasm. Measured on the 2-core benchmark VM (Node 20), copies included, float32 1e6 elements:
- * sum 0.78 -> 0.29 ms, max 1.4 -> 0.25 ms (JS loops of reduce.ts); 1024 elements in runs of 8:
- * sum 1.4 -> 0.9 us, max 1.7 -> 1.2 us; 256 elements in runs of 8 about even (float64 likewise);
- * runs of 2 or 4 are faster in JS. Column layouts (wasmReduceCols) win from 256 elements at any
- * inner width (1024 float32, axis 0 of [512, 2]: sum 4.6 -> 1.5 us; [1000, 1000]: 1.7 -> 0.35 ms).
+ * From this many input elements (and runs of at least WASM_REDUCE_MIN_RUN, or columns at least
+ * WASM_REDUCE_MIN_COLS wide) the reductions run in wasm: below, the copies in and out cost more
+ * than the loop saves (KERNEL_CONFIG; measurements in bench/README.md, "Kernel thresholds").
  */
-export let WASM_REDUCE_MIN = 512;
-export let WASM_REDUCE_MIN_RUN = 8;
-export let WASM_REDUCE_MIN_COLS = 2;
+let WASM_REDUCE_MIN: number = KERNEL_CONFIG.wasmReduceMin;
+let WASM_REDUCE_MIN_RUN: number = KERNEL_CONFIG.wasmReduceMinRun;
+let WASM_REDUCE_MIN_COLS: number = KERNEL_CONFIG.wasmReduceMinCols;
 
 /** For tests: force the thresholds (0 = always, Infinity = never). Returns the previous values. */
 export function setWasmReduceMin(n: number, run = n, cols = run): [number, number, number] {
@@ -390,13 +378,10 @@ function combineInto(code: WasmReduceCode, out: Float32Array | Float64Array, o: 
 export type WasmArithCode = 'add' | 'sub' | 'mul' | 'div';
 
 /**
- * From this many output elements + - * / run in wasm (wasmArithmetic). Measured on the 2-core
- * benchmark VM (Node 20, under load from another process; ratios within one run), mul, output
- * reused, JS loops of elementwise.ts (both dtypes through them) vs wasm with the copies: float32
- * 256 elements 0.51 -> 0.28 us, 4096 7.5 -> 1.4 us, 2^20 2.5 -> 0.61 ms; float64 256 0.64 -> 0.34
- * us, 2^20 2.6 -> 1.2 ms; a scalar operand alike.
+ * From this many output elements + - * /, the comparisons and the exact unary ops run in wasm
+ * (KERNEL_CONFIG.wasmBinaryMin; measurements in bench/README.md, "Kernel thresholds").
  */
-export let WASM_BINARY_MIN = 256;
+let WASM_BINARY_MIN: number = KERNEL_CONFIG.wasmBinaryMin;
 
 /** For tests: force the threshold (0 = always, Infinity = never). Returns the previous value. */
 export function setWasmBinaryMin(n: number): number {

@@ -1,4 +1,5 @@
 import type { FloatArray } from '../dtype.ts';
+import type { BinaryKernel } from './elementwise.ts';
 import { wasmCompare, wasmUnaryExact, wasmUnaryF32 } from './unary-wasm.ts';
 
 /**
@@ -221,6 +222,11 @@ export const expm1Kernel: UnaryKernel<unknown> = (x, out) => {
 };
 
 export type CompareCode = 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+
+/** `compareFast` for one comparison, as a binary op definition's `kernel`. */
+export function compareKernel(code: CompareCode): BinaryKernel {
+  return (a, _aShape, b, _bShape, out) => compareFast(code, a, b, out);
+}
 
 /**
  * Comparisons (1 or 0) with equal shapes or a scalar right operand, as explicit loops (`+(a < b)`

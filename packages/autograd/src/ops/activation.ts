@@ -10,56 +10,48 @@ import { reluKernel, sigmoidKernel, tanhKernel } from '../kernels/unary.ts';
 import { logSoftmaxRows, softmaxRows } from '../kernels/unary-lanes.ts';
 import { exp, mul, sub } from './elementwise.ts';
 import { sum } from './reduce.ts';
-import { normalCdf, normalPdf } from './special.ts';
+import { normalCdf, normalPdf, stableSigmoid } from './special.ts';
 
-/** 1 / (1 + e^-x), evaluated so that neither branch overflows (e^x for x < 0). */
 /** The public form of stableSigmoid: `v` must be a number (NaN gives NaN). */
 export function publicStableSigmoid(v: number): number {
   if (typeof v !== 'number') throw new ArgumentError('stableSigmoid', `v must be a number, got ${describe(v)}`);
   return stableSigmoid(v);
 }
 
-export function stableSigmoid(v: number): number {
-  if (v >= 0) return 1 / (1 + Math.exp(-v));
-  const e = Math.exp(v);
-  return e / (1 + e);
-}
-
-// d sigmoid = s (1 - s)
-// (smooth at 0, where the stable form switches branch)
-export const sigmoidOp = unaryOp('sigmoid', stableSigmoid, ({ grad, out }) => grad.mul(out).mul(sub(1, out)), { domain: [-6, 6], smoothAt: [0] }, sigmoidKernel,
-  (s) => {
-    s.da = s.g * s.out * (1 - s.out);
-  });
-// d tanh = 1 - tanh^2
-export const tanhOp = unaryOp('tanh', Math.tanh, ({ grad, out }) => grad.mul(sub(1, out.mul(out))), { smoothAt: [0] }, tanhKernel,
-  (s) => {
-    s.da = s.g * (1 - s.out * s.out);
-  });
-// relu: x < 0 ? 0 : x, so NaN stays NaN and -0 stays -0 (PyTorch's clamp_min(x, 0)). The gradient
-// passes where the output is not 0 (PyTorch's threshold_backward: 0 where out <= 0): the
-// subgradient at 0 is 0, and at NaN the gradient passes
-export const reluOp = unaryOp('relu', (v) => (v < 0 ? 0 : v), ({ grad, out }) => grad.mul(out.ne(0)), {
-  avoid: (v) => Math.abs(v) < 1e-3,
-}, reluKernel, (s) => {
-  s.da = s.g * (s.out !== 0 ? 1 : 0);
+export const sigmoidOp = unaryOp({
+  name: 'sigmoid', scalar: stableSigmoid, kernel: sigmoidKernel, saves: ['out'],
+  // (smooth at 0, where the stable form switches branch)
+  test: { domain: [-6, 6], smoothAt: [0] },
+  // d sigmoid = s (1 - s) dx
+  derivative: (m, s) => { s.da = m.mul(m.mul(s.g, s.out), m.sub(m.k(1), s.out)); },
 });
-export const leakyReluOp = unaryOp<{ negativeSlope: number }>(
-  'leakyRelu',
-  (v, { negativeSlope }) => (v > 0 ? v : v * negativeSlope),
-  ({ grad, inputs: [x], params: { negativeSlope } }) => grad.mul(where(x!.gt(0), 1, negativeSlope)),
-  { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ negativeSlope: [0.01, 0.2, 1.5][pick(3)]! }) },
-  undefined,
-  (s) => {
-    s.da = s.g * (s.a > 0 ? 1 : s.params.negativeSlope);
-  },
-);
-// elu: x > 0 ? x : alpha (e^x - 1); below zero the derivative is alpha e^x = out + alpha
-export const eluOp = unaryOp<{ alpha: number }>(
-  'elu',
-  (v, { alpha }) => (v > 0 ? v : alpha * Math.expm1(v)),
-  ({ grad, inputs: [x], out, params: { alpha } }) => where(x!.gt(0), grad, grad.mul(out.add(alpha))),
-  {
+export const tanhOp = unaryOp({
+  name: 'tanh', scalar: Math.tanh, kernel: tanhKernel, saves: ['out'], test: { smoothAt: [0] },
+  // d tanh = (1 - tanh²) dx
+  derivative: (m, s) => { s.da = m.mul(s.g, m.sub(m.k(1), m.mul(s.out, s.out))); },
+});
+// relu: x < 0 ? 0 : x, so NaN stays NaN and -0 stays -0 (PyTorch's clamp_min(x, 0)).
+export const reluOp = unaryOp({
+  name: 'relu', scalar: (v) => (v < 0 ? 0 : v), kernel: reluKernel, saves: ['out'], test: { avoid: (v) => Math.abs(v) < 1e-3 },
+  // d relu = [out != 0] dx (PyTorch's threshold_backward: 0 where out <= 0): the subgradient at 0
+  // is 0, and at NaN the gradient passes
+  derivative: (m, s) => { s.da = m.mul(s.g, m.ne(s.out, m.k(0))); },
+});
+export const leakyReluOp = unaryOp<{ negativeSlope: number }>({
+  name: 'leakyRelu',
+  scalar: (v, { negativeSlope }) => (v > 0 ? v : v * negativeSlope),
+  // d leakyRelu = (x > 0 ? 1 : slope) dx
+  derivative: (m, s) => { s.da = m.mul(s.g, m.where(m.gt(s.a, m.k(0)), m.k(1), m.k(s.params.negativeSlope))); },
+  saves: [0],
+  test: { avoid: (v) => Math.abs(v) < 1e-3, params: (_s, pick) => ({ negativeSlope: [0.01, 0.2, 1.5][pick(3)]! }) },
+});
+export const eluOp = unaryOp<{ alpha: number }>({
+  name: 'elu',
+  scalar: (v, { alpha }) => (v > 0 ? v : alpha * Math.expm1(v)),
+  // elu = x > 0 ? x : alpha (e^x - 1); below zero d elu = alpha e^x dx = (out + alpha) dx
+  derivative: (m, s) => { s.da = m.where(m.gt(s.a, m.k(0)), s.g, m.mul(s.g, m.add(s.out, m.k(s.params.alpha)))); },
+  saves: [0, 'out'],
+  test: {
     avoid: (v) => Math.abs(v) < 1e-3,
     params: (_s, pick) => ({ alpha: [1, 0.5][pick(2)]! }),
     // with alpha 1 continuously differentiable at 0, where the formula branches (the second
@@ -67,51 +59,36 @@ export const eluOp = unaryOp<{ alpha: number }>(
     smoothAt: ({ alpha }) => (alpha === 1 ? [0] : []),
     smoothAtFirstOrderOnly: true,
   },
-  undefined,
-  (s) => {
-    s.da = s.a > 0 ? s.g : s.g * (s.out + s.params.alpha);
-  },
-);
-// gelu (exact): x Phi(x); d/dx = Phi(x) + x phi(x)
+});
+// gelu (exact): x Phi(x)
 function geluDerivative(v: number): number {
   return normalCdf(v) + v * normalPdf(v);
 }
 // erfc (special.ts) switches formula at 0 and 1, so Phi(x) = erfc(-x / sqrt 2) / 2 at x = 0, ±sqrt 2
 const GELU_BRANCHES = [0, -Math.SQRT2, Math.SQRT2];
-export const geluOp = unaryOp('gelu', (v) => v * normalCdf(v), ({ grad, inputs: [x] }) => grad.mul(geluGrad(x!)), { domain: [-4, 4], smoothAt: GELU_BRANCHES }, undefined,
-  (s) => {
-    s.da = s.g * geluDerivative(s.a);
-  });
-// the derivative of gelu as an op of its own, so that gelu has second derivatives:
-// d/dx [Phi(x) + x phi(x)] = 2 phi(x) - x^2 phi(x) = phi(x) (2 - x^2)
-export const geluGradOp = unaryOp(
-  'geluGrad',
-  geluDerivative,
-  ({ grad, inputs: [x] }) => {
-    const x2 = x!.mul(x!);
-    return grad.mul(exp(x2.mul(-0.5)).mul(1 / Math.sqrt(2 * Math.PI))).mul(sub(2, x2));
+export const geluOp = unaryOp({
+  name: 'gelu', scalar: (v) => v * normalCdf(v), saves: [0], test: { domain: [-4, 4], smoothAt: GELU_BRANCHES },
+  // d gelu = (Phi(x) + x phi(x)) dx, through the op geluGrad so that gelu has second derivatives
+  derivative: (m, s) => { s.da = m.mul(s.g, m.unary(geluGradOp, s.a, undefined)); },
+});
+// the derivative of gelu as an op of its own
+export const geluGradOp = unaryOp({
+  name: 'geluGrad', scalar: geluDerivative, saves: [0], test: { domain: [-4, 4], smoothAt: GELU_BRANCHES },
+  // d/dx [Phi(x) + x phi(x)] = 2 phi(x) - x^2 phi(x) = phi(x) (2 - x^2)
+  derivative: (m, s) => {
+    const x2 = m.mul(s.a, s.a);
+    s.da = m.mul(m.mul(s.g, m.mul(m.exp(m.mul(x2, m.k(-0.5))), m.k(1 / Math.sqrt(2 * Math.PI)))), m.sub(m.k(2), x2));
   },
-  { domain: [-4, 4], smoothAt: GELU_BRANCHES },
-  undefined,
-  (s) => {
-    s.da = s.g * (Math.exp(s.a * s.a * -0.5) * (1 / Math.sqrt(2 * Math.PI))) * (2 - s.a * s.a);
+});
+export const siluOp = unaryOp({
+  name: 'silu', scalar: (v) => v * stableSigmoid(v), saves: [0],
+  test: { smoothAt: [0] }, // the stable sigmoid's branch point
+  // silu = x s(x); d silu = s (1 + x (1 - s)) dx
+  derivative: (m, s) => {
+    const sig = m.sigmoid(s.a);
+    s.da = m.mul(m.mul(s.g, sig), m.add(m.mul(s.a, m.sub(m.k(1), sig)), m.k(1)));
   },
-);
-// silu: x s(x); d/dx = s (1 + x (1 - s))
-export const siluOp = unaryOp(
-  'silu',
-  (v) => v * stableSigmoid(v),
-  ({ grad, inputs: [x] }) => {
-    const s = x!.sigmoid();
-    return grad.mul(s).mul(x!.mul(sub(1, s)).add(1));
-  },
-  { smoothAt: [0] }, // the stable sigmoid's branch point
-  undefined,
-  (s) => {
-    const sig = stableSigmoid(s.a);
-    s.da = s.g * sig * (s.a * (1 - sig) + 1);
-  },
-);
+});
 
 /** Options of `softplus` (PyTorch's `beta` and `threshold`). */
 export interface SoftplusOptions {
@@ -121,28 +98,24 @@ export interface SoftplusOptions {
   threshold?: number;
 }
 // softplus = log(1 + e^{beta x}) / beta, written as max(z,0) + log1p(e^{-|z|}) so it never overflows
-export const softplusOp = unaryOp<{ beta: number; threshold: number }>(
-  'softplus',
-  (v, { beta, threshold }) => {
+export const softplusOp = unaryOp<{ beta: number; threshold: number }>({
+  name: 'softplus',
+  scalar: (v, { beta, threshold }) => {
     const z = v * beta;
     if (z > threshold) return v;
     return (Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)))) / beta;
   },
-  // d/dx = sigmoid(beta x) (1 in the linear region)
-  ({ grad, inputs: [x], params: { beta, threshold } }) => {
-    const z = x!.mul(beta);
-    return where(z.gt(threshold), grad, grad.mul(z.sigmoid()));
+  // d softplus = sigmoid(beta x) dx (dx in the linear region beta x > threshold)
+  derivative: (m, s) => {
+    const z = m.mul(s.a, m.k(s.params.beta));
+    s.da = m.where(m.gt(z, m.k(s.params.threshold)), s.g, m.mul(s.g, m.sigmoid(z)));
   },
-  { params: (_s, pick) => [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }, { beta: 0.5, threshold: 1 }][pick(3)]!,
+  saves: [0],
+  test: { params: (_s, pick) => [{ beta: 1, threshold: 20 }, { beta: 2, threshold: 20 }, { beta: 0.5, threshold: 1 }][pick(3)]!,
     // smooth at 0, where max(z, 0) and |z| of the stable form have kinks that cancel; the kink at
     // beta x = threshold (x = 2 for beta 0.5) is real (PyTorch switches to x there)
     avoid: (v) => Math.abs(v - 2) < 1e-3, smoothAt: [0] },
-  undefined,
-  (s) => {
-    const z = s.a * s.params.beta;
-    s.da = z > s.params.threshold ? s.g : s.g * stableSigmoid(z);
-  },
-);
+});
 
 /** Logistic sigmoid 1 / (1 + e^-x), element-wise. */
 export function sigmoid(x: TensorLike): Tensor { return applyUnary(sigmoidOp, x, undefined); }

@@ -22,6 +22,7 @@ import type { FloatArray } from '../dtype.ts';
 import { ArgumentError } from '../errors.ts';
 import { describe, type Shape } from '../shape.ts';
 import type { Tensor } from '../tensor.ts';
+import type { Derivative } from './derivative.ts';
 
 /** What an op's backward rule receives. */
 export interface BackwardArgs<P> {
@@ -109,10 +110,16 @@ export interface OpDef<P = undefined> {
    */
   readonly scalar?: (a: number, b: any) => number;
   /**
-   * With `scalar`: the backward rule on numbers. It reads the output's adjoint `g`, the inputs `a`
-   * (and `b`), the output `out` and the `params` from the frame and writes the inputs' adjoints to
-   * `da` (and `db`). Float64 0-d graphs run backward through these without allocating tensors; a
-   * property test checks each, bit for bit, against the tensor rule `backward`.
+   * With `scalar`: the derivative written once against a small arithmetic interface (see
+   * ops/derivative.ts), which both lanes run: over numbers for float64 0-d graphs (no tensor
+   * allocated) and over tensors as `backward` (which the elementwise helpers derive from it). It
+   * reads the output's adjoint `g`, the inputs `a` (and `b`), the output `out` and the `params`
+   * from its frame and sets `da` (and `db`).
+   */
+  readonly derivative?: Derivative<P>;
+  /**
+   * With `scalar`, for a definition written by hand without `derivative`: the backward rule on
+   * numbers, with the frame of `derivative` holding plain numbers. The engine prefers `derivative`.
    */
   readonly scalarBackward?: ScalarRule;
   /**

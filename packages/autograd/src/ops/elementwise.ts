@@ -4,89 +4,121 @@ import { ArgumentError } from '../errors.ts';
 import { binaryMap } from '../kernels/elementwise.ts';
 import { broadcastShapes, formatShape, sizeOf, describe } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
-import { defineOp } from './define.ts';
+import { defineOp, type OpDef } from './define.ts';
 import { applyBinary, applyUnary, binaryOp, pair, unaryOp } from './helpers.ts';
+import { cpow, powScalar } from './special.ts';
 import * as K from '../kernels/unary.ts';
+import { compareKernel, type CompareCode } from '../kernels/unary.ts';
+import { arithmeticKernel } from '../kernels/elementwise.ts';
 
 // ------------------------------------------------------------------ arithmetic
+// Each definition: the number function, the derivative (one rule for both lanes, see
+// derivative.ts) with its math, what the rule reads (`saves`) and the forward kernel.
 
-export const addOp = binaryOp('add', (a, b) => a + b, ({ grad }) => [grad, grad], {}, (s) => {
-  s.da = s.g;
-  s.db = s.g;
-}); // d(a+b) = da + db
-export const subOp = binaryOp('sub', (a, b) => a - b, ({ grad }) => [grad, grad.neg()], {}, (s) => {
-  s.da = s.g;
-  s.db = -s.g;
-});
-export const mulOp = binaryOp('mul', (a, b) => a * b, ({ grad, inputs: [a, b] }) => [grad.mul(b!), grad.mul(a!)], {}, (s) => {
-  s.da = s.g * s.b;
-  s.db = s.g * s.a;
-});
-// d(a/b) = da/b - a db / b^2 = da/b - out db / b
-export const divOp = binaryOp(
-  'div',
-  (a, b) => a / b,
-  ({ grad, inputs: [, b], out }) => [grad.div(b!), grad.mul(out).div(b!).neg()],
-  { avoid: (v, i) => i === 1 && Math.abs(v) < 0.2 },
-  (s) => {
-    s.da = s.g / s.b;
-    s.db = -((s.g * s.out) / s.b);
+export const addOp = binaryOp({
+  name: 'add',
+  scalar: (a, b) => a + b,
+  // d(a+b) = da + db
+  derivative: (_m, s) => {
+    s.da = s.g;
+    s.db = s.g;
   },
-);
-/**
- * a^b as C's pow (and so PyTorch's): pow(1, y) = 1 and pow(-1, ±Infinity) = 1 for every y, NaN
- * included, where JavaScript's Math.pow gives NaN. Otherwise the same as Math.pow.
- */
-export function cpow(a: number, b: number): number {
-  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b);
-}
+  saves: [],
+  kernel: arithmeticKernel('add'),
+  test: {},
+});
+export const subOp = binaryOp({
+  name: 'sub',
+  scalar: (a, b) => a - b,
+  // d(a-b) = da - db
+  derivative: (m, s) => {
+    s.da = s.g;
+    s.db = m.neg(s.g);
+  },
+  saves: [],
+  kernel: arithmeticKernel('sub'),
+  test: {},
+});
+export const mulOp = binaryOp({
+  name: 'mul',
+  scalar: (a, b) => a * b,
+  // d(ab) = b da + a db
+  derivative: (m, s) => {
+    s.da = m.mul(s.g, s.b);
+    s.db = m.mul(s.g, s.a);
+  },
+  saves: [0, 1],
+  kernel: arithmeticKernel('mul'),
+  test: {},
+});
+export const divOp = binaryOp({
+  name: 'div',
+  scalar: (a, b) => a / b,
+  // d(a/b) = da/b - a db / b^2 = da/b - out db / b
+  derivative: (m, s) => {
+    s.da = m.div(s.g, s.b);
+    s.db = m.neg(m.div(m.mul(s.g, s.out), s.b));
+  },
+  saves: [1, 'out'],
+  kernel: arithmeticKernel('div'),
+  test: { avoid: (v, i) => i === 1 && Math.abs(v) < 0.2 },
+});
+export { cpow };
 
-// d(a^b) = b a^(b-1) da + a^b ln(a) db; sampled with a > 0 so that ln(a) exists. As PyTorch: the
-// first is 0 where b = 0 (even for a = 0 or NaN), the second 0 where a = 0 and b >= 0
-export const powOp = binaryOp(
-  'pow',
-  cpow,
-  ({ grad, inputs: [a, b], out }) => [
-    where(b!.eq(0), 0, grad.mul(b!.mul(a!.pow(b!.sub(1))))),
-    where(a!.eq(0).mul(b!.ge(0)), 0, grad.mul(out.mul(a!.log()))),
-  ],
-  { domain: [[0.3, 2], [-2, 2]] },
-  (s) => {
-    s.da = s.b === 0 ? 0 : s.g * (s.b * cpow(s.a, s.b - 1));
-    s.db = s.a === 0 && s.b >= 0 ? 0 : s.g * (s.out * Math.log(s.a));
+export const powOp = binaryOp({
+  name: 'pow',
+  scalar: cpow,
+  // d(a^b) = b a^(b-1) da + a^b ln(a) db; sampled with a > 0 so that ln(a) exists. As PyTorch: the
+  // first is 0 where b = 0 (even for a = 0 or NaN), the second 0 where a = 0 and b >= 0
+  derivative: (m, s) => {
+    const zero = m.k(0);
+    s.da = m.where(m.eq(s.b, zero), zero, m.mul(s.g, m.mul(s.b, m.pow(s.a, m.sub(s.b, m.k(1))))));
+    s.db = m.where(m.mul(m.eq(s.a, zero), m.ge(s.b, zero)), zero, m.mul(s.g, m.mul(s.out, m.log(s.a))));
   },
-);
+  test: { domain: [[0.3, 2], [-2, 2]] },
+});
 // maximum/minimum: at ties the gradient is split evenly between the operands; where either is NaN
 // (the result is NaN) both receive the whole gradient (PyTorch: where(a == b, g/2, g), zeroed where
-// a < b for maximum's a, and so on: NaN compares unequal and neither less nor greater)
-export const maximumOp = binaryOp(
-  'maximum',
-  (a, b) => (a > b || a !== a ? a : b),
-  ({ grad, inputs: [a, b] }) => {
-    const share = a!.eq(b!).mul(-0.5).add(1); // 0.5 at ties, else 1 (NaN included)
-    return [grad.mul(share.sub(a!.lt(b!))), grad.mul(share.sub(a!.gt(b!)))];
+// a < b for maximum's a, and so on: NaN compares unequal and neither less nor greater).
+// Ties have probability ~1e-6 at eps 1e-6: the tests need no filter.
+export const maximumOp = binaryOp({
+  name: 'maximum',
+  scalar: (a, b) => (a > b || a !== a ? a : b),
+  // d max(a, b) = [a > b] da + [a < b] db, halved at ties
+  derivative: (m, s) => {
+    const share = m.add(m.mul(m.eq(s.a, s.b), m.k(-0.5)), m.k(1)); // 0.5 at ties, else 1 (NaN included)
+    s.da = m.mul(s.g, m.sub(share, m.lt(s.a, s.b)));
+    s.db = m.mul(s.g, m.sub(share, m.gt(s.a, s.b)));
   },
-  {}, // ties have probability ~1e-6 at eps 1e-6: no filter needed
-  (s) => {
-    const share = s.a === s.b ? 0.5 : 1;
-    s.da = s.g * (share - (s.a < s.b ? 1 : 0));
-    s.db = s.g * (share - (s.a > s.b ? 1 : 0));
+  saves: [0, 1],
+  test: {},
+});
+export const minimumOp = binaryOp({
+  name: 'minimum',
+  scalar: (a, b) => (a < b || a !== a ? a : b),
+  // d min(a, b) = [a < b] da + [a > b] db, halved at ties
+  derivative: (m, s) => {
+    const share = m.add(m.mul(m.eq(s.a, s.b), m.k(-0.5)), m.k(1));
+    s.da = m.mul(s.g, m.sub(share, m.gt(s.a, s.b)));
+    s.db = m.mul(s.g, m.sub(share, m.lt(s.a, s.b)));
   },
-);
-export const minimumOp = binaryOp(
-  'minimum',
-  (a, b) => (a < b || a !== a ? a : b),
-  ({ grad, inputs: [a, b] }) => {
-    const share = a!.eq(b!).mul(-0.5).add(1);
-    return [grad.mul(share.sub(a!.gt(b!))), grad.mul(share.sub(a!.lt(b!)))];
+  saves: [0, 1],
+  test: {},
+});
+
+export const atan2Op = binaryOp({
+  name: 'atan2',
+  scalar: Math.atan2,
+  // d atan2(a, b) = (b da - a db) / (a² + b²)
+  derivative: (m, s) => {
+    const r2 = m.add(m.mul(s.a, s.a), m.mul(s.b, s.b));
+    s.da = m.div(m.mul(s.g, s.b), r2);
+    s.db = m.neg(m.div(m.mul(s.g, s.a), r2));
   },
-  {},
-  (s) => {
-    const share = s.a === s.b ? 0.5 : 1;
-    s.da = s.g * (share - (s.a > s.b ? 1 : 0));
-    s.db = s.g * (share - (s.a < s.b ? 1 : 0));
-  },
-);
+  saves: [0, 1],
+  // away from the pole at (0, 0) and from the branch cut (a = 0, b < 0), where the angle jumps by 2π
+  test: { avoid: (v) => Math.abs(v) < 0.2 },
+});
 
 /** Element-wise a + b, with broadcasting. */
 export function add(a: TensorLike, b: TensorLike): Tensor { return applyBinary(addOp, a, b); }
@@ -101,6 +133,9 @@ export function maximum(a: TensorLike, b: TensorLike): Tensor { return applyBina
 /** Element-wise minimum of a and b, with broadcasting (like `torch.minimum`). */
 export function minimum(a: TensorLike, b: TensorLike): Tensor { return applyBinary(minimumOp, a, b); }
 
+/** Element-wise angle of the point (b, a), atan2(a, b) in (-π, π], with broadcasting (like `torch.atan2`). */
+export function atan2(a: TensorLike, b: TensorLike): Tensor { return applyBinary(atan2Op, a, b); }
+
 /** a ** b, with a number exponent (any base) or a tensor exponent (positive base for its gradient). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   // the operand is converted here so that its errors say pow (the op is powScalar)
@@ -108,79 +143,79 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   return applyBinary(powOp, a, b);
 }
 
-/**
- * x^p for a number p as PyTorch computes it: its special cases x*x (2), x*x*x (3), sqrt (0.5),
- * 1/sqrt (-0.5), 1/x (-1) and 1/(x*x) (-2), else C's pow. They differ from pow at signed zeros and
- * -Infinity (sqrt(-Infinity) = NaN, 1/sqrt(-0) = -Infinity, (-0)^3 = -0).
- */
-export function powScalar(v: number, p: number): number {
-  switch (p) {
-    case 2: return v * v;
-    case 3: return v * v * v;
-    case 0.5: return Math.sqrt(v);
-    case -0.5: return 1 / Math.sqrt(v);
-    case -1: return 1 / v;
-    case -2: return 1 / (v * v);
-    default: return cpow(v, p);
-  }
-}
+export { powScalar };
 
-// x^p for a constant p: d/dx = p x^(p-1) (x^(p-1) by the same rule: PyTorch's), 0 for p = 0
-export const powScalarOp = unaryOp<{ exponent: number }>(
-  'powScalar',
-  (v, { exponent }) => powScalar(v, exponent),
-  ({ grad, inputs: [x], params: { exponent } }) =>
-    exponent === 0 ? grad.mul(0) : grad.mul(x!.pow(exponent - 1)).mul(exponent),
-  {
+export const powScalarOp = unaryOp<{ exponent: number }>({
+  name: 'powScalar',
+  scalar: (v, { exponent }) => powScalar(v, exponent),
+  // d x^p = p x^(p-1) dx (x^(p-1) by the same rule: PyTorch's), 0 for p = 0
+  derivative: (m, s) => {
+    const p = s.params.exponent;
+    s.da = p === 0 ? m.mul(s.g, m.k(0)) : m.mul(m.mul(s.g, m.powScalar(s.a, p - 1)), m.k(p));
+  },
+  saves: [0],
+  test: {
     params: (_s, pick) => ({ exponent: [2, 3, -1, 0.5, 1.5, -2.5][pick(6)]! }),
     domain: [0.3, 2],
   },
-  undefined,
-  (s) => {
-    const p: number = s.params.exponent;
-    s.da = p === 0 ? s.g * 0 : s.g * powScalar(s.a, p - 1) * p;
-  },
-);
+});
 
 // ------------------------------------------------------------------ unary math
 
-export const negOp = unaryOp('neg', (v) => -v, ({ grad }) => grad.neg(), {}, K.negKernel, (s) => {
-  s.da = -s.g;
+export const negOp = unaryOp({
+  name: 'neg', scalar: (v) => -v, kernel: K.negKernel, saves: [], test: {},
+  // d(-x) = -dx
+  derivative: (m, s) => { s.da = m.neg(s.g); },
 });
-export const expOp = unaryOp('exp', Math.exp, ({ grad, out }) => grad.mul(out), {}, K.expKernel, (s) => {
-  s.da = s.g * s.out;
-}); // d exp x = exp x
-export const logOp = unaryOp('log', Math.log, ({ grad, inputs: [x] }) => grad.div(x!), { domain: [0.1, 4] }, K.logKernel, (s) => {
-  s.da = s.g / s.a;
-}); // d ln x = 1/x
-export const log1pOp = unaryOp('log1p', Math.log1p, ({ grad, inputs: [x] }) => grad.div(x!.add(1)), { domain: [-0.8, 4] }, K.log1pKernel, (s) => {
-  s.da = s.g / (s.a + 1);
+export const expOp = unaryOp({
+  name: 'exp', scalar: Math.exp, kernel: K.expKernel, saves: ['out'], test: {},
+  // d e^x = e^x dx
+  derivative: (m, s) => { s.da = m.mul(s.g, s.out); },
 });
-export const expm1Op = unaryOp('expm1', Math.expm1, ({ grad, out }) => grad.mul(out.add(1)), {}, K.expm1Kernel, (s) => {
-  s.da = s.g * (s.out + 1);
+export const logOp = unaryOp({
+  name: 'log', scalar: Math.log, kernel: K.logKernel, saves: [0], test: { domain: [0.1, 4] },
+  // d ln x = dx / x
+  derivative: (m, s) => { s.da = m.div(s.g, s.a); },
 });
-export const sqrtOp = unaryOp('sqrt', Math.sqrt, ({ grad, out }) => grad.div(out.mul(2)), { domain: [0.1, 4] }, K.sqrtKernel, (s) => {
-  s.da = s.g / (s.out * 2);
-}); // 1/(2 sqrt x)
-// |x|: the subgradient at 0 is 0, and at NaN too (PyTorch's sgn(x), 0 for NaN)
-export const absOp = unaryOp('abs', Math.abs, ({ grad, inputs: [x] }) => grad.mul(x!.sign()), {
-  avoid: (v) => Math.abs(v) < 1e-3,
-}, K.absKernel, (s) => {
-  s.da = s.g * ((s.a > 0 ? 1 : 0) - (s.a < 0 ? 1 : 0));
+export const log1pOp = unaryOp({
+  name: 'log1p', scalar: Math.log1p, kernel: K.log1pKernel, saves: [0], test: { domain: [-0.8, 4] },
+  // d ln(1 + x) = dx / (1 + x)
+  derivative: (m, s) => { s.da = m.div(s.g, m.add(s.a, m.k(1))); },
 });
-export const squareOp = unaryOp('square', (v) => v * v, ({ grad, inputs: [x] }) => grad.mul(x!).mul(2), {}, K.squareKernel, (s) => {
-  s.da = s.g * s.a * 2;
+export const expm1Op = unaryOp({
+  name: 'expm1', scalar: Math.expm1, kernel: K.expm1Kernel, saves: ['out'], test: {},
+  // d (e^x - 1) = e^x dx = (out + 1) dx
+  derivative: (m, s) => { s.da = m.mul(s.g, m.add(s.out, m.k(1))); },
 });
-export const reciprocalOp = unaryOp('reciprocal', (v) => 1 / v, ({ grad, out }) => grad.mul(out).mul(out).neg(), {
-  avoid: (v) => Math.abs(v) < 0.2,
-}, K.reciprocalKernel, (s) => {
-  s.da = -(s.g * s.out * s.out);
+export const sqrtOp = unaryOp({
+  name: 'sqrt', scalar: Math.sqrt, kernel: K.sqrtKernel, saves: ['out'], test: { domain: [0.1, 4] },
+  // d √x = dx / (2 √x)
+  derivative: (m, s) => { s.da = m.div(s.g, m.mul(s.out, m.k(2))); },
 });
-export const sinOp = unaryOp('sin', Math.sin, ({ grad, inputs: [x] }) => grad.mul(x!.cos()), {}, undefined, (s) => {
-  s.da = s.g * Math.cos(s.a);
+export const absOp = unaryOp({
+  name: 'abs', scalar: Math.abs, kernel: K.absKernel, saves: [0], test: { avoid: (v) => Math.abs(v) < 1e-3 },
+  // d|x| = sign(x) dx: the subgradient at 0 is 0, and at NaN too (PyTorch's sgn(x), 0 for NaN)
+  derivative: (m, s) => { s.da = m.mul(s.g, m.sign(s.a)); },
 });
-export const cosOp = unaryOp('cos', Math.cos, ({ grad, inputs: [x] }) => grad.mul(x!.sin()).neg(), {}, undefined, (s) => {
-  s.da = -(s.g * Math.sin(s.a));
+export const squareOp = unaryOp({
+  name: 'square', scalar: (v) => v * v, kernel: K.squareKernel, saves: [0], test: {},
+  // d x² = 2x dx
+  derivative: (m, s) => { s.da = m.mul(m.mul(s.g, s.a), m.k(2)); },
+});
+export const reciprocalOp = unaryOp({
+  name: 'reciprocal', scalar: (v) => 1 / v, kernel: K.reciprocalKernel, saves: ['out'], test: { avoid: (v) => Math.abs(v) < 0.2 },
+  // d(1/x) = -dx / x² = -out² dx
+  derivative: (m, s) => { s.da = m.neg(m.mul(m.mul(s.g, s.out), s.out)); },
+});
+export const sinOp = unaryOp({
+  name: 'sin', scalar: Math.sin, saves: [0], test: {},
+  // d sin x = cos x dx
+  derivative: (m, s) => { s.da = m.mul(s.g, m.cos(s.a)); },
+});
+export const cosOp = unaryOp({
+  name: 'cos', scalar: Math.cos, saves: [0], test: {},
+  // d cos x = -sin x dx
+  derivative: (m, s) => { s.da = m.neg(m.mul(s.g, m.sin(s.a))); },
 });
 
 /** Element-wise -x. */
@@ -206,20 +241,17 @@ export function sin(x: TensorLike): Tensor { return applyUnary(sinOp, x, undefin
 /** Element-wise cosine. */
 export function cos(x: TensorLike): Tensor { return applyUnary(cosOp, x, undefined); }
 
-// clamp: the gradient passes where min <= x <= max (inclusive, as in PyTorch)
-export const clampOp = unaryOp<{ min: number; max: number }>(
-  'clamp',
-  (v, { min, max }) => (v < min ? min : v > max ? max : v),
-  ({ grad, inputs: [x], params: { min, max } }) => grad.mul(x!.ge(min).mul(x!.le(max))),
-  {
+export const clampOp = unaryOp<{ min: number; max: number }>({
+  name: 'clamp',
+  scalar: (v, { min, max }) => (v < min ? min : v > max ? max : v),
+  // d clamp(x) = [min <= x <= max] dx (inclusive, as in PyTorch)
+  derivative: (m, s) => { s.da = m.mul(s.g, m.mul(m.ge(s.a, m.k(s.params.min)), m.le(s.a, m.k(s.params.max)))); },
+  saves: [0],
+  test: {
     params: (_s, pick) => [{ min: -1, max: 1 }, { min: -Infinity, max: 0.5 }, { min: -0.5, max: Infinity }][pick(3)]!,
     avoid: (v) => [-1, 1, 0.5, -0.5].some((k) => Math.abs(v - k) < 1e-3),
   },
-  undefined,
-  (s) => {
-    s.da = s.g * ((s.a >= s.params.min ? 1 : 0) * (s.a <= s.params.max ? 1 : 0));
-  },
-);
+});
 
 /** Limits values to [min, max]; either bound may be omitted. */
 export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
@@ -284,12 +316,16 @@ export function where(cond: TensorLike | readonly boolean[], a: TensorLike, b: T
 
 // ------------------------------------------------------------------ comparisons (not differentiable)
 
-export const eqOp = binaryOp('eq', (a, b) => (a === b ? 1 : 0), null, null);
-export const neOp = binaryOp('ne', (a, b) => (a !== b ? 1 : 0), null, null);
-export const ltOp = binaryOp('lt', (a, b) => (a < b ? 1 : 0), null, null);
-export const leOp = binaryOp('le', (a, b) => (a <= b ? 1 : 0), null, null);
-export const gtOp = binaryOp('gt', (a, b) => (a > b ? 1 : 0), null, null);
-export const geOp = binaryOp('ge', (a, b) => (a >= b ? 1 : 0), null, null);
+/** A comparison: 1 where it holds, else 0; no gradient. */
+function comparison(name: CompareCode, scalar: (a: number, b: number) => number): OpDef<undefined> {
+  return binaryOp({ name, scalar, derivative: null, saves: [], kernel: compareKernel(name), test: null });
+}
+export const eqOp = comparison('eq', (a, b) => (a === b ? 1 : 0));
+export const neOp = comparison('ne', (a, b) => (a !== b ? 1 : 0));
+export const ltOp = comparison('lt', (a, b) => (a < b ? 1 : 0));
+export const leOp = comparison('le', (a, b) => (a <= b ? 1 : 0));
+export const gtOp = comparison('gt', (a, b) => (a > b ? 1 : 0));
+export const geOp = comparison('ge', (a, b) => (a >= b ? 1 : 0));
 export const signOp = defineOp({
   name: 'sign',
   inputs: ['x'],

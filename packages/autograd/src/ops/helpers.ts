@@ -1,10 +1,13 @@
 import { allocate, allocateForOverwrite, type DType } from '../dtype.ts';
 import { applyOne, applyTwo } from '../engine.ts';
-import { arithmeticFast, binaryMap, unaryMap } from '../kernels/elementwise.ts';
-import { compareFast, type CompareCode, type UnaryKernel } from '../kernels/unary.ts';
+import { binaryMap, unaryMap, type BinaryKernel } from '../kernels/elementwise.ts';
+import type { UnaryKernel } from '../kernels/unary.ts';
 import { broadcastShapes, sizeOf } from '../shape.ts';
 import { rawTensor, Tensor, toTensor, type TensorLike } from '../tensor.ts';
-import { defineOp, type BackwardArgs, type OpDef, type OpTest, type ScalarRule } from './define.ts';
+import { defineOp, type OpDef, type OpTest, type RegistryEntry } from './define.ts';
+import type { Derivative } from './derivative.ts';
+import { tensorRule } from './tensor-rule.ts';
+import { apply } from '../engine.ts';
 
 /** Converts two operands; a number or array takes the dtype of the tensor operand. */
 export function pair(a: TensorLike, b: TensorLike, op: string): [Tensor, Tensor] {
@@ -17,83 +20,76 @@ export function one(x: TensorLike, op: string): Tensor {
 }
 
 /**
- * What the backward rules (tensor and number rules) of the elementwise ops read: inputs by index,
- * 'out' for the output (see `OpDef.saves`). Kept here rather than as another argument of
- * unaryOp/binaryOp; an op missing from the table saves everything (the safe default).
+ * The definition of an elementwise op, for `unaryOp` and `binaryOp`: the fields of `OpDef` that
+ * such an op needs, everything else (inputs, shape rule, forward loop, `backward`) derived.
  */
-const ELEMENTWISE_SAVES: Readonly<Record<string, readonly (number | 'out')[]>> = {
-  add: [], sub: [], neg: [], mul: [0, 1], div: [1, 'out'], maximum: [0, 1], minimum: [0, 1],
-  exp: ['out'], expm1: ['out'], sqrt: ['out'], reciprocal: ['out'], sigmoid: ['out'], tanh: ['out'],
-  log: [0], log1p: [0], abs: [0], square: [0], sin: [0], cos: [0], clamp: [0], powScalar: [0],
-  relu: ['out'], leakyRelu: [0], elu: [0, 'out'], gelu: [0], geluGrad: [0], silu: [0], softplus: [0],
-};
-
-function savesOf(name: string): { saves?: readonly (number | 'out')[] } {
-  const saves = ELEMENTWISE_SAVES[name];
-  return saves === undefined ? {} : { saves };
+export interface ElementwiseDef<P, K, F> {
+  /** The op's name, as in graphs and messages. */
+  readonly name: string;
+  /** The function on numbers: f(x, params) for one input, f(a, b) for two (see `OpDef.scalar`). */
+  readonly scalar: F;
+  /**
+   * The derivative, written once against `Arith` with a one-line math comment; it is both the
+   * tensor rule (`backward`) and the scalar lane's number rule. Null for an op with no gradient.
+   */
+  readonly derivative: Derivative<P> | null;
+  /** What the derivative reads (see `OpDef.saves`); default: every input and the output. */
+  readonly saves?: readonly (number | 'out')[];
+  /**
+   * The forward kernel: an explicit loop (kernels/unary.ts, kernels/elementwise.ts) that computes
+   * the same values as `scalar`, or absent for the generic loop over `scalar`. See
+   * kernels/README.md for which kernel runs where.
+   */
+  readonly kernel?: K;
+  /** How the property tests sample it (`shapes` defaults to the op's family), or null. */
+  readonly test: (Omit<OpTest<P>, 'shapes'> & { shapes?: OpTest<P>['shapes'] }) | null;
 }
 
-/** An elementwise op of one tensor: out[i] = f(x[i]). */
-export function unaryOp<P = undefined>(
-  name: string,
-  f: (v: number, params: P) => number,
-  backward: (args: BackwardArgs<P>) => Tensor | null,
-  test: Omit<OpTest<P>, 'shapes'> & { shapes?: OpTest<P>['shapes'] },
-  /** An explicit loop computing the same values as `f` (see kernels/unary.ts). */
-  kernel?: UnaryKernel<P>,
-  /** The backward rule on numbers (sets `s.da`), for 0-d float64 graphs. */
-  scalarBackward?: ScalarRule,
-): OpDef<P> {
+/** An elementwise op of one tensor: out[i] = scalar(x[i], params). */
+export function unaryOp<P = undefined>(def: ElementwiseDef<P, UnaryKernel<P>, (v: number, params: P) => number>): OpDef<P> {
+  const { name, scalar, derivative, kernel, test } = def;
   return defineOp<P>({
+    // every elementwise definition has the same keys in the same order, so that the engine's reads
+    // of op.scalar, op.derivative, ... see one object layout (V8 keeps such loads monomorphic)
     name,
     inputs: ['x'],
+    differentiable: derivative !== null,
     shape: ([s]) => s!.slice(),
     forward: ([x], params) => {
       const out = allocateForOverwrite(x!.dtype, x!.size);
       const d = x!.data;
       if (kernel !== undefined) kernel(d, out, params);
-      else for (let i = 0; i < out.length; i++) out[i] = f(d[i]!, params);
+      else for (let i = 0; i < out.length; i++) out[i] = scalar(d[i]!, params);
       return out;
     },
-    backward: (args) => [backward(args)],
-    test: { shapes: 'unary', ...test },
-    scalar: f,
-    ...(scalarBackward === undefined ? {} : { scalarBackward }),
-    ...savesOf(name),
+    backward: derivative === null ? () => [null] : tensorRule(name, 1, derivative),
+    test: test === null ? null : { shapes: 'unary', ...test },
+    scalar,
+    derivative: derivative ?? undefined,
+    saves: def.saves,
   });
 }
 
-const COMPARE_CODES: readonly CompareCode[] = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'];
-
-/** A broadcasting elementwise op of two tensors: out = f(a, b). */
-export function binaryOp(
-  name: string,
-  f: (a: number, b: number) => number,
-  backward: ((args: BackwardArgs<undefined>) => readonly (Tensor | null)[]) | null,
-  test: Omit<OpTest<undefined>, 'shapes'> | null,
-  /** The backward rule on numbers (sets `s.da` and `s.db`), for 0-d float64 graphs. */
-  scalarBackward?: ScalarRule,
-): OpDef<undefined> {
-  const fast = name === 'add' || name === 'sub' || name === 'mul' || name === 'div' ? name : null;
-  const compare = COMPARE_CODES.includes(name as CompareCode) ? (name as CompareCode) : null;
+/** A broadcasting elementwise op of two tensors: out = scalar(a, b). */
+export function binaryOp(def: ElementwiseDef<undefined, BinaryKernel, (a: number, b: number) => number>): OpDef<undefined> {
+  const { name, scalar, derivative, kernel, test } = def;
   return defineOp({
     name,
     inputs: ['a', 'b'],
-    differentiable: backward !== null,
+    differentiable: derivative !== null,
     shape: ([a, b]) => broadcastShapes(name, a!, b!),
     forward: ([a, b], _p, shape) => {
       const out = allocateForOverwrite(a!.dtype, sizeOf(shape));
-      if (compare !== null && compareFast(compare, a!.data, b!.data, out)) return out;
-      if (fast === null || !arithmeticFast(fast, a!.data, a!.shape, b!.data, b!.shape, out)) {
-        binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, f);
+      if (kernel === undefined || !kernel(a!.data, a!.shape, b!.data, b!.shape, out)) {
+        binaryMap(a!.data, a!.shape, b!.data, b!.shape, out, shape, scalar);
       }
       return out;
     },
-    backward: backward ?? (() => [null, null]),
-    test: test === null ? null : { shapes: 'binary', reference: f, ...test },
-    scalar: f,
-    ...(scalarBackward === undefined ? {} : { scalarBackward }),
-    ...savesOf(name),
+    backward: derivative === null ? () => [null, null] : tensorRule(name, 2, derivative),
+    test: test === null ? null : { shapes: 'binary', reference: scalar, ...test },
+    scalar,
+    derivative: derivative ?? undefined,
+    saves: def.saves,
   });
 }
 
@@ -112,4 +108,45 @@ export function mapData(x: Tensor, f: (v: number) => number): Tensor {
   const out = allocate(x.dtype, x.size);
   unaryMap(x.data, out, f);
   return rawTensor(out, x.shape, x.dtype);
+}
+
+// ------------------------------------------------------------------ registry entries (registry.ts)
+
+/** How the public API reaches an op (see registry.ts); each name defaults as documented. */
+export interface OpApi {
+  /** Its functional export in index.ts; null for an internal op. Default: the op's name. */
+  readonly fn?: string | null;
+  /** Its Tensor method; null for a function only. Default: `fn`. */
+  readonly method?: string | null;
+}
+
+/** A registry entry with how the public API reaches it (and, for a primitive, its definition). */
+export interface OpEntry<A extends OpApi = OpApi> extends RegistryEntry {
+  /** How the public API reaches the op. */
+  readonly api: A;
+  /** A primitive's definition. */
+  readonly op?: OpDef<any>;
+}
+
+/** The registry entry of a primitive: it is called through the engine. */
+export function primitive<const A extends OpApi = {}>(op: OpDef<any>, api: A = {} as A): OpEntry<A> {
+  return {
+    name: op.name,
+    kind: 'primitive',
+    differentiable: op.differentiable !== false,
+    call: (inputs, params) => apply(op, inputs, params),
+    test: op.test,
+    api,
+    op,
+  };
+}
+
+/** The registry entry of a composite: built from primitives, tested like them. */
+export function composite<P, const A extends OpApi = {}>(
+  name: string,
+  call: (inputs: readonly Tensor[], params: P) => Tensor,
+  test: OpTest<P>,
+  api: A = {} as A,
+): OpEntry<A> {
+  return { name, kind: 'composite', differentiable: true, call: call as RegistryEntry['call'], test, api };
 }

@@ -8,6 +8,7 @@ import { defineOp, type Pick } from './define.ts';
 import { pair } from './helpers.ts';
 import { mul } from './elementwise.ts';
 import { reshape, unsqueeze } from './shape-ops.ts';
+import { sumTo } from './reduce.ts';
 
 interface MatmulParams {
   transA: boolean;
@@ -21,39 +22,55 @@ function matDims(s: readonly number[], trans: boolean): [number, number] {
 }
 
 /**
- * The batched matrix product of operands of rank >= 2, with either operand optionally read
- * transposed. Backward rules use the transpose flags instead of materialising transposes, so the
- * kernel's packing absorbs them. Batch dimensions broadcast; the engine sums gradients back down.
+ * An operand's shape as a matrix (or a batch of them): a 1-D left operand is a row [1, k], a 1-D right
+ * operand a column [k, 1] (NumPy's and PyTorch's matmul; the added axis is dropped from the result).
+ */
+function asMatrix(s: readonly number[], left: boolean): readonly number[] {
+  if (s.length !== 1) return s;
+  return left ? [1, s[0]!] : [s[0]!, 1];
+}
+
+/**
+ * The batched matrix product, with NumPy/PyTorch semantics for 1-D operands (see `asMatrix`) and
+ * either operand of rank >= 2 optionally read transposed. Backward rules use the transpose flags
+ * instead of materialising transposes, so the kernel's packing absorbs them. Batch dimensions
+ * broadcast; the engine sums gradients back down. The shape rule is the one place matmul's
+ * operands are validated (the public `matmul` and `linear` only convert them).
  */
 export const matmulOp = defineOp<MatmulParams>({
   name: 'matmul',
   inputs: ['a', 'b'],
   saves: [0, 1],
   shape: ([a, b], { transA, transB }) => {
-    const [m, k] = matDims(a!, transA);
-    const [k2, n] = matDims(b!, transB);
-    if (k !== k2) {
-      throw new ShapeError(
-        'matmul',
-        `cannot multiply ${formatShape(a!)} by ${formatShape(b!)} (inner sizes ${k} and ${k2} differ)`,
-        [a!, b!],
-      );
+    if (a!.length === 0 || b!.length === 0) {
+      throw new ShapeError('matmul', `both operands need at least one dimension, got ${formatShape(a!)} and ${formatShape(b!)}`, [a!, b!]);
     }
-    const batch = broadcastShapes('matmul', a!.slice(0, -2), b!.slice(0, -2));
-    return [...batch, m, n];
+    const pa = asMatrix(a!, true);
+    const pb = asMatrix(b!, false);
+    const [m, k] = matDims(pa, transA && a!.length > 1);
+    const [k2, n] = matDims(pb, transB && b!.length > 1);
+    if (k !== k2) {
+      throw new ShapeError('matmul', `cannot multiply ${formatShape(a!)} by ${formatShape(b!)} (inner sizes ${k} and ${k2} differ)`, [a!, b!]);
+    }
+    const batch = broadcastShapes('matmul', pa.slice(0, -2), pb.slice(0, -2));
+    return [...batch, ...(a!.length > 1 ? [m] : []), ...(b!.length > 1 ? [n] : [])];
   },
-  forward: ([a, b], { transA, transB }, shape) => {
-    const [m, k] = matDims(a!.shape, transA);
-    const n = shape[shape.length - 1]!;
+  forward: ([a, b], params, shape) => {
+    const transA = params.transA && a!.rank > 1;
+    const transB = params.transB && b!.rank > 1;
+    const pa = asMatrix(a!.shape, true);
+    const pb = asMatrix(b!.shape, false);
+    const [m, k] = matDims(pa, transA);
+    const n = matDims(pb, transB)[1];
     const out = allocateForOverwrite(a!.dtype, sizeOf(shape)); // every product writes its whole block
-    const batch = shape.slice(0, -2);
+    const batch = shape.slice(0, Math.max(pa.length, pb.length) - 2);
     const nb = sizeOf(batch);
     if (nb === 1) {
       gemm(a!.data, 0, b!.data, 0, out, 0, m, k, n, transA, transB);
       return out;
     }
-    const as = batchStrides(a!.shape, batch, m * k);
-    const bs = batchStrides(b!.shape, batch, k * n);
+    const as = batchStrides(pa, batch, m * k);
+    const bs = batchStrides(pb, batch, k * n);
     const bst = stridesOf(batch);
     for (let i = 0; i < nb; i++) {
       let ao = 0;
@@ -69,11 +86,23 @@ export const matmulOp = defineOp<MatmulParams>({
     }
     return out;
   },
-  // C = op(A) op(B): dA and dB as products with the flags chosen so that no transpose is copied
-  backward: ({ grad: g, inputs: [a, b], params: { transA, transB } }) => [
-    transA ? matmulT(b!, g, transB, true) : matmulT(g, b!, false, !transB),
-    transB ? matmulT(g, a!, true, transA) : matmulT(a!, g, !transA, false),
-  ],
+  // C = op(A) op(B): dA = G op(B)ᵀ and dB = op(A)ᵀ G, as products with the flags chosen so that no
+  // transpose is copied. 1-D operands (and the result's dropped axes) are viewed as matrices first,
+  // and the gradient of a 1-D operand is summed over the batch and viewed back as 1-D.
+  backward: ({ grad, inputs, params }) => {
+    const [a0, b0] = inputs;
+    const a = a0!.rank === 1 ? reshape(a0!, asMatrix(a0!.shape, true)) : a0!;
+    const b = b0!.rank === 1 ? reshape(b0!, asMatrix(b0!.shape, false)) : b0!;
+    const transA = params.transA && a0!.rank > 1;
+    const transB = params.transB && b0!.rank > 1;
+    const g = a0!.rank === 1 || b0!.rank === 1
+      ? reshape(grad, [...grad.shape.slice(0, grad.rank - (a0!.rank > 1 ? 1 : 0) - (b0!.rank > 1 ? 1 : 0)), matDims(a.shape, transA)[0], matDims(b.shape, transB)[1]])
+      : grad;
+    return [
+      asGiven(transA ? matmulT(b, g, transB, true) : matmulT(g, b, false, !transB), a, a0!),
+      asGiven(transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false), b, b0!),
+    ];
+  },
   test: {
     shapes: 'matmul',
     sample: (pick) => {
@@ -89,6 +118,12 @@ export const matmulOp = defineOp<MatmulParams>({
     },
   },
 });
+
+/** A gradient of the matrix view `m` of operand `x`, back in x's shape when x is 1-D (summed over the batch first). */
+function asGiven(g: Tensor, m: Tensor, x: Tensor): Tensor {
+  if (x.rank !== 1) return g;
+  return reshape(g.rank === 2 ? g : sumTo(g, m.shape), x.shape);
+}
 
 function batchStrides(shape: readonly number[], batch: readonly number[], matSize: number): number[] {
   const own = shape.slice(0, -2);
@@ -113,29 +148,8 @@ export function matmulT(a: Tensor, b: Tensor, transA: boolean, transB: boolean):
  * batch dimensions broadcast.
  */
 export function matmul(a: TensorLike, b: TensorLike): Tensor {
-  let [x, y] = pair(a, b, 'matmul');
-  if (x.rank === 0 || y.rank === 0) {
-    throw new ShapeError('matmul', `both operands need at least one dimension, got ${formatShape(x.shape)} and ${formatShape(y.shape)}`, [x.shape, y.shape]);
-  }
-  const vecA = x.rank === 1;
-  const vecB = y.rank === 1;
-  if (vecA) x = unsqueeze(x, 0);
-  if (vecB) y = unsqueeze(y, 1);
-  if (x.shape[x.rank - 1] !== y.shape[y.rank - 2]) {
-    const sa = vecA ? [x.shape[1]!] : x.shape;
-    const sb = vecB ? [y.shape[0]!] : y.shape;
-    throw new ShapeError(
-      'matmul',
-      `cannot multiply ${formatShape(sa)} by ${formatShape(sb)} (inner sizes ${x.shape[x.rank - 1]} and ${y.shape[y.rank - 2]} differ)` +
-        (x.name !== undefined || y.name !== undefined ? ` (inputs: ${x.name ?? 'a'} and ${y.name ?? 'b'})` : ''),
-      [sa, sb],
-    );
-  }
-  let out = matmulT(x, y, false, false);
-  if (vecA && vecB) return reshape(out, []);
-  if (vecA) out = reshape(out, [...out.shape.slice(0, -2), out.shape[out.rank - 1]!]);
-  else if (vecB) out = reshape(out, out.shape.slice(0, -1));
-  return out;
+  const [x, y] = pair(a, b, 'matmul');
+  return apply(matmulOp, [x, y], { transA: false, transB: false });
 }
 
 /** The outer product of two vectors: out[i, j] = a[i] b[j]. */
@@ -170,7 +184,7 @@ export const sampleMatmulShapes = (pick: Pick): number[][] => {
  * transposed by the matmul kernel itself, so no transposed copy is made in either direction.
  */
 export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | null): Tensor {
-  let [input, w] = pair(x, weight, 'linear');
+  const [input, w] = pair(x, weight, 'linear');
   if (w.rank !== 2) throw new ShapeError('linear', `weight must be 2-D [out, in], got ${formatShape(w.shape)}`, [w.shape]);
   if (input.rank === 0 || input.shape[input.rank - 1] !== w.shape[1]) {
     throw new ShapeError(
@@ -180,10 +194,8 @@ export function linear(x: TensorLike, weight: TensorLike, bias?: TensorLike | nu
     );
   }
   try {
-    const vector = input.rank === 1;
-    if (vector) input = unsqueeze(input, 0);
-    let out = matmulT(input, w, false, true);
-    if (vector) out = reshape(out, [w.shape[0]!]);
+    // a 1-D input is a row of matmul's (its shape rule drops the added axis again)
+    const out = matmulT(input, w, false, true);
     return bias === undefined || bias === null ? out : out.add(bias);
   } catch (e) {
     throw renameError('linear', e);

@@ -70,22 +70,35 @@ function keep(t: Tensor, x: Tensor, { axes }: ReduceParams): Tensor {
   return reshape(t, reducedShape(x.shape, axes, true));
 }
 
-function reductionOp(
-  name: string,
-  init: number,
-  combine: (acc: number, v: number) => number,
-  backward: OpDef<ReduceParams>['backward'],
-  test: Partial<NonNullable<OpDef<ReduceParams>['test']>> = {},
-  checkEmpty = false,
-): OpDef<ReduceParams> {
-  const code = name === 'sum' || name === 'max' || name === 'min' || name === 'prod' ? name : null;
+/** The definition of a reduction, for `reductionOp`: `OpDef`'s fields plus its fold. */
+interface ReductionDef {
+  /** The op's name, as in graphs and messages. */
+  readonly name: string;
+  /** The fold's start value (the identity: 0 for sum). */
+  readonly init: number;
+  /** The fold: the accumulator with one more element. */
+  readonly combine: (acc: number, v: number) => number;
+  /** The forward kernel: `reduceFast` with this code, or absent for `reduceInto` over `combine`. */
+  readonly kernel?: ReduceCode;
+  /** The vector-Jacobian product, written with Tensor ops (see `OpDef.backward`). */
+  readonly backward: OpDef<ReduceParams>['backward'];
+  /** What the backward reads (see `OpDef.saves`). */
+  readonly saves: readonly (number | 'out')[];
+  /** True when an empty reduction is an error (max, min: no identity). */
+  readonly noIdentity?: boolean;
+  /** How the property tests sample it (shapes and axes default to any tensor and any axes). */
+  readonly test?: Partial<NonNullable<OpDef<ReduceParams>['test']>>;
+}
+
+function reductionOp({ name, init, combine, kernel, backward, saves, noIdentity = false, test = {} }: ReductionDef): OpDef<ReduceParams> {
+  const code = kernel ?? null;
   return defineOp<ReduceParams>({
     name,
     inputs: ['x'],
-    saves: name === 'sum' ? [] : [0, 'out'],
+    saves,
     shape: ([s], p) => {
       checkReduceParams(name, s!, p);
-      if (checkEmpty) {
+      if (noIdentity) {
         for (const a of p.axes) {
           if (s![a] === 0) throw new ShapeError(name, `cannot reduce an empty axis ${a} of ${formatShape(s!)} (no identity)`, [s!]);
         }
@@ -102,7 +115,11 @@ function reductionOp(
 }
 
 // sum: every input element receives the output's gradient
-export const sumOp = reductionOp('sum', 0, (a, v) => a + v, ({ grad, inputs: [x], params }) => [expand(keep(grad, x!, params), x!.shape)]);
+export const sumOp = reductionOp({
+  name: 'sum', init: 0, combine: (a, v) => a + v, kernel: 'sum', saves: [],
+  // d sum(x) / dx_i = 1
+  backward: ({ grad, inputs: [x], params }) => [expand(keep(grad, x!, params), x!.shape)],
+});
 
 // max/min: the gradient is shared evenly among the elements equal to the extreme (PyTorch's amax)
 function extremeBackward({ grad, inputs: [x], out, params }: Parameters<OpDef<ReduceParams>['backward']>[0]): Tensor[] {
@@ -110,17 +127,25 @@ function extremeBackward({ grad, inputs: [x], out, params }: Parameters<OpDef<Re
   const count = apply(sumOp, [mask], { axes: params.axes, keepDims: true });
   return [keep(grad, x!, params).mul(mask).div(count)];
 }
-export const maxOp = reductionOp('max', -Infinity, (a, v) => (v > a || Number.isNaN(v) ? v : a), extremeBackward, {}, true);
-export const minOp = reductionOp('min', Infinity, (a, v) => (v < a || Number.isNaN(v) ? v : a), extremeBackward, {}, true);
+export const maxOp = reductionOp({
+  name: 'max', init: -Infinity, combine: (a, v) => (v > a || Number.isNaN(v) ? v : a), kernel: 'max',
+  backward: extremeBackward, saves: [0, 'out'], noIdentity: true,
+});
+export const minOp = reductionOp({
+  name: 'min', init: Infinity, combine: (a, v) => (v < a || Number.isNaN(v) ? v : a), kernel: 'min',
+  backward: extremeBackward, saves: [0, 'out'], noIdentity: true,
+});
 
 // prod: d/dx_i = prod_{j != i} x_j, written out/x_i when no element is zero. With zeros, out/x_i
 // would be 0/0 = NaN at the zeros: there the derivative is the product of the non-zero elements when
 // x_i is the only zero of its reduction, else 0 (and out/x_i = 0 stays right at the non-zeros).
-export const prodOp: OpDef<ReduceParams> = reductionOp(
-  'prod',
-  1,
-  (a, v) => a * v,
-  ({ grad, inputs: [x], out, params }) => {
+export const prodOp: OpDef<ReduceParams> = reductionOp({
+  name: 'prod',
+  init: 1,
+  combine: (a, v) => a * v,
+  kernel: 'prod',
+  saves: [0, 'out'],
+  backward: ({ grad, inputs: [x], out, params }) => {
     if (!x!.data.includes(0)) return [keep(grad.mul(out), x!, params).div(x!)];
     const zero = x!.eq(0);
     const nonZero = where(zero, 1, x!);
@@ -129,8 +154,8 @@ export const prodOp: OpDef<ReduceParams> = reductionOp(
     return [keep(grad, x!, params).mul(where(zero, rest.mul(single), keep(out, x!, params).div(nonZero)))];
   },
   // a polynomial: smooth at zeros, where the rule switches formula
-  { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3, smoothAt: [0] },
-);
+  test: { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3, smoothAt: [0] },
+});
 
 // logsumexp: m + log sum e^{x-m}; d/dx = e^{x - out}
 export const logSumExpOp = defineOp<ReduceParams>({

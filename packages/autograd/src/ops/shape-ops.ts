@@ -467,19 +467,30 @@ function checkIndexArray(op: string, index: unknown, count: number, size: number
   }
 }
 
-/** Gather-style parameters: the index has x's rank and fits x on every axis but `axis`. */
+/**
+ * Gather-style parameters: the index has x's rank and fits x on every axis but `axis`, a 0-d
+ * tensor counting as rank 1 on either side (as in PyTorch); messages show the shapes as given.
+ * The one place gather and its adjoint are validated (the public `gather` only converts).
+ */
 function checkGatherParams(op: string, xShape: Shape, { axis, index, indexShape }: IndexParams): void {
-  checkInteger(op, 'axis', axis, 0, Math.max(xShape.length - 1, 0));
-  const is = checkShape(op, 'indexShape', indexShape);
-  if (is.length !== xShape.length || xShape.length === 0) {
-    throw new ShapeError(op, `index has rank ${is.length} but x has rank ${xShape.length} (${formatShape(is)} vs ${formatShape(xShape)})`, [xShape, is]);
+  const xs = asRank1(xShape);
+  checkInteger(op, 'axis', axis, 0, xs.length - 1);
+  const given = checkShape(op, 'indexShape', indexShape);
+  const is = asRank1(given);
+  if (is.length !== xs.length) {
+    throw new ShapeError(op, `index has rank ${given.length} but x has rank ${xShape.length} (${formatShape(given)} vs ${formatShape(xShape)})`, [xShape, given]);
   }
   is.forEach((d, i) => {
-    if (i !== axis && d > xShape[i]!) {
-      throw new ShapeError(op, `index size ${d} exceeds x's size ${xShape[i]} at axis ${i} (${formatShape(is)} vs ${formatShape(xShape)})`, [xShape, is]);
+    if (i !== axis && d > xs[i]!) {
+      throw new ShapeError(op, `index size ${d} exceeds x's size ${xs[i]} at axis ${i} (${formatShape(given)} vs ${formatShape(xShape)})`, [xShape, given]);
     }
   });
-  checkIndexArray(op, index, sizeOf(is), xShape[axis]!, axis, xShape);
+  checkIndexArray(op, index, sizeOf(is), xs[axis]!, axis, xShape);
+}
+
+/** A 0-d shape as [1] (gather's convention), else the shape itself. */
+function asRank1(s: Shape): Shape {
+  return s.length === 0 ? [1] : s;
 }
 
 // gather (PyTorch semantics): out[i][j][k] = x[index[i][j][k]][j][k] for axis 0, and so on
@@ -493,7 +504,7 @@ export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
   },
   forward: ([x], { axis, index, indexShape }) => {
     const out = allocate(x!.dtype, index.length);
-    forEachGather(x!.shape, axis, indexShape, index, (o, src) => (out[o] = x!.data[src]!));
+    forEachGather(asRank1(x!.shape), axis, asRank1(indexShape), index, (o, src) => (out[o] = x!.data[src]!));
     return out;
   },
   backward: ({ grad, inputs: [x], params }) => [apply(scatterAddOp, [grad], { ...params, shape: x!.shape })],
@@ -520,7 +531,7 @@ export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = d
   },
   forward: ([g], { axis, index, indexShape, shape }) => {
     const out = allocate(g!.dtype, sizeOf(shape));
-    forEachGather(shape, axis, indexShape, index, (o, dst) => (out[dst] = out[dst]! + g!.data[o]!));
+    forEachGather(asRank1(shape), axis, asRank1(indexShape), index, (o, dst) => (out[dst] = out[dst]! + g!.data[o]!));
     return out;
   },
   backward: ({ grad, params: { axis, index, indexShape } }) => [apply(gatherOp, [grad], { axis, index, indexShape })],
@@ -566,19 +577,10 @@ function forEachGather(shape: Shape, axis: number, indexShape: Shape, index: Int
 export function gather(x: TensorLike, axis: number, index: IndexLike): Tensor {
   const t = toTensor(x, 'x', 'gather');
   const a = normalizeAxis('gather', axis, t.rank);
-  const xs = t.rank === 0 ? [1] : t.shape;
-  const { index: ix, shape } = toIndex('gather', index, xs[a]!, a, t.shape);
-  const is = shape.length === 0 ? [1] : shape;
-  if (is.length !== xs.length) {
-    throw new ShapeError('gather', `index has rank ${shape.length} but x has rank ${t.rank} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
-  }
-  is.forEach((d, i) => {
-    if (i !== a && d > xs[i]!) {
-      throw new ShapeError('gather', `index size ${d} exceeds x's size ${xs[i]} at axis ${i} (${formatShape(shape)} vs ${formatShape(t.shape)})`, [t.shape, shape]);
-    }
-  });
-  const out = apply(gatherOp, [t.rank === 0 ? reshape(t, [1]) : t], { axis: a, index: ix, indexShape: is });
-  return shape.length === 0 ? reshape(out, []) : out;
+  // converting the index checks its values (an Int32Array cannot hold 2.5 or 2^32 + 1); the shape
+  // rule checks the rest
+  const { index: ix, shape } = toIndex('gather', index, asRank1(t.shape)[a]!, a, t.shape);
+  return apply(gatherOp, [t], { axis: a, index: ix, indexShape: shape });
 }
 
 // indexSelect: whole slices along `axis` at the given indices (a 1-D list)

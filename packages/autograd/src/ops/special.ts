@@ -78,3 +78,39 @@ export function publicErfc(x: number): number {
   if (typeof x !== 'number') throw new ArgumentError('erfc', `x must be a number, got ${describe(x)}`);
   return erfc(x);
 }
+
+// ------------------------------------------------------------------ number functions of the ops
+// (here, with no imports of the op modules, so that the scalar lane of the derivatives can use
+// them without an import cycle)
+
+/** 1 / (1 + e^-x), evaluated so that neither branch overflows (e^x for x < 0). */
+export function stableSigmoid(v: number): number {
+  if (v >= 0) return 1 / (1 + Math.exp(-v));
+  const e = Math.exp(v);
+  return e / (1 + e);
+}
+
+/**
+ * a^b as C's pow (and so PyTorch's): pow(1, y) = 1 and pow(-1, ±Infinity) = 1 for every y, NaN
+ * included, where JavaScript's Math.pow gives NaN. Otherwise the same as Math.pow.
+ */
+export function cpow(a: number, b: number): number {
+  return a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b);
+}
+
+/**
+ * x^p for a number p as PyTorch computes it: its special cases x*x (2), x*x*x (3), sqrt (0.5),
+ * 1/sqrt (-0.5), 1/x (-1) and 1/(x*x) (-2), else C's pow. They differ from pow at signed zeros and
+ * -Infinity (sqrt(-Infinity) = NaN, 1/sqrt(-0) = -Infinity, (-0)^3 = -0).
+ */
+export function powScalar(v: number, p: number): number {
+  switch (p) {
+    case 2: return v * v;
+    case 3: return v * v * v;
+    case 0.5: return Math.sqrt(v);
+    case -0.5: return 1 / Math.sqrt(v);
+    case -1: return 1 / v;
+    case -2: return 1 / (v * v);
+    default: return cpow(v, p);
+  }
+}

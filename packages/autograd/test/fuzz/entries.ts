@@ -410,8 +410,14 @@ function creationCheck(res: unknown, shape: unknown, value: (() => number) | nul
 // Elementwise ops: reference = the op's scalar function; NaN must propagate (PyTorch semantics).
 
 const byName = new Map(PRIMITIVES.map((p) => [p.name, p]));
-const UNARY = ['neg', 'exp', 'log', 'log1p', 'expm1', 'sqrt', 'abs', 'square', 'reciprocal', 'sin', 'cos', 'sign', 'sigmoid', 'tanh', 'relu', 'gelu', 'silu', 'clone'];
-const BINARY = ['add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'pow'];
+/**
+ * The elementwise ops called as f(x) or f(a, b), derived from the registry: every primitive with a
+ * number function, no parameters and a function export of its own name (so a new elementwise op is
+ * fuzzed with no edit here); sign and clone (no number function) by hand.
+ */
+const ELEMENTWISE = PRIMITIVES.filter((p) => p.scalar !== undefined && p.test?.params === undefined && typeof api[p.name] === 'function');
+const UNARY = [...ELEMENTWISE.filter((p) => p.inputs.length === 1).map((p) => p.name), 'sign', 'clone'];
+const BINARY = ELEMENTWISE.filter((p) => p.inputs.length === 2).map((p) => p.name);
 const COMPARE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 /** Ops that PyTorch documents as producing NaN from finite inputs (log of negatives, 0/0, ...). */
 const NAN_OK = new Set(['log', 'log1p', 'sqrt', 'div', 'pow', 'mul', 'sub', 'add', 'prod', 'variance', 'std', 'norm', 'logSumExp', 'softmax', 'logSoftmax', 'mean', 'matmul', 'outer', 'linear', 'sum', 'expand', 'reciprocal', 'elu', 'softplus', 'leakyRelu', 'clamp', 'gradcheck', 'gradgradcheck', 'hessian', 'grad', 'vjp', 'valueAndGrad', 'sin', 'cos', 'tanh', 'sigmoid', 'silu', 'gelu', 'exp', 'expm1', 'square', 'maximum', 'minimum']);

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { FloatArray } from '../../src/dtype.ts';
 import * as K from '../../src/kernels/unary.ts';
 import { logSoftmaxRows, logSumExpRows, softmaxRows } from '../../src/kernels/unary-lanes.ts';
-import { stableSigmoid } from '../../src/ops/activation.ts';
+import { stableSigmoid } from '../../src/ops/special.ts';
 import { Tensor } from '../../src/tensor.ts';
 import { logSumExp } from '../../src/ops/reduce.ts';
 import { setWasmBinaryMin, setWasmReduceChunk, setWasmUnaryMin, wasmUnaryAvailable } from '../../src/kernels/unary-wasm.ts';

@@ -9,10 +9,11 @@ import {
   matmulThreads,
   matmulWasm,
   setMatmulThreadsMinWork,
-  THREADS_MIN_WORK,
-  WASM_MIN_WORK,
   type FloatArray,
 } from '../../src/kernels/matmul.ts';
+import { KERNEL_CONFIG } from '../../src/kernels/config.ts';
+
+const { matmulWasmMinWork: WASM_MIN_WORK, matmulThreadsMinWork: THREADS_MIN_WORK } = KERNEL_CONFIG;
 
 type Kernel = typeof matmul;
 type Ctor = Float32ArrayConstructor | Float64ArrayConstructor;
@@ -264,5 +265,15 @@ describe('matmul kernels vs matmulReference', () => {
     matmulWasm(a, 0, b, 0, out, 0, m, k, n, false, false);
     matmulReference(a, 0, b, 0, want, 0, m, k, n, false, false);
     expect(Array.from(out)).toEqual(Array.from(want));
+  });
+});
+
+describe('the kernel configuration', () => {
+  it('is one frozen record; tests change thresholds only through the hooks', () => {
+    expect(Object.isFrozen(KERNEL_CONFIG)).toBe(true);
+    expect(() => {
+      (KERNEL_CONFIG as { wasmUnaryMin: number }).wasmUnaryMin = 0;
+    }).toThrow(TypeError);
+    expect(KERNEL_CONFIG.wasmUnaryMin).toBe(256);
   });
 });
