@@ -10,24 +10,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { decode } from 'fast-png';
-import { tensor } from '@memograd/autograd';
+import { Generator, tensor } from '@memograd/autograd';
 import { SummaryWriter } from '@memograd/optim/node';
 import {
   jsonNumber, migrateHistogram, referenceEqualBins, referenceHistogram, referenceTfBins, tbDump, tbRead, tempDir,
   type Dump, type TbReadResult,
 } from './tensorboard-helpers.ts';
 
-/** A seeded uniform generator (mulberry32), for repeatable data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SCALARS: Array<[number, number, number]> = [
   // value, step, wall time (sub-millisecond parts, a step of 2**40)
@@ -43,7 +32,8 @@ const SCALARS: Array<[number, number, number]> = [
   [123456789.123, 2 ** 40, 1700000008],
 ];
 
-const r = rng(7);
+const gen = new Generator(7);
+const r = (): number => gen.uniform();
 const normal = (): number => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 const HISTS = {
   weights: [0, 1, 2].map((s) => Array.from({ length: 500 }, () => normal() * (0.5 + s))),

@@ -11,19 +11,9 @@ import { Hyperband, RandomSearch, SGD } from '@memograd/optim';
 import type { HyperParameters, TrialRecord } from '@memograd/optim';
 import { TunerProject } from '@memograd/optim/node';
 import { tbDump, tbRead, tempDir } from './tensorboard-helpers.ts';
+import { binaryProblem } from './tuner-fixtures.ts';
 
-function problem() {
-  const g = new Generator(11);
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    const a = g.normal();
-    const b = g.normal();
-    xs.push(a, b);
-    ys.push(a - b > 0 ? 1 : 0);
-  }
-  return { x: tensor(xs, { shape: [60, 2] }), y: tensor(ys, { shape: [60, 1] }) };
-}
+const problem = () => binaryProblem(11, -1);
 function build(hp: HyperParameters) {
   const units = hp.int('units', { min: 2, max: 8, step: 2 })!;
   const lr = hp.choice('lr', [0.01, 0.1, 0.5])!;

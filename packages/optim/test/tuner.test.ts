@@ -11,6 +11,7 @@ import {
 } from '../src/index.ts';
 import type { HPValues, Oracle } from '../src/index.ts';
 import { gpNegLogLikelihood } from '../src/tuner/gp.ts';
+import { binaryProblem } from './tuner-fixtures.ts';
 
 function messageOf(f: () => unknown): string {
   try {
@@ -305,18 +306,7 @@ describe('Gaussian process', () => {
 });
 
 /** A tiny binary problem and a build function for end-to-end tuner tests. */
-function problem(): { x: ReturnType<typeof tensor>; y: ReturnType<typeof tensor> } {
-  const g = new Generator(7);
-  const xs: number[] = [];
-  const ys: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    const a = g.normal();
-    const b = g.normal();
-    xs.push(a, b);
-    ys.push(a + b > 0 ? 1 : 0);
-  }
-  return { x: tensor(xs, { shape: [60, 2] }), y: tensor(ys, { shape: [60, 1] }) };
-}
+const problem = () => binaryProblem(7, 1);
 function build(hp: HyperParameters) {
   const units = hp.int('units', { min: 2, max: 8, step: 2 })!;
   const lr = hp.choice('lr', [0.01, 0.1, 0.5])!;
