@@ -39,3 +39,12 @@ export function named<T>(op: string, fn: () => T, inner?: string): T {
     throw relabel(op, e, inner);
   }
 }
+
+/**
+ * The problems an error lists (StateDictError, ModelFormatError), as strings, and its message: the
+ * one problem, or "N problems:" followed by one per line.
+ */
+export function problemList(problems: readonly string[]): { list: string[]; message: string } {
+  const list = Array.isArray(problems) ? problems.map(text) : [text(problems)];
+  return { list, message: list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}` };
+}

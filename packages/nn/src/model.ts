@@ -12,7 +12,7 @@
 import { ArgumentError, Generator, MemogradError } from '@memograd/autograd';
 import type { DType } from '@memograd/autograd';
 import { Module, describe, show } from './module.ts';
-import { text } from './errors.ts';
+import { problemList, text } from './errors.ts';
 import {
   BatchNorm1d, Dense, Dropout, ELU, Flatten, GELU, Identity, LayerNorm, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, SiLU,
   Sigmoid, Softmax, Softplus, Tanh,
@@ -57,8 +57,8 @@ export class ModelFormatError extends MemogradError {
   /** Every problem found, one per line of the message. */
   readonly problems: readonly string[];
   constructor(op: string, problems: readonly string[]) {
-    const list = Array.isArray(problems) ? problems.map(text) : [text(problems)];
-    super(text(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
+    const { list, message } = problemList(problems);
+    super(text(op), message);
     this.problems = list;
   }
 }

@@ -9,7 +9,7 @@
  */
 import { ArgumentError, MemogradError, Tensor, formatShape, noGrad, zeros } from '@memograd/autograd';
 import type { DType, FloatArray } from '@memograd/autograd';
-import { text } from './errors.ts';
+import { problemList, text } from './errors.ts';
 
 /**
  * A tensor that is a module parameter: a leaf that requires grad by default.
@@ -49,8 +49,8 @@ export class StateDictError extends MemogradError {
   /** Every problem found, one per line of the message. */
   readonly problems: readonly string[];
   constructor(op: string, problems: readonly string[]) {
-    const list = Array.isArray(problems) ? problems.map(text) : [text(problems)];
-    super(text(op), list.length === 1 ? list[0]! : `${list.length} problems:\n  ${list.join('\n  ')}`);
+    const { list, message } = problemList(problems);
+    super(text(op), message);
     this.problems = list;
   }
 }

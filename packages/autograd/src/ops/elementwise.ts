@@ -7,6 +7,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef } from './define.ts';
 import { applyBinary, applyUnary, binaryOp, pair, unaryOp } from './helpers.ts';
 import { cpow, powScalar } from './special.ts';
+import type { Arith, DerivativeFrame, Value } from './derivative.ts';
 import * as K from '../kernels/unary.ts';
 import { compareKernel, type CompareCode } from '../kernels/unary.ts';
 import { arithmeticKernel } from '../kernels/elementwise.ts';
@@ -81,12 +82,18 @@ export const powOp = binaryOp({
 // (the result is NaN) both receive the whole gradient (PyTorch: where(a == b, g/2, g), zeroed where
 // a < b for maximum's a, and so on: NaN compares unequal and neither less nor greater).
 // Ties have probability ~1e-6 at eps 1e-6: the tests need no filter.
+
+/** The share of the gradient each operand of maximum/minimum keeps before its own mask: 0.5 at ties, else 1. */
+function tieShare(m: Arith, s: DerivativeFrame): Value {
+  return m.add(m.mul(m.eq(s.a, s.b), m.k(-0.5)), m.k(1));
+}
+
 export const maximumOp = binaryOp({
   name: 'maximum',
   scalar: (a, b) => (a > b || a !== a ? a : b),
   // d max(a, b) = [a > b] da + [a < b] db, halved at ties
   derivative: (m, s) => {
-    const share = m.add(m.mul(m.eq(s.a, s.b), m.k(-0.5)), m.k(1)); // 0.5 at ties, else 1 (NaN included)
+    const share = tieShare(m, s);
     s.da = m.mul(s.g, m.sub(share, m.lt(s.a, s.b)));
     s.db = m.mul(s.g, m.sub(share, m.gt(s.a, s.b)));
   },
@@ -98,7 +105,7 @@ export const minimumOp = binaryOp({
   scalar: (a, b) => (a < b || a !== a ? a : b),
   // d min(a, b) = [a < b] da + [a > b] db, halved at ties
   derivative: (m, s) => {
-    const share = m.add(m.mul(m.eq(s.a, s.b), m.k(-0.5)), m.k(1));
+    const share = tieShare(m, s);
     s.da = m.mul(s.g, m.sub(share, m.gt(s.a, s.b)));
     s.db = m.mul(s.g, m.sub(share, m.lt(s.a, s.b)));
   },
