@@ -38,10 +38,31 @@ export {
 } from './ops/index.ts';
 export type { ReduceOptions, VarOptions, NormOptions, SoftplusOptions, IndexLike, CreationOptions, RandomOptions } from './ops/index.ts';
 export { publicStableSigmoid as stableSigmoid } from './ops/activation.ts';
+
+// the op families (one block each)
+export {} from './ops/math.ts';
+// ----
+export {} from './ops/distance.ts';
+// ----
+export {} from './ops/indexing.ts';
+// ----
+export {} from './ops/scan.ts';
+// ----
+export {} from './ops/layout.ts';
+// ----
+export {} from './ops/decomp.ts';
+// ----
+export {} from './ops/conv.ts';
+// ----
+export {} from './ops/nn-ops.ts';
+// ----
+export {} from './ops/activation.ts';
+// ---- end of the op families
+
 export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
-export type { OpDef, OpTest, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';
+export type { OpDef, OpTest, OracleInput, OracleOutput, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';
 export type { Arith, Derivative, DerivativeFrame, Value } from './ops/derivative.ts';
 export { checkDerivation } from './teach/check-derivation.ts';
 export type { DerivationReport, CheckDerivationOptions, DerivationCheck, DerivationDiagnosis, DerivationParams, HandFormula, HandParams } from './teach/check-derivation.ts';

@@ -469,6 +469,26 @@ export class Tensor {
   gather(axis: number, index: ops.IndexLike): Tensor { return ops.gather(this, axis, index); }
   /** Selects whole slices along an axis by index (like `torch.index_select`). */
   indexSelect(axis: number, index: ops.IndexLike): Tensor { return ops.indexSelect(this, axis, index); }
+
+  // ---- math (trigonometric, special functions, rounding) ----
+
+  // ---- activations (more) ----
+
+  // ---- distances ----
+
+  // ---- indexing ----
+
+  // ---- scans and sorting ----
+
+  // ---- layout ----
+
+  // ---- linear algebra (decompositions) ----
+
+  // ---- convolution and pooling ----
+
+  // ---- network ops ----
+
+  // ---- end of the op families ----
 }
 
 /** The seed gradient of a backward pass: ones for a scalar, else the caller's of the same shape. */

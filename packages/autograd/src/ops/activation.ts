@@ -5,7 +5,7 @@ import { normalizeAxis, checkOptions, describe } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp } from './define.ts';
 import { where } from './elementwise.ts';
-import { applyUnary, unaryOp } from './helpers.ts';
+import { applyUnary, unaryOp, type OpEntry } from './helpers.ts';
 import { reluKernel, sigmoidKernel, tanhKernel } from '../kernels/unary.ts';
 import { logSoftmaxRows, softmaxRows } from '../kernels/unary-lanes.ts';
 import { exp, mul, sub } from './elementwise.ts';
@@ -241,3 +241,7 @@ export function softmax(x: TensorLike, axis = -1): Tensor {
 export function logSoftmax(x: TensorLike, axis = -1): Tensor {
   return apply(logSoftmaxOp, [toTensor(x, 'x', 'logSoftmax')], { axis });
 }
+
+/** The activations added after the core set (spread into `OPS`, ops/registry.ts). */
+export const ACTIVATION_OPS = {
+} as const satisfies Record<string, OpEntry>;

@@ -76,10 +76,45 @@ export interface OpTest<P> {
   secondOrder?: boolean;
   /** An elementwise scalar oracle: out[i] = reference(inputs broadcast at i). */
   reference?: (...values: number[]) => number;
+  /**
+   * A whole-tensor reference for ops that are not elementwise (sort, cumsum, einsum, det, ...): the
+   * output computed by the plainest loops over the inputs' values, with no memograd op. The
+   * property tests hold the op's forward to it on every sample. (Elementwise ops use `reference`.)
+   */
+  oracle?: (inputs: readonly OracleInput[], params: P) => OracleOutput;
+  /**
+   * Draws the inputs' values itself, overriding `domain`, `avoid`, `smoothAt` and `ties`: for ops
+   * that need structured inputs (well-conditioned or symmetric positive definite matrices, distinct
+   * values for sort). `random()` is uniform in [0, 1) from the case's seed; return one flat array
+   * per input shape.
+   */
+  values?: (shapes: readonly number[][], params: P, random: () => number) => number[][];
+  /**
+   * Why the generic NaN property (a NaN input element makes NaN exactly the outputs that depend on
+   * it) does not hold for this op, as in PyTorch (sort moves NaN to the end of its lane, cholesky
+   * refuses it, ...). The op's own tests must then pin its NaN behaviour.
+   */
+  nanExempt?: string;
   /** Looser tolerances for ops whose finite differences are noisier. */
   atol?: number;
   /** Relative tolerance for the gradient checks. */
   rtol?: number;
+}
+
+/** An input as `OpTest.oracle` receives it: plain values, row-major. */
+export interface OracleInput {
+  /** The input's shape. */
+  readonly shape: readonly number[];
+  /** The input's values, row-major. */
+  readonly data: ArrayLike<number>;
+}
+
+/** What `OpTest.oracle` returns: the expected output. */
+export interface OracleOutput {
+  /** The expected output shape. */
+  readonly shape: readonly number[];
+  /** The expected values, row-major. */
+  readonly data: ArrayLike<number>;
 }
 
 /** The definition of a primitive op: shape rule, forward kernel and backward rule (see `defineOp`). */

@@ -18,6 +18,14 @@ import * as E from './elementwise.ts';
 import * as L from './linalg.ts';
 import * as R from './reduce.ts';
 import * as S from './shape-ops.ts';
+import { MATH_OPS } from './math.ts';
+import { DISTANCE_OPS } from './distance.ts';
+import { INDEXING_OPS } from './indexing.ts';
+import { SCAN_OPS } from './scan.ts';
+import { LAYOUT_OPS } from './layout.ts';
+import { DECOMP_OPS } from './decomp.ts';
+import { CONV_OPS } from './conv.ts';
+import { NN_OPS } from './nn-ops.ts';
 
 const reduceTest = { shapes: 'unary' as const, params: R.sampleReduceParams };
 const axisOf = (p: { axes: readonly number[]; keepDims: boolean }) => ({ axis: p.axes, keepDims: p.keepDims });
@@ -96,6 +104,17 @@ export const OPS = {
       return [s, s, s];
     },
   }, FUNCTION_ONLY),
+
+  // the families, each listed in its own module
+  ...A.ACTIVATION_OPS,
+  ...MATH_OPS,
+  ...DISTANCE_OPS,
+  ...INDEXING_OPS,
+  ...SCAN_OPS,
+  ...LAYOUT_OPS,
+  ...DECOMP_OPS,
+  ...CONV_OPS,
+  ...NN_OPS,
 } as const satisfies Record<string, OpEntry>;
 
 /** An op's name: a key of the registry. */

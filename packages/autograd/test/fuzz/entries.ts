@@ -7,12 +7,21 @@ import fc from 'fast-check';
 import * as ag from '@memograd/autograd';
 import { ALL_OPS, PRIMITIVES, Tensor } from '@memograd/autograd';
 import { drawSample } from '../support/sampling.ts';
+import { mathEntries } from './entries-math.ts';
+import { activationEntries } from './entries-activation.ts';
+import { distanceEntries } from './entries-distance.ts';
+import { indexingEntries } from './entries-indexing.ts';
+import { scanEntries } from './entries-scan.ts';
+import { layoutEntries } from './entries-layout.ts';
+import { decompEntries } from './entries-decomp.ts';
+import { convEntries } from './entries-conv.ts';
+import { nnOpsEntries } from './entries-nn-ops.ts';
 import {
   args, broadcastTo, WrongResult, closeTo, dtypeArb, FuzzUserError, garbage, garbageOrBadTensor, intArb, label, mix, opt, shapeArb, shapeEq,
   smallNum, strides, tensorArb, tensorLikeArb, unravel, type Case, type FuzzEntry,
 } from './harness.ts';
 
-const api = ag as unknown as Record<string, (...a: any[]) => any>;
+export const api = ag as unknown as Record<string, (...a: any[]) => any>;
 
 export function resetGlobals(): void {
   ag.setDetectAnomaly(false);
@@ -21,20 +30,20 @@ export function resetGlobals(): void {
 // ---------------------------------------------------------------------------------------------
 // Argument arbitraries
 
-const T = tensorArb();
-const Tnz = tensorArb({ minRank: 1, empty: false });
+export const T = tensorArb();
+export const Tnz = tensorArb({ minRank: 1, empty: false });
 /** An operand that may be garbage (the first argument of the functional form). */
-const X = fc.oneof({ arbitrary: T as fc.Arbitrary<unknown>, weight: 8 }, { arbitrary: tensorLikeArb(), weight: 1 }, { arbitrary: garbageOrBadTensor, weight: 1 });
-const axisArb = mix(intArb(-4, 4));
-const axesArb = opt(fc.oneof(intArb(-3, 3), fc.array(intArb(-3, 3), { maxLength: 3 })));
-const reduceOpts = opt(fc.record({ axis: axesArb, keepDims: opt(fc.boolean()) }, { requiredKeys: [] }));
-const shapeValid = fc.array(intArb(0, 4), { maxLength: 4 });
+export const X = fc.oneof({ arbitrary: T as fc.Arbitrary<unknown>, weight: 8 }, { arbitrary: tensorLikeArb(), weight: 1 }, { arbitrary: garbageOrBadTensor, weight: 1 });
+export const axisArb = mix(intArb(-4, 4));
+export const axesArb = opt(fc.oneof(intArb(-3, 3), fc.array(intArb(-3, 3), { maxLength: 3 })));
+export const reduceOpts = opt(fc.record({ axis: axesArb, keepDims: opt(fc.boolean()) }, { requiredKeys: [] }));
+export const shapeValid = fc.array(intArb(0, 4), { maxLength: 4 });
 const badShapes = fc.constantFrom<unknown>(
   [-2, -3], [0.5], [NaN], [null], [true, 2], [1n], [2 ** 31, 4], [2 ** 32 + 1], [Infinity], ['3'], [-1], [1, -1], [1e300],
 );
-const shapeArgArb = fc.oneof({ arbitrary: shapeValid as fc.Arbitrary<unknown>, weight: 5 }, { arbitrary: badShapes, weight: 2 }, { arbitrary: garbage, weight: 1 });
+export const shapeArgArb = fc.oneof({ arbitrary: shapeValid as fc.Arbitrary<unknown>, weight: 5 }, { arbitrary: badShapes, weight: 2 }, { arbitrary: garbage, weight: 1 });
 const creationOpts = opt(fc.record({ dtype: mix(dtypeArb, 4, 1), requiresGrad: opt(fc.boolean()) }, { requiredKeys: [] }));
-const numArb = mix(smallNum, 4, 1);
+export const numArb = mix(smallNum, 4, 1);
 
 /** A shape that `x` can be reshaped to (often), with -1 sometimes. */
 function reshapeTarget(x: Tensor): fc.Arbitrary<unknown> {
@@ -51,13 +60,13 @@ function expandTarget(x: Tensor): fc.Arbitrary<unknown> {
   ]);
   return fc.oneof({ arbitrary: valid as fc.Arbitrary<unknown>, weight: 4 }, { arbitrary: shapeArgArb, weight: 2 });
 }
-function permutation(x: Tensor): fc.Arbitrary<unknown> {
+export function permutation(x: Tensor): fc.Arbitrary<unknown> {
   const idx = Array.from({ length: x.rank }, (_, i) => i);
   const valid = fc.shuffledSubarray(idx, { minLength: x.rank, maxLength: x.rank });
   return fc.oneof({ arbitrary: valid as fc.Arbitrary<unknown>, weight: 4 }, { arbitrary: fc.array(intArb(-4, 4), { maxLength: 4 }), weight: 1 }, { arbitrary: garbage, weight: 1 });
 }
 /** Index arguments: in range (often), negative, out of range, >= 2^32, fractional, tensors, garbage. */
-function indexArb(n: number, shape?: fc.Arbitrary<number[]>): fc.Arbitrary<unknown> {
+export function indexArb(n: number, shape?: fc.Arbitrary<number[]>): fc.Arbitrary<unknown> {
   const good = intArb(0, Math.max(0, n - 1));
   const weird = fc.constantFrom(-1, n, 2 ** 32 + 1, 2 ** 31, 0.5, NaN, -n - 1);
   const val = fc.oneof({ arbitrary: good, weight: 8 }, { arbitrary: weird, weight: 1 });
@@ -71,7 +80,7 @@ function indexArb(n: number, shape?: fc.Arbitrary<number[]>): fc.Arbitrary<unkno
   );
 }
 /** An index tensor built without validation (so NaN and 2^32 + 1 can be in it). */
-function indexTensor(v: unknown): Tensor {
+export function indexTensor(v: unknown): Tensor {
   const flat: number[] = [];
   const shape: number[] = [];
   let p = v;
@@ -83,7 +92,7 @@ function indexTensor(v: unknown): Tensor {
   walk(v);
   return new Tensor(new Float64Array(flat), flat.length === 1 && shape.length === 0 ? [] : shape, 'float64');
 }
-function nest(v: number[], shape: readonly number[]): unknown {
+export function nest(v: number[], shape: readonly number[]): unknown {
   if (shape.length === 0) return v[0];
   const [d, ...rest] = shape;
   const step = rest.reduce((a, b) => a * b, 1);
@@ -93,21 +102,21 @@ function nest(v: number[], shape: readonly number[]): unknown {
 // ---------------------------------------------------------------------------------------------
 // Reference checks
 
-const asT = (v: unknown): Tensor | null => (v instanceof Tensor ? v : null);
-const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+export const asT = (v: unknown): Tensor | null => (v instanceof Tensor ? v : null);
+export const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 /** PyTorch's rule: a 0-d tensor takes axis 0 or -1 (as if it had one axis of size 1). */
-function normAxis(a: unknown, rank: number): number | null {
+export function normAxis(a: unknown, rank: number): number | null {
   const r = Math.max(rank, 1);
   if (!isInt(a) || a < -r || a >= r) return null;
   if (rank === 0) return 0;
   return a < 0 ? a + rank : a;
 }
-function sameData(out: Tensor, x: Tensor): string | null {
+export function sameData(out: Tensor, x: Tensor): string | null {
   return closeTo(out.data, x.data, out.dtype, 'element');
 }
 
 /** Expected output of a reduction over `axes` (null: all). */
-function reduceRef(x: Tensor, axes: number[] | null, keep: boolean, init: number, f: (acc: number, v: number) => number, fin: (acc: number, n: number) => number) {
+export function reduceRef(x: Tensor, axes: number[] | null, keep: boolean, init: number, f: (acc: number, v: number) => number, fin: (acc: number, n: number) => number) {
   const r = x.rank;
   const ax = axes ?? Array.from({ length: r }, (_, i) => i);
   const outShape = x.shape.map((d, i) => (ax.includes(i) ? 1 : d));
@@ -124,7 +133,7 @@ function reduceRef(x: Tensor, axes: number[] | null, keep: boolean, init: number
   return { shape: keep ? outShape : x.shape.filter((_, i) => !ax.includes(i)), data: acc.map((a) => fin(a, count)) };
 }
 
-function reductionCheck(init: number, f: (a: number, v: number) => number, fin: (a: number, n: number) => number = (a) => a) {
+export function reductionCheck(init: number, f: (a: number, v: number) => number, fin: (a: number, n: number) => number = (a) => a) {
   return (res: unknown, c: Case): string | null => {
     const x = asT(c.args[0]);
     const out = asT(res);
@@ -344,7 +353,7 @@ const checks: Record<string, (res: unknown, c: Case) => string | null> = {
   },
 };
 
-function render1(v: unknown): string {
+export function render1(v: unknown): string {
   try {
     return JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? `${x}n` : typeof x === 'number' && !Number.isFinite(x) ? String(x) : x)) ?? String(v);
   } catch {
@@ -365,7 +374,7 @@ function permuteCheck(out: Tensor, x: Tensor, perm: number[]): string | null {
   return closeTo(out.data, ref, out.dtype);
 }
 
-function indexValues(v: unknown): { values: number[]; shape: number[] } | null {
+export function indexValues(v: unknown): { values: number[]; shape: number[] } | null {
   if (v instanceof Tensor) return { values: Array.from(v.data), shape: v.shape.slice() };
   if (v instanceof Int32Array) return { values: Array.from(v), shape: [v.length] };
   if (typeof v === 'number') return { values: [v], shape: [] };
@@ -418,15 +427,15 @@ const byName = new Map(PRIMITIVES.map((p) => [p.name, p]));
 const ELEMENTWISE = PRIMITIVES.filter((p) => p.scalar !== undefined && p.test?.params === undefined && typeof api[p.name] === 'function');
 const UNARY = [...ELEMENTWISE.filter((p) => p.inputs.length === 1).map((p) => p.name), 'sign', 'clone'];
 const BINARY = ELEMENTWISE.filter((p) => p.inputs.length === 2).map((p) => p.name);
-const COMPARE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
+export const COMPARE = new Set(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 /** Ops that PyTorch documents as producing NaN from finite inputs (log of negatives, 0/0, ...). */
-const NAN_OK = new Set(['log', 'log1p', 'sqrt', 'div', 'pow', 'mul', 'sub', 'add', 'prod', 'variance', 'std', 'norm', 'logSumExp', 'softmax', 'logSoftmax', 'mean', 'matmul', 'outer', 'linear', 'sum', 'expand', 'reciprocal', 'elu', 'softplus', 'leakyRelu', 'clamp', 'gradcheck', 'gradgradcheck', 'hessian', 'grad', 'vjp', 'valueAndGrad', 'sin', 'cos', 'tanh', 'sigmoid', 'silu', 'gelu', 'exp', 'expm1', 'square', 'maximum', 'minimum']);
+export const NAN_OK = new Set(['log', 'log1p', 'sqrt', 'div', 'pow', 'mul', 'sub', 'add', 'prod', 'variance', 'std', 'norm', 'logSumExp', 'softmax', 'logSoftmax', 'mean', 'matmul', 'outer', 'linear', 'sum', 'expand', 'reciprocal', 'elu', 'softplus', 'leakyRelu', 'clamp', 'gradcheck', 'gradgradcheck', 'hessian', 'grad', 'vjp', 'valueAndGrad', 'sin', 'cos', 'tanh', 'sigmoid', 'silu', 'gelu', 'exp', 'expm1', 'square', 'maximum', 'minimum']);
 
-function f32(dtype: string) {
+export function f32(dtype: string) {
   return dtype === 'float32' ? Math.fround : (v: number) => v;
 }
 
-function elementwiseCheck(name: string) {
+export function elementwiseCheck(name: string) {
   const op = byName.get(name === 'pow' ? 'pow' : name)!;
   // sign(NaN) is 0 in PyTorch 1.13 (torch.sign(tensor([nan])) == tensor([0.])), like memograd's
   const f = op.scalar ?? (name === 'sign' ? (v: number) => (Number.isNaN(v) ? 0 : Math.sign(v)) : (v: number) => v);
@@ -451,7 +460,7 @@ function elementwiseCheck(name: string) {
   };
 }
 
-function toRef(v: unknown, dtype: 'float32' | 'float64'): { data: ArrayLike<number>; shape: readonly number[] } | null {
+export function toRef(v: unknown, dtype: 'float32' | 'float64'): { data: ArrayLike<number>; shape: readonly number[] } | null {
   if (v instanceof Tensor) return { data: v.data, shape: v.shape };
   const r = f32(dtype);
   if (typeof v === 'number') return { data: [r(v)], shape: [] };
@@ -469,20 +478,24 @@ function toRef(v: unknown, dtype: 'float32' | 'float64'): { data: ArrayLike<numb
 // ---------------------------------------------------------------------------------------------
 // Op signatures: the arguments after the tensor (shared by the function and the method)
 
-type Rest = (x: Tensor) => fc.Arbitrary<unknown[]>;
-const none: Rest = () => fc.constant([]);
-const one = (a: fc.Arbitrary<unknown>): Rest => () => fc.tuple(a);
-const rsig = (...a: fc.Arbitrary<unknown>[]): Rest => () => fc.tuple(...a);
+export type Rest = (x: Tensor) => fc.Arbitrary<unknown[]>;
+export const none: Rest = () => fc.constant([]);
+export const one = (a: fc.Arbitrary<unknown>): Rest => () => fc.tuple(a);
+export const rsig = (...a: fc.Arbitrary<unknown>[]): Rest => () => fc.tuple(...a);
 
-interface OpSig {
+export interface OpSig {
   rest: Rest;
   /** Accepted error prefixes (default: the name and the method name). */
   ops?: string[];
   /** Method name on Tensor, or null for function-only ops. */
   method?: string | null;
+  /** The result's check (default: `checks[name]`, or the elementwise check). */
+  check?: FuzzEntry['check'];
+  /** Whether a NaN in the result is acceptable for finite inputs (default: the name is in NAN_OK). */
+  nanOk?: boolean;
 }
 
-const operand = (x: Tensor) => fc.oneof(
+export const operand = (x: Tensor) => fc.oneof(
   { arbitrary: tensorArb({ shape: x.shape.slice(-2) }) as fc.Arbitrary<unknown>, weight: 3 },
   { arbitrary: tensorArb({ dtype: x.dtype }), weight: 2 },
   { arbitrary: tensorLikeArb(), weight: 2 },
@@ -543,10 +556,10 @@ const SIGS: Record<string, OpSig> = {
 };
 // pow's exponent is the second operand (tensor or number): BINARY handles it.
 
-function opEntries(name: string, sig: OpSig): FuzzEntry[] {
+export function opEntries(name: string, sig: OpSig): FuzzEntry[] {
   const fn = api[name]!;
-  const check: FuzzEntry['check'] | undefined = checks[name] ?? (UNARY.includes(name) || BINARY.includes(name) ? elementwiseCheck(name) : undefined);
-  const nanOk = NAN_OK.has(name);
+  const check: FuzzEntry['check'] | undefined = sig.check ?? checks[name] ?? (UNARY.includes(name) || BINARY.includes(name) ? elementwiseCheck(name) : undefined);
+  const nanOk = sig.nanOk ?? NAN_OK.has(name);
   const dummy = new Tensor(new Float32Array(2), [2]);
   const out: FuzzEntry[] = [
     {
@@ -577,7 +590,7 @@ function opEntries(name: string, sig: OpSig): FuzzEntry[] {
 // ---------------------------------------------------------------------------------------------
 // Entries
 
-const leafGraph = fc.tuple(dtypeArb, shapeArb({ maxRank: 2 })).chain(([dtype, shape]) => fc.tuple(tensorArb({ requiresGrad: true, special: false, dtype, shape }), tensorArb({ requiresGrad: true, special: false, dtype, shape })));
+export const leafGraph = fc.tuple(dtypeArb, shapeArb({ maxRank: 2 })).chain(([dtype, shape]) => fc.tuple(tensorArb({ requiresGrad: true, special: false, dtype, shape }), tensorArb({ requiresGrad: true, special: false, dtype, shape })));
 const fnArb = fc.oneof(
   { arbitrary: fc.constant(label((...xs: Tensor[]) => userTensor(xs[0]).mul(userTensor(xs[0])).sum(), '(...xs) => xs[0].mul(xs[0]).sum()')) as fc.Arbitrary<unknown>, weight: 4 },
   { arbitrary: fc.constant(label((x: Tensor) => userTensor(x).exp().sum(), 'x => x.exp().sum()')), weight: 2 },
@@ -585,11 +598,11 @@ const fnArb = fc.oneof(
   { arbitrary: garbage, weight: 2 },
 );
 /** User code that needs a tensor argument and gets none throws (a user error, not the library's). */
-function userTensor(x: unknown): Tensor {
+export function userTensor(x: unknown): Tensor {
   if (!(x instanceof Tensor)) throw new FuzzUserError();
   return x;
 }
-const tensorList = (n = 3) => fc.array(tensorArb({ shape: [2], requiresGrad: true, special: false, dtype: 'float64' }), { minLength: 1, maxLength: n });
+export const tensorList = (n = 3) => fc.array(tensorArb({ shape: [2], requiresGrad: true, special: false, dtype: 'float64' }), { minLength: 1, maxLength: n });
 
 const MISC: FuzzEntry[] = [
   {
@@ -987,6 +1000,16 @@ const REGISTRY: FuzzEntry[] = ALL_OPS.filter((op) => op.test !== null).map((op):
 
 export const ENTRIES: (FuzzEntry & { runs?: number })[] = [
   ...Object.entries(SIGS).flatMap(([n, s]) => opEntries(n, s)),
+  // the op families, each in its own module (called here: they use this module's helpers)
+  ...mathEntries(),
+  ...activationEntries(),
+  ...distanceEntries(),
+  ...indexingEntries(),
+  ...scanEntries(),
+  ...layoutEntries(),
+  ...decompEntries(),
+  ...convEntries(),
+  ...nnOpsEntries(),
   ...MISC,
   ...TENSOR_MISC,
   ...REGISTRY,

@@ -60,9 +60,14 @@ export function drawSample(test: OpTest<unknown>, seed: number, options: DrawOpt
     if (!domains) return [-2, 2];
     return Array.isArray(domains[0]) ? (domains as readonly (readonly [number, number])[])[i] ?? [-2, 2] : (domains as readonly [number, number]);
   };
-  const values: number[][] = shapes.map((s) => new Array(s.reduce((a, b) => a * b, 1)).fill(0));
+  const values: number[][] = test.values
+    ? test.values(shapes, params, () => g.random())
+    : shapes.map((s) => new Array(s.reduce((a, b) => a * b, 1)).fill(0));
   const smoothAt = options.smoothAt === false ? [] : typeof test.smoothAt === 'function' ? test.smoothAt(params) : test.smoothAt ?? [];
-  values.forEach((vals, i) => {
+  if (test.values && (values.length !== shapes.length || values.some((v, i) => v.length !== shapes[i]!.reduce((a, b) => a * b, 1)))) {
+    throw new Error(`drawSample: test.values returned ${values.length} arrays of lengths ${values.map((v) => v.length).join(', ')} for shapes ${JSON.stringify(shapes)}`);
+  }
+  if (!test.values) values.forEach((vals, i) => {
     const [lo, hi] = domainOf(i);
     for (let j = 0; j < vals.length; j++) {
       let v: number;
