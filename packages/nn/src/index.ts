@@ -27,6 +27,16 @@ export type {
   Reduction, ReductionOptions, Target, ClassIndices, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions,
   NLLOptions, CrossEntropyOptions, CategoricalOptions, SparseCategoricalOptions,
 } from './losses.ts';
+export {
+  klDiv, cosineEmbeddingLoss, marginRankingLoss, hingeEmbeddingLoss, multiMarginLoss, tripletMarginLoss, softMarginLoss,
+  multilabelSoftMarginLoss, poissonNllLoss, gaussianNllLoss, ctcLoss,
+  TripleInputLoss, KLDivLoss, CosineEmbeddingLoss, MarginRankingLoss, HingeEmbeddingLoss, MultiMarginLoss, TripletMarginLoss,
+  SoftMarginLoss, MultiLabelSoftMarginLoss, PoissonNLLLoss, GaussianNLLLoss, CTCLoss,
+} from './losses-more.ts';
+export type {
+  KLDivReduction, KLDivOptions, MarginOptions, MultiMarginOptions, TripletMarginOptions, MultilabelSoftMarginOptions,
+  PoissonNLLOptions, GaussianNLLOptions, CTCOptions, Lengths,
+} from './losses-more.ts';
 export { l1Penalty, l2Penalty, regularizers } from './regularizers.ts';
 export type { Regularizer, ParamSource } from './regularizers.ts';
 export { summary, formatCount } from './summary.ts';

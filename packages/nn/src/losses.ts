@@ -7,7 +7,7 @@
 import { ArgumentError, ShapeError, Tensor, formatShape, tensor, where } from '@memograd/autograd';
 import type { NestedArray } from '@memograd/autograd';
 import { Module, checkOptions, describe } from './module.ts';
-import { named, relabel } from './errors.ts';
+import { named, relabel, text } from './errors.ts';
 
 /** How a loss reduces over the batch: mean (default), sum, or none (per-sample values). */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -24,7 +24,8 @@ export type Target = Tensor | number | readonly NestedArray[];
 /** Class indices: a 1-D list of integers. */
 export type ClassIndices = readonly number[] | Int32Array | Tensor | number;
 
-function asTensor(op: string, name: string, v: Target, like: Tensor): Tensor {
+/** @internal */
+export function asTensor(op: string, name: string, v: Target, like: Tensor): Tensor {
   if (v instanceof Tensor) return v.dtype === like.dtype ? v : v.to(like.dtype);
   if (typeof v === 'number' || Array.isArray(v)) {
     try {
@@ -37,18 +38,21 @@ function asTensor(op: string, name: string, v: Target, like: Tensor): Tensor {
   throw new ArgumentError(op, `${name} must be a Tensor or nested arrays of numbers, got ${describe(v)}`);
 }
 
-function checkInput(op: string, input: unknown): Tensor {
+/** @internal */
+export function checkInput(op: string, input: unknown): Tensor {
   if (!(input instanceof Tensor)) throw new ArgumentError(op, `input must be a Tensor, got ${describe(input)}`);
   return input;
 }
 
-function sameShape(op: string, a: Tensor, b: Tensor, what = 'target'): void {
+/** @internal */
+export function sameShape(op: string, a: Tensor, b: Tensor, what = 'target'): void {
   if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i])) {
     throw new ShapeError(op, `input has shape ${formatShape(a.shape)} but ${what} has shape ${formatShape(b.shape)} (they must match)`, [a.shape, b.shape]);
   }
 }
 
-function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
+/** @internal */
+export function reduce(op: string, loss: Tensor, reduction: Reduction | undefined): Tensor {
   switch (reduction ?? 'mean') {
     // an empty loss (e.g. a posWeight that broadcasts to no elements) has no mean: the error names the loss
     case 'mean': return named(op, () => loss.mean());
@@ -211,7 +215,8 @@ const DEFAULT_IGNORE_INDEX = -100;
  * false there and `idx[i]` holds 0, a valid class, so gather and indexSelect stay in range (the
  * row's loss is masked out afterwards).
  */
-interface IndexTargets {
+/** @internal Checked class-index targets. */
+export interface IndexTargets {
   idx: Int32Array;
   keep: boolean[];
   /** The number of rows kept. */
@@ -226,7 +231,8 @@ function checkIgnoreIndex(op: string, ignoreIndex: number | null | undefined, fa
   return ignoreIndex;
 }
 
-function classIndices(op: string, target: ClassIndices, n: number, c: number, ignoreIndex: number | null = null): IndexTargets {
+/** @internal */
+export function classIndices(op: string, target: ClassIndices, n: number, c: number, ignoreIndex: number | null = null): IndexTargets {
   let values: ArrayLike<number>;
   if (typeof target === 'number') {
     values = [target];
@@ -283,13 +289,15 @@ function pickTargets(logp: Tensor, rows: IndexTargets): Tensor {
   return logp.gather(1, Array.from(rows.idx, (v) => [v])).reshape([n]);
 }
 
-function as2d(op: string, x: Tensor): Tensor {
+/** @internal */
+export function as2d(op: string, x: Tensor): Tensor {
   if (x.rank === 1) return x.unsqueeze(0);
   if (x.rank !== 2) throw new ShapeError(op, `expected input of shape [N, C] or [C], got ${formatShape(x.shape)}`, [x.shape]);
   return x;
 }
 
-function classWeights(op: string, weight: Target | undefined, like: Tensor, c: number): Tensor | null {
+/** @internal */
+export function classWeights(op: string, weight: Target | undefined, like: Tensor, c: number): Tensor | null {
   if (weight === undefined) return null;
   const w = asTensor(op, 'weight', weight, like);
   if (w.rank !== 1 || w.shape[0] !== c) throw new ShapeError(op, `weight must have shape [${c}] (one per class), got ${formatShape(w.shape)}`, [w.shape]);
@@ -297,7 +305,8 @@ function classWeights(op: string, weight: Target | undefined, like: Tensor, c: n
 }
 
 /** Reduces per-sample losses; 'none' on an unbatched [C] input gives a scalar, as in PyTorch. */
-function reduceSamples(op: string, loss: Tensor, reduction: Reduction | undefined, unbatched: boolean): Tensor {
+/** @internal */
+export function reduceSamples(op: string, loss: Tensor, reduction: Reduction | undefined, unbatched: boolean): Tensor {
   const out = reduce(op, loss, reduction);
   return (reduction ?? 'mean') === 'none' && unbatched ? out.reshape([]) : out;
 }
@@ -455,7 +464,7 @@ export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndice
  * PyTorch, so a model can hold its criterion as a child (it has no parameters; `toString()` shows
  * the reduction). `forward` takes the target as its second argument.
  */
-export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOptions> extends Module {
+export abstract class Loss<T = Target, O extends { reduction?: string } = ReductionOptions> extends Module {
   /** The options the loss was built with. */
   readonly options: O;
 
@@ -477,7 +486,7 @@ export abstract class Loss<T = Target, O extends ReductionOptions = ReductionOpt
   }
 
   override extraRepr(): string {
-    return `reduction=${this.options.reduction ?? 'mean'}`;
+    return `reduction=${text(this.options.reduction ?? 'mean')}`;
   }
 }
 

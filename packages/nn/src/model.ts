@@ -359,7 +359,7 @@ export function fromJSON(op: string, json: unknown): Sequential {
     throw new ModelFormatError(op, [`the architecture must be an object { format, formatVersion, training, model } (or its JSON text), got ${describe(value)}`]);
   }
   const o = value as Record<string, unknown>;
-  if (o.format !== MODEL_FORMAT) throw new ModelFormatError(op, [`format is ${show(o.format)}, expected '${MODEL_FORMAT}' (not a model saved by memograd's saveModel / modelToJSON)`]);
+  if (o.format !== MODEL_FORMAT) throw new ModelFormatError(op, [`${o.format === undefined ? 'format is missing' : `format is ${show(o.format)}`}, expected '${MODEL_FORMAT}' (not a model saved by memograd's saveModel / modelToJSON)`]);
   if (o.formatVersion !== MODEL_FORMAT_VERSION) {
     const newer = typeof o.formatVersion === 'number' && o.formatVersion > MODEL_FORMAT_VERSION;
     throw new ModelFormatError(op, [`formatVersion is ${show(o.formatVersion)}, but this memograd reads version ${MODEL_FORMAT_VERSION}${newer ? ' (saved by a newer memograd: upgrade to load it)' : ''}`]);

@@ -14,21 +14,26 @@ import {
   args, dtypeArb, FuzzUserError, garbage, garbageOrBadTensor, intArb, label, mix, opt, smallNum, tensorArb, WrongResult,
   type Case, type FuzzEntry,
 } from '../../../autograd/test/fuzz/harness.ts';
+import { lossesMoreEntries } from './entries-losses-more.ts';
+import { convLayerEntries } from './entries-conv-layers.ts';
+import { normLayerEntries } from './entries-norm-layers.ts';
+import { recurrentLayerEntries } from './entries-recurrent.ts';
+import { attentionLayerEntries } from './entries-attention.ts';
 
 export function resetGlobals(): void {
   ag.setDetectAnomaly(false);
 }
 
-const api = nn as unknown as Record<string, any>;
+export const api = nn as unknown as Record<string, any>;
 // The file entries write and read only inside a temporary folder of their own: a garbage path such
 // as 'NaN' or '0' is taken relative to it, never to the working directory.
 const FILES = mkdtempSync(join(tmpdir(), 'memograd-fuzz-'));
 const inFiles = (p: unknown): string => (typeof p === 'string' && !isAbsolute(p) ? join(FILES, p) : (p as string));
-const num = mix(smallNum, 4, 1);
-const posInt = mix(intArb(1, 4), 4, 1);
-const T = tensorArb();
-const X23 = fc.oneof({ arbitrary: tensorArb({ shape: [2, 3] }) as fc.Arbitrary<unknown>, weight: 5 }, { arbitrary: T, weight: 2 }, { arbitrary: garbageOrBadTensor, weight: 1 });
-const reduction = opt(fc.record({ reduction: mix(fc.constantFrom('mean', 'sum', 'none')) }, { requiredKeys: [] }));
+export const num = mix(smallNum, 4, 1);
+export const posInt = mix(intArb(1, 4), 4, 1);
+export const T = tensorArb();
+export const X23 = fc.oneof({ arbitrary: tensorArb({ shape: [2, 3] }) as fc.Arbitrary<unknown>, weight: 5 }, { arbitrary: T, weight: 2 }, { arbitrary: garbageOrBadTensor, weight: 1 });
+export const reduction = opt(fc.record({ reduction: mix(fc.constantFrom('mean', 'sum', 'none')) }, { requiredKeys: [] }));
 
 /** Modules to call methods on (fresh each draw). */
 const MODULES: ReadonlyArray<[string, () => nn.Module]> = [
@@ -107,7 +112,7 @@ const moduleMethodEntries: FuzzEntry[] = Object.entries(MODULE_METHODS).map(([me
   },
   nanOk: (c: Case) => meth === 'loadStateDict' && /NaN/.test(String(labelOf(c.args[1]))),
 }));
-function labelOf(v: unknown): string {
+export function labelOf(v: unknown): string {
   return typeof v === 'object' && v !== null ? JSON.stringify(Object.keys(v)) + String((v as { toString?: () => string }).toString?.call(v)) : String(v);
 }
 
@@ -137,16 +142,16 @@ const LOSS_CLASSES: [string, fc.Arbitrary<unknown[]>][] = [
 ];
 
 /** Targets for a [2, 3] input: same-shape probabilities, class indices, garbage. */
-const target = fc.oneof(
+export const target = fc.oneof(
   { arbitrary: tensorArb({ shape: [2, 3], range: [0, 1] }) as fc.Arbitrary<unknown>, weight: 3 },
   { arbitrary: fc.constantFrom([0, 2], [1, 1], [3, 0], [-1, 0], [0.5, 1], [2 ** 32 + 1, 0]).map((v) => ag.tensor(v, { dtype: 'float64' })), weight: 2 },
   { arbitrary: fc.constantFrom([0, 2], [1, 1], [3, -1], [[1, 0, 0], [0, 1, 0]]), weight: 1 },
   { arbitrary: T, weight: 1 },
   { arbitrary: garbageOrBadTensor, weight: 1 },
 );
-const lossInput = fc.oneof({ arbitrary: tensorArb({ shape: [2, 3], range: [0.01, 0.99] }) as fc.Arbitrary<unknown>, weight: 5 }, { arbitrary: tensorArb({ shape: [2, 3] }), weight: 2 }, { arbitrary: T, weight: 1 }, { arbitrary: garbageOrBadTensor, weight: 1 });
+export const lossInput = fc.oneof({ arbitrary: tensorArb({ shape: [2, 3], range: [0.01, 0.99] }) as fc.Arbitrary<unknown>, weight: 5 }, { arbitrary: tensorArb({ shape: [2, 3] }), weight: 2 }, { arbitrary: T, weight: 1 }, { arbitrary: garbageOrBadTensor, weight: 1 });
 
-const construct = (C: string, a: unknown[]): nn.Module => {
+export const construct = (C: string, a: unknown[]): nn.Module => {
   const Cls = api[C] as new (...b: unknown[]) => nn.Module;
   return C === 'Sequential' ? new Cls(...a) : new Cls(...a);
 };
@@ -179,7 +184,7 @@ function lossFnName(C: string): string {
   const map: Record<string, string> = { MSELoss: 'mseLoss', L1Loss: 'l1Loss', HuberLoss: 'huberLoss', SmoothL1Loss: 'smoothL1Loss', BCELoss: 'binaryCrossEntropy', BCEWithLogitsLoss: 'binaryCrossEntropyWithLogits', CrossEntropyLoss: 'crossEntropy', NLLLoss: 'nllLoss', CategoricalCrossEntropy: 'categoricalCrossEntropy', SparseCategoricalCrossEntropy: 'sparseCategoricalCrossEntropy' };
   return map[C] ?? C;
 }
-function ownMembers(C: string): string[] {
+export function ownMembers(C: string): string[] {
   const proto = (api[C] as { prototype: object }).prototype;
   return Object.getOwnPropertyNames(proto).filter((m) => m !== 'constructor' && ['forward', 'extraRepr', 'toString', 'call'].includes(m)).map((m) => `${C}#${m}`);
 }
@@ -375,7 +380,15 @@ const MODEL_ENTRIES: FuzzEntry[] = [
   },
 ];
 
-export const ENTRIES: FuzzEntry[] = [...moduleMethodEntries, ...LAYER_ENTRIES, ...LOSS_ENTRIES, ...LOSS_FN_ENTRIES, ...INIT_ENTRIES, ...MISC, ...CONTAINER_METHODS, ...MODEL_ENTRIES];
+export const ENTRIES: FuzzEntry[] = [
+  ...moduleMethodEntries, ...LAYER_ENTRIES, ...LOSS_ENTRIES, ...LOSS_FN_ENTRIES, ...INIT_ENTRIES, ...MISC, ...CONTAINER_METHODS, ...MODEL_ENTRIES,
+  // more families, each in its own module (called here: they use this module's helpers)
+  ...lossesMoreEntries(),
+  ...convLayerEntries(),
+  ...normLayerEntries(),
+  ...recurrentLayerEntries(),
+  ...attentionLayerEntries(),
+];
 
 void FuzzUserError;
 void ([] as Case[]);
