@@ -37,6 +37,8 @@ export type {
   KLDivReduction, KLDivOptions, MarginOptions, MultiMarginOptions, TripletMarginOptions, MultilabelSoftMarginOptions,
   PoissonNLLOptions, GaussianNLLOptions, CTCOptions, Lengths,
 } from './losses-more.ts';
+export { RecurrentBase, RNN, LSTM, GRU } from './recurrent.ts';
+export type { RecurrentOptions, RNNOptions, RecurrentResult, RecurrentState } from './recurrent.ts';
 export { l1Penalty, l2Penalty, regularizers } from './regularizers.ts';
 export type { Regularizer, ParamSource } from './regularizers.ts';
 export { summary, formatCount } from './summary.ts';

@@ -11,18 +11,9 @@ import { linear as linearOp } from '@memograd/autograd';
 import { Module, Parameter, checkOptions, describe, show } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
 import { named, relabel } from './errors.ts';
+import { boolOption, checkAxis, checkDType, checkPositiveInt, checkScalar } from './checks.ts';
 import type { Initializer } from './init.ts';
 import type { Regularizer } from './regularizers.ts';
-
-function checkDType(op: string, dtype: DType | undefined): DType {
-  const d = dtype ?? 'float32';
-  if (d !== 'float32' && d !== 'float64') throw new ArgumentError(op, `dtype must be 'float32' or 'float64', got ${typeof d === 'string' ? `'${d}'` : describe(d)}`);
-  return d;
-}
-
-function checkPositiveInt(op: string, name: string, v: number): void {
-  if (!Number.isInteger(v) || v <= 0) throw new ArgumentError(op, `${name} must be a positive integer, got ${describe(v)}`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Activations
@@ -33,23 +24,6 @@ export type ActivationName =
   | 'leakyRelu' | 'softplus';
 
 const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax', 'logSoftmax', 'gelu', 'silu', 'swish', 'elu', 'leakyRelu', 'softplus'];
-
-/** Throws an ArgumentError unless `v` is a number other than NaN (a layer's scalar setting). */
-function checkScalar(op: string, name: string, v: unknown): void {
-  if (typeof v !== 'number' || Number.isNaN(v)) throw new ArgumentError(op, `${name} must be a number, got ${describe(v)}`);
-}
-
-/** The value of a boolean option (its default when undefined); anything else is an ArgumentError. */
-function boolOption(op: string, name: string, v: unknown, fallback: boolean): boolean {
-  if (v === undefined) return fallback;
-  if (typeof v !== 'boolean') throw new ArgumentError(op, `${name} must be a boolean, got ${describe(v)}`);
-  return v;
-}
-
-/** Throws an ArgumentError unless `v` is an integer (an axis). */
-function checkAxis(op: string, name: string, v: unknown): void {
-  if (!Number.isInteger(v)) throw new ArgumentError(op, `${name} must be an integer, got ${describe(v)}`);
-}
 
 /** The activation function for a name, or the function itself. */
 export function getActivation(activation: ActivationName | ((x: Tensor) => Tensor)): (x: Tensor) => Tensor {

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import * as ag from '@memograd/autograd';
 import type { Tensor } from '@memograd/autograd';
-import { args, garbage, garbageOrBadTensor, intArb, mix, opt, tensorArb, type FuzzEntry } from '../../../autograd/test/fuzz/harness.ts';
+import { args, garbage, garbageOrBadTensor, intArb, opt, tensorArb, type FuzzEntry } from '../../../autograd/test/fuzz/harness.ts';
 import { api, construct, lossInput, ownMembers, T, target } from './entries.ts';
 
 const opts = () => opt(fc.record({
@@ -110,4 +110,3 @@ export function lossesMoreEntries(): FuzzEntry[] {
   return [...fns, ctc, ...classes, ctcClass];
 }
 
-void mix;
