@@ -9,7 +9,7 @@
  * with the hidden-to-hidden product and the gates: a composite of autograd ops, so gradients (and
  * gradients of gradients) come from the tape.
  */
-import { ArgumentError, ShapeError, Tensor, cat, defaultGenerator, formatShape, matmul, stack, zeros } from '@memograd/autograd';
+import { ArgumentError, MAX_ELEMENTS, ShapeError, Tensor, cat, defaultGenerator, formatShape, matmul, stack, zeros } from '@memograd/autograd';
 import type { DType, Generator } from '@memograd/autograd';
 import { Module, Parameter, checkOptions, describe } from './module.ts';
 import { uniform_ } from './init.ts';
@@ -106,6 +106,9 @@ export abstract class RecurrentBase extends Module {
     this.generator = options.generator;
     const g = options.generator ?? defaultGenerator;
     const gate = GATES[mode] * hiddenSize;
+    const dirs = this.bidirectional ? 2 : 1;
+    const total = dirs * (gate * (inputSize + hiddenSize + 2) + (numLayers - 1) * gate * (hiddenSize * dirs + hiddenSize + 2));
+    if (total > MAX_ELEMENTS) throw new ArgumentError(op, `${numLayers} layers of ${hiddenSize} units would hold ${total} parameters, above memograd's limit of ${MAX_ELEMENTS} elements`);
     // PyTorch's reset_parameters: every weight and bias uniform in ±1/√hidden, in registration order
     const bound = 1 / Math.sqrt(hiddenSize);
     const make = (shape: number[]) => {

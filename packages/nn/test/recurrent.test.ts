@@ -105,6 +105,7 @@ describe('shapes, options and errors', () => {
     ['LSTM tensor state', () => new LSTM(2, 3).call(tensor(new Float32Array(4), { shape: [2, 1, 2] }), tensor(new Float32Array(3), { shape: [1, 1, 3] })), ArgumentError, /LSTM\(2 → 3\): an LSTM takes its initial state as \{ h0, c0 \}/],
     ['c0 for GRU', () => new GRU(2, 3).call(tensor(new Float32Array(4), { shape: [2, 1, 2] }), { c0: tensor(new Float32Array(3), { shape: [1, 1, 3] }) }), ArgumentError, /only an LSTM has a cell state/],
     ['hidden size', () => new LSTM(2, 0), ArgumentError, /LSTM: hiddenSize must be a positive integer, got/],
+    ['too many layers', () => new LSTM(3, 4, { numLayers: 2 ** 31 }), ArgumentError, /LSTM: 2147483648 layers of 4 units would hold \d+ parameters, above memograd's limit/],
     ['dropout', () => new GRU(2, 3, { dropout: 2 }), ArgumentError, /GRU: dropout must be a number in \[0, 1\], got/],
     ['nonlinearity', () => new RNN(2, 3, { nonlinearity: 'sigmoid' as 'tanh' }), ArgumentError, /RNN: nonlinearity must be 'tanh' or 'relu'/],
   ] as const)('%s', (_n, f, type, message) => {
