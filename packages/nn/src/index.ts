@@ -39,6 +39,10 @@ export type {
 } from './losses-more.ts';
 export { RecurrentBase, RNN, LSTM, GRU } from './recurrent.ts';
 export type { RecurrentOptions, RNNOptions, RecurrentResult, RecurrentState } from './recurrent.ts';
+export { MultiheadAttention, TransformerEncoderLayer } from './attention.ts';
+export type {
+  AttentionMask, MultiheadAttentionOptions, AttentionCallOptions, AttentionResult, TransformerEncoderLayerOptions, EncoderCallOptions,
+} from './attention.ts';
 export { l1Penalty, l2Penalty, regularizers } from './regularizers.ts';
 export type { Regularizer, ParamSource } from './regularizers.ts';
 export { summary, formatCount } from './summary.ts';
