@@ -15,7 +15,7 @@ import { Module, Parameter, checkOptions, describe } from './module.ts';
 import { Dropout, LayerNorm, Linear, dropout, getActivation, type ActivationName } from './layers.ts';
 import { xavierUniform_ } from './init.ts';
 import { named } from './errors.ts';
-import { boolOption, checkDType, checkPositiveInt } from './checks.ts';
+import { boolOption, checkDType, checkGenerator, checkPositiveInt } from './checks.ts';
 
 /** A mask: nested booleans (true = may not attend, as PyTorch's bool masks) or an additive float Tensor. */
 export type AttentionMask = Tensor | readonly (readonly boolean[])[] | readonly (readonly (readonly boolean[])[])[];
@@ -128,6 +128,7 @@ export class MultiheadAttention extends Module {
     const vdim = options.vdim ?? embedDim;
     checkPositiveInt(op, 'kdim', kdim);
     checkPositiveInt(op, 'vdim', vdim);
+    checkGenerator(op, options.generator);
     const dtype = checkDType(op, options.dtype);
     const bias = boolOption(op, 'bias', options.bias, true);
     this.embedDim = embedDim;
@@ -334,6 +335,7 @@ export class TransformerEncoderLayer extends Module {
     const ff = options.dimFeedforward ?? 2048;
     checkPositiveInt(op, 'dimFeedforward', ff);
     const p = options.dropout ?? 0.1;
+    checkGenerator(op, options.generator);
     const dtype = checkDType(op, options.dtype);
     const bias = boolOption(op, 'bias', options.bias, true);
     const g = options.generator;

@@ -2,7 +2,7 @@
  * Argument checks shared by the layers: each throws an ArgumentError naming the layer and the
  * argument.
  */
-import { ArgumentError } from '@memograd/autograd';
+import { ArgumentError, Generator } from '@memograd/autograd';
 import type { DType } from '@memograd/autograd';
 import { describe } from './module.ts';
 
@@ -33,4 +33,10 @@ export function boolOption(op: string, name: string, v: unknown, fallback: boole
 /** Throws an ArgumentError unless `v` is an integer (an axis). */
 export function checkAxis(op: string, name: string, v: unknown): void {
   if (!Number.isInteger(v)) throw new ArgumentError(op, `${name} must be an integer, got ${describe(v)}`);
+}
+
+/** The generator option: undefined or a Generator; anything else is an ArgumentError. */
+export function checkGenerator(op: string, g: unknown): Generator | undefined {
+  if (g !== undefined && !(g instanceof Generator)) throw new ArgumentError(op, `generator must be a Generator, got ${describe(g)}`);
+  return g;
 }

@@ -15,7 +15,7 @@ import { Module, Parameter, checkOptions, describe } from './module.ts';
 import { uniform_ } from './init.ts';
 import { dropout } from './layers.ts';
 import { named } from './errors.ts';
-import { boolOption, checkDType, checkPositiveInt } from './checks.ts';
+import { boolOption, checkDType, checkGenerator, checkPositiveInt } from './checks.ts';
 
 /** Options of `RNN`, `LSTM` and `GRU` (PyTorch's, camel-cased). */
 export interface RecurrentOptions {
@@ -94,6 +94,7 @@ export abstract class RecurrentBase extends Module {
     checkPositiveInt(op, 'numLayers', numLayers);
     const p = options.dropout ?? 0;
     if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ArgumentError(op, `dropout must be a number in [0, 1], got ${describe(p)}`);
+    checkGenerator(op, options.generator);
     const dtype = checkDType(op, options.dtype);
     this.mode = mode;
     this.inputSize = inputSize;
