@@ -94,8 +94,6 @@ describe('the public surface snapshot', () => {
         "describeValue",
         "detectAnomaly",
         "enableGrad",
-        "erf",
-        "erfc",
         "explain",
         "eye",
         "formatShape",
