@@ -40,7 +40,11 @@ export type { ReduceOptions, VarOptions, NormOptions, SoftplusOptions, IndexLike
 export { publicStableSigmoid as stableSigmoid } from './ops/activation.ts';
 
 // the op families (one block each)
-export {} from './ops/math.ts';
+export {
+  tan, asin, acos, atan, sinh, cosh, asinh, acosh, atanh, erf, erfc, erfinv, lgamma, digamma, sinc, rsqrt, log2, log10, exp2,
+  floor, ceil, round, trunc, frac, fmod, remainder, hypot, xlogy, logAddExp, nanToNum, lerp, addcmul,
+} from './ops/math.ts';
+export type { AddcmulOptions, NanToNumOptions } from './ops/math.ts';
 // ----
 export {} from './ops/distance.ts';
 // ----
@@ -59,7 +63,6 @@ export {} from './ops/nn-ops.ts';
 export {} from './ops/activation.ts';
 // ---- end of the op families
 
-export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';
 export { defineOp } from './ops/define.ts';
 export type { OpDef, OpTest, OracleInput, OracleOutput, BackwardArgs, RegistryEntry, Pick, ScalarFrame, ScalarRule } from './ops/define.ts';

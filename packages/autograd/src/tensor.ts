@@ -471,6 +471,70 @@ export class Tensor {
   indexSelect(axis: number, index: ops.IndexLike): Tensor { return ops.indexSelect(this, axis, index); }
 
   // ---- math (trigonometric, special functions, rounding) ----
+  /** Element-wise tangent. */
+  tan(): Tensor { return ops.tan(this); }
+  /** Element-wise arcsine. */
+  asin(): Tensor { return ops.asin(this); }
+  /** Element-wise arccosine. */
+  acos(): Tensor { return ops.acos(this); }
+  /** Element-wise arctangent. */
+  atan(): Tensor { return ops.atan(this); }
+  /** Element-wise hyperbolic sine. */
+  sinh(): Tensor { return ops.sinh(this); }
+  /** Element-wise hyperbolic cosine. */
+  cosh(): Tensor { return ops.cosh(this); }
+  /** Element-wise inverse hyperbolic sine. */
+  asinh(): Tensor { return ops.asinh(this); }
+  /** Element-wise inverse hyperbolic cosine. */
+  acosh(): Tensor { return ops.acosh(this); }
+  /** Element-wise inverse hyperbolic tangent. */
+  atanh(): Tensor { return ops.atanh(this); }
+  /** Element-wise error function (like `torch.erf`). */
+  erf(): Tensor { return ops.erf(this); }
+  /** Element-wise complementary error function 1 - erf(x). */
+  erfc(): Tensor { return ops.erfc(this); }
+  /** Element-wise inverse error function. */
+  erfinv(): Tensor { return ops.erfinv(this); }
+  /** Element-wise log|Γ(x)|. */
+  lgamma(): Tensor { return ops.lgamma(this); }
+  /** Element-wise digamma ψ(x). */
+  digamma(): Tensor { return ops.digamma(this); }
+  /** Element-wise normalized sinc sin(πx)/(πx). */
+  sinc(): Tensor { return ops.sinc(this); }
+  /** Element-wise 1/√x. */
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  /** Element-wise base-2 logarithm. */
+  log2(): Tensor { return ops.log2(this); }
+  /** Element-wise base-10 logarithm. */
+  log10(): Tensor { return ops.log10(this); }
+  /** Element-wise 2^x. */
+  exp2(): Tensor { return ops.exp2(this); }
+  /** Element-wise floor (gradient 0). */
+  floor(): Tensor { return ops.floor(this); }
+  /** Element-wise ceiling (gradient 0). */
+  ceil(): Tensor { return ops.ceil(this); }
+  /** Element-wise round, ties to even (gradient 0). */
+  round(): Tensor { return ops.round(this); }
+  /** Element-wise truncation toward zero (gradient 0). */
+  trunc(): Tensor { return ops.trunc(this); }
+  /** Element-wise fractional part x - trunc(x). */
+  frac(): Tensor { return ops.frac(this); }
+  /** C fmod with `b` (sign of this), with broadcasting. */
+  fmod(b: TensorLike): Tensor { return ops.fmod(this, b); }
+  /** Python-style remainder with `b` (sign of b), with broadcasting. */
+  remainder(b: TensorLike): Tensor { return ops.remainder(this, b); }
+  /** √(this² + b²), with broadcasting. */
+  hypot(b: TensorLike): Tensor { return ops.hypot(this, b); }
+  /** this·log(y), 0 where this is 0, with broadcasting. */
+  xlogy(y: TensorLike): Tensor { return ops.xlogy(this, y); }
+  /** log(e^this + e^b), without overflow, with broadcasting. */
+  logAddExp(b: TensorLike): Tensor { return ops.logAddExp(this, b); }
+  /** Replaces NaN and ±Infinity by numbers (see `nanToNum`). */
+  nanToNum(options?: ops.NanToNumOptions): Tensor { return ops.nanToNum(this, options); }
+  /** this + weight·(end - this), with broadcasting (like `torch.lerp`). */
+  lerp(end: TensorLike, weight: TensorLike): Tensor { return ops.lerp(this, end, weight); }
+  /** this + value·tensor1·tensor2, with broadcasting (like `torch.addcmul`). */
+  addcmul(tensor1: TensorLike, tensor2: TensorLike, options?: ops.AddcmulOptions): Tensor { return ops.addcmul(this, tensor1, tensor2, options); }
 
   // ---- activations (more) ----
 
