@@ -24,15 +24,6 @@ const SQRT_PI_OVER_2 = 0.886226925452758;
 /** Near an integer (the jumps of floor, ceil, round, trunc, frac and the poles of lgamma and digamma). */
 const nearInteger = (v: number, eps = 1e-3) => Math.abs(v - Math.round(v)) < eps;
 
-/**
- * A sampling marker (parameters: none) that keeps an op out of test/fuzz/entries.ts's automatic list
- * of plain elementwise ops, for entries-math.ts to fuzz it instead: the ops that give NaN on part of
- * the real line as PyTorch does (asin(2), log2(-1), fmod(x, 0)), which break that list's "no NaN
- * from finite inputs" rule, and erf/erfc, whose names entries.ts's MISC list still holds for the
- * number functions they replaced.
- */
-const OWN_FUZZ_ENTRIES = { params: () => undefined } as const;
-const NAN_ON_PART_OF_THE_LINE = OWN_FUZZ_ENTRIES;
 
 // ------------------------------------------------------------------ trigonometric and hyperbolic
 
@@ -46,13 +37,13 @@ export const asinOp = unaryOp({
   name: 'asin', scalar: Math.asin, saves: [0],
   // d asin x = dx / √(1 - x²)
   derivative: (m, s) => { s.da = m.div(s.g, m.sqrt(m.sub(m.k(1), m.mul(s.a, s.a)))); },
-  test: { domain: [-0.9, 0.9], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [-0.9, 0.9] },
 });
 export const acosOp = unaryOp({
   name: 'acos', scalar: Math.acos, saves: [0],
   // d acos x = -dx / √(1 - x²)
   derivative: (m, s) => { s.da = m.neg(m.div(s.g, m.sqrt(m.sub(m.k(1), m.mul(s.a, s.a))))); },
-  test: { domain: [-0.9, 0.9], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [-0.9, 0.9] },
 });
 export const atanOp = unaryOp({
   name: 'atan', scalar: Math.atan, saves: [0],
@@ -82,13 +73,13 @@ export const acoshOp = unaryOp({
   name: 'acosh', scalar: Math.acosh, saves: [0],
   // d acosh x = dx / √(x² - 1)
   derivative: (m, s) => { s.da = m.div(s.g, m.sqrt(m.sub(m.mul(s.a, s.a), m.k(1)))); },
-  test: { domain: [1.1, 4], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [1.1, 4] },
 });
 export const atanhOp = unaryOp({
   name: 'atanh', scalar: Math.atanh, saves: [0],
   // d atanh x = dx / (1 - x²)
   derivative: (m, s) => { s.da = m.div(s.g, m.sub(m.k(1), m.mul(s.a, s.a))); },
-  test: { domain: [-0.9, 0.9], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [-0.9, 0.9] },
 });
 
 // ------------------------------------------------------------------ special functions
@@ -98,19 +89,19 @@ export const erfOp = unaryOp({
   // d erf x = 2/√π e^{-x²} dx
   derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.exp(m.neg(m.mul(s.a, s.a)))), m.k(TWO_OVER_SQRT_PI)); },
   // erf switches formula at |x| = 2.5 (series / continued fraction of erfc) and erfc at 1
-  test: { domain: [-3, 3], smoothAt: [0, 1, -1, 2.5, -2.5], ...OWN_FUZZ_ENTRIES },
+  test: { domain: [-3, 3], smoothAt: [0, 1, -1, 2.5, -2.5] },
 });
 export const erfcOp = unaryOp({
   name: 'erfc', scalar: erfcNumber, saves: [0],
   // d erfc x = -2/√π e^{-x²} dx
   derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.exp(m.neg(m.mul(s.a, s.a)))), m.k(-TWO_OVER_SQRT_PI)); },
-  test: { domain: [-3, 3], smoothAt: [0, 1, -1], ...OWN_FUZZ_ENTRIES },
+  test: { domain: [-3, 3], smoothAt: [0, 1, -1] },
 });
 export const erfinvOp = unaryOp({
   name: 'erfinv', scalar: erfinvNumber, saves: ['out'],
   // d erfinv y = √π/2 e^{erfinv(y)²} dy
   derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.exp(m.mul(s.out, s.out))), m.k(SQRT_PI_OVER_2)); },
-  test: { domain: [-0.9, 0.9], smoothAt: [0, 0.5, -0.5], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [-0.9, 0.9], smoothAt: [0, 0.5, -0.5] },
 });
 
 /**
@@ -130,7 +121,7 @@ export const digammaOp = unaryOp({
   // d ψ(x) = ψ'(x) dx (the trigamma function)
   derivative: (m, s) => { s.da = m.mul(s.g, m.unary(polygammaOp, s.a, { n: 1 })); },
   // poles at 0, -1, -2, ...; NaN at the negative integers
-  test: { domain: [-2.8, 4], avoid: (v) => v < 0.1 && nearInteger(v, 0.1), smoothAt: [10], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [-2.8, 4], avoid: (v) => v < 0.1 && nearInteger(v, 0.1), smoothAt: [10] },
 });
 export const lgammaOp = unaryOp({
   name: 'lgamma', scalar: lgammaNumber, saves: [0],
@@ -165,19 +156,19 @@ export const rsqrtOp = unaryOp({
   name: 'rsqrt', scalar: (v) => 1 / Math.sqrt(v), saves: ['out'],
   // d x^{-1/2} = -1/2 x^{-3/2} dx = -out³/2 dx
   derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.mul(m.mul(s.out, s.out), s.out)), m.k(-0.5)); },
-  test: { domain: [0.2, 4], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [0.2, 4] },
 });
 export const log2Op = unaryOp({
   name: 'log2', scalar: Math.log2, saves: [0],
   // d log2 x = dx / (x ln 2)
   derivative: (m, s) => { s.da = m.div(s.g, m.mul(s.a, m.k(LN2))); },
-  test: { domain: [0.1, 4], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [0.1, 4] },
 });
 export const log10Op = unaryOp({
   name: 'log10', scalar: Math.log10, saves: [0],
   // d log10 x = dx / (x ln 10)
   derivative: (m, s) => { s.da = m.div(s.g, m.mul(s.a, m.k(LN10))); },
-  test: { domain: [0.1, 4], ...NAN_ON_PART_OF_THE_LINE },
+  test: { domain: [0.1, 4] },
 });
 export const exp2Op = unaryOp({
   name: 'exp2', scalar: (v) => 2 ** v, saves: ['out'],
@@ -231,7 +222,7 @@ export const fmodOp = binaryOp({
     s.da = s.g;
     s.db = m.neg(m.mul(s.g, m.unary(truncOp, m.div(s.a, s.b), undefined)));
   },
-  test: { avoid: awayFromJumps, ...NAN_ON_PART_OF_THE_LINE },
+  test: { avoid: awayFromJumps },
 });
 export const remainderOp = binaryOp({
   name: 'remainder', scalar: remainderNumber, saves: [0, 1, 'out'],
@@ -245,7 +236,7 @@ export const remainderOp = binaryOp({
     s.da = s.g;
     s.db = m.neg(m.mul(s.g, m.where(m.eq(s.b, m.k(0)), q, floorDiv)));
   },
-  test: { avoid: awayFromJumps, ...NAN_ON_PART_OF_THE_LINE },
+  test: { avoid: awayFromJumps },
 });
 export const hypotOp = binaryOp({
   name: 'hypot', scalar: Math.hypot, saves: [0, 1, 'out'],
@@ -279,7 +270,6 @@ export const xlogyOp = binaryOp({
   test: {
     domain: [[-2, 2], [0.1, 3]],
     nanExempt: 'xlogy(0, y) is 0 for every y but NaN, so a NaN x gives NaN but a NaN y only where y is NaN (PyTorch)',
-    ...NAN_ON_PART_OF_THE_LINE,
   },
 });
 /** log(e^a + e^b) without overflow: max + log1p(e^-|a - b|); ±Infinity when both are that infinity. */
