@@ -18,7 +18,7 @@ import type { Lanes } from './scan-lanes.ts';
 type Less = (a: number, b: number) => boolean;
 
 /** Ascending with NaN last (the largest). */
-const ascending: Less = (a, b) => a < b || (a !== a && b === b);
+const ascending: Less = (a, b) => a < b || (a === a && b !== b);
 /** Descending with NaN first (the largest). */
 const descending: Less = (a, b) => a > b || (a !== a && b === b);
 
