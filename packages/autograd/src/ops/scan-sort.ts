@@ -120,7 +120,7 @@ function laneOracle(x: OracleInput, axis: number, outShape: readonly number[], f
 function sortParams(op: string, x: Tensor, options: SortOptions | undefined): ArgsortParams {
   const o = checkOptions<SortOptions>(op, options, ['axis', 'descending', 'stable']);
   checkBoolean(op, 'stable', o.stable, false);
-  return { axis: normalizeAxis(op, o.axis ?? -1, x.rank), descending: checkBoolean(op, 'descending', o.descending, false) };
+  return { axis: normalizeAxis(op, o.axis === undefined ? -1 : o.axis, x.rank), descending: checkBoolean(op, 'descending', o.descending, false) };
 }
 
 /**
@@ -182,7 +182,7 @@ const topkIndicesOp: OpDef<TopkParams> = defineOp<TopkParams>({
 export function topk(x: TensorLike, k: number, options?: TopkOptions): SortResult {
   const t = toTensor(x, 'x', 'topk');
   const o = checkOptions<TopkOptions>('topk', options, ['axis', 'largest', 'sorted']);
-  const axis = normalizeAxis('topk', o.axis ?? -1, t.rank);
+  const axis = normalizeAxis('topk', o.axis === undefined ? -1 : o.axis, t.rank);
   const indices = apply(topkIndicesOp, [t], {
     k, axis, largest: checkBoolean('topk', 'largest', o.largest, true), sorted: checkBoolean('topk', 'sorted', o.sorted, true),
   });
@@ -230,7 +230,7 @@ const kthIndexOp: OpDef<KthParams> = defineOp<KthParams>({
 export function kthValue(x: TensorLike, k: number, options?: KthValueOptions): SortResult {
   const t = toTensor(x, 'x', 'kthValue');
   const o = checkOptions<KthValueOptions>('kthValue', options, ['axis', 'keepDims']);
-  const axis = normalizeAxis('kthValue', o.axis ?? -1, t.rank);
+  const axis = normalizeAxis('kthValue', o.axis === undefined ? -1 : o.axis, t.rank);
   const keepDims = checkBoolean('kthValue', 'keepDims', o.keepDims, false);
   const kept = apply(kthIndexOp, [t], { k, axis, keepDims });
   const values = pick(t, kept, axis);
