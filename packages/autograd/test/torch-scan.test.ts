@@ -66,6 +66,7 @@ const specs: Record<string, TorchSpec> = {
   topk_partial_sort_300_indices: f((x) => M.topk(x, 4).indices),
   topk_partial_sort_300: f((x) => M.topk(x, 4, { largest: false }).values),
   topk_k20_of_300_indices: f((x) => M.topk(x, 20).indices),
+  topk_k5_of_300_indices: f((x) => M.topk(x, 5, { largest: false }).indices),
   topk_nan: f((x) => M.topk(x, 3).values),
   topk_nan_indices: f((x) => M.topk(x, 3).indices),
   topk_nan_smallest_indices: f((x) => M.topk(x, 6, { largest: false }).indices),

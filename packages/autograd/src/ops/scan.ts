@@ -46,10 +46,13 @@ function checkAxisList(op: string, s: Shape, axes: unknown, distinct: boolean): 
 const toAxis = (op: string, x: Tensor, axis: unknown): number => normalizeAxis(op, axis, x.rank);
 
 /** A public axis-or-axes argument as a list of normalized axes. */
-function toAxes(op: string, x: Tensor, axes: unknown, arg = 'axes'): number[] {
-  if (typeof axes === 'number') return [normalizeAxis(op, axes, x.rank, arg)];
-  if (!Array.isArray(axes) || axes.length > MAX_RANK * 4) throw new ArgumentError(op, `${arg} must be an integer or an array of integers, got ${describe(axes)}`);
-  return axes.map((a) => normalizeAxis(op, a, x.rank, arg));
+function toAxes(op: string, x: Tensor, axes: unknown, distinct: boolean): number[] {
+  if (typeof axes === 'number') return [normalizeAxis(op, axes, x.rank, 'axes')];
+  if (!Array.isArray(axes) || axes.length > MAX_RANK * 4) throw new ArgumentError(op, `axes must be an integer or an array of integers, got ${describe(axes)}`);
+  const out = axes.map((a) => normalizeAxis(op, a, x.rank, 'axes'));
+  // named as given (the shape rule would name the normalized axes)
+  if (distinct && new Set(out).size !== out.length) throw new ArgumentError(op, `axis ${describe(axes)} repeats an axis`);
+  return out;
 }
 
 const sampleAxis = (shapes: readonly number[][], pick: Pick) => ({ axis: pickAxis(shapes[0]!, pick) });
@@ -305,7 +308,7 @@ export const flipOp: OpDef<{ axes: readonly number[] }> = defineOp<{ axes: reado
 /** Reverses the order of elements along the given axes (like `torch.flip`). */
 export function flip(x: TensorLike, axes: number | readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'flip');
-  return apply(flipOp, [t], { axes: toAxes('flip', t, axes) });
+  return apply(flipOp, [t], { axes: toAxes('flip', t, axes, true) });
 }
 
 interface RollParams {
@@ -384,7 +387,7 @@ export function roll(x: TensorLike, shifts: number | readonly number[], axes?: n
     if (t.rank <= 1) return apply(rollOp, [t], { shifts: t.rank === 0 ? [] : s, axes: t.rank === 0 ? [] : [0] });
     return reshape(apply(rollOp, [reshape(t, [t.size])], { shifts: s, axes: [0] }), t.shape);
   }
-  const a = toAxes('roll', t, axes);
+  const a = toAxes('roll', t, axes, false);
   if (a.length !== s.length) {
     throw new ArgumentError('roll', `shifts and axes must have the same length, got ${s.length} shift(s) ${describe(shifts)} and ${a.length} axis/axes ${describe(axes)}`);
   }
