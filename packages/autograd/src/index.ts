@@ -50,7 +50,10 @@ export {} from './ops/distance.ts';
 // ----
 export {} from './ops/indexing.ts';
 // ----
-export {} from './ops/scan.ts';
+export {
+  argsort, cumprod, cumsum, flip, kthValue, logCumSumExp, roll, sort, topk,
+  type KthValueOptions, type SortOptions, type SortResult, type TopkOptions,
+} from './ops/scan.ts';
 // ----
 export {} from './ops/layout.ts';
 // ----

@@ -543,6 +543,24 @@ export class Tensor {
   // ---- indexing ----
 
   // ---- scans and sorting ----
+  /** Running sums along an axis (like `torch.cumsum`). */
+  cumsum(axis: number): Tensor { return ops.cumsum(this, axis); }
+  /** Running products along an axis (like `torch.cumprod`). */
+  cumprod(axis: number): Tensor { return ops.cumprod(this, axis); }
+  /** log(cumsum(exp(x))) along an axis, computed stably (like `torch.logcumsumexp`). */
+  logCumSumExp(axis: number): Tensor { return ops.logCumSumExp(this, axis); }
+  /** Sorts along an axis: `{ values, indices }` (like `torch.sort`; stable, NaN largest). */
+  sort(options?: ops.SortOptions): ops.SortResult { return ops.sort(this, options); }
+  /** The positions that sort this tensor along an axis (like `torch.argsort`). */
+  argsort(options?: ops.SortOptions): Tensor { return ops.argsort(this, options); }
+  /** The k largest (or smallest) values along an axis and their positions (like `torch.topk`). */
+  topk(k: number, options?: ops.TopkOptions): ops.SortResult { return ops.topk(this, k, options); }
+  /** The k-th smallest value (k from 1) along an axis and its position (like `torch.kthvalue`). */
+  kthValue(k: number, options?: ops.KthValueOptions): ops.SortResult { return ops.kthValue(this, k, options); }
+  /** Reverses the order of elements along the given axes (like `torch.flip`). */
+  flip(axes: number | readonly number[]): Tensor { return ops.flip(this, axes); }
+  /** Rolls elements along axes, or the flattened tensor without axes (like `torch.roll`). */
+  roll(shifts: number | readonly number[], axes?: number | readonly number[]): Tensor { return ops.roll(this, shifts, axes); }
 
   // ---- layout ----
 
