@@ -97,7 +97,7 @@ export const unfoldOp: OpDef<Window2d> = defineOp<Window2d>({
 export function sampleWindow(pick: Pick, h: number, w: number): Window2d {
   const dim = (size: number): [number, number, number, number, number] => {
     const d = 1 + pick(2);
-    const k = 1 + pick(Math.max(1, Math.min(3, Math.floor((size + 1) / d))));
+    const k = 1 + pick(Math.min(3, Math.floor((size - 1) / d) + 1));
     const p = pick(2) === 0 ? 0 : pick(k);
     const s = 1 + pick(2);
     return [k, s, p, d, positions('sample', 'axis', size, k, s, p, p, d)];

@@ -206,7 +206,7 @@ function sampleConv(dims: 1 | 2, pick: Pick): ConvSample {
   const cout = groups * (1 + pick(2));
   const size = Array.from({ length: dims }, () => 1 + pick(5));
   const dil = size.map(() => 1 + pick(2));
-  const kernel = size.map((s, i) => 1 + pick(Math.max(1, Math.min(3, Math.floor((s + 1) / dil[i]!)))));
+  const kernel = size.map((s, i) => 1 + pick(Math.min(3, Math.floor((s - 1) / dil[i]!) + 1)));
   const stride = size.map(() => 1 + pick(2));
   const mode = pick(4);
   const padding = mode === 0 && stride.every((s) => s === 1) ? 'same' : mode === 1 ? 'valid' : kernel.map((k) => pick(k));
@@ -294,7 +294,7 @@ function sampleConvTranspose(pick: Pick): { shapes: number[][]; params: ConvTran
   const stride = [1 + pick(2), 1 + pick(2)];
   const dilation = [1 + pick(2), 1 + pick(2)];
   // padding keeps the output at least one element: 2p <= (size − 1)s + d(k − 1)
-  const padding = [0, 1].map((i) => pick(1 + Math.floor(((i === 0 ? h : w) - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1)) / 2));
+  const padding = [0, 1].map((i) => pick(1 + Math.floor((((i === 0 ? h : w) - 1) * stride[i]! + dilation[i]! * (kernel[i]! - 1)) / 2)));
   const outputPadding = [0, 1].map((i) => pick(Math.max(stride[i]!, dilation[i]!)));
   const shapes = [[1 + pick(2), cin, h, w], [cin, cg, ...kernel]];
   if (pick(2) === 1) shapes.push([cg * groups]);

@@ -106,7 +106,7 @@ function samplePool(pick: Pick, h: number, w: number, dilated: boolean): Window2
   const ceil = pick(2) === 1;
   const dim = (size: number): [number, number, number, number, number] => {
     const d = dilated ? 1 + pick(2) : 1;
-    const k = 1 + pick(Math.max(1, Math.min(3, Math.floor((size + 1) / d))));
+    const k = 1 + pick(Math.min(3, Math.floor((size - 1) / d) + 1));
     const p = pick(Math.floor(k / 2) + 1);
     const s = 1 + pick(2);
     return [k, s, p, d, positions('sample', 'axis', size, k, s, p, p, d, ceil)];
@@ -415,7 +415,7 @@ export const POOL_OPS = {
     sample: (pick) => {
       const len = 1 + pick(6);
       const d = 1 + pick(2);
-      const k = 1 + pick(Math.max(1, Math.min(3, Math.floor((len + 1) / d))));
+      const k = 1 + pick(Math.min(3, Math.floor((len - 1) / d) + 1));
       return { shapes: [[1 + pick(2), 1 + pick(2), len]], params: { kernelSize: k, stride: 1 + pick(2), padding: pick(Math.floor(k / 2) + 1), dilation: d, ceilMode: pick(2) === 1 } };
     },
     values: distinctValues,
