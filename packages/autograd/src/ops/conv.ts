@@ -132,6 +132,9 @@ function convNd(op: string, dims: 1 | 2, x: TensorLike, weight: TensorLike, bias
   const cols = pointwise ? reshape(x4, [n, cin, h * wd]) : apply(unfoldOp, [x4], g);
   const k = (cin / groups) * kh * kw;
   const l = oh * ow;
+  // an empty batch: the output is empty too (the engine cannot yet sum a gradient over a broadcast
+  // axis of size 0, so the weight and bias are left out of its graph rather than given zeros)
+  if (n === 0) return reshape(cols, [...t0.shape.slice(0, t0.rank - dims - 1), cout, ...(dims === 2 ? [oh, ow] : [ow])]);
   const y = groups === 1
     ? matmulT(reshape(w, [cout, k]), cols, false, false)
     : reshape(matmulT(reshape(w, [groups, cout / groups, k]), reshape(cols, [n, groups, k, l]), false, false), [n, cout, l]);
@@ -189,6 +192,7 @@ export function convTranspose2d(x: TensorLike, weight: TensorLike, bias?: Tensor
   const k = (cout / groups) * kh * kw;
   const l = h * wd;
   // columns Wᵀ·x: [N, Cout·kH·kW, H·W], then each column added into its window of the output
+  if (n === 0) return apply(foldOp, [reshape(t, [0, cout * kh * kw, l])], { kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: wd, h: oh, w: ow }); // as in convNd
   const cols = groups === 1
     ? matmulT(reshape(w, [cin, k]), reshape(t, [n, cin, l]), true, false)
     : reshape(matmulT(reshape(w, [groups, cin / groups, k]), reshape(t, [n, groups, cin / groups, l]), true, false), [n, cout * kh * kw, l]);
