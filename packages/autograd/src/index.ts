@@ -59,7 +59,8 @@ export {} from './ops/layout.ts';
 // ----
 export {} from './ops/decomp.ts';
 // ----
-export {} from './ops/conv.ts';
+export { conv1d, conv2d, convTranspose2d, unfold, fold, maxPool1d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './ops/conv.ts';
+export type { ConvOptions, ConvTranspose2dOptions, UnfoldOptions, SizeArg, MaxPoolOptions, AvgPool2dOptions, PoolWithIndices } from './ops/conv.ts';
 // ----
 export {} from './ops/nn-ops.ts';
 // ----
