@@ -24,7 +24,7 @@ export {
   CategoricalCrossEntropy, SparseCategoricalCrossEntropy,
 } from './losses.ts';
 export type {
-  Reduction, ReductionOptions, Target, ClassIndices, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions,
+  Reduction, ReductionOptions, ReductionLike, Target, ClassIndices, HuberOptions, SmoothL1Options, BCEOptions, BCEWithLogitsOptions,
   NLLOptions, CrossEntropyOptions, CategoricalOptions, SparseCategoricalOptions,
 } from './losses.ts';
 export {
@@ -38,7 +38,7 @@ export type {
   PoissonNLLOptions, GaussianNLLOptions, CTCOptions, Lengths,
 } from './losses-more.ts';
 export { RecurrentBase, RNN, LSTM, GRU } from './recurrent.ts';
-export type { RecurrentOptions, RNNOptions, RecurrentResult, RecurrentState } from './recurrent.ts';
+export type { RecurrentOptions, RNNOptions, RecurrentResult, RecurrentState, RecurrentStates } from './recurrent.ts';
 export { MultiheadAttention, TransformerEncoderLayer } from './attention.ts';
 export type {
   AttentionMask, MultiheadAttentionOptions, AttentionCallOptions, AttentionResult, TransformerEncoderLayerOptions, EncoderCallOptions,

@@ -9,7 +9,7 @@ import { ArgumentError, ShapeError, Tensor, cat, formatShape, full, stack, tenso
 import { Module, checkOptions, describe } from './module.ts';
 import { named, text } from './errors.ts';
 import {
-  as2d, asTensor, checkInput, classIndices, classWeights, reduce, reduceSamples, type ClassIndices, type Reduction, type ReductionOptions, type Target,
+  as2d, asTensor, checkInput, classIndices, classWeights, reduce, reduceSamples, type ClassIndices, type Reduction, type ReductionOptions, type ReductionLike, type Target,
 } from './losses.ts';
 import { Loss } from './losses.ts';
 
@@ -460,7 +460,7 @@ export function ctcLoss(logProbs: Tensor, targets: Tensor | readonly (readonly n
  * Base of the losses that take two inputs and a target (PyTorch's x1, x2, y) or an input, a
  * target and a variance: `loss.call(a, b, c)`.
  */
-export abstract class TripleInputLoss<B, C, O extends { reduction?: string } = ReductionOptions> extends Module {
+export abstract class TripleInputLoss<B, C, O extends ReductionLike = ReductionOptions> extends Module {
   /** The options the loss was built with. */
   readonly options: O;
 

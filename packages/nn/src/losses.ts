@@ -18,6 +18,12 @@ export interface ReductionOptions {
   reduction?: Reduction;
 }
 
+/** The options every loss takes: at least a reduction, whose allowed names the loss defines. */
+export interface ReductionLike {
+  /** How the per-element losses are combined. */
+  reduction?: string;
+}
+
 /** A target: a tensor, or nested arrays of numbers (converted to the input's dtype). */
 export type Target = Tensor | number | readonly NestedArray[];
 
@@ -464,7 +470,7 @@ export function sparseCategoricalCrossEntropy(probs: Tensor, target: ClassIndice
  * PyTorch, so a model can hold its criterion as a child (it has no parameters; `toString()` shows
  * the reduction). `forward` takes the target as its second argument.
  */
-export abstract class Loss<T = Target, O extends { reduction?: string } = ReductionOptions> extends Module {
+export abstract class Loss<T = Target, O extends ReductionLike = ReductionOptions> extends Module {
   /** The options the loss was built with. */
   readonly options: O;
 

@@ -52,7 +52,15 @@ export interface RecurrentResult {
 }
 
 /** An initial state: h0 (RNN, GRU), or { h0, c0 } for LSTM; zeros when absent. */
-export type RecurrentState = Tensor | { h0?: Tensor; c0?: Tensor };
+export type RecurrentState = Tensor | RecurrentStates;
+
+/** The initial states by name. */
+export interface RecurrentStates {
+  /** Initial hidden state, [numLayers · directions, batch, hidden]. */
+  h0?: Tensor;
+  /** LSTM only: initial cell state, shaped like h0. */
+  c0?: Tensor;
+}
 
 type Mode = 'RNN_TANH' | 'RNN_RELU' | 'LSTM' | 'GRU';
 const GATES: Record<Mode, number> = { RNN_TANH: 1, RNN_RELU: 1, LSTM: 4, GRU: 3 };
