@@ -48,7 +48,8 @@ export {} from './ops/indexing.ts';
 // ----
 export {} from './ops/scan.ts';
 // ----
-export {} from './ops/layout.ts';
+export { repeat, tile, repeatInterleave, split, chunk, unbind, tril, triu, diag, diagonal, trace, pad, type PadMode } from './ops/layout.ts';
+export { einsum } from './ops/einsum.ts';
 // ----
 export {} from './ops/decomp.ts';
 // ----
