@@ -188,7 +188,7 @@ export const padGradOp: OpDef<PadParams & { shape: readonly number[] }> = define
     oracle: ([g], p) => {
       // add each gradient element where pad's reference reads it from
       const n = sizeOf(p.shape);
-      const ids = padOracle([{ shape: p.shape, data: Array.from({ length: n }, (_, i) => i) }], { ...p, value: -1 }).data;
+      const ids = padOracle([{ shape: p.shape, data: Array.from({ length: n }, (_, i) => i) }], { ...p, value: p.mode === 'constant' ? -1 : 0 }).data;
       const data = new Array<number>(n).fill(0);
       ids.forEach((src, o) => {
         if (src >= 0) data[src] = data[src]! + g!.data[o]!;
