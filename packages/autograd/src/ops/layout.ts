@@ -113,11 +113,8 @@ export function tile(x: TensorLike, reps: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'tile');
   if (!Array.isArray(reps)) throw new ArgumentError('tile', `reps must be an array of integers, got ${describe(reps)}`);
   const r = reps.length < t.rank ? [...new Array<number>(t.rank - reps.length).fill(1), ...reps] : reps.slice();
-  try {
-    return apply(repeatOp, [t], { reps: r });
-  } catch (e) {
-    throw renameError('tile', e);
-  }
+  repeatShape('tile', t.shape, r);
+  return apply(repeatOp, [t], { reps: r });
 }
 
 // ------------------------------------------------------------------ repeatInterleave
