@@ -55,7 +55,8 @@ export {
   type KthValueOptions, type SortOptions, type SortResult, type TopkOptions,
 } from './ops/scan.ts';
 // ----
-export {} from './ops/layout.ts';
+export { repeat, tile, repeatInterleave, split, chunk, unbind, tril, triu, diag, diagonal, trace, pad, type PadMode } from './ops/layout.ts';
+export { einsum } from './ops/einsum.ts';
 // ----
 export {} from './ops/decomp.ts';
 // ----

@@ -563,6 +563,28 @@ export class Tensor {
   roll(shifts: number | readonly number[], axes?: number | readonly number[]): Tensor { return ops.roll(this, shifts, axes); }
 
   // ---- layout ----
+  /** Repeats the whole tensor along each axis, `reps` holding at least one count per axis (like `Tensor.repeat`). */
+  repeat(reps: readonly number[]): Tensor { return ops.repeat(this, reps); }
+  /** Repeats the whole tensor along each axis, short `reps` padded with leading 1s (like `torch.tile`). */
+  tile(reps: readonly number[]): Tensor { return ops.tile(this, reps); }
+  /** Repeats each element (of the flattened tensor, or each slice along `axis`) in place (like `torch.repeat_interleave`). */
+  repeatInterleave(repeats: number | readonly number[], options?: { axis?: number }): Tensor { return ops.repeatInterleave(this, repeats, options); }
+  /** Splits along an axis into pieces of one size or of the listed sizes (like `torch.split`). */
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] { return ops.split(this, sizeOrSections, axis); }
+  /** Splits along an axis into at most `chunks` pieces of size ceil(n / chunks) (like `torch.chunk`). */
+  chunk(chunks: number, axis = 0): Tensor[] { return ops.chunk(this, chunks, axis); }
+  /** The slices along an axis, each without that axis (like `torch.unbind`). */
+  unbind(axis = 0): Tensor[] { return ops.unbind(this, axis); }
+  /** The lower triangle of the last two axes, zeros above the `diagonal`-th diagonal (like `torch.tril`). */
+  tril(diagonal = 0): Tensor { return ops.tril(this, diagonal); }
+  /** The upper triangle of the last two axes, zeros below the `diagonal`-th diagonal (like `torch.triu`). */
+  triu(diagonal = 0): Tensor { return ops.triu(this, diagonal); }
+  /** A vector as a diagonal matrix, or a matrix's diagonal as a vector (like `torch.diag`). */
+  diag(diagonal = 0): Tensor { return ops.diag(this, diagonal); }
+  /** The diagonal of the planes of two axes, appended as the last axis (like `torch.diagonal`). */
+  diagonal(options?: { offset?: number; axis1?: number; axis2?: number }): Tensor { return ops.diagonal(this, options); }
+  /** The sum of a matrix's main diagonal (like `torch.trace`). */
+  trace(): Tensor { return ops.trace(this); }
 
   // ---- linear algebra (decompositions) ----
 
