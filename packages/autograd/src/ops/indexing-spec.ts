@@ -204,9 +204,16 @@ export function planIndex(op: string, xShape: Shape, specsIn: readonly unknown[]
       ellipsis = i;
       return v;
     }
-    if (typeof v === 'string') return v.includes(':') ? parseSlice(op, v) : badSpec(op, v, i);
+    if (typeof v === 'string') {
+      if (!v.includes(':')) badSpec(op, v, i);
+      consumed += 1;
+      return parseSlice(op, v);
+    }
     if (v === undefined) return badSpec(op, v, i);
-    if (v instanceof IndexMask) consumed += v.tensor.rank;
+    if (v instanceof IndexMask) {
+      if (v.tensor.rank === 0) throw new ArgumentError(op, `a 0-d mask (index ${i}) is not supported; give the mask at least one axis`);
+      consumed += v.tensor.rank;
+    }
     else if (isBoolArray(v) || typeof v === 'boolean') {
       if (typeof v === 'boolean') throw new ArgumentError(op, `a lone boolean index (${v}) is not supported; use a mask array`);
       const m = new IndexMask(toMaskTensor(op, v));
