@@ -78,6 +78,13 @@ function putFlat(x: Tensor, targets: Int32Array, v: Tensor, accumulate: boolean)
   return reshape(where(rawTensor(written, [n], x.dtype), placed, xf), x.shape);
 }
 
+/** An options argument: absent, or a plain object. */
+function optionsOf<O extends object>(op: string, o: unknown): Partial<O> {
+  if (o === undefined) return {};
+  if (typeof o !== 'object' || o === null || Array.isArray(o) || o instanceof Tensor) throw new ArgumentError(op, `options must be an object, got ${describe(o)}`);
+  return o as Partial<O>;
+}
+
 /** A value operand in x's dtype. */
 function valueOf(op: string, v: TensorLike, name: string, x: Tensor): Tensor {
   const t = toTensor(v, name, op, x.dtype);
@@ -102,7 +109,7 @@ export interface IndexPutOptions {
 export function indexPut(x: TensorLike, indices: readonly IndexSpec[], values: TensorLike, options: IndexPutOptions = {}): Tensor {
   const t = toTensor(x, 'x', 'indexPut');
   if (!Array.isArray(indices)) throw new ArgumentError('indexPut', `indices must be an array of index specs (one per axis), got ${describe(indices)}`);
-  const accumulate = options.accumulate ?? false;
+  const accumulate = optionsOf<IndexPutOptions>('indexPut', options).accumulate ?? false;
   if (typeof accumulate !== 'boolean') throw new ArgumentError('indexPut', `accumulate must be a boolean, got ${describe(accumulate)}`);
   const plan = planIndex('indexPut', t.shape, indices);
   const v = valueOf('indexPut', values, 'values', t);
@@ -186,7 +193,7 @@ export interface ScatterOptions {
  */
 export function scatter(x: TensorLike, axis: number, index: IndexLike, src: TensorLike, options: ScatterOptions = {}): Tensor {
   const t = toTensor(x, 'x', 'scatter');
-  const reduce = options.reduce;
+  const reduce = optionsOf<ScatterOptions>('scatter', options).reduce;
   if (reduce !== undefined && reduce !== 'add' && reduce !== 'multiply') {
     throw new ArgumentError('scatter', `reduce must be 'add' or 'multiply' (or left out), got ${describe(reduce)}`);
   }
@@ -228,7 +235,7 @@ export interface IndexAddOptions {
  */
 export function indexAdd(x: TensorLike, axis: number, index: IndexLike, source: TensorLike, options: IndexAddOptions = {}): Tensor {
   const t = toTensor(x, 'x', 'indexAdd');
-  const alpha = options.alpha ?? 1;
+  const alpha = optionsOf<IndexAddOptions>('indexAdd', options).alpha ?? 1;
   if (typeof alpha !== 'number') throw new ArgumentError('indexAdd', `alpha must be a number, got ${describe(alpha)}`);
   const a = normalizeAxis('indexAdd', axis, t.rank);
   const { index: ix, shape } = toIndex('indexAdd', index, t.rank === 0 ? 1 : t.shape[a]!, a, t.shape);
