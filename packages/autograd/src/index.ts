@@ -48,7 +48,10 @@ export type { AddcmulOptions, NanToNumOptions } from './ops/math.ts';
 // ----
 export {} from './ops/distance.ts';
 // ----
-export {} from './ops/indexing.ts';
+export { index, indexPut, maskedFill, scatter, scatterAdd, indexAdd } from './ops/indexing.ts';
+export type { IndexPutOptions, ScatterOptions, IndexAddOptions } from './ops/indexing.ts';
+export { s, mask, IndexMask } from './ops/indexing-spec.ts';
+export type { IndexSpec, Slice, SliceString, NestedBool } from './ops/indexing-spec.ts';
 // ----
 export {
   argsort, cumprod, cumsum, flip, kthValue, logCumSumExp, roll, sort, topk,

@@ -463,8 +463,8 @@ export class Tensor {
   squeeze(axis?: number | readonly number[]): Tensor { return ops.squeeze(this, axis); }
   /** Inserts a size-1 axis at the given position. */
   unsqueeze(axis: number): Tensor { return ops.unsqueeze(this, axis); }
-  /** The block starting at `begin` with the given size (-1 or omitted: to the end). */
-  slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  /** The block starting at `begin` with the given size (-1 or omitted: as many as fit), optionally strided by `step` per axis. */
+  slice(begin: readonly number[], size?: readonly number[], step?: readonly number[]): Tensor { return ops.slice(this, begin, size, step); }
   /** Picks values along an axis by an index tensor of the same rank (like `torch.gather`). */
   gather(axis: number, index: ops.IndexLike): Tensor { return ops.gather(this, axis, index); }
   /** Selects whole slices along an axis by index (like `torch.index_select`). */
@@ -541,6 +541,22 @@ export class Tensor {
   // ---- distances ----
 
   // ---- indexing ----
+  /**
+   * PyTorch's `x[...]`: `x.at(1, s(null, null, 2))` is `x[1, ::2]`, `x.at('...', null, 0)` is
+   * `x[..., None, 0]`, `x.at([0, 2], ':', [1, 1])` is `x[[0, 2], :, [1, 1]]`, `x.at(mask(x.gt(0)))`
+   * is `x[x > 0]` (see `IndexSpec`).
+   */
+  at(...specs: ops.IndexSpec[]): Tensor { return ops.indexWith('index', this, specs); }
+  /** A copy with `x[indices] = values` (or `+=` with `accumulate`), like `torch.index_put`. */
+  indexPut(indices: readonly ops.IndexSpec[], values: TensorLike, options?: ops.IndexPutOptions): Tensor { return ops.indexPut(this, indices, values, options); }
+  /** `value` where the mask is 1 (like `torch.masked_fill`). */
+  maskedFill(mask: TensorLike | ops.IndexMask | readonly ops.NestedBool[], value: number | Tensor): Tensor { return ops.maskedFill(this, mask, value); }
+  /** A copy with src written along an axis at the index (like `torch.scatter`). */
+  scatter(axis: number, index: ops.IndexLike, src: TensorLike, options?: ops.ScatterOptions): Tensor { return ops.scatter(this, axis, index, src, options); }
+  /** A copy with src added along an axis at the index (like `torch.scatter_add`). */
+  scatterAdd(axis: number, index: ops.IndexLike, src: TensorLike): Tensor { return ops.scatterAdd(this, axis, index, src); }
+  /** A copy with `alpha * source` added along an axis at the 1-D index (like `torch.index_add`). */
+  indexAdd(axis: number, index: ops.IndexLike, source: TensorLike, options?: ops.IndexAddOptions): Tensor { return ops.indexAdd(this, axis, index, source, options); }
 
   // ---- scans and sorting ----
   /** Running sums along an axis (like `torch.cumsum`). */

@@ -135,11 +135,11 @@ describe('the index ops check their parameters when applied directly', () => {
     expectTyped(() => apply(op('gather'), [x], { axis: 0, index: Int32Array.of(3), indexShape: [1, 1] }), ArgumentError, 'gather', /out of range/);
     expectTyped(() => apply(op('gather'), [x], { axis: 0, index: [0], indexShape: [1, 1] }), ArgumentError, 'gather', /Int32Array/);
     expectTyped(() => apply(op('gather'), [x], { axis: 2, index: Int32Array.of(0), indexShape: [1, 1] }), ArgumentError, 'gather', /axis/);
-    expectTyped(() => apply(op('scatterAdd'), [ones([1, 1])], { axis: 0, index: Int32Array.of(-1), indexShape: [1, 1], shape: [3, 2] }), ArgumentError, 'scatterAdd', /negative/);
-    expectTyped(() => apply(op('scatterAdd'), [ones([2, 1])], { axis: 0, index: Int32Array.of(0), indexShape: [1, 1], shape: [3, 2] }), ShapeError, 'scatterAdd', /src has shape/);
+    expectTyped(() => apply(op('scatterAdd'), [ones([3, 2]), ones([1, 1])], { axis: 0, index: Int32Array.of(-1), indexShape: [1, 1] }), ArgumentError, 'scatterAdd', /negative/);
+    expectTyped(() => apply(op('scatterAdd'), [ones([3, 2]), ones([2, 1])], { axis: 0, index: Int32Array.of(0), indexShape: [1, 1] }), ShapeError, 'scatterAdd', /src has shape/);
     expectTyped(() => apply(op('indexSelect'), [x], { axis: 0, index: Int32Array.of(5) }), ArgumentError, 'indexSelect', /out of range/);
-    expectTyped(() => apply(op('indexAdd'), [ones([1, 2])], { axis: 0, index: Int32Array.of(3), size: 3 }), ArgumentError, 'indexAdd', /out of range/);
-    expectTyped(() => apply(op('indexAdd'), [ones([2, 2])], { axis: 0, index: Int32Array.of(0), size: 3 }), ArgumentError, 'indexAdd', /Int32Array of 2 values/);
+    expectTyped(() => apply(op('indexAdd'), [ones([3, 2]), ones([1, 2])], { axis: 0, index: Int32Array.of(3), alpha: 1 }), ArgumentError, 'indexAdd', /out of range/);
+    expectTyped(() => apply(op('indexAdd'), [ones([3, 2]), ones([2, 2])], { axis: 0, index: Int32Array.of(0), alpha: 1 }), ShapeError, 'indexAdd', /source has shape/);
   });
 });
 

@@ -61,9 +61,9 @@ export const OPS = {
   sliceGrad: primitive(S.sliceGradOp, INTERNAL), // the adjoint of slice
   cat: primitive(S.catOp, FUNCTION_ONLY),
   gather: primitive(S.gatherOp),
-  scatterAdd: primitive(S.scatterAddOp, INTERNAL), // the adjoint of gather
+  scatterAdd: primitive(S.scatterAddOp), // torch.scatter_add; also the adjoint of gather (into zeros)
   indexSelect: primitive(S.indexSelectOp),
-  indexAdd: primitive(S.indexAddOp, INTERNAL), // the adjoint of indexSelect
+  indexAdd: primitive(S.indexAddOp), // torch.index_add; also the adjoint of indexSelect (into zeros)
   matmul: primitive(L.matmulOp),
 
   mean: composite('mean', ([x], p: ReduceP) => R.mean(x!, axisOf(p)), reduceTest),

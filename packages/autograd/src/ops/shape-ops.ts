@@ -4,7 +4,7 @@ import { ArgumentError, renameError, ShapeError } from '../errors.ts';
 import { broadcastTo } from '../kernels/elementwise.ts';
 import { permuteInto, sliceInto } from '../kernels/movement.ts';
 import { checkElementCount, checkInteger, checkShape, describe, formatShape, MAX_RANK, normalizeAxes, normalizeAxis, sizeOf, stridesOf, type Shape } from '../shape.ts';
-import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
+import { rawTensor, Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
 
 // ------------------------------------------------------------------ reshape
@@ -227,95 +227,175 @@ export function expand(x: TensorLike, shape: readonly number[]): Tensor {
 interface SliceParams {
   begin: readonly number[];
   size: readonly number[];
+  /** The stride per axis (default 1 each); a negative step walks down from `begin`. */
+  step?: readonly number[];
 }
 
 const sampleSlice = (shapes: readonly number[][], pick: Pick): SliceParams => {
   const s = shapes[0]!;
+  const step = s.map(() => [1, 1, 2, -1, -2][pick(5)]!);
   const begin = s.map((d) => pick(d));
-  return { begin, size: s.map((d, i) => 1 + pick(d - begin[i]!)) };
+  // as many elements as fit from begin in the step's direction, at least 1
+  const size = s.map((d, i) => {
+    const st = step[i]!;
+    const room = st > 0 ? Math.floor((d - 1 - begin[i]!) / st) + 1 : Math.floor(begin[i]! / -st) + 1;
+    return 1 + pick(room);
+  });
+  return { begin, size, step };
 };
+
+/** Plain-loop reference of a strided block (slice's oracle). */
+function sliceOracle(inputs: readonly { shape: readonly number[]; data: ArrayLike<number> }[], { begin, size, step }: SliceParams) {
+  const x = inputs[0]!;
+  const xs = stridesOf(x.shape);
+  const n = sizeOf(size);
+  const data = new Array<number>(n);
+  for (let o = 0; o < n; o++) {
+    let rem = o;
+    let src = 0;
+    for (let d = size.length - 1; d >= 0; d--) {
+      const i = rem % size[d]!;
+      rem = Math.floor(rem / size[d]!);
+      src += (begin[d]! + i * (step?.[d] ?? 1)) * xs[d]!;
+    }
+    data[o] = x.data[src]!;
+  }
+  return { shape: size.slice(), data };
+}
 
 export const sliceOp: OpDef<SliceParams> = defineOp<SliceParams>({
   name: 'slice',
   inputs: ['x'],
   saves: [],
-  shape: ([s], { begin, size }) => {
-    checkBlock('slice', s!, begin, size);
+  shape: ([s], { begin, size, step }) => {
+    checkBlock('slice', s!, begin, size, step);
     return size.slice();
   },
-  forward: ([x], { begin, size }) => {
+  forward: ([x], { begin, size, step }) => {
     const out = allocate(x!.dtype, sizeOf(size));
-    sliceInto(x!.data, x!.shape, begin, size, size.map(() => 1), out, false);
+    sliceInto(x!.data, x!.shape, begin, size, step ?? size.map(() => 1), out, false);
     return out;
   },
-  backward: ({ grad, inputs: [x], params: { begin } }) => [apply(sliceGradOp, [grad], { begin, shape: x!.shape })],
-  test: { shapes: 'unary', params: sampleSlice },
+  backward: ({ grad, inputs: [x], params: { begin, step } }) => [apply(sliceGradOp, [grad], { begin, shape: x!.shape, ...(step ? { step } : {}) })],
+  test: { shapes: 'unary', params: sampleSlice, oracle: sliceOracle },
 });
 
+interface SliceGradParams {
+  begin: readonly number[];
+  shape: readonly number[];
+  step?: readonly number[];
+}
+
 // the adjoint of slice: place the gradient into zeros of the input's shape; its adjoint is slice
-export const sliceGradOp: OpDef<{ begin: readonly number[]; shape: readonly number[] }> = defineOp<{ begin: readonly number[]; shape: readonly number[] }>({
+export const sliceGradOp: OpDef<SliceGradParams> = defineOp<SliceGradParams>({
   name: 'sliceGrad',
   inputs: ['grad'],
   saves: [],
-  shape: ([s], { begin, shape: value }) => {
+  shape: ([s], { begin, shape: value, step }) => {
     const shape = checkShape('sliceGrad', 'shape', value);
-    checkBlock('sliceGrad', shape, begin, s!);
+    checkBlock('sliceGrad', shape, begin, s!, step);
     return shape;
   },
-  forward: ([g], { begin, shape }) => {
+  forward: ([g], { begin, shape, step }) => {
     const out = allocate(g!.dtype, sizeOf(shape));
-    sliceInto(out, shape, begin, g!.shape, g!.shape.map(() => 1), g!.data, true);
+    sliceInto(out, shape, begin, g!.shape, step ?? g!.shape.map(() => 1), g!.data, true);
     return out;
   },
-  backward: ({ grad, inputs: [g], params: { begin } }) => [apply(sliceOp, [grad], { begin, size: g!.shape })],
+  backward: ({ grad, inputs: [g], params: { begin, step } }) => [apply(sliceOp, [grad], { begin, size: g!.shape, ...(step ? { step } : {}) })],
   test: {
     shapes: 'unary',
     params: (shapes, pick) => {
       const s = shapes[0]!;
-      const begin = s.map(() => pick(3));
-      return { begin, shape: s.map((d, i) => d + begin[i]! + pick(2)) };
+      const step = s.map(() => [1, 2, -1][pick(3)]!);
+      const extra = s.map(() => pick(3));
+      // the block of size d with step st spans (d - 1)|st| + 1 positions; negative steps start at its end
+      const shape = s.map((d, i) => (d - 1) * Math.abs(step[i]!) + 1 + extra[i]! + pick(2));
+      const begin = s.map((d, i) => (step[i]! > 0 ? extra[i]! : extra[i]! + (d - 1) * -step[i]!));
+      return { begin, shape, step };
+    },
+    oracle: ([g], { begin, shape, step }) => {
+      const out = new Array<number>(sizeOf(shape)).fill(0);
+      const xs = stridesOf(shape);
+      const sz = g!.shape;
+      for (let o = 0; o < g!.data.length; o++) {
+        let rem = o;
+        let dst = 0;
+        for (let d = sz.length - 1; d >= 0; d--) {
+          const i = rem % sz[d]!;
+          rem = Math.floor(rem / sz[d]!);
+          dst += (begin[d]! + i * (step?.[d] ?? 1)) * xs[d]!;
+        }
+        out[dst] = out[dst]! + g!.data[o]!;
+      }
+      return { shape: shape.slice(), data: out };
     },
   },
 });
 
-/** Throws unless `begin` and `size` describe a block inside `shape` (one integer per axis). */
-function checkBlock(op: string, shape: Shape, begin: unknown, size: unknown): void {
-  const ok = Array.isArray(begin) && Array.isArray(size) && begin.length === shape.length && size.length === shape.length &&
+/**
+ * Throws unless `begin`, `size` and `step` describe a strided block inside `shape` (one integer per
+ * axis): begin[d] + k step[d] for k < size[d] stays in [0, shape[d]); an empty axis takes any begin
+ * in [0, shape[d]].
+ */
+function checkBlock(op: string, shape: Shape, begin: unknown, size: unknown, step: unknown = undefined): void {
+  const okStep = step === undefined || (Array.isArray(step) && step.length === shape.length && step.every((v: unknown) => typeof v === 'number' && Number.isInteger(v) && v !== 0));
+  const ok = okStep && Array.isArray(begin) && Array.isArray(size) && begin.length === shape.length && size.length === shape.length &&
     shape.every((d, i) => {
       const b: unknown = begin[i];
       const n: unknown = size[i];
-      return typeof b === 'number' && typeof n === 'number' && Number.isInteger(b) && Number.isInteger(n) && b >= 0 && n >= 0 && b + n <= d;
+      const st = step === undefined ? 1 : (step as number[])[i]!;
+      if (typeof b !== 'number' || typeof n !== 'number' || !Number.isInteger(b) || !Number.isInteger(n) || n < 0) return false;
+      if (n === 0) return b >= 0 && b <= d;
+      const last = b + (n - 1) * st;
+      return b >= 0 && b < d && last >= 0 && last < d;
     });
-  if (!ok) throw new ArgumentError(op, `begin ${describe(begin)} and size ${describe(size)} are not a block of ${formatShape(shape)}`);
+  if (!ok) {
+    const by = step === undefined ? '' : ` with step ${describe(step)}`;
+    throw new ArgumentError(op, `begin ${describe(begin)} and size ${describe(size)}${by} are not a block of ${formatShape(shape)}`);
+  }
 }
 
 /**
- * A contiguous block: `begin` per axis and `size` per axis (-1 or omitted: to the end), as in
- * TensorFlow.js. Negative begins count from the end.
+ * A block: `begin` per axis and `size` per axis (-1 or omitted: as many as fit), as in TensorFlow.js,
+ * optionally strided: `step` per axis (default 1; a negative step walks down from `begin`, as NumPy's
+ * `x[b::-1]`). Negative begins count from the end. `slice(x, [1], [2], [2])` is `x[1:5:2]`.
  */
-export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[]): Tensor {
+export function slice(x: TensorLike, begin: readonly number[], size?: readonly number[], step?: readonly number[]): Tensor {
   const t = toTensor(x, 'x', 'slice');
   if (!Array.isArray(begin)) throw new ArgumentError('slice', `begin must be an array of integers, got ${describe(begin)}`);
   if (size !== undefined && !Array.isArray(size)) throw new ArgumentError('slice', `size must be an array of integers, got ${describe(size)}`);
-  if (begin.length > t.rank || (size && size.length > t.rank)) {
-    throw new ArgumentError('slice', `begin ${formatShape(begin)} / size ${formatShape(size ?? [])} have more axes than ${formatShape(t.shape)}`);
+  if (step !== undefined && !Array.isArray(step)) throw new ArgumentError('slice', `step must be an array of non-zero integers, got ${describe(step)}`);
+  if (begin.length > t.rank || (size && size.length > t.rank) || (step && step.length > t.rank)) {
+    throw new ArgumentError('slice', `begin ${formatShape(begin)} / size ${formatShape(size ?? [])} / step ${formatShape(step ?? [])} have more axes than ${formatShape(t.shape)}`);
   }
+  const st = t.shape.map((_d, i) => {
+    const v: unknown = step !== undefined && i < step.length ? step[i] : 1;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v === 0) throw new ArgumentError('slice', `step ${describe(v)} at axis ${i} must be a non-zero integer`);
+    return v;
+  });
   const b = t.shape.map((d, i) => {
     const v: unknown = i < begin.length ? begin[i] : 0;
     if (typeof v !== 'number' || !Number.isInteger(v)) throw new ArgumentError('slice', `begin ${describe(v)} at axis ${i} must be an integer`);
     const r = v < 0 ? v + d : v;
-    if (r < 0 || r > d) throw new ArgumentError('slice', `begin ${v} is out of range for axis ${i} of ${formatShape(t.shape)}`);
+    // a negative step needs an element to start from; a positive one may begin at the end (empty)
+    if (r < 0 || r > d || (st[i]! < 0 && r === d && d > 0)) throw new ArgumentError('slice', `begin ${v} is out of range for axis ${i} of ${formatShape(t.shape)}`);
     return r;
   });
   const s = t.shape.map((d, i) => {
     const v: unknown = size !== undefined && i < size.length ? size[i] : -1;
-    const r = v === -1 ? d - b[i]! : v;
-    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || b[i]! + r > d) {
-      throw new ArgumentError('slice', `size ${describe(v)} from begin ${b[i]} does not fit axis ${i} of ${formatShape(t.shape)}`);
+    const k = st[i]!;
+    const fit = k > 0 ? Math.max(0, Math.ceil((d - b[i]!) / k)) : d === 0 ? 0 : Math.floor(b[i]! / -k) + 1;
+    const r = v === -1 ? fit : v;
+    if (typeof r !== 'number' || !Number.isInteger(r) || r < 0 || r > fit) {
+      const by = k === 1 ? '' : ` by step ${k}`;
+      throw new ArgumentError('slice', `size ${describe(v)} from begin ${b[i]}${by} does not fit axis ${i} of ${formatShape(t.shape)}`);
     }
     return r;
   });
-  return apply(sliceOp, [t], { begin: b, size: s });
+  const strided = st.some((k) => k !== 1);
+  // an empty axis may begin anywhere: normalise it so that the block check holds
+  const b0 = b.map((v, i) => (s[i] === 0 ? Math.min(v, t.shape[i]!) : v));
+  return apply(sliceOp, [t], strided ? { begin: b0, size: s, step: st } : { begin: b0, size: s });
 }
 
 // ------------------------------------------------------------------ cat / stack
@@ -425,7 +505,7 @@ interface IndexParams {
  * 2^32 + 1 cannot wrap around to 1): each must be an integer in [0, size). Negative indices are
  * refused, as PyTorch's gather and index_select refuse them.
  */
-function toIndex(op: string, index: unknown, size: number, axis: number, xShape: Shape): { index: Int32Array; shape: number[] } {
+export function toIndex(op: string, index: unknown, size: number, axis: number, xShape: Shape): { index: Int32Array; shape: number[] } {
   let data: ArrayLike<number>;
   let shape: number[];
   if (index instanceof Tensor) {
@@ -451,7 +531,7 @@ function toIndex(op: string, index: unknown, size: number, axis: number, xShape:
   return { index: out, shape };
 }
 
-function badIndex(op: string, v: number, i: number, size: number, axis: number, xShape: Shape): ArgumentError {
+export function badIndex(op: string, v: number, i: number, size: number, axis: number, xShape: Shape): ArgumentError {
   const why = !Number.isInteger(v) ? 'is not an integer' : v < 0 ? 'is negative (negative indices are not allowed, as in PyTorch)' : 'is out of range';
   return new ArgumentError(op, `index ${v} at position ${i} ${why}: expected an integer from 0 to ${size - 1} for axis ${axis} of size ${size} (x has shape ${formatShape(xShape)})`);
 }
@@ -507,7 +587,7 @@ export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
     forEachGather(asRank1(x!.shape), axis, asRank1(indexShape), index, (o, src) => (out[o] = x!.data[src]!));
     return out;
   },
-  backward: ({ grad, inputs: [x], params }) => [apply(scatterAddOp, [grad], { ...params, shape: x!.shape })],
+  backward: ({ grad, inputs: [x], params }) => [apply(scatterAddOp, [zerosOf(x!.shape, grad.dtype), grad], params)],
   test: { shapes: nonScalarShape, params: sampleGather },
 });
 
@@ -516,32 +596,57 @@ function nonScalarShape(pick: Pick): number[][] {
   return [Array.from({ length: 1 + pick(3) }, () => 1 + pick(4))];
 }
 
-// the adjoint of gather: add each gradient into the position it was gathered from
-export const scatterAddOp: OpDef<IndexParams & { shape: readonly number[] }> = defineOp<IndexParams & { shape: readonly number[] }>({
+/** Zeros of a shape (the base that an adjoint scatters into). */
+function zerosOf(shape: readonly number[], dtype: Tensor['dtype']): Tensor {
+  return rawTensor(allocate(dtype, sizeOf(shape)), shape, dtype);
+}
+
+/**
+ * PyTorch's scatter_add with src of the index's shape: out = x, then out[index[i][j]][j] += src[i][j]
+ * (axis 0, and so on). Public as `scatterAdd` (ops/indexing.ts, which cuts a larger src down to the
+ * index's shape first); gather's backward is scatterAdd into zeros. d x = g, d src = gather(g).
+ */
+export const scatterAddOp: OpDef<IndexParams> = defineOp<IndexParams>({
   name: 'scatterAdd',
-  inputs: ['src'],
+  inputs: ['x', 'src'],
   saves: [],
-  shape: ([s], params) => {
-    const shape = checkShape('scatterAdd', 'shape', params.shape);
-    checkGatherParams('scatterAdd', shape, params);
+  shape: ([x, s], params) => {
+    checkGatherParams('scatterAdd', x!, params);
     if (s!.length !== params.indexShape.length || s!.some((d, i) => d !== params.indexShape[i])) {
       throw new ShapeError('scatterAdd', `src has shape ${formatShape(s!)} but the index has shape ${formatShape(params.indexShape)}`, [s!, params.indexShape]);
     }
-    return shape;
+    return x!.slice();
   },
-  forward: ([g], { axis, index, indexShape, shape }) => {
-    const out = allocate(g!.dtype, sizeOf(shape));
-    forEachGather(asRank1(shape), axis, asRank1(indexShape), index, (o, dst) => (out[dst] = out[dst]! + g!.data[o]!));
+  forward: ([x, g], { axis, index, indexShape }) => {
+    const out = allocate(x!.dtype, x!.size);
+    out.set(x!.data);
+    forEachGather(asRank1(x!.shape), axis, asRank1(indexShape), index, (o, dst) => (out[dst] = out[dst]! + g!.data[o]!));
     return out;
   },
-  backward: ({ grad, params: { axis, index, indexShape } }) => [apply(gatherOp, [grad], { axis, index, indexShape })],
+  backward: ({ grad, params: { axis, index, indexShape } }) => [grad, apply(gatherOp, [grad], { axis, index, indexShape })],
   test: {
     shapes: 'unary',
-    // the source has the index's shape; the target is at least as large on every axis
+    // the source has the index's shape; the target is at least as large on every axis but the axis
     sample: (pick) => {
       const target = nonScalarShape(pick)[0]!;
       const p = sampleGather([target], pick);
-      return { shapes: [p.indexShape.slice()], params: { ...p, shape: target } };
+      return { shapes: [target, p.indexShape.slice()], params: p };
+    },
+    oracle: ([x, src], { axis, index, indexShape }) => {
+      const data = Array.from(x!.data);
+      const xs = stridesOf(asRank1(x!.shape));
+      const is = asRank1(indexShape);
+      for (let o = 0; o < index.length; o++) {
+        let rem = o;
+        let dst = 0;
+        for (let d = is.length - 1; d >= 0; d--) {
+          const i = rem % is[d]!;
+          rem = Math.floor(rem / is[d]!);
+          dst += (d === axis ? index[o]! : i) * xs[d]!;
+        }
+        data[dst] = data[dst]! + src!.data[o]!;
+      }
+      return { shape: x!.shape.slice(), data };
     },
   },
 });
@@ -554,7 +659,7 @@ function sampleGather(shapes: readonly number[][], pick: Pick): IndexParams {
   return { axis, index, indexShape };
 }
 
-function forEachGather(shape: Shape, axis: number, indexShape: Shape, index: Int32Array, f: (o: number, src: number) => void): void {
+export function forEachGather(shape: Shape, axis: number, indexShape: Shape, index: Int32Array, f: (o: number, src: number) => void): void {
   const xs = stridesOf(shape);
   const rank = indexShape.length;
   const idx = new Array<number>(rank).fill(0);
@@ -609,45 +714,75 @@ export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineO
     }
     return out;
   },
-  backward: ({ grad, inputs: [x], params: { axis, index } }) => [apply(indexAddOp, [grad], { axis, index, size: x!.shape[axis]! })],
+  backward: ({ grad, inputs: [x], params: { axis, index } }) => [apply(indexAddOp, [zerosOf(x!.shape, grad.dtype), grad], { axis, index, alpha: 1 })],
   test: { shapes: nonScalarShape, params: sampleIndexSelect },
 });
 
-// the adjoint of indexSelect: add each selected slice's gradient back at its index
-export const indexAddOp: OpDef<{ axis: number; index: Int32Array; size: number }> = defineOp<{ axis: number; index: Int32Array; size: number }>({
+/**
+ * PyTorch's index_add: out = x, then out[..., index[k], ...] += alpha * source[..., k, ...] along
+ * `axis`. Public as `indexAdd` (ops/indexing.ts); indexSelect's backward is indexAdd into zeros.
+ * d x = g, d source = alpha * indexSelect(g).
+ */
+export const indexAddOp: OpDef<{ axis: number; index: Int32Array; alpha: number }> = defineOp<{ axis: number; index: Int32Array; alpha: number }>({
   name: 'indexAdd',
-  inputs: ['src'],
+  inputs: ['x', 'source'],
   saves: [],
-  shape: ([s], { axis, index, size }) => {
-    if (s!.length === 0) throw new ShapeError('indexAdd', 'cannot index a 0-d tensor', [s!]);
-    checkInteger('indexAdd', 'axis', axis, 0, s!.length - 1);
-    checkInteger('indexAdd', 'size', size, 0);
-    const out = s!.map((d, i) => (i === axis ? size : d));
-    checkElementCount('indexAdd', out);
-    checkIndexArray('indexAdd', index, s![axis]!, size, axis, out);
-    return out;
+  shape: ([x, s], { axis, index, alpha }) => {
+    if (x!.length === 0) throw new ShapeError('indexAdd', 'cannot index a 0-d tensor', [x!]);
+    checkInteger('indexAdd', 'axis', axis, 0, x!.length - 1);
+    if (typeof alpha !== 'number') throw new ArgumentError('indexAdd', `alpha must be a number, got ${describe(alpha)}`);
+    const count = (index as { length?: number } | null)?.length ?? 0;
+    const want = x!.map((d, i) => (i === axis ? count : d));
+    if (s!.length !== want.length || s!.some((d, i) => d !== want[i])) {
+      throw new ShapeError('indexAdd', `source has shape ${formatShape(s!)} but x ${formatShape(x!)} with ${count} indices at axis ${axis} needs ${formatShape(want)}`, [x!, s!]);
+    }
+    checkIndexArray('indexAdd', index, count, x![axis]!, axis, x!);
+    return x!.slice();
   },
-  forward: ([g], { axis, index, size }, shape) => {
-    const out = allocate(g!.dtype, sizeOf(shape));
-    const inner = sizeOf(g!.shape.slice(axis + 1));
-    const outer = sizeOf(g!.shape.slice(0, axis));
+  forward: ([x, g], { axis, index, alpha }) => {
+    const out = allocate(x!.dtype, x!.size);
+    out.set(x!.data);
+    const size = x!.shape[axis]!;
+    const inner = sizeOf(x!.shape.slice(axis + 1));
+    const outer = sizeOf(x!.shape.slice(0, axis));
     for (let o = 0; o < outer; o++) {
       for (let k = 0; k < index.length; k++) {
         const dst = (o * size + index[k]!) * inner;
         const src = (o * index.length + k) * inner;
-        for (let j = 0; j < inner; j++) out[dst + j] = out[dst + j]! + g!.data[src + j]!;
+        if (alpha === 1) for (let j = 0; j < inner; j++) out[dst + j] = out[dst + j]! + g!.data[src + j]!;
+        else for (let j = 0; j < inner; j++) out[dst + j] = out[dst + j]! + alpha * g!.data[src + j]!;
       }
     }
     return out;
   },
-  backward: ({ grad, params: { axis, index } }) => [apply(indexSelectOp, [grad], { axis, index })],
+  backward: ({ grad, params: { axis, index, alpha } }) => {
+    const picked = apply(indexSelectOp, [grad], { axis, index });
+    return [grad, alpha === 1 ? picked : picked.mul(alpha)];
+  },
   test: {
-    shapes: (pick) => [Array.from({ length: 1 + pick(3) }, () => 1 + pick(3))],
-    params: (shapes, pick) => {
-      const s = shapes[0]!;
-      const axis = pick(s.length);
-      const size = 1 + pick(4);
-      return { axis, size, index: new Int32Array(s[axis]!).map(() => pick(size)) };
+    shapes: 'unary',
+    sample: (pick) => {
+      const x = Array.from({ length: 1 + pick(3) }, () => 1 + pick(3));
+      const axis = pick(x.length);
+      const count = pick(4);
+      const index = new Int32Array(count).map(() => pick(x[axis]!));
+      return { shapes: [x, x.map((d, i) => (i === axis ? count : d))], params: { axis, index, alpha: [1, -0.5, 2][pick(3)]! } };
+    },
+    oracle: ([x, src], { axis, index, alpha }) => {
+      const data = Array.from(x!.data);
+      const xs = stridesOf(x!.shape);
+      const ss = src!.shape;
+      for (let o = 0; o < src!.data.length; o++) {
+        let rem = o;
+        let dst = 0;
+        for (let d = ss.length - 1; d >= 0; d--) {
+          const i = rem % ss[d]!;
+          rem = Math.floor(rem / ss[d]!);
+          dst += (d === axis ? index[i]! : i) * xs[d]!;
+        }
+        data[dst] = data[dst]! + alpha * src!.data[o]!;
+      }
+      return { shape: x!.shape.slice(), data };
     },
   },
 });

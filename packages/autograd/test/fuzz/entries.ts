@@ -10,7 +10,7 @@ import { drawSample } from '../support/sampling.ts';
 import { mathEntries } from './entries-math.ts';
 import { activationEntries } from './entries-activation.ts';
 import { distanceEntries } from './entries-distance.ts';
-import { indexingEntries } from './entries-indexing.ts';
+import { indexingEntries, sliceCheck } from './entries-indexing.ts';
 import { scanEntries } from './entries-scan.ts';
 import { layoutEntries } from './entries-layout.ts';
 import { decompEntries } from './entries-decomp.ts';
@@ -548,7 +548,9 @@ const SIGS: Record<string, OpSig> = {
     rest: (x) => fc.tuple(
       mix(fc.array(intArb(-2, 3), { minLength: x.rank, maxLength: x.rank })),
       opt(fc.array(intArb(-1, 3), { minLength: x.rank, maxLength: x.rank })),
+      opt(mix(fc.array(intArb(-2, 2), { minLength: x.rank, maxLength: x.rank }))),
     ),
+    check: sliceCheck,
   },
   gather: {
     rest: (x) => fc.integer({ min: -1, max: Math.max(0, x.rank - 1) }).chain((ax) => fc.tuple(
