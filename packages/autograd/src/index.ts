@@ -54,7 +54,10 @@ export {} from './ops/decomp.ts';
 // ----
 export {} from './ops/conv.ts';
 // ----
-export {} from './ops/nn-ops.ts';
+export { interpolate, pixelShuffle, pixelUnshuffle, embedding, scaledDotProductAttention, groupNorm, instanceNorm, batchNorm } from './ops/nn-ops.ts';
+export type {
+  InterpolateOptions, InterpolateMode, EmbeddingOptions, EmbeddingIndex, AttentionOptions, GroupNormOptions, InstanceNormOptions, BatchNormOptions,
+} from './ops/nn-ops.ts';
 // ----
 export {} from './ops/activation.ts';
 // ---- end of the op families
