@@ -58,8 +58,9 @@ interface AxisTable {
 
 /**
  * The source indices and weights along one axis, as PyTorch 1.13's CPU kernels compute them.
- * Nearest: floor(dst · scale) in float32 arithmetic (PyTorch's nearest_idx, with its exact shortcuts
- * for equal and doubled sizes), scale = 1/scaleFactor when a factor was given, else in/out.
+ * Nearest: floor(dst · scale) in float32 arithmetic (PyTorch's nearest_idx; its shortcuts for equal
+ * and doubled sizes without a factor give the same indices), scale = 1/scaleFactor when a factor was
+ * given (so a factor of 1.3 from 3 to 3 elements does not copy: dst 1 reads source 0), else in/out.
  * Linear: source = scale · (dst + 0.5) - 0.5 clamped at 0 (alignCorners false) or dst · (in-1)/(out-1).
  */
 export function axisTable(mode: 'nearest' | 'linear', alignCorners: boolean, inSize: number, outSize: number, scale: number | undefined): AxisTable {
@@ -67,7 +68,7 @@ export function axisTable(mode: 'nearest' | 'linear', alignCorners: boolean, inS
   if (mode === 'nearest') {
     const s = Math.fround(scale !== undefined && scale > 0 ? 1 / scale : inSize / outSize);
     for (let d = 0; d < outSize; d++) {
-      const src = outSize === inSize ? d : outSize === 2 * inSize ? d >> 1 : Math.min(Math.floor(Math.fround(d * s)), inSize - 1);
+      const src = Math.min(Math.floor(Math.fround(d * s)), inSize - 1);
       t.i0[d] = src;
       t.i1[d] = src;
       t.w0[d] = 1;
