@@ -32,7 +32,7 @@ describeTorchFixture('network ops', fixture, {
   nearest1dScale07: interp({ scaleFactor: 0.7 }),
   nearest1dScale2: interp({ scaleFactor: 2 }),
   nearest1dScale15: interp({ scaleFactor: 1.5 }),
-  nearest1dScale13: interp({ scaleFactor: 1.3 }),
+  nearest2dScale13: interp({ scaleFactor: [1.3, 2.1] }),
   nearest2dSize: interp({ size: [3, 5] }),
   nearest2dScale: interp({ scaleFactor: [2, 0.5] }),
   nearest2dRecompute: interp({ scaleFactor: 1.7, recomputeScaleFactor: true }),

@@ -58,9 +58,11 @@ interface AxisTable {
 
 /**
  * The source indices and weights along one axis, as PyTorch 1.13's CPU kernels compute them.
- * Nearest: floor(dst · scale) in float32 arithmetic (PyTorch's nearest_idx; its shortcuts for equal
- * and doubled sizes without a factor give the same indices), scale = 1/scaleFactor when a factor was
- * given (so a factor of 1.3 from 3 to 3 elements does not copy: dst 1 reads source 0), else in/out.
+ * Nearest: floor(dst · scale) in float32 arithmetic, scale = 1/scaleFactor when a factor was given,
+ * else in/out; except that an output of the input's size copies and one of twice its size reads
+ * dst >> 1, whatever the factor (PyTorch 1.13's nearest_idx, as its 2-D forward and every backward
+ * use it; its 1-D forward alone skips these shortcuts when a factor is given, so its gradient there
+ * is not the adjoint of its forward: memograd follows the consistent rule).
  * Linear: source = scale · (dst + 0.5) - 0.5 clamped at 0 (alignCorners false) or dst · (in-1)/(out-1).
  */
 export function axisTable(mode: 'nearest' | 'linear', alignCorners: boolean, inSize: number, outSize: number, scale: number | undefined): AxisTable {
@@ -68,7 +70,7 @@ export function axisTable(mode: 'nearest' | 'linear', alignCorners: boolean, inS
   if (mode === 'nearest') {
     const s = Math.fround(scale !== undefined && scale > 0 ? 1 / scale : inSize / outSize);
     for (let d = 0; d < outSize; d++) {
-      const src = Math.min(Math.floor(Math.fround(d * s)), inSize - 1);
+      const src = outSize === inSize ? d : outSize === 2 * inSize ? d >> 1 : Math.min(Math.floor(Math.fround(d * s)), inSize - 1);
       t.i0[d] = src;
       t.i1[d] = src;
       t.w0[d] = 1;
