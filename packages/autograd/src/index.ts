@@ -66,7 +66,10 @@ export {} from './ops/decomp.ts';
 export { conv1d, conv2d, convTranspose2d, unfold, fold, maxPool1d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './ops/conv.ts';
 export type { ConvOptions, ConvTranspose2dOptions, UnfoldOptions, SizeArg, MaxPoolOptions, AvgPool2dOptions, PoolWithIndices } from './ops/conv.ts';
 // ----
-export {} from './ops/nn-ops.ts';
+export { interpolate, pixelShuffle, pixelUnshuffle, embedding, scaledDotProductAttention, groupNorm, instanceNorm, batchNorm } from './ops/nn-ops.ts';
+export type {
+  InterpolateOptions, InterpolateMode, EmbeddingOptions, EmbeddingIndex, AttentionOptions, GroupNormOptions, InstanceNormOptions, BatchNormOptions,
+} from './ops/nn-ops.ts';
 // ----
 export {} from './ops/activation.ts';
 // ---- end of the op families
