@@ -56,7 +56,10 @@ export {} from './ops/conv.ts';
 // ----
 export {} from './ops/nn-ops.ts';
 // ----
-export {} from './ops/activation.ts';
+export {
+  logSigmoid, hardtanh, hardsigmoid, hardswish, mish, selu, celu, softsign, logit, softmin, glu,
+  type HardtanhOptions, type CeluOptions, type LogitOptions,
+} from './ops/activation.ts';
 // ---- end of the op families
 
 export { publicErf as erf, publicErfc as erfc } from './ops/special.ts';

@@ -473,6 +473,28 @@ export class Tensor {
   // ---- math (trigonometric, special functions, rounding) ----
 
   // ---- activations (more) ----
+  /** log(sigmoid(x)), element-wise, computed stably. */
+  logSigmoid(): Tensor { return ops.logSigmoid(this); }
+  /** Hard tanh: clamps into [minVal, maxVal] (default [-1, 1]). */
+  hardtanh(options?: ops.HardtanhOptions): Tensor { return ops.hardtanh(this, options); }
+  /** Hard sigmoid min(max(x + 3, 0), 6) / 6, element-wise. */
+  hardsigmoid(): Tensor { return ops.hardsigmoid(this); }
+  /** Hard swish x·hardsigmoid(x), element-wise. */
+  hardswish(): Tensor { return ops.hardswish(this); }
+  /** Mish x·tanh(softplus(x)), element-wise. */
+  mish(): Tensor { return ops.mish(this); }
+  /** SELU with PyTorch's constants, element-wise. */
+  selu(): Tensor { return ops.selu(this); }
+  /** CELU with the given alpha (default 1), element-wise. */
+  celu(options?: ops.CeluOptions): Tensor { return ops.celu(this, options); }
+  /** Softsign x / (1 + |x|), element-wise. */
+  softsign(): Tensor { return ops.softsign(this); }
+  /** The log-odds log(x / (1 - x)), optionally clamping x into [eps, 1 - eps] first. */
+  logit(options?: ops.LogitOptions): Tensor { return ops.logit(this, options); }
+  /** Softmin (softmax of -x) along an axis (default the last). */
+  softmin(axis = -1): Tensor { return ops.softmin(this, axis); }
+  /** Gated linear unit a·sigmoid(b) over the halves of an axis (default the last). */
+  glu(axis = -1): Tensor { return ops.glu(this, axis); }
 
   // ---- distances ----
 
