@@ -58,7 +58,7 @@ export {} from './ops/nn-ops.ts';
 // ----
 export {
   logSigmoid, hardtanh, hardsigmoid, hardswish, mish, selu, celu, softsign, logit, softmin, glu,
-  type HardtanhOptions, type CeluOptions, type LogitOptions,
+  type HardtanhOptions, type CeluOptions, type LogitOptions, type ClampBound,
 } from './ops/activation.ts';
 // ---- end of the op families
 

@@ -377,8 +377,8 @@ export class Tensor {
   sin(): Tensor { return ops.sin(this); }
   /** Element-wise cosine. */
   cos(): Tensor { return ops.cos(this); }
-  /** Clamps every element into [min, max] (either bound optional); like `torch.clamp`. */
-  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  /** Clamps every element into [min, max] (either bound optional, a number or a tensor); like `torch.clamp`. */
+  clamp(min?: ops.ClampBound, max?: ops.ClampBound): Tensor { return ops.clamp(this, min, max); }
   /** Element-wise sign: -1, 0 or 1. */
   sign(): Tensor { return ops.sign(this); }
   /** Element-wise this = other as 1/0. */

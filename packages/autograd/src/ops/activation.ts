@@ -5,6 +5,7 @@ import { normalizeAxis, checkOptions, describe, formatShape } from '../shape.ts'
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OracleInput, type OracleOutput } from './define.ts';
 import { neg, where } from './elementwise.ts';
+export type { ClampBound } from './elementwise.ts';
 import { applyUnary, composite, primitive, unaryOp, type OpEntry } from './helpers.ts';
 import { slice } from './shape-ops.ts';
 import { reluKernel, sigmoidKernel, tanhKernel } from '../kernels/unary.ts';
