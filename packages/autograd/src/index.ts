@@ -42,7 +42,10 @@ export { publicStableSigmoid as stableSigmoid } from './ops/activation.ts';
 // the op families (one block each)
 export {} from './ops/math.ts';
 // ----
-export {} from './ops/distance.ts';
+export {
+  cosineSimilarity, pairwiseDistance, cdist, normalize,
+  type CosineSimilarityOptions, type PairwiseDistanceOptions, type CdistOptions, type NormalizeOptions,
+} from './ops/distance.ts';
 // ----
 export {} from './ops/indexing.ts';
 // ----
