@@ -246,7 +246,9 @@ export function logSoftmax(x: TensorLike, axis = -1): Tensor {
 
 // ------------------------------------------------------------------ more activations (PyTorch's torch.nn.functional)
 // Each matches torch 1.13 at its kinks (which side's derivative it takes) and on NaN/±Infinity;
-// the comments name the torch kernel's rule where it is not the obvious one.
+// the comments name the torch kernel's rule where it is not the obvious one. Where torch 1.13's CPU
+// kernels disagree with themselves (the vectorized body of the loop against its scalar tail, at NaN
+// and at some kinks), memograd follows the scalar rule, which is also the CUDA kernels'.
 
 // log sigmoid = -softplus(-x) = min(x, 0) - log1p(e^-|x|) (torch's form: never overflows)
 export const logSigmoidOp = unaryOp({
@@ -297,11 +299,12 @@ export const hardswishOp = unaryOp({
   scalar: (v) => (v * Math.min(Math.max(v + 3, 0), 6)) / 6,
   saves: [0],
   test: { domain: [-4, 4], avoid: (v) => Math.abs(Math.abs(v) - 3) < 1e-3 },
-  // d hardswish = (x < -3 ? 0 : x >= 3 ? 1 : x/3 + 1/2) dx: torch takes the middle piece at -3 and
-  // the right one at 3; NaN gives NaN
+  // d hardswish = (x < -3 ? 0 : x <= 3 ? x/3 + 1/2 : 1) dx: torch's scalar rule (its CUDA kernel and
+  // the tail of its CPU loop) takes the middle piece at both -3 and 3 and passes the gradient at NaN
+  // (torch 1.13's vectorized CPU body gives 1 at 3 and NaN at NaN instead)
   derivative: (m, s) => {
     const mid = m.mul(s.g, m.add(m.div(s.a, m.k(3)), m.k(0.5)));
-    s.da = m.where(m.lt(s.a, m.k(-3)), m.k(0), m.where(m.ge(s.a, m.k(3)), s.g, mid));
+    s.da = m.where(m.lt(s.a, m.k(-3)), m.k(0), m.where(m.le(s.a, m.k(3)), mid, s.g));
   },
 });
 
@@ -379,13 +382,13 @@ export const logitOp = unaryOp<LogitParams>({
     params: (_s, pick) => [{ eps: -1 }, { eps: 0.2 }, { eps: 0 }][pick(3)]!,
     avoid: (v) => Math.abs(v - 0.2) < 1e-3 || Math.abs(v - 0.8) < 1e-3,
   },
-  // d logit = dx / (x (1 - x)); with eps, 0 outside [eps, 1 - eps] (and at NaN); without, NaN
-  // outside [0, 1] (torch's logit_backward)
+  // d logit = dx / (x (1 - x)); with eps, 0 outside [eps, 1 - eps]; without, NaN outside [0, 1]
+  // (torch's scalar logit_backward, so NaN gives NaN in both cases)
   derivative: (m, s) => {
     const eps = s.params.eps;
     const d = m.div(s.g, m.mul(s.a, m.sub(m.k(1), s.a)));
     if (eps < 0) s.da = m.where(m.add(m.lt(s.a, m.k(0)), m.gt(s.a, m.k(1))), m.k(NaN), d);
-    else s.da = m.where(m.mul(m.ge(s.a, m.k(eps)), m.le(s.a, m.k(1 - eps))), d, m.k(0));
+    else s.da = m.where(m.add(m.lt(s.a, m.k(eps)), m.gt(s.a, m.k(1 - eps))), m.k(0), d);
   },
 });
 
