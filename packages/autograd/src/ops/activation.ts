@@ -1,6 +1,6 @@
 import { allocate, allocateForOverwrite } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ArgumentError, ShapeError } from '../errors.ts';
+import { ArgumentError, renameErrors, ShapeError } from '../errors.ts';
 import { normalizeAxis, checkOptions, describe, formatShape } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OracleInput, type OracleOutput } from './define.ts';
@@ -457,7 +457,7 @@ export function logit(x: TensorLike, options?: LogitOptions): Tensor {
 export function softmin(x: TensorLike, axis = -1): Tensor {
   const t = toTensor(x, 'x', 'softmin');
   normalizeAxis('softmin', axis, t.rank);
-  return apply(softmaxOp, [neg(t)], { axis });
+  return renameErrors('softmin', () => apply(softmaxOp, [neg(t)], { axis }));
 }
 
 /** The halves of `x` along `axis` for glu, after checking that it can be halved. */
@@ -476,9 +476,11 @@ export function glu(x: TensorLike, axis = -1): Tensor {
   const begin = t.shape.map(() => 0);
   const size = t.shape.slice();
   size[ax] = half;
-  const a = slice(t, begin, size);
-  begin[ax] = half;
-  return mul(a, sigmoid(slice(t, begin, size)));
+  return renameErrors('glu', () => {
+    const a = slice(t, begin, size);
+    begin[ax] = half;
+    return mul(a, sigmoid(slice(t, begin, size)));
+  });
 }
 
 // ------------------------------------------------------------------ oracles of the composites

@@ -6,11 +6,11 @@
  */
 import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ArgumentError, ShapeError } from '../errors.ts';
+import { ArgumentError, renameErrors, ShapeError } from '../errors.ts';
 import { broadcastShapes, checkBoolean, checkOptions, describe, formatShape, normalizeAxis, shapesEqual, sizeOf, type Shape } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OracleInput, type OracleOutput, type Pick } from './define.ts';
-import { abs, add, clamp, div, eq, maximum, mul, neg, pow, sign, sqrt, sub, where } from './elementwise.ts';
+import { abs, add, clamp, div, eq, lt, maximum, mul, neg, pow, sign, sqrt, sub, where } from './elementwise.ts';
 import { composite, pair, primitive, type OpEntry } from './helpers.ts';
 import { norm, sum } from './reduce.ts';
 import { expand, reshape, unsqueeze } from './shape-ops.ts';
@@ -53,10 +53,11 @@ function vectorNorm(x: Tensor, p: number, axis: number, keepDims: boolean): Tens
 
 /**
  * max(s, c) in value with the gradient of s: PyTorch clamps cosine_similarity's squared norms under
- * no_grad, in place, so the gradient flows as if unclamped.
+ * no_grad, in place, so the gradient flows as if unclamped. (A where, not s + (max(s, c) - s), so that
+ * an infinite s stays infinite.)
  */
 function clampMinValueOnly(s: Tensor, c: number): Tensor {
-  return add(s, sub(maximum(s.detach(), c), s.detach()));
+  return where(lt(s, c), add(s, sub(c, s.detach())), s);
 }
 
 // ------------------------------------------------------------------ public functions
@@ -77,12 +78,14 @@ export function cosineSimilarity(x1: TensorLike, x2: TensorLike, options?: Cosin
   const o = checkOptions<CosineSimilarityOptions>('cosineSimilarity', options, ['axis', 'eps']);
   const axis = o.axis ?? 1;
   const eps = checkEps('cosineSimilarity', o.eps ?? 1e-8);
-  const [a, b, shape] = broadcastPair('cosineSimilarity', x1, x2);
-  normalizeAxis('cosineSimilarity', axis, shape.length);
-  const w12 = sum(mul(a, b), { axis });
-  const s1 = clampMinValueOnly(sum(mul(a, a), { axis }), eps * eps);
-  const s2 = clampMinValueOnly(sum(mul(b, b), { axis }), eps * eps);
-  return div(w12, sqrt(mul(s1, s2)));
+  return renameErrors('cosineSimilarity', () => {
+    const [a, b, shape] = broadcastPair('cosineSimilarity', x1, x2);
+    normalizeAxis('cosineSimilarity', axis, shape.length);
+    const w12 = sum(mul(a, b), { axis });
+    const s1 = clampMinValueOnly(sum(mul(a, a), { axis }), eps * eps);
+    const s2 = clampMinValueOnly(sum(mul(b, b), { axis }), eps * eps);
+    return div(w12, sqrt(mul(s1, s2)));
+  });
 }
 
 /** Options of `pairwiseDistance`. */
@@ -101,11 +104,13 @@ export function pairwiseDistance(x1: TensorLike, x2: TensorLike, options?: Pairw
   const p = checkP('pairwiseDistance', o.p ?? 2);
   const eps = checkEps('pairwiseDistance', o.eps ?? 1e-6);
   const keepDims = checkBoolean('pairwiseDistance', 'keepDims', o.keepDims, false);
-  const [a, b] = pair(x1, x2, 'pairwiseDistance');
-  broadcastShapes('pairwiseDistance', a.shape, b.shape);
-  const d = add(sub(a, b), eps);
-  if (d.rank === 0) return reshape(vectorNorm(reshape(d, [1]), p, 0, false), []); // a 0-d distance |d|
-  return vectorNorm(d, p, -1, keepDims);
+  return renameErrors('pairwiseDistance', () => {
+    const [a, b] = pair(x1, x2, 'pairwiseDistance');
+    broadcastShapes('pairwiseDistance', a.shape, b.shape);
+    const d = add(sub(a, b), eps);
+    if (d.rank === 0) return reshape(vectorNorm(reshape(d, [1]), p, 0, false), []); // a 0-d distance |d|
+    return vectorNorm(d, p, -1, keepDims);
+  });
 }
 
 /** Options of `normalize`. */
@@ -126,7 +131,7 @@ export function normalize(x: TensorLike, options?: NormalizeOptions): Tensor {
   const eps = checkEps('normalize', o.eps ?? 1e-12);
   const t = toTensor(x, 'x', 'normalize');
   normalizeAxis('normalize', axis, t.rank);
-  return div(t, clamp(vectorNorm(t, p, axis, true), eps));
+  return renameErrors('normalize', () => div(t, clamp(vectorNorm(t, p, axis, true), eps)));
 }
 
 // ------------------------------------------------------------------ cdist

@@ -1,6 +1,6 @@
 import { allocate, isDType, type DType } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ArgumentError } from '../errors.ts';
+import { ArgumentError, renameError } from '../errors.ts';
 import { binaryMap, broadcastTo } from '../kernels/elementwise.ts';
 import { broadcastShapes, formatShape, sizeOf, describe } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
@@ -372,7 +372,12 @@ function clampTensor(x: TensorLike, min: ClampBound, max: ClampBound): Tensor {
   };
   const lo = bound(min, 'min', -Infinity);
   const hi = bound(max, 'max', Infinity);
-  return apply(clampTensorOp, [t, lo, hi], { hasMin: min !== null && min !== undefined, hasMax: max !== null && max !== undefined });
+  const flags = { hasMin: min !== null && min !== undefined, hasMax: max !== null && max !== undefined };
+  try {
+    return apply(clampTensorOp, [t, lo, hi], flags);
+  } catch (e) {
+    throw renameError('clamp', e, ''); // 'clamp: …', not 'clamp: clampTensor: …'
+  }
 }
 
 // ------------------------------------------------------------------ where
