@@ -46,7 +46,10 @@ export {
 } from './ops/math.ts';
 export type { AddcmulOptions, NanToNumOptions } from './ops/math.ts';
 // ----
-export {} from './ops/distance.ts';
+export {
+  cosineSimilarity, pairwiseDistance, cdist, normalize,
+  type CosineSimilarityOptions, type PairwiseDistanceOptions, type CdistOptions, type NormalizeOptions,
+} from './ops/distance.ts';
 // ----
 export { index, indexPut, maskedFill, scatter, scatterAdd, indexAdd } from './ops/indexing.ts';
 export type { IndexPutOptions, ScatterOptions, IndexAddOptions } from './ops/indexing.ts';
@@ -71,7 +74,10 @@ export type {
   InterpolateOptions, InterpolateMode, EmbeddingOptions, EmbeddingIndex, AttentionOptions, GroupNormOptions, InstanceNormOptions, BatchNormOptions,
 } from './ops/nn-ops.ts';
 // ----
-export {} from './ops/activation.ts';
+export {
+  logSigmoid, hardtanh, hardsigmoid, hardswish, mish, selu, celu, softsign, logit, softmin, glu,
+  type HardtanhOptions, type CeluOptions, type LogitOptions, type ClampBound,
+} from './ops/activation.ts';
 // ---- end of the op families
 
 export { ALL_OPS, PRIMITIVES, COMPOSITES } from './ops/registry.ts';

@@ -377,8 +377,8 @@ export class Tensor {
   sin(): Tensor { return ops.sin(this); }
   /** Element-wise cosine. */
   cos(): Tensor { return ops.cos(this); }
-  /** Clamps every element into [min, max] (either bound optional); like `torch.clamp`. */
-  clamp(min?: number | null, max?: number | null): Tensor { return ops.clamp(this, min, max); }
+  /** Clamps every element into [min, max] (either bound optional, a number or a tensor); like `torch.clamp`. */
+  clamp(min?: ops.ClampBound, max?: ops.ClampBound): Tensor { return ops.clamp(this, min, max); }
   /** Element-wise sign: -1, 0 or 1. */
   sign(): Tensor { return ops.sign(this); }
   /** Element-wise this = other as 1/0. */
@@ -537,6 +537,28 @@ export class Tensor {
   addcmul(tensor1: TensorLike, tensor2: TensorLike, options?: ops.AddcmulOptions): Tensor { return ops.addcmul(this, tensor1, tensor2, options); }
 
   // ---- activations (more) ----
+  /** log(sigmoid(x)), element-wise, computed stably. */
+  logSigmoid(): Tensor { return ops.logSigmoid(this); }
+  /** Hard tanh: clamps into [minVal, maxVal] (default [-1, 1]). */
+  hardtanh(options?: ops.HardtanhOptions): Tensor { return ops.hardtanh(this, options); }
+  /** Hard sigmoid min(max(x + 3, 0), 6) / 6, element-wise. */
+  hardsigmoid(): Tensor { return ops.hardsigmoid(this); }
+  /** Hard swish x·hardsigmoid(x), element-wise. */
+  hardswish(): Tensor { return ops.hardswish(this); }
+  /** Mish x·tanh(softplus(x)), element-wise. */
+  mish(): Tensor { return ops.mish(this); }
+  /** SELU with PyTorch's constants, element-wise. */
+  selu(): Tensor { return ops.selu(this); }
+  /** CELU with the given alpha (default 1), element-wise. */
+  celu(options?: ops.CeluOptions): Tensor { return ops.celu(this, options); }
+  /** Softsign x / (1 + |x|), element-wise. */
+  softsign(): Tensor { return ops.softsign(this); }
+  /** The log-odds log(x / (1 - x)), optionally clamping x into [eps, 1 - eps] first. */
+  logit(options?: ops.LogitOptions): Tensor { return ops.logit(this, options); }
+  /** Softmin (softmax of -x) along an axis (default the last). */
+  softmin(axis = -1): Tensor { return ops.softmin(this, axis); }
+  /** Gated linear unit a·sigmoid(b) over the halves of an axis (default the last). */
+  glu(axis = -1): Tensor { return ops.glu(this, axis); }
 
   // ---- distances ----
 

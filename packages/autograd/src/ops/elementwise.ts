@@ -1,7 +1,7 @@
 import { allocate, isDType, type DType } from '../dtype.ts';
 import { apply } from '../engine.ts';
-import { ArgumentError } from '../errors.ts';
-import { binaryMap } from '../kernels/elementwise.ts';
+import { ArgumentError, renameError } from '../errors.ts';
+import { binaryMap, broadcastTo } from '../kernels/elementwise.ts';
 import { broadcastShapes, formatShape, sizeOf, describe } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef } from './define.ts';
@@ -260,19 +260,124 @@ export const clampOp = unaryOp<{ min: number; max: number }>({
   },
 });
 
-/** Limits values to [min, max]; either bound may be omitted. */
-export function clamp(x: TensorLike, min?: number | null, max?: number | null): Tensor {
+/** clamp of one element with tensor bounds: min(max(v, lo), hi), NaN if any of the three is NaN. */
+function clampScalar(v: number, lo: number, hi: number): number {
+  if (v !== v || lo !== lo || hi !== hi) return NaN;
+  const r = v < lo ? lo : v;
+  return r > hi ? hi : r;
+}
+
+/** Which bounds of a tensor clamp were given. */
+interface ClampTensorParams { hasMin: boolean; hasMax: boolean }
+
+/** `t` broadcast to `shape` as a contiguous array (the array itself when it already has that size). */
+function spread(t: Tensor, shape: readonly number[], n: number) {
+  if (t.size === n) return t.data;
+  const out = allocate(t.dtype, n);
+  broadcastTo(t.data, t.shape, out, shape);
+  return out;
+}
+
+/**
+ * clamp with tensor bounds, torch.clamp(x, min, max) for tensors: min(max(x, min), max) with NaN in
+ * any of the three giving NaN, so crossed bounds (min > max) give max. A missing bound is passed as
+ * a 0-d ±Infinity tensor and flagged in the params, since PyTorch's gradient rule for the bounds
+ * depends on which bounds exist. (The number-bound `clampOp` above stays the fast path.)
+ */
+export const clampTensorOp = defineOp<ClampTensorParams>({
+  name: 'clampTensor',
+  inputs: ['x', 'min', 'max'],
+  saves: [0, 1, 2],
+  shape: ([x, lo, hi]) => broadcastShapes('clamp', broadcastShapes('clamp', x!, lo!), hi!),
+  forward: ([x, lo, hi], _p, shape) => {
+    const n = sizeOf(shape);
+    const out = allocate(x!.dtype, n);
+    const xs = spread(x!, shape, n);
+    if (lo!.size === 1 && hi!.size === 1) {
+      const l = lo!.data[0]!;
+      const h = hi!.data[0]!;
+      for (let i = 0; i < n; i++) out[i] = clampScalar(xs[i]!, l, h);
+      return out;
+    }
+    const ls = spread(lo!, shape, n);
+    const hs = spread(hi!, shape, n);
+    for (let i = 0; i < n; i++) out[i] = clampScalar(xs[i]!, ls[i]!, hs[i]!);
+    return out;
+  },
+  // torch 1.13's clamp_backward and clamp_backward_min_max: x gets the gradient where
+  // min <= x <= max (so at ties x, not the bound); min where x < min (and, with a max, min < max);
+  // max where x > max (and, with a min, also wherever max < min: crossed bounds give max)
+  backward: ({ grad, inputs: [x, lo, hi], params: { hasMin, hasMax } }) => {
+    const inside = mul(ge(x!, lo!), le(x!, hi!));
+    const gx = where(inside, grad, 0);
+    const glo = !hasMin ? null : where(hasMax ? mul(lt(x!, lo!), lt(lo!, hi!)) : lt(x!, lo!), grad, 0);
+    const ghi = !hasMax ? null : where(hasMin ? maximum(gt(x!, hi!), lt(hi!, lo!)) : gt(x!, hi!), grad, 0);
+    return [gx, glo, ghi];
+  },
+  test: {
+    shapes: (pick) => {
+      const x = [1 + pick(3), 1 + pick(3)].slice(0, pick(3));
+      const bound = () => (pick(3) === 0 ? [] : pick(2) ? x.slice() : x.map((d) => (pick(2) ? 1 : d)));
+      return [x, bound(), bound()];
+    },
+    params: () => ({ hasMin: true, hasMax: true }),
+    // bounds in [-1.5, -0.5] and [0.5, 1.5], x away from every bound (the kinks)
+    values: (shapes, _p, random) => {
+      const lo = Array.from({ length: sizeOf(shapes[1]!) }, () => -1.5 + random());
+      const hi = Array.from({ length: sizeOf(shapes[2]!) }, () => 0.5 + random());
+      const bounds = [...lo, ...hi];
+      const x = Array.from({ length: sizeOf(shapes[0]!) }, () => {
+        for (;;) {
+          const v = -2 + 4 * random();
+          if (bounds.every((b) => Math.abs(v - b) > 1e-2)) return v;
+        }
+      });
+      return [x, lo, hi];
+    },
+    reference: clampScalar,
+  },
+});
+
+/** A clamp bound: a number, a tensor (broadcast against x), or null/undefined for none. */
+export type ClampBound = number | Tensor | null | undefined;
+
+/**
+ * Limits values to [min, max]; either bound may be omitted. Bounds are numbers or tensors that
+ * broadcast with x (as torch.clamp; a number beside a tensor bound is taken as a 0-d tensor). With
+ * numbers, min > max is an error; with a tensor bound PyTorch's rule applies: the result is
+ * min(max(x, min), max), so crossed bounds give max, and a NaN bound gives NaN.
+ */
+export function clamp(x: TensorLike, min?: ClampBound, max?: ClampBound): Tensor {
+  if (min instanceof Tensor || max instanceof Tensor) return clampTensor(x, min, max);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   if (typeof lo !== 'number' || typeof hi !== 'number') {
     const which = typeof lo !== 'number' ? `min is ${describe(min)}` : `max is ${describe(max)}`;
-    throw new ArgumentError('clamp', `${which}; each bound must be a number, or be left out for no bound on that side`);
+    throw new ArgumentError('clamp', `${which}; each bound must be a number or a Tensor, or be left out for no bound on that side`);
   }
   if (Number.isNaN(lo) || Number.isNaN(hi)) {
     throw new ArgumentError('clamp', `${Number.isNaN(lo) ? 'min' : 'max'} is NaN; a bound must be a number that is not NaN (leave it out for no bound)`);
   }
   if (lo > hi) throw new ArgumentError('clamp', `min ${lo} is greater than max ${hi}`);
   return applyUnary(clampOp, x, { min: lo, max: hi });
+}
+
+function clampTensor(x: TensorLike, min: ClampBound, max: ClampBound): Tensor {
+  const t = toTensor(x, 'x', 'clamp');
+  const bound = (b: ClampBound, name: string, none: number): Tensor => {
+    if (b === null || b === undefined) return toTensor(none, name, 'clamp', t.dtype);
+    if (b instanceof Tensor) return b;
+    if (typeof b !== 'number') throw new ArgumentError('clamp', `${name} is ${describe(b)}; each bound must be a number or a Tensor, or be left out for no bound on that side`);
+    return toTensor(b, name, 'clamp', t.dtype);
+  };
+  const lo = bound(min, 'min', -Infinity);
+  const hi = bound(max, 'max', Infinity);
+  const flags = { hasMin: min !== null && min !== undefined, hasMax: max !== null && max !== undefined };
+  try {
+    return apply(clampTensorOp, [t, lo, hi], flags);
+  } catch (e) {
+    throw renameError('clamp', e, ''); // 'clamp: …', not 'clamp: clampTensor: …'
+  }
 }
 
 // ------------------------------------------------------------------ where

@@ -42,7 +42,7 @@ export const OPS = {
   maximum: primitive(E.maximumOp), minimum: primitive(E.minimumOp), atan2: primitive(E.atan2Op),
   neg: primitive(E.negOp), exp: primitive(E.expOp), log: primitive(E.logOp), log1p: primitive(E.log1pOp),
   expm1: primitive(E.expm1Op), sqrt: primitive(E.sqrtOp), abs: primitive(E.absOp), square: primitive(E.squareOp),
-  reciprocal: primitive(E.reciprocalOp), sin: primitive(E.sinOp), cos: primitive(E.cosOp), clamp: primitive(E.clampOp),
+  reciprocal: primitive(E.reciprocalOp), sin: primitive(E.sinOp), cos: primitive(E.cosOp), clamp: primitive(E.clampOp), clampTensor: primitive(E.clampTensorOp, { fn: 'clamp' }),
   where: primitive(E.whereOp, FUNCTION_ONLY),
   cast: primitive(E.castOp, { method: 'to' }),
   clone: primitive(E.cloneOp),

@@ -1,10 +1,34 @@
 /**
  * Fuzz entries for the distance ops: each public function and Tensor method of the family (the registry
  * entries are fuzzed by entries.ts through their `call`). Called from entries.ts's ENTRIES, so the
- * helpers imported from it are initialised by then.
+ * helpers imported from it are initialised by then. The four are functions only, as in PyTorch.
  */
-import type { FuzzEntry } from './harness.ts';
+import fc from 'fast-check';
+import { one, opEntries, operand } from './entries.ts';
+import { intArb, mix, opt, smallNum, tensorArb, type FuzzEntry } from './harness.ts';
 
 export function distanceEntries(): FuzzEntry[] {
-  return [];
+  return [
+    ...opEntries('cosineSimilarity', {
+      rest: () => fc.tuple(mix(tensorArb()), opt(fc.record({ axis: opt(intArb(-3, 3)), eps: opt(fc.oneof(smallNum, fc.constantFrom(0, 1e-8))) }, { requiredKeys: [] }))),
+      method: null,
+    }),
+    ...opEntries('pairwiseDistance', {
+      rest: (x) => fc.tuple(fc.oneof(tensorArb({ shape: x.shape.slice() }) as fc.Arbitrary<unknown>, operand(x)), opt(fc.record({
+        p: opt(fc.constantFrom(1, 2, 3, 0.5, Infinity, 0, -1, NaN)), eps: opt(fc.oneof(smallNum, fc.constant(0))), keepDims: opt(fc.boolean()),
+      }, { requiredKeys: [] }))),
+      method: null,
+    }),
+    ...opEntries('cdist', {
+      rest: (x) => fc.tuple(
+        fc.oneof(tensorArb({ shape: [2, x.shape[x.rank - 1] ?? 1] }) as fc.Arbitrary<unknown>, operand(x)),
+        opt(fc.record({ p: opt(fc.constantFrom(0, 1, 2, 3, 0.5, Infinity, -1, NaN)) }, { requiredKeys: [] })),
+      ),
+      method: null,
+    }),
+    ...opEntries('normalize', {
+      rest: one(opt(fc.record({ p: opt(fc.constantFrom(1, 2, 3, 0.5, Infinity, 0, NaN)), axis: opt(intArb(-3, 3)), eps: opt(fc.oneof(smallNum, fc.constant(0))) }, { requiredKeys: [] }))),
+      method: null,
+    }),
+  ];
 }
