@@ -50,7 +50,8 @@ export {} from './ops/scan.ts';
 // ----
 export {} from './ops/layout.ts';
 // ----
-export {} from './ops/decomp.ts';
+export { det, slogdet, inv, solve, cholesky, qr, eigh, svd, svdvals, matrixNorm, matrixPower, pinv, kron, cross } from './ops/decomp.ts';
+export type { SlogdetResult, QRResult, EighResult, SVDResult, MatrixNormOptions, PinvOptions } from './ops/decomp.ts';
 // ----
 export {} from './ops/conv.ts';
 // ----
