@@ -5,7 +5,7 @@
  */
 import { apply } from '../engine.ts';
 import { ArgumentError, renameError, ShapeError } from '../errors.ts';
-import { checkInteger, checkOptions, formatShape, normalizeAxis } from '../shape.ts';
+import { checkInteger, checkOptions, describe, formatShape, normalizeAxis } from '../shape.ts';
 import type { Tensor, TensorLike } from '../tensor.ts';
 import type { Pick } from './define.ts';
 import { composite, one, pair, type OpEntry } from './helpers.ts';
@@ -142,7 +142,7 @@ export function matrixNorm(A: TensorLike, options?: MatrixNormOptions): Tensor {
   const a = asMatrix(A, 'matrixNorm');
   const o = checkOptions<MatrixNormOptions>('matrixNorm', options, ['ord']);
   const ord = o.ord ?? 'fro';
-  if (ord !== 'fro' && ord !== 'nuc') throw new ArgumentError('matrixNorm', `ord must be 'fro' or 'nuc', got ${typeof ord === 'string' ? `'${ord}'` : String(ord)}`);
+  if (ord !== 'fro' && ord !== 'nuc') throw new ArgumentError('matrixNorm', `ord must be 'fro' or 'nuc', got ${typeof ord === 'string' ? `'${ord}'` : describe(ord)}`);
   checkMatrix('matrixNorm', a.shape);
   try {
     return ord === 'fro' ? sqrt(sumMatrix(mul(a, a))) : sum(svdvals(a), { axis: -1 });
@@ -186,7 +186,7 @@ export function pinv(A: TensorLike, options?: PinvOptions): Tensor {
   const o = checkOptions<PinvOptions>('pinv', options, ['rtol', 'atol']);
   const tol = (name: string, v: unknown): number | undefined => {
     if (v === undefined) return undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ArgumentError('pinv', `${name} must be a finite non-negative number, got ${String(v)}`);
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ArgumentError('pinv', `${name} must be a finite non-negative number, got ${describe(v)}`);
     return v;
   };
   const rtol = tol('rtol', o.rtol);
