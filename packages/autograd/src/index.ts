@@ -64,7 +64,8 @@ export {
 export { repeat, tile, repeatInterleave, split, chunk, unbind, tril, triu, diag, diagonal, trace, pad, type PadMode } from './ops/layout.ts';
 export { einsum } from './ops/einsum.ts';
 // ----
-export {} from './ops/decomp.ts';
+export { det, slogdet, inv, solve, cholesky, qr, eigh, svd, svdvals, matrixNorm, matrixPower, pinv, kron, cross } from './ops/decomp.ts';
+export type { SlogdetResult, QRResult, EighResult, SVDResult, MatrixNormOptions, PinvOptions } from './ops/decomp.ts';
 // ----
 export { conv1d, conv2d, convTranspose2d, unfold, fold, maxPool1d, maxPool2d, avgPool2d, adaptiveAvgPool2d } from './ops/conv.ts';
 export type { ConvOptions, ConvTranspose2dOptions, UnfoldOptions, SizeArg, MaxPoolOptions, AvgPool2dOptions, PoolWithIndices } from './ops/conv.ts';

@@ -625,6 +625,20 @@ export class Tensor {
   trace(): Tensor { return ops.trace(this); }
 
   // ---- linear algebra (decompositions) ----
+  /** The determinant of a (batch of) square matrices (like `torch.linalg.det`). */
+  det(): Tensor { return ops.det(this); }
+  /** The sign and log |det| of a (batch of) square matrices (like `torch.linalg.slogdet`). */
+  slogdet(): ops.SlogdetResult { return ops.slogdet(this); }
+  /** The inverse of a (batch of) square matrices (like `torch.linalg.inv`). */
+  inv(): Tensor { return ops.inv(this); }
+  /** The matrix to an integer power (like `torch.linalg.matrix_power`). */
+  matrixPower(n: number): Tensor { return ops.matrixPower(this, n); }
+  /** The Moore-Penrose pseudo-inverse (like `torch.linalg.pinv`). */
+  pinv(options?: ops.PinvOptions): Tensor { return ops.pinv(this, options); }
+  /** The Kronecker product with another tensor (like `torch.kron`). */
+  kron(other: TensorLike): Tensor { return ops.kron(this, other); }
+  /** The cross product of 3-vectors along an axis (like `torch.linalg.cross`). */
+  cross(other: TensorLike, options?: { axis?: number }): Tensor { return ops.cross(this, other, options); }
 
   // ---- convolution and pooling ----
 
