@@ -74,7 +74,7 @@ export const maxPool2dOp = defineOp<Window2d>({
     const [n, c, h, w] = x!.shape as [number, number, number, number];
     const l = g.oh * g.ow;
     const index = argmaxIndices(x!, g);
-    const gx = apply(scatterAddOp, [reshape(grad, [n, c, l])], { axis: 2, index, indexShape: [n, c, l], shape: [n, c, h * w] });
+    const gx = apply(scatterAddOp, [rawTensor(allocate(grad.dtype, n * c * h * w), [n, c, h * w], grad.dtype), reshape(grad, [n, c, l])], { axis: 2, index, indexShape: [n, c, l] });
     return [reshape(gx, x!.shape)];
   },
   test: {
