@@ -40,9 +40,9 @@ describe('every registry entry is reachable', () => {
     expect(typeof (Tensor.prototype as unknown as Record<string, unknown>)[method]).toBe('function');
   });
 
-  it('internal ops (the adjoints of gelu, slice, repeatInterleave, diagonal and pad; polygamma, the derivative of digamma; the scans\' shared kernel) are not exported', () => {
+  it('internal ops (the adjoints of gelu, slice, repeatInterleave, diagonal, pad, interpolate and embedding; polygamma, the derivative of digamma; the scans\' shared kernel) are not exported', () => {
     const internal = entries.filter((e) => e.fn === null).map((e) => e.name);
-    expect(internal).toEqual(['geluGrad', 'sliceGrad', 'polygamma', 'linearScan', 'repeatInterleaveGrad', 'diagonalGrad', 'padGrad']);
+    expect(internal).toEqual(['geluGrad', 'sliceGrad', 'polygamma', 'linearScan', 'repeatInterleaveGrad', 'diagonalGrad', 'padGrad', 'interpolateGrad', 'embeddingGrad']);
     for (const n of internal) expect(api[n]).toBeUndefined();
   });
 
