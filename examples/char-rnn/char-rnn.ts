@@ -1,8 +1,8 @@
 /**
  * A character-level language model (Karpathy's char-rnn) on fourteen of Shakespeare's sonnets
  * (public domain, sonnets.txt): an embedding, a two-layer LSTM and a linear read-out trained with
- * Adam on random windows of the text to predict each next character, then sampled one character at
- * a time. Everything is memograd: nn's LSTM (PyTorch's layout), crossEntropy over every time step,
+ * Adam on random windows of the text to predict each next character (the last tenth of the text held
+ * out), then sampled one character at a time. Everything is memograd: nn's LSTM (PyTorch's layout), crossEntropy over every time step,
  * gradient clipping, and the sampling loop carrying the LSTM's state.
  */
 import { readFileSync } from 'node:fs';
@@ -73,8 +73,8 @@ export interface CharRnnOptions {
 export interface CharRnnResult {
   vocab: number;
   params: number;
-  /** Mean training loss (nats per character) over each logging window. */
-  losses: { step: number; loss: number }[];
+  /** Mean training loss (nats per character) over each logging window, and the loss on the held-out text then. */
+  losses: { step: number; loss: number; validation: number }[];
   /** Loss of a uniform guess, ln(vocab): where training starts. */
   uniformLoss: number;
   sample: string;
@@ -125,26 +125,36 @@ export function trainCharRnn(options: CharRnnOptions = {}): CharRnnResult {
   const logEvery = options.logEvery ?? 50;
   const generator = new Generator(options.seed ?? 0);
   const vocab = new Vocabulary(text);
-  const data = vocab.encode(text);
-  if (data.length <= seqLength + 1) throw new Error(`char-rnn: the text (${data.length} characters) is shorter than seqLength + 2`);
+  const all = vocab.encode(text);
+  // the last tenth of the text is held out: its loss shows when the model starts to memorise
+  const cut = Math.floor(all.length * 0.9);
+  const data = all.slice(0, cut);
+  const heldOut = all.slice(cut);
+  if (heldOut.length <= seqLength + 1) throw new Error(`char-rnn: the held-out tenth of the text (${heldOut.length} characters) is shorter than seqLength + 2`);
   const model = new CharLSTM(vocab.size, { embed: options.embed ?? 32, hidden: options.hidden ?? 128, layers: options.layers ?? 2, generator });
   const optimizer = new Adam(model.parameters(), { lr: options.lr ?? 3e-3 });
 
+  const windows = (source: number[], starts: number[]) => ({
+    inputs: tensor(starts.map((at) => source.slice(at, at + seqLength))),
+    targets: starts.flatMap((at) => source.slice(at + 1, at + seqLength + 1)),
+  });
+  const lossOn = (w: { inputs: Tensor; targets: number[] }) => crossEntropy(model.call(w.inputs).reshape([w.targets.length, vocab.size]), w.targets);
+  // every non-overlapping window of the held-out text
+  const validation = windows(heldOut, Array.from({ length: Math.floor((heldOut.length - 1) / seqLength) }, (_, i) => i * seqLength));
+  const validationLoss = () => noGrad(() => {
+    model.eval();
+    const l = lossOn(validation).item();
+    model.train();
+    return l;
+  });
   const losses: CharRnnResult['losses'] = [];
   let windowLoss = 0;
   let windowSteps = 0;
   const start = performance.now();
   for (let step = 1; step <= steps; step++) {
     // a batch of windows: the input is each window, the target the same window shifted by one character
-    const inputs: number[][] = [];
-    const targets: number[] = [];
-    for (let b = 0; b < batch; b++) {
-      const at = generator.randint(0, data.length - seqLength - 1);
-      inputs.push(data.slice(at, at + seqLength));
-      targets.push(...data.slice(at + 1, at + seqLength + 1));
-    }
-    const logits = model.call(tensor(inputs));
-    const loss = crossEntropy(logits.reshape([batch * seqLength, vocab.size]), targets);
+    const starts = Array.from({ length: batch }, () => generator.randint(0, data.length - seqLength - 1));
+    const loss = lossOn(windows(data, starts));
     optimizer.zeroGrad();
     loss.backward();
     clipGradNorm(model.parameters(), 1);
@@ -152,8 +162,9 @@ export function trainCharRnn(options: CharRnnOptions = {}): CharRnnResult {
     windowLoss += loss.item();
     windowSteps++;
     if ((logEvery > 0 && step % logEvery === 0) || step === steps) {
-      losses.push({ step, loss: windowLoss / windowSteps });
-      if (logEvery > 0) console.log(`step ${String(step).padStart(5)}   loss ${(windowLoss / windowSteps).toFixed(3)} nats/char`);
+      const v = validationLoss();
+      losses.push({ step, loss: windowLoss / windowSteps, validation: v });
+      if (logEvery > 0) console.log(`step ${String(step).padStart(5)}   loss ${(windowLoss / windowSteps).toFixed(3)}   held-out ${v.toFixed(3)} nats/char`);
       windowLoss = 0;
       windowSteps = 0;
     }

@@ -24,7 +24,7 @@ function num(name: string, v: string | undefined, integer: boolean): number | un
 const quick = values.quick;
 console.log('char-rnn: embedding 32 → LSTM 2x128 → linear, Adam, windows of 64 characters, batch 32');
 const r = trainCharRnn({
-  steps: num('steps', values.steps, true) ?? (quick ? 60 : 600),
+  steps: num('steps', values.steps, true) ?? (quick ? 60 : 400),
   seed: num('seed', values.seed, true),
   prompt: values.prompt,
   sampleLength: num('length', values.length, true),
@@ -32,5 +32,7 @@ const r = trainCharRnn({
   logEvery: quick ? 10 : 50,
 });
 console.log(`\n${r.vocab} characters, ${r.params} parameters, ${(1000 * r.secondsPerStep).toFixed(0)} ms per step`);
-console.log(`loss ${r.losses[0]!.loss.toFixed(3)} → ${r.losses.at(-1)!.loss.toFixed(3)} nats/char (a uniform guess: ${r.uniformLoss.toFixed(3)})`);
+const best = r.losses.reduce((a, b) => (b.validation < a.validation ? b : a));
+console.log(`training loss ${r.losses[0]!.loss.toFixed(3)} → ${r.losses.at(-1)!.loss.toFixed(3)} nats/char (a uniform guess: ${r.uniformLoss.toFixed(3)});` +
+  ` held-out ${r.losses.at(-1)!.validation.toFixed(3)}, lowest ${best.validation.toFixed(3)} at step ${best.step}`);
 console.log(`\nSample (temperature ${values.temperature ?? 0.8}):\n\n${r.sample}`);

@@ -13,6 +13,9 @@ describe('char-rnn example (smoke)', () => {
       expect(r.losses[0]!.loss).toBeLessThan(r.uniformLoss);
       expect(r.losses[2]!.loss).toBeLessThan(r.losses[0]!.loss - 0.3);
       expect(r.losses[2]!.loss).toBeLessThan(2.9);
+      // the held-out text improves too (the model is far from memorising it after 60 small steps)
+      expect(r.losses[2]!.validation).toBeLessThan(r.losses[0]!.validation);
+      expect(r.losses[2]!.validation).toBeLessThan(3.1);
       expect(r.sample.startsWith('Shall I')).toBe(true);
       expect([...r.sample]).toHaveLength('Shall I'.length + 40);
       // 4·(16+48+1+1)·48 + 48·vocab + vocab weights of the read-out, 16·vocab of the embedding
