@@ -45,16 +45,10 @@ describe('registry', () => {
     expect(new Set(names).size).toBe(names.length);
   });
   // Every op is held to an independent reference: an elementwise oracle (`test.reference` or the
-  // scalar function) or a whole-tensor one (`test.oracle`). The ops listed here predate the rule
-  // and are checked against PyTorch's fixtures instead; the list may only shrink.
-  const WITHOUT_ORACLE = new Set([
-    'softmax', 'logSoftmax', 'sum', 'max', 'min', 'prod', 'logSumExp', 'norm', 'sumTo', 'argmax', 'argmin', 'reshape', 'permute',
-    'expand', 'slice', 'sliceGrad', 'cat', 'gather', 'scatterAdd', 'indexSelect', 'indexAdd', 'matmul', 'mean', 'var', 'std', 'normP',
-    'matmulPublic', 'outer', 'linear', 'transpose', 'squeeze', 'unsqueeze', 'flatten', 'stack', 'geluGrad', 'where', 'cast', 'clone',
-    'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'sign',
-  ]);
+  // scalar function) or a whole-tensor one (`test.oracle`); the non-differentiable ops too, so
+  // every op has a test description.
   it('holds every op to an oracle (test.reference, its scalar function or test.oracle)', () => {
-    const missing = ALL_OPS.filter((op) => !WITHOUT_ORACLE.has(op.name) && oracleOf(op) === undefined && op.test?.oracle === undefined).map((op) => op.name);
+    const missing = ALL_OPS.filter((op) => op.test === null || (oracleOf(op) === undefined && op.test.oracle === undefined)).map((op) => op.name);
     expect(missing).toEqual([]);
   });
 
@@ -69,6 +63,52 @@ describe('registry', () => {
     ]) expect(names.has(expected), expected).toBe(true);
   });
 });
+
+/** The forward held to the op's whole-tensor reference and its elementwise oracle, whichever it has. */
+function oracleChecks(op: RegistryEntry, test: OpTest<any>): void {
+  const whole = test.oracle;
+  if (whole) {
+    it('agrees with its whole-tensor reference (test.oracle)', () => {
+      expect.hasAssertions();
+      fc.assert(
+        fc.property(seed, (s) => {
+          const { inputs, params } = drawSample(test, s);
+          const out = noGrad(() => op.call(inputs, params));
+          const want = whole(inputs.map((t) => ({ shape: t.shape, data: t.data })), params);
+          expect(out.shape).toEqual([...want.shape]);
+          const bad: string[] = [];
+          for (let i = 0; i < want.data.length; i++) {
+            const e = want.data[i]!;
+            const a = out.data[i]!;
+            if (!(Object.is(a, e) || Math.abs(a - e) <= 1e-10 * Math.max(1, Math.abs(e)))) bad.push(`[${i}]: ${a} vs oracle ${e}`);
+          }
+          expect(bad).toEqual([]);
+        }),
+        fcOptions(FIRST_ORDER_RUNS),
+      );
+    });
+  }
+
+  const reference = oracleOf(op);
+  if (reference) {
+    it('agrees with its scalar Math oracle', () => {
+      expect.hasAssertions();
+      fc.assert(
+        fc.property(seed, (s) => {
+          const { inputs, params } = drawSample(test, s);
+          const out = noGrad(() => op.call(inputs, params));
+          const cols = inputs.map((t) => broadcastValues(t.data, t.shape, out.shape));
+          for (let i = 0; i < out.size; i++) {
+            const args = cols.map((c) => c[i]!);
+            const expected = inputs.length === 1 ? reference(args[0]!, params as never) : reference(...args);
+            expect(out.data[i]).toBeCloseTo(expected, 12);
+          }
+        }),
+        fcOptions(FIRST_ORDER_RUNS),
+      );
+    });
+  }
+}
 
 describe.each(differentiable.map((op) => [op.name, op] as const))('%s', (_name, op) => {
   const test = op.test!;
@@ -115,48 +155,7 @@ describe.each(differentiable.map((op) => [op.name, op] as const))('%s', (_name, 
     );
   });
 
-  const whole = test.oracle;
-  if (whole) {
-    it('agrees with its whole-tensor reference (test.oracle)', () => {
-      expect.hasAssertions();
-      fc.assert(
-        fc.property(seed, (s) => {
-          const { inputs, params } = drawSample(test, s);
-          const out = noGrad(() => op.call(inputs, params));
-          const want = whole(inputs.map((t) => ({ shape: t.shape, data: t.data })), params);
-          expect(out.shape).toEqual([...want.shape]);
-          const bad: string[] = [];
-          for (let i = 0; i < want.data.length; i++) {
-            const e = want.data[i]!;
-            const a = out.data[i]!;
-            if (!(Object.is(a, e) || Math.abs(a - e) <= 1e-10 * Math.max(1, Math.abs(e)))) bad.push(`[${i}]: ${a} vs oracle ${e}`);
-          }
-          expect(bad).toEqual([]);
-        }),
-        fcOptions(FIRST_ORDER_RUNS),
-      );
-    });
-  }
-
-  const reference = oracleOf(op);
-  if (reference) {
-    it('agrees with its scalar Math oracle', () => {
-      expect.hasAssertions();
-      fc.assert(
-        fc.property(seed, (s) => {
-          const { inputs, params } = drawSample(test, s);
-          const out = noGrad(() => op.call(inputs, params));
-          const cols = inputs.map((t) => broadcastValues(t.data, t.shape, out.shape));
-          for (let i = 0; i < out.size; i++) {
-            const args = cols.map((c) => c[i]!);
-            const expected = inputs.length === 1 ? reference(args[0]!, params as never) : reference(...args);
-            expect(out.data[i]).toBeCloseTo(expected, 12);
-          }
-        }),
-        fcOptions(FIRST_ORDER_RUNS),
-      );
-    });
-  }
+  oracleChecks(op, test);
 
   // every input made constant in turn (a unary op's output then records nothing), so every op asserts
   it('gives no gradient to inputs that do not require it', () => {
@@ -178,6 +177,11 @@ describe.each(differentiable.map((op) => [op.name, op] as const))('%s', (_name, 
       });
     }
   });
+});
+
+// the ops without a gradient (comparisons, sign, argmax, argmin): their forward against their oracles
+describe.each(ALL_OPS.filter((op) => !op.differentiable && op.test !== null).map((op) => [op.name, op] as const))('%s', (_name, op) => {
+  oracleChecks(op, op.test!);
 });
 
 describe('each derivative, run over numbers (scalar lane) and over tensors (backward), agrees bit for bit', () => {
@@ -225,16 +229,6 @@ describe('float32 forward agrees with float64', () => {
 
 const SPECIAL_RUNS = Number(process.env.MEMOGRAD_SPECIAL_RUNS ?? 25);
 
-/** PyTorch's sign: 0 for ±0 and for NaN (torch.sign(nan) = 0 in 1.13). */
-const torchSign = (v: number): number => (v > 0 ? 1 : 0) - (v < 0 ? 1 : 0);
-
-/** Sampling and oracles for the ops without a `test` (not differentiable). */
-const NON_DIFFERENTIABLE: Record<string, { test: OpTest<any>; oracle?: (...v: number[]) => number }> = {
-  eq: { test: { shapes: 'binary' } }, ne: { test: { shapes: 'binary' } }, lt: { test: { shapes: 'binary' } },
-  le: { test: { shapes: 'binary' } }, gt: { test: { shapes: 'binary' } }, ge: { test: { shapes: 'binary' } },
-  sign: { test: { shapes: 'unary' }, oracle: torchSign },
-};
-
 /**
  * Ops whose output is not NaN where a NaN input reaches it, as in PyTorch (each checked explicitly
  * below): argmax/argmin return the index of the first NaN along the lane (a NaN counts as the largest
@@ -257,10 +251,9 @@ describe('NaN and ±Infinity propagate as in PyTorch', () => {
   const exempt = ALL_OPS.filter((op) => op.test?.nanExempt !== undefined).length;
   for (const op of ALL_OPS) {
     if (NAN_EXCEPTIONS.has(op.name) || op.test?.nanExempt !== undefined) continue;
-    const extra = NON_DIFFERENTIABLE[op.name];
-    const test = op.test ?? extra?.test;
+    const test = op.test;
     if (!test) throw new Error(`${op.name}: no sampling description for the NaN properties`);
-    const oracle = oracleOf(op) ?? extra?.oracle;
+    const oracle = oracleOf(op);
     if (oracle) withOracle.push([op.name, op, test, oracle]);
     else structural.push([op.name, op, test]);
   }

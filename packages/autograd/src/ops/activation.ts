@@ -13,6 +13,7 @@ import { logSoftmaxRows, softmaxRows } from '../kernels/unary-lanes.ts';
 import { exp, mul, sub } from './elementwise.ts';
 import { sum } from './reduce.ts';
 import { normalCdf, normalPdf, stableSigmoid } from './special.ts';
+import * as O from './core-oracles.ts';
 
 /** The public form of stableSigmoid: `v` must be a number (NaN gives NaN). */
 export function publicStableSigmoid(v: number): number {
@@ -75,7 +76,7 @@ export const geluOp = unaryOp({
 });
 // the derivative of gelu as an op of its own
 export const geluGradOp = unaryOp({
-  name: 'geluGrad', scalar: geluDerivative, saves: [0], test: { domain: [-4, 4], smoothAt: GELU_BRANCHES },
+  name: 'geluGrad', scalar: geluDerivative, saves: [0], test: { domain: [-4, 4], smoothAt: GELU_BRANCHES, reference: O.geluGradReference },
   // d/dx [Phi(x) + x phi(x)] = 2 phi(x) - x^2 phi(x) = phi(x) (2 - x^2)
   derivative: (m, s) => {
     const x2 = m.mul(s.a, s.a);
@@ -214,7 +215,8 @@ export const softmaxOp = defineOp<AxisParams>({
     return out;
   },
   backward: ({ grad, out, params: { axis } }) => [out.mul(grad.sub(sum(grad.mul(out), { axis, keepDims: true })))],
-  test: { shapes: 'unary', params: axisParams, ties: true }, // smooth at ties (the max shift)
+  // smooth at ties (the max shift)
+  test: { shapes: 'unary', params: axisParams, ties: true, oracle: ([x], { axis }) => O.laneMap(x!, axis, O.softmaxLane) },
 });
 
 // log-softmax: x - logsumexp(x); d = g - softmax * sum(g)
@@ -231,7 +233,7 @@ export const logSoftmaxOp = defineOp<AxisParams>({
     return out;
   },
   backward: ({ grad, out, params: { axis } }) => [grad.sub(mul(exp(out), sum(grad, { axis, keepDims: true })))],
-  test: { shapes: 'unary', params: axisParams, ties: true },
+  test: { shapes: 'unary', params: axisParams, ties: true, oracle: ([x], { axis }) => O.laneMap(x!, axis, O.logSoftmaxLane) },
 });
 
 /** Softmax along `axis` (default the last), shifted by the max so that it never overflows. */

@@ -11,6 +11,7 @@ import type { Arith, DerivativeFrame, Value } from './derivative.ts';
 import * as K from '../kernels/unary.ts';
 import { compareKernel, type CompareCode } from '../kernels/unary.ts';
 import { arithmeticKernel } from '../kernels/elementwise.ts';
+import { COMPARE_REFERENCE, identityReference, signReference, whereOracle } from './core-oracles.ts';
 
 // ------------------------------------------------------------------ arithmetic
 // Each definition: the number function, the derivative (one rule for both lanes, see
@@ -411,6 +412,7 @@ export const whereOp = defineOp<WhereParams>({
       const data = new Float64Array(sizeOf(shape)).map(() => pick(2));
       return { cond: new Tensor(data, shape, 'float64') };
     },
+    oracle: ([a, b], { cond }) => whereOracle({ shape: cond.shape, data: cond.data }, a!, b!),
   },
 });
 
@@ -430,7 +432,7 @@ export function where(cond: TensorLike | readonly boolean[], a: TensorLike, b: T
 
 /** A comparison: 1 where it holds, else 0; no gradient. */
 function comparison(name: CompareCode, scalar: (a: number, b: number) => number): OpDef<undefined> {
-  return binaryOp({ name, scalar, derivative: null, saves: [], kernel: compareKernel(name), test: null });
+  return binaryOp({ name, scalar, derivative: null, saves: [], kernel: compareKernel(name), test: { reference: COMPARE_REFERENCE[name] } });
 }
 export const eqOp = comparison('eq', (a, b) => (a === b ? 1 : 0));
 export const neOp = comparison('ne', (a, b) => (a !== b ? 1 : 0));
@@ -447,7 +449,7 @@ export const signOp = defineOp({
   // PyTorch's sign: +0 for ±0 and for NaN (torch.sign(nan) = 0, so |x|' = 0 at NaN)
   forward: ([x]) => x!.data.map((v) => (v > 0 ? 1 : 0) - (v < 0 ? 1 : 0)),
   backward: () => [null],
-  test: null,
+  test: { shapes: 'unary', reference: signReference },
 });
 
 /** 1 where a == b, else 0 (in a's dtype). Records no gradient. */
@@ -479,7 +481,7 @@ export const castOp = defineOp<{ dtype: DType }>({
     return out;
   },
   backward: ({ grad, inputs: [x] }) => [cast(grad, x!.dtype)],
-  test: { shapes: 'unary', params: () => ({ dtype: 'float64' as DType }) },
+  test: { shapes: 'unary', params: () => ({ dtype: 'float64' as DType }), reference: identityReference },
 });
 
 /**
@@ -500,7 +502,7 @@ export const cloneOp = defineOp({
   shape: ([s]) => s!.slice(),
   forward: ([x]) => x!.data.slice(),
   backward: ({ grad }) => [grad],
-  test: { shapes: 'unary' },
+  test: { shapes: 'unary', reference: identityReference },
 });
 
 /** A differentiable copy of x (like `torch.clone`). */

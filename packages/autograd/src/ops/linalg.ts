@@ -5,6 +5,7 @@ import { matmul as gemm } from '../kernels/matmul.ts';
 import { broadcastShapes, formatShape, sizeOf, stridesOf } from '../shape.ts';
 import type { Tensor, TensorLike } from '../tensor.ts';
 import { defineOp, type Pick } from './define.ts';
+import { matmulOracle } from './core-oracles.ts';
 import { pair } from './helpers.ts';
 import { mul } from './elementwise.ts';
 import { reshape, unsqueeze } from './shape-ops.ts';
@@ -116,6 +117,7 @@ export const matmulOp = defineOp<MatmulParams>({
         params: { transA, transB },
       };
     },
+    oracle: ([a, b], { transA, transB }) => matmulOracle(a!, b!, transA, transB),
   },
 });
 

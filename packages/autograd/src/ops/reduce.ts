@@ -8,6 +8,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
 import { exp, where } from './elementwise.ts';
 import { expand, reshape } from './shape-ops.ts';
+import * as O from './core-oracles.ts';
 
 /** Options of the reductions (`sum`, `mean`, `max`, ...): PyTorch's `dim` and `keepdim`. */
 export interface ReduceOptions {
@@ -117,6 +118,7 @@ function reductionOp({ name, init, combine, kernel, backward, saves, noIdentity 
 // sum: every input element receives the output's gradient
 export const sumOp = reductionOp({
   name: 'sum', init: 0, combine: (a, v) => a + v, kernel: 'sum', saves: [],
+  test: { oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, O.sumOf) },
   // d sum(x) / dx_i = 1
   backward: ({ grad, inputs: [x], params }) => [expand(keep(grad, x!, params), x!.shape)],
 });
@@ -130,10 +132,12 @@ function extremeBackward({ grad, inputs: [x], out, params }: Parameters<OpDef<Re
 export const maxOp = reductionOp({
   name: 'max', init: -Infinity, combine: (a, v) => (v > a || Number.isNaN(v) ? v : a), kernel: 'max',
   backward: extremeBackward, saves: [0, 'out'], noIdentity: true,
+  test: { oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, O.maxOf) },
 });
 export const minOp = reductionOp({
   name: 'min', init: Infinity, combine: (a, v) => (v < a || Number.isNaN(v) ? v : a), kernel: 'min',
   backward: extremeBackward, saves: [0, 'out'], noIdentity: true,
+  test: { oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, O.minOf) },
 });
 
 // prod: d/dx_i = prod_{j != i} x_j, written out/x_i when no element is zero. With zeros, out/x_i
@@ -154,7 +158,7 @@ export const prodOp: OpDef<ReduceParams> = reductionOp({
     return [keep(grad, x!, params).mul(where(zero, rest.mul(single), keep(out, x!, params).div(nonZero)))];
   },
   // a polynomial: smooth at zeros, where the rule switches formula
-  test: { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3, smoothAt: [0] },
+  test: { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3, smoothAt: [0], oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, O.prodOf) },
 });
 
 // logsumexp: m + log sum e^{x-m}; d/dx = e^{x - out}
@@ -181,7 +185,8 @@ export const logSumExpOp = defineOp<ReduceParams>({
     return s;
   },
   backward: ({ grad, inputs: [x], out, params }) => [keep(grad, x!, params).mul(exp(x!.sub(keep(out, x!, params))))],
-  test: { shapes: 'unary', params: sampleReduceParams, ties: true }, // smooth at ties (the max shift)
+  // smooth at ties (the max shift)
+  test: { shapes: 'unary', params: sampleReduceParams, ties: true, oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, O.logSumExpOf) },
 });
 
 // 2-norm: sqrt(sum x^2); d/dx = x / norm, and 0 where the norm is 0 (PyTorch's subgradient)
@@ -198,7 +203,7 @@ export const norm2Op = defineOp<ReduceParams>({
     const safe = where(n.eq(0), 1, n);
     return [keep(grad, x!, params).mul(x!).div(safe).mul(n.ne(0))];
   },
-  test: { shapes: 'unary', params: sampleReduceParams, ties: true },
+  test: { shapes: 'unary', params: sampleReduceParams, ties: true, oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, (v) => O.pNormOf(v, 2)) },
 });
 
 // sumTo: sums a broadcast gradient back down to a shape; its adjoint is the broadcast (expand)
@@ -229,6 +234,7 @@ export const sumToOp = defineOp<{ shape: readonly number[] }>({
       const small = big.slice(pick(big.length)).map((d) => (pick(2) ? d : 1));
       return { shapes: [big], params: { shape: small } };
     },
+    oracle: ([x], { shape }) => O.sumToOracle(x!, shape),
   },
 });
 
@@ -381,7 +387,12 @@ function argExtreme(name: string, better: (v: number, best: number) => boolean) 
       return out;
     },
     backward: () => [null],
-    test: null,
+    test: {
+      shapes: 'unary',
+      params: ([s], pick) => ({ axis: s!.length === 0 || pick(3) === 0 ? null : pick(s!.length), keepDims: pick(2) === 1 }),
+      ties: true, // the first of equal extremes
+      oracle: ([x], { axis, keepDims }) => O.argOracle(x!, axis, keepDims, name === 'argmax' ? O.argmaxOf : O.argminOf),
+    },
   });
 }
 export const argmaxOp = argExtreme('argmax', (v, best) => v > best || (Number.isNaN(v) && !Number.isNaN(best)));

@@ -11,7 +11,7 @@
  * Tensor method both named as the key; `fn`/`method` to rename either, null for none (`fn: null`
  * marks an internal op, such as the adjoint of another op's rule).
  */
-import type { OpDef, RegistryEntry } from './define.ts';
+import type { OpDef, OracleInput, RegistryEntry } from './define.ts';
 import { composite, primitive, type OpEntry } from './helpers.ts';
 import * as A from './activation.ts';
 import * as E from './elementwise.ts';
@@ -26,8 +26,10 @@ import { LAYOUT_OPS } from './layout.ts';
 import { DECOMP_OPS } from './decomp.ts';
 import { CONV_OPS } from './conv.ts';
 import { NN_OPS } from './nn-ops.ts';
+import * as O from './core-oracles.ts';
 
 const reduceTest = { shapes: 'unary' as const, params: R.sampleReduceParams };
+const reduceOracle = (fold: (v: readonly number[]) => number) => ([x]: readonly OracleInput[], p: ReduceP) => O.reduceOracle(x!, p.axes, p.keepDims, fold);
 const axisOf = (p: { axes: readonly number[]; keepDims: boolean }) => ({ axis: p.axes, keepDims: p.keepDims });
 
 const INTERNAL = { fn: null } as const;
@@ -66,15 +68,17 @@ export const OPS = {
   indexAdd: primitive(S.indexAddOp), // torch.index_add; also the adjoint of indexSelect (into zeros)
   matmul: primitive(L.matmulOp),
 
-  mean: composite('mean', ([x], p: ReduceP) => R.mean(x!, axisOf(p)), reduceTest),
+  mean: composite('mean', ([x], p: ReduceP) => R.mean(x!, axisOf(p)), { ...reduceTest, oracle: reduceOracle(O.meanOf) }),
   var: composite('var', ([x], p: ReduceP) => R.variance(x!, axisOf(p)), {
     shapes: (pick) => [[2 + pick(3), 2 + pick(2)]],
     params: R.sampleReduceParams,
     ties: true, // a polynomial: smooth at ties, even all-equal (var 0)
+    oracle: reduceOracle((v) => O.varianceOf(v, 1)),
   }, { fn: 'variance', method: 'var' }),
   std: composite('std', ([x], p: ReduceP) => R.std(x!, axisOf(p)), {
     shapes: (pick) => [[2 + pick(3), 2 + pick(2)]],
     params: R.sampleReduceParams,
+    oracle: reduceOracle((v) => Math.sqrt(O.varianceOf(v, 1))),
   }),
   normP: composite('normP', ([x], p: { p: number }) => R.norm(x!, { p: p.p }), {
     shapes: 'unary',
@@ -82,27 +86,40 @@ export const OPS = {
     avoid: (v) => Math.abs(v) < 1e-2,
     // |x| and max have kinks; the first derivative is checked away from them
     secondOrder: false,
+    oracle: ([x], { p }) => O.reduceOracle(x!, O.allAxes(x!.shape), false, (v) => O.pNormOf(v, p)),
   }, { fn: 'norm' }),
-  matmulPublic: composite('matmulPublic', ([a, b]) => L.matmul(a!, b!), { shapes: L.sampleMatmulShapes }, { fn: 'matmul' }),
-  outer: composite('outer', ([a, b]) => L.outer(a!, b!), { shapes: (pick) => [[1 + pick(4)], [1 + pick(4)]] }),
+  matmulPublic: composite('matmulPublic', ([a, b]) => L.matmul(a!, b!), { shapes: L.sampleMatmulShapes, oracle: ([a, b]) => O.matmulOracle(a!, b!) }, { fn: 'matmul' }),
+  outer: composite('outer', ([a, b]) => L.outer(a!, b!), { shapes: (pick) => [[1 + pick(4)], [1 + pick(4)]], oracle: ([a, b]) => O.outerOracle(a!, b!) }),
   linear: composite('linear', ([x, w, b]) => L.linear(x!, w!, b), {
     shapes: (pick) => {
       const [n, i, o] = [1 + pick(4), 1 + pick(4), 1 + pick(4)];
       return [pick(3) === 0 ? [i] : pick(2) ? [n, i] : [2, n, i], [o, i], [o]];
     },
+    oracle: ([x, w, b]) => O.linearOracle(x!, w!, b),
   }, FUNCTION_ONLY),
-  transpose: composite('transpose', ([x]) => S.transpose(x!), { shapes: (pick) => [[1 + pick(3), 1 + pick(3), 1 + pick(3)]] }),
-  squeeze: composite('squeeze', ([x]) => S.squeeze(x!), { shapes: (pick) => [[1, 1 + pick(3), 1]] }),
+  transpose: composite('transpose', ([x]) => S.transpose(x!), {
+    shapes: (pick) => [[1 + pick(3), 1 + pick(3), 1 + pick(3)]],
+    oracle: ([x]) => O.permuteOracle(x!, [0, 2, 1]),
+  }),
+  squeeze: composite('squeeze', ([x]) => S.squeeze(x!), {
+    shapes: (pick) => [[1, 1 + pick(3), 1]],
+    oracle: ([x]) => O.reshapeOracle(x!, x!.shape.filter((d) => d !== 1)),
+  }),
   unsqueeze: composite('unsqueeze', ([x], p: { axis: number }) => S.unsqueeze(x!, p.axis), {
     shapes: 'unary',
     params: (s, pick) => ({ axis: pick(s[0]!.length + 1) }),
+    oracle: ([x], { axis }) => O.reshapeOracle(x!, [...x!.shape.slice(0, axis), 1, ...x!.shape.slice(axis)]),
   }),
-  flatten: composite('flatten', ([x]) => S.flatten(x!, 1), { shapes: (pick) => [[2, 1 + pick(3), 1 + pick(3)]] }),
+  flatten: composite('flatten', ([x]) => S.flatten(x!, 1), {
+    shapes: (pick) => [[2, 1 + pick(3), 1 + pick(3)]],
+    oracle: ([x]) => O.reshapeOracle(x!, [x!.shape[0]!, x!.shape[1]! * x!.shape[2]!]),
+  }),
   stack: composite('stack', (xs) => S.stack(xs, 1), {
     shapes: (pick) => {
       const s = [1 + pick(3), 1 + pick(3)];
       return [s, s, s];
     },
+    oracle: (xs) => O.stackOracle(xs, 1),
   }, FUNCTION_ONLY),
 
   // the families, each listed in its own module

@@ -6,6 +6,7 @@ import { permuteInto, sliceInto } from '../kernels/movement.ts';
 import { checkElementCount, checkInteger, checkShape, describe, formatShape, MAX_RANK, normalizeAxes, normalizeAxis, sizeOf, stridesOf, type Shape } from '../shape.ts';
 import { rawTensor, Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type Pick } from './define.ts';
+import { catOracle, expandOracle, gatherOracle, indexSelectOracle, permuteOracle, reshapeOracle } from './core-oracles.ts';
 
 // ------------------------------------------------------------------ reshape
 
@@ -31,6 +32,7 @@ export const reshapeOp = defineOp<{ shape: readonly number[] }>({
       const d = divisors[pick(divisors.length)]!;
       return { shape: pick(2) ? [d, n / d] : [n / d, d, 1] };
     },
+    oracle: ([x], { shape }) => reshapeOracle(x!, shape),
   },
 });
 
@@ -133,6 +135,7 @@ export const permuteOp = defineOp<{ axes: readonly number[] }>({
       }
       return { axes };
     },
+    oracle: ([x], { axes }) => permuteOracle(x!, axes),
   },
 });
 
@@ -199,6 +202,7 @@ export const expandOp = defineOp<{ shape: readonly number[] }>({
     params: (shapes, pick) => ({
       shape: [...(pick(2) ? [3] : []), ...shapes[0]!.map((d) => (d === 1 ? 1 + pick(3) : d))],
     }),
+    oracle: ([x], { shape }) => expandOracle(x!, shape),
   },
 });
 
@@ -453,6 +457,7 @@ export const catOp = defineOp<{ axis: number }>({
       const axis = a.findIndex((d, i) => shapes.some((s) => s[i] !== d));
       return { axis: axis < 0 ? 0 : axis };
     },
+    oracle: (xs, { axis }) => catOracle(xs, axis),
   },
 });
 
@@ -588,7 +593,7 @@ export const gatherOp: OpDef<IndexParams> = defineOp<IndexParams>({
     return out;
   },
   backward: ({ grad, inputs: [x], params }) => [apply(scatterAddOp, [zerosOf(x!.shape, grad.dtype), grad], params)],
-  test: { shapes: nonScalarShape, params: sampleGather },
+  test: { shapes: nonScalarShape, params: sampleGather, oracle: ([x], p) => gatherOracle(x!, p.axis, p.index, p.indexShape) },
 });
 
 /** Rank 1..3 shapes: indexing ops need at least one axis. */
@@ -715,7 +720,7 @@ export const indexSelectOp: OpDef<{ axis: number; index: Int32Array }> = defineO
     return out;
   },
   backward: ({ grad, inputs: [x], params: { axis, index } }) => [apply(indexAddOp, [zerosOf(x!.shape, grad.dtype), grad], { axis, index, alpha: 1 })],
-  test: { shapes: nonScalarShape, params: sampleIndexSelect },
+  test: { shapes: nonScalarShape, params: sampleIndexSelect, oracle: ([x], p) => indexSelectOracle(x!, p.axis, p.index) },
 });
 
 /**
