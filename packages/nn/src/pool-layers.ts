@@ -276,11 +276,11 @@ export class Upsample extends Module {
     if (options === null || typeof options !== 'object') throw new ArgumentError(op, `options must be an object with size or scaleFactor, got ${describe(options)}`);
     const known = ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor'];
     const unknown = Object.keys(options).filter((k) => !known.includes(k));
-    if (unknown.length > 0) throw new ArgumentError(op, `unknown option ${show(unknown[0])} (known: ${known.join(', ')})`);
+    if (unknown.length > 0) throw new ArgumentError(op, `unknown option '${unknown[0]}' (known: ${known.join(', ')})`);
     const o: UpsampleOptions = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined).map(([k, v]) => [k, copy(v)]));
     if ((o.size === undefined) === (o.scaleFactor === undefined)) throw new ArgumentError(op, o.size === undefined ? 'give either size or scaleFactor' : 'give only one of size and scaleFactor');
     const mode = o.mode ?? 'nearest';
-    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear') throw new ArgumentError(op, `mode must be 'nearest', 'linear' or 'bilinear', got ${show(mode)}`);
+    if (mode !== 'nearest' && mode !== 'linear' && mode !== 'bilinear') throw new ArgumentError(op, `mode must be 'nearest', 'linear' or 'bilinear', got ${typeof mode === 'string' ? `'${mode}'` : describe(mode)}`);
     if (o.alignCorners !== undefined && mode === 'nearest') throw new ArgumentError(op, `alignCorners can only be set with the interpolating modes 'linear' and 'bilinear', not 'nearest'`);
     if (o.alignCorners !== undefined) boolOption(op, 'alignCorners', o.alignCorners, false);
     if (o.recomputeScaleFactor !== undefined) boolOption(op, 'recomputeScaleFactor', o.recomputeScaleFactor, false);
