@@ -6,7 +6,7 @@
  * when called, so that errors name the layer.
  */
 import {
-  ArgumentError, ShapeError, Tensor, adaptiveAvgPool2d, avgPool2d, formatShape, interpolate, maxPool1d, maxPool2d, pixelShuffle, pixelUnshuffle,
+  ArgumentError, MAX_ELEMENTS, ShapeError, Tensor, adaptiveAvgPool2d, avgPool2d, formatShape, interpolate, maxPool1d, maxPool2d, pixelShuffle, pixelUnshuffle,
 } from '@memograd/autograd';
 import type { InterpolateOptions, PoolWithIndices, SizeArg } from '@memograd/autograd';
 import { Module, checkOptions, describe, show } from './module.ts';
@@ -73,7 +73,7 @@ function checkPoolInput(label: string, x: unknown, dims: number): Tensor {
 }
 
 /** A size option as given, for reprs: 2 or [2, 3]. */
-const sizeText = (v: unknown): string => (Array.isArray(v) ? `[${v.map((d) => (d === null ? 'null' : String(d))).join(', ')}]` : String(v));
+const sizeText = (v: unknown): string => (Array.isArray(v) ? `[${v.map((d) => (typeof d === 'number' ? String(d) : show(d))).join(', ')}]` : typeof v === 'number' ? String(v) : show(v));
 
 /** A size option as given, copied (arrays are not shared with the caller). */
 const copy = <T>(v: T): T => (Array.isArray(v) ? (v.slice() as T) : v);
@@ -255,6 +255,13 @@ export class AdaptiveAvgPool2d extends Module {
   /** The mean of each adaptive window: [N, C, outH, outW] (or [C, outH, outW]). */
   forward(input: Tensor): Tensor {
     const x = checkPoolInput(this.label, input, 2);
+    // the output's size is checked here: autograd's adaptiveAvgPool2d allocates it (and its window
+    // matrices, out × in per axis) unchecked
+    const out = typeof this.outputSize === 'number' ? [this.outputSize, this.outputSize] : this.outputSize.map((v, i) => v ?? x.shape[x.rank - 2 + i]!);
+    const total = x.shape.slice(0, -2).reduce((a, d) => a * d, 1) * out[0]! * out[1]!;
+    if (total > MAX_ELEMENTS || out.some((o, i) => o * x.shape[x.rank - 2 + i]! > MAX_ELEMENTS)) {
+      throw new ShapeError(this.label, `an output of ${formatShape([...x.shape.slice(0, -2), ...out])} for input ${formatShape(x.shape)} is above memograd's limit of ${MAX_ELEMENTS} elements`, [x.shape]);
+    }
     return named(this.label, () => adaptiveAvgPool2d(x, this.outputSize as number | (number | null)[]));
   }
 }
