@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ArgumentError, DTypeError, Generator, ShapeError, Tensor, assertGradcheck, assertGradgradcheck, randn, tensor } from '@memograd/autograd';
 import {
   AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, ConvNd, ConvTranspose2d, Flatten, Linear, MaxPool1d, MaxPool2d, MaxPoolNd, PixelShuffle, PixelUnshuffle,
-  ReLU, Sequential, Upsample, loadWeights, saveWeights, summary,
+  ReLU, SERIALIZABLE_LAYERS, Sequential, Upsample, loadWeights, modelFromJSON, modelToJSON, saveWeights, summary,
 } from '../src/index.ts';
 import type { Module } from '../src/index.ts';
 import { describeLayerFixture, fromPlain, type Plain } from './support/layer-fixture.ts';
@@ -198,6 +198,43 @@ describe('shapes, reprs and summary', () => {
   it('names the parameters as PyTorch in the state dict', () => {
     const m = new Sequential(new Conv2d(3, 4, 3), new ConvTranspose2d(4, 2, 2, { bias: false }));
     expect(Object.entries(m.stateDict()).map(([k, v]) => `${k} ${v.shape.join('x')}`)).toEqual(['0.weight 4x3x3x3', '0.bias 4', '1.weight 4x2x2x2']);
+  });
+});
+
+describe('modelToJSON / modelFromJSON', () => {
+  const bits = (t: Tensor) => Buffer.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).toString('hex');
+  const models = {
+    '2-D': () => new Sequential(
+      new Conv2d(2, 8, [3, 2], { padding: 'same', paddingMode: 'reflect', dilation: [1, 2], generator: new Generator(1), dtype: 'float64' }),
+      new MaxPool2d(2, { stride: 1, padding: 1, ceilMode: true, returnIndices: true }),
+      new AvgPool2d([2, 3], { padding: [1, 1], countIncludePad: false, divisorOverride: 5 }),
+      new PixelUnshuffle(2),
+      new ConvTranspose2d(32, 4, 3, { stride: 2, padding: 1, outputPadding: [1, 0], groups: 4, bias: false, generator: new Generator(2), dtype: 'float64' }),
+      new PixelShuffle(2),
+      new Upsample({ size: [9, 8], mode: 'bilinear', alignCorners: true }),
+      new AdaptiveAvgPool2d([3, null]),
+      new Flatten(),
+    ),
+    '1-D': () => new Sequential(new Conv1d(2, 4, 3, { stride: 2, padding: 1, groups: 2, generator: new Generator(3), dtype: 'float64' }), new MaxPool1d([2], { dilation: 1 }), new Upsample({ scaleFactor: 1.5, mode: 'linear' })),
+  };
+  it('registers every conv-layer class', () => {
+    for (const c of ['Conv1d', 'Conv2d', 'ConvTranspose2d', 'MaxPool1d', 'MaxPool2d', 'AvgPool2d', 'AdaptiveAvgPool2d', 'Upsample', 'PixelShuffle', 'PixelUnshuffle']) {
+      expect(SERIALIZABLE_LAYERS).toContain(c);
+    }
+  });
+  it.each([['2-D', [2, 2, 10, 9]], ['1-D', [2, 2, 9]]] as const)('round-trips the %s layers with bit-identical outputs', (kind, shape) => {
+    const model = models[kind]();
+    const json = JSON.parse(JSON.stringify(modelToJSON(model))) as ReturnType<typeof modelToJSON>;
+    const loaded = modelFromJSON(json);
+    loaded.loadStateDict(model.stateDict());
+    expect(loaded.toString()).toBe(model.toString());
+    const x = randn([...shape], { dtype: 'float64', generator: new Generator(4) });
+    expect(bits(loaded.call(x))).toBe(bits(model.call(x)));
+  });
+  it('reports a bad conv config as a problem naming the layer', () => {
+    const json = modelToJSON(models['1-D']());
+    (json.model.config.layers as { config: Record<string, unknown> }[])[0]!.config.groups = 3;
+    expect(() => modelFromJSON(json)).toThrow(/layers\[0\] \(Conv1d\): Conv1d: inChannels \(2\) must be divisible by groups \(3\)/);
   });
 });
 
