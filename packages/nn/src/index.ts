@@ -55,3 +55,8 @@ export type { ModelJSON, LayerJSON, JSONValue } from './model.ts';
 export * from './safetensors.ts';
 export { gradientReport } from './gradient-report.ts';
 export type { GradientReport, GradientReportOptions, LayerGradient, LayerGradientStatus } from './gradient-report.ts';
+// ---- conv-layers ----
+export { ConvNd, Conv1d, Conv2d, ConvTranspose2d } from './conv-layers.ts';
+export type { ConvLayerOptions, ConvTransposeLayerOptions, ConvPadding, PaddingMode } from './conv-layers.ts';
+export { MaxPoolNd, MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample, PixelShuffle, PixelUnshuffle } from './pool-layers.ts';
+export type { MaxPoolLayerOptions, AvgPoolLayerOptions, AdaptiveSize, UpsampleOptions } from './pool-layers.ts';

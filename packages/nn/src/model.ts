@@ -19,6 +19,10 @@ import {
 } from './layers.ts';
 import type { ActivationName } from './layers.ts';
 import { isBuiltInRegularizer, makeRegularizer } from './regularizers.ts';
+import { Conv1d, Conv2d, ConvTranspose2d } from './conv-layers.ts';
+import type { ConvNd, PaddingMode } from './conv-layers.ts';
+import { AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d, PixelShuffle, PixelUnshuffle, Upsample } from './pool-layers.ts';
+import type { AdaptiveSize, MaxPoolNd, UpsampleOptions } from './pool-layers.ts';
 
 /** The `format` field of a saved architecture. */
 export const MODEL_FORMAT = 'memograd.model';
@@ -151,6 +155,100 @@ function linearSpec(cls: typeof Linear): LayerSpec {
   };
 }
 
+// conv-layers: sizes are a number or a list; the constructors check the lengths and ranges
+const isSize = (min: number): Check => (v) =>
+  (Number.isInteger(v) && (v as number) >= min) || (Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d >= min))
+    ? null
+    : `must be an integer or a list of integers (each at least ${min}), got ${show(v)}`;
+const isScale: Check = (v) => (isNum(v) === null || (Array.isArray(v) && v.length > 0 && v.every((d) => isNum(d) === null)) ? null : `must be a number or a list of numbers, got ${show(v)}`);
+
+function convSpec(cls: typeof Conv1d | typeof Conv2d | typeof ConvTranspose2d, transposed: boolean): LayerSpec {
+  return {
+    cls,
+    config(m) {
+      const c = m as ConvNd;
+      const config: Config = {
+        inChannels: c.inChannels, outChannels: c.outChannels, kernelSize: [...c.kernelSize], stride: [...c.stride],
+        padding: typeof c.padding === 'string' ? c.padding : [...c.padding], dilation: [...c.dilation], groups: c.groups, bias: c.bias !== null, dtype: dtypeOf(c),
+      };
+      if (transposed) config.outputPadding = [...c.outputPadding];
+      else config.paddingMode = c.paddingMode;
+      return config;
+    },
+    keys: {
+      inChannels: isPosInt, outChannels: isPosInt, kernelSize: isSize(1), stride: isSize(1),
+      padding: transposed ? isSize(0) : (v) => (v === 'same' || v === 'valid' ? null : isSize(0)(v)), dilation: isSize(1), groups: isPosInt, bias: isBool, dtype: isDType,
+      ...(transposed ? { outputPadding: isSize(0) } : { paddingMode: (v: unknown) => (typeof v === 'string' ? null : `must be a padding mode name, got ${show(v)}`) }),
+    },
+    optional: ['stride', 'padding', 'dilation', 'groups', 'bias', 'dtype', transposed ? 'outputPadding' : 'paddingMode'],
+    build: (c) => new (cls as typeof Conv2d)(c.inChannels as number, c.outChannels as number, c.kernelSize as number[], {
+      stride: c.stride as number[] | undefined, padding: c.padding as number[] | undefined, dilation: c.dilation as number[] | undefined, groups: c.groups as number | undefined,
+      bias: c.bias as boolean | undefined, dtype: c.dtype as DType | undefined, generator: scratch(),
+      ...(transposed ? { outputPadding: c.outputPadding as number[] | undefined } as object : { paddingMode: c.paddingMode as PaddingMode | undefined }),
+    }),
+  };
+}
+
+function maxPoolSpec(cls: typeof MaxPool1d | typeof MaxPool2d): LayerSpec {
+  return {
+    cls,
+    config: (m) => {
+      const p = m as MaxPoolNd;
+      return { kernelSize: p.kernelSize as JSONValue, stride: p.stride as JSONValue, padding: p.padding as JSONValue, dilation: p.dilation as JSONValue, ceilMode: p.ceilMode, returnIndices: p.returnIndices };
+    },
+    keys: { kernelSize: isSize(1), stride: isSize(1), padding: isSize(0), dilation: isSize(1), ceilMode: isBool, returnIndices: isBool },
+    optional: ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'],
+    build: (c) => new cls(c.kernelSize as number[], {
+      stride: c.stride as number[] | undefined, padding: c.padding as number[] | undefined, dilation: c.dilation as number[] | undefined,
+      ceilMode: c.ceilMode as boolean | undefined, returnIndices: c.returnIndices as boolean | undefined,
+    }),
+  };
+}
+
+const CONV_LAYERS: Record<string, LayerSpec> = {
+  Conv1d: convSpec(Conv1d, false),
+  Conv2d: convSpec(Conv2d, false),
+  ConvTranspose2d: convSpec(ConvTranspose2d, true),
+  MaxPool1d: maxPoolSpec(MaxPool1d),
+  MaxPool2d: maxPoolSpec(MaxPool2d),
+  AvgPool2d: {
+    cls: AvgPool2d,
+    config: (m) => {
+      const p = m as AvgPool2d;
+      return { kernelSize: p.kernelSize as JSONValue, stride: p.stride as JSONValue, padding: p.padding as JSONValue, ceilMode: p.ceilMode, countIncludePad: p.countIncludePad, divisorOverride: p.divisorOverride };
+    },
+    keys: { kernelSize: isSize(1), stride: isSize(1), padding: isSize(0), ceilMode: isBool, countIncludePad: isBool, divisorOverride: orNull(isPosInt) },
+    optional: ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'],
+    build: (c) => new AvgPool2d(c.kernelSize as number[], {
+      stride: c.stride as number[] | undefined, padding: c.padding as number[] | undefined, ceilMode: c.ceilMode as boolean | undefined,
+      countIncludePad: c.countIncludePad as boolean | undefined, divisorOverride: c.divisorOverride as number | null | undefined,
+    }),
+  },
+  AdaptiveAvgPool2d: {
+    cls: AdaptiveAvgPool2d,
+    config: (m) => ({ outputSize: (m as AdaptiveAvgPool2d).outputSize as JSONValue }),
+    keys: { outputSize: (v) => (isPosInt(v) === null || (Array.isArray(v) && v.every((d) => d === null || isPosInt(d) === null)) ? null : `must be a positive integer or a list of positive integers and nulls, got ${show(v)}`) },
+    build: (c) => new AdaptiveAvgPool2d(c.outputSize as AdaptiveSize),
+  },
+  Upsample: {
+    cls: Upsample,
+    config: (m) => {
+      const o = (m as Upsample).options;
+      const c: Config = {};
+      for (const k of ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor'] as const) if (o[k] !== undefined) c[k] = o[k] as JSONValue;
+      for (const f of typeof o.scaleFactor === 'number' ? [o.scaleFactor] : o.scaleFactor ?? []) finite('scaleFactor', f);
+      return c;
+    },
+    keys: {
+      size: isSize(1), scaleFactor: isScale, mode: (v) => (typeof v === 'string' ? null : `must be a mode name, got ${show(v)}`), alignCorners: isBool, recomputeScaleFactor: isBool,
+    },
+    optional: ['size', 'scaleFactor', 'mode', 'alignCorners', 'recomputeScaleFactor'],
+    build: (c) => new Upsample(c as UpsampleOptions),
+  },
+  PixelShuffle: { cls: PixelShuffle, config: (m) => ({ upscaleFactor: (m as PixelShuffle).upscaleFactor }), keys: { upscaleFactor: isPosInt }, build: (c) => new PixelShuffle(c.upscaleFactor as number) },
+  PixelUnshuffle: { cls: PixelUnshuffle, config: (m) => ({ downscaleFactor: (m as PixelUnshuffle).downscaleFactor }), keys: { downscaleFactor: isPosInt }, build: (c) => new PixelUnshuffle(c.downscaleFactor as number) },
+};
+
 const REGISTRY: Record<string, LayerSpec> = {
   Linear: linearSpec(Linear),
   Dense: linearSpec(Dense),
@@ -230,6 +328,7 @@ const REGISTRY: Record<string, LayerSpec> = {
       return new Sequential(...kids.filter((k): k is Module => k !== null));
     },
   },
+  ...CONV_LAYERS,
 };
 
 /** The class names `modelToJSON` can save. */
