@@ -120,6 +120,10 @@ function checkInterp(op: string, s: Shape, p: InterpParams): number[] {
   if (s.slice(2).some((d) => d === 0)) {
     throw new ShapeError(op, `input and output sizes should be greater than 0, but got input ${formatShape(s)} and output size ${formatShape(p.outSize)}`, [s]);
   }
+  // PyTorch's upsample kernels refuse an empty input unless only the batch axis is 0 (C = 0 is refused)
+  if (sizeOf(s) === 0 && sizeOf(s.slice(1)) === 0) {
+    throw new ShapeError(op, `expects a non-empty input (only the batch axis may be 0), got ${formatShape(s)}`, [s]);
+  }
   const out = [s[0]!, s[1]!, ...p.outSize];
   checkElementCount(op, out);
   return out;
@@ -305,6 +309,9 @@ export function interpolate(x: TensorLike, options: InterpolateOptions): Tensor 
   }
   if ((o.size === undefined) === (o.scaleFactor === undefined)) {
     throw new ArgumentError('interpolate', o.size === undefined ? 'give either size or scaleFactor' : 'give only one of size and scaleFactor');
+  }
+  if (o.size !== undefined && o.recomputeScaleFactor === true) {
+    throw new ArgumentError('interpolate', 'recomputeScaleFactor is not meaningful with an explicit size (give scaleFactor)');
   }
   const spatial = t.rank - 2;
   let outSize: number[];
