@@ -282,6 +282,12 @@ describe('NaN', () => {
     const additive = scaledDotProductAttention(q, k, v, { attnMask: raw([0, -Infinity, 0, -Infinity, -Infinity, -Infinity], [2, 3]) });
     expect(maxDiff(additive.data.slice(0, 2), y.data.slice(0, 2))).toBe(0);
   });
+  it('a NaN in a masked-out key still makes the query NaN (NaN · scale + -Infinity is NaN, as the documented formula)', () => {
+    const k = rand([1, 3, 2], 2);
+    k.data[4] = NaN; // key 2, which queries 0 and 1 do not attend to under the causal mask
+    const y = scaledDotProductAttention(rand([1, 3, 2], 1), k, rand([1, 3, 2], 3), { isCausal: true });
+    expect(Array.from(y.data).every(Number.isNaN)).toBe(true);
+  });
   it('bilinear interpolation multiplies zero weights too (PyTorch\'s order): NaN reaches the zero-weight outputs', () => {
     const x = raw([1, 2, 5, 3, 4, NaN, 1, 1, 1], [1, 1, 3, 3]);
     // PyTorch 1.13 gives exactly this pattern: column 2 reads x[:, 1] and x[:, 2] (the latter weighted

@@ -105,6 +105,7 @@ describeTorchFixture('network ops', fixture, {
   sdpaBoolMaskAllMasked: { fn: (q, k, v, m) => M.scaledDotProductAttention(q, k, v, { attnMask: m.detach(), maskIsBoolean: true }) },
   sdpaFloatMaskInf: { fn: (q, k, v, m) => M.scaledDotProductAttention(q, k, v, { attnMask: m }) },
   sdpaCausalBatched: { fn: (q, k, v) => M.scaledDotProductAttention(q, k, v, { isCausal: true, scale: 0.5 }) },
+  sdpaCausalNaNKey: { fn: (q, k, v) => M.scaledDotProductAttention(q, k, v, { isCausal: true }) },
   embeddingPaddingUnused: idx((i, w) => M.embedding(i, w, { paddingIdx: -5 })),
   embeddingEmpty: idx((i, w) => M.embedding(i, w, { paddingIdx: 0 })),
 });
