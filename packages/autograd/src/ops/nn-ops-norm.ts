@@ -158,7 +158,8 @@ export interface InstanceNormOptions {
  * Instance normalisation (torch.nn.functional.instance_norm): each (n, c) slice of x [N, C, ...] is
  * normalised over its spatial positions (biased variance). With running statistics and
  * `useInputStats`, they are updated in place by the batch average of the instances' means and
- * unbiased variances; with `useInputStats: false` the running statistics normalise instead.
+ * unbiased variances; with `useInputStats: false` the running statistics normalise instead. An
+ * empty input gives an empty output (with N = 0 the running statistics become NaN, as in PyTorch).
  */
 export function instanceNorm(x: TensorLike, options?: InstanceNormOptions): Tensor {
   const op = 'instanceNorm';
@@ -220,7 +221,8 @@ export interface BatchNormOptions {
  * normalised with the batch's mean and biased variance (over N and the spatial axes), and the running
  * statistics, when given, are updated in place with momentum and the UNBIASED variance (their
  * `version` is bumped; they must not require grad). In evaluation the running statistics normalise.
- * Gradients flow to x, weight and bias.
+ * Gradients flow to x, weight and bias. An empty input gives an empty output and leaves the running
+ * statistics as they were (PyTorch).
  */
 export function batchNorm(x: TensorLike, runningMean?: Tensor | null, runningVar?: Tensor | null, options?: BatchNormOptions): Tensor {
   const op = 'batchNorm';

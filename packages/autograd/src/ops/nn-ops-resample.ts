@@ -33,6 +33,7 @@ export interface InterpolateOptions {
   /**
    * With `scaleFactor`: compute the output size, then interpolate as if that size had been given
    * (PyTorch's recompute_scale_factor; default false: the given factor's inverse is the scale).
+   * Setting it with `size` is an error, as in PyTorch.
    */
   recomputeScaleFactor?: boolean;
 }
@@ -289,6 +290,8 @@ function perAxis(value: unknown, spatial: number, what: string, integer: boolean
  * give exactly one of `size` and `scaleFactor`. 'nearest' copies the source element at
  * floor(dst · scale) (PyTorch 1.13's rule, scale = 1/scaleFactor or in/out); 'linear' (3-D) and
  * 'bilinear' (4-D) blend the two nearest sources per axis, with `alignCorners` as in PyTorch.
+ * An empty batch (N = 0) gives an empty output; C = 0 or an empty spatial axis is an error (PyTorch).
+ * 5-D inputs and the modes 'bicubic', 'trilinear', 'area' and 'nearest-exact' are not supported.
  */
 export function interpolate(x: TensorLike, options: InterpolateOptions): Tensor {
   const t = toTensor(x, 'x', 'interpolate');
