@@ -260,7 +260,9 @@ export function scaledDotProductAttention(q: TensorLike, k: TensorLike, v: Tenso
   for (const key of ['isCausal', 'maskIsBoolean'] as const) {
     if (o[key] !== undefined && typeof o[key] !== 'boolean') throw new ArgumentError(op, `${key} must be a boolean, got ${describe(o[key])}`);
   }
-  const scale = o.scale ?? 1 / Math.sqrt(e);
+  // no features (E = 0): every score is the empty dot product 0 whatever the scale, so the default
+  // 1/sqrt(0) is not used (PyTorch's math kernel then averages v)
+  const scale = o.scale ?? (e > 0 ? 1 / Math.sqrt(e) : 1);
   if (typeof scale !== 'number' || !Number.isFinite(scale)) throw new ArgumentError(op, `scale must be a finite number, got ${describe(o.scale)}`);
   const p = o.dropoutP ?? 0;
   if (typeof p !== 'number' || !(p >= 0 && p <= 1)) throw new ArgumentError(op, `dropoutP must be a number from 0 to 1, got ${describe(o.dropoutP)}`);

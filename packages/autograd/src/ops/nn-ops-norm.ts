@@ -10,14 +10,19 @@ import { checkOptions, describe, formatShape, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import type { OracleInput } from './define.ts';
 import { mean } from './reduce.ts';
-import { reshape } from './shape-ops.ts';
+import { reshape, slice } from './shape-ops.ts';
 
-/** (x - mean) / sqrt(var + eps) over `axes` with the biased variance; also the statistics. */
-function standardize(x: Tensor, axes: number[], eps: number): { y: Tensor; mean: Tensor; var: Tensor } {
+/**
+ * (x - mean) / sqrt(var + eps) over `axes` with the biased variance; also the statistics, or null for
+ * an empty x: PyTorch normalises an empty input to an empty output (still differentiable: zero
+ * gradients), while memograd's mean refuses an empty selection.
+ */
+function standardize(x: Tensor, axes: number[], eps: number): { y: Tensor; stats: { mean: Tensor; var: Tensor } | null } {
+  if (x.size === 0) return { y: x.mul(0), stats: null };
   const m = mean(x, { axis: axes, keepDims: true });
   const c = x.sub(m);
   const v = mean(c.mul(c), { axis: axes, keepDims: true });
-  return { y: c.div(v.add(eps).sqrt()), mean: m, var: v };
+  return { y: c.div(v.add(eps).sqrt()), stats: { mean: m, var: v } };
 }
 
 /** The per-channel shape [C, 1, ..., 1] that broadcasts against [N, C, ...]. */
@@ -27,9 +32,13 @@ function channelShape(x: Tensor): number[] {
 
 function affine(y: Tensor, x: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
   const cs = channelShape(x);
+  // an empty x: weight and bias enter through an empty slice reshaped to x's shape (their gradient is
+  // then zeros, as in PyTorch), since the engine refuses a broadcast gradient with fewer elements than
+  // its input (engine.ts unbroadcast: add or expand onto an empty shape fails in backward)
+  const param = (p: Tensor): Tensor => (x.size === 0 ? reshape(slice(p, [0], [0]), x.shape) : reshape(p, cs));
   let out = y;
-  if (weight !== null) out = out.mul(reshape(weight, cs));
-  if (bias !== null) out = out.add(reshape(bias, cs));
+  if (weight !== null) out = out.mul(param(weight));
+  if (bias !== null) out = out.add(param(bias));
   return out;
 }
 
@@ -115,9 +124,9 @@ export function groupNorm(x: TensorLike, numGroups: number, weight?: TensorLike 
   const w = perChannel(op, 'weight', weight, t);
   const b = perChannel(op, 'bias', bias, t);
   const n = t.shape[0]!;
-  if (t.size === 0) throw new ShapeError(op, `cannot normalise an empty input ${formatShape(t.shape)}`, [t.shape]);
   try {
-    const grouped = reshape(t, [n, numGroups, t.size / (n * numGroups)]);
+    // an empty input (N, C or a spatial size 0) gives an empty output, as in PyTorch
+    const grouped = reshape(t, [n, numGroups, (c / numGroups) * sizeOf(t.shape.slice(2))]);
     const y = reshape(standardize(grouped, [2], eps).y, t.shape);
     return affine(y, t, w, b);
   } catch (e) {
@@ -149,7 +158,8 @@ export interface InstanceNormOptions {
  * Instance normalisation (torch.nn.functional.instance_norm): each (n, c) slice of x [N, C, ...] is
  * normalised over its spatial positions (biased variance). With running statistics and
  * `useInputStats`, they are updated in place by the batch average of the instances' means and
- * unbiased variances; with `useInputStats: false` the running statistics normalise instead.
+ * unbiased variances; with `useInputStats: false` the running statistics normalise instead. An
+ * empty input gives an empty output (with N = 0 the running statistics become NaN, as in PyTorch).
  */
 export function instanceNorm(x: TensorLike, options?: InstanceNormOptions): Tensor {
   const op = 'instanceNorm';
@@ -163,9 +173,9 @@ export function instanceNorm(x: TensorLike, options?: InstanceNormOptions): Tens
   const w = perChannel(op, 'weight', o.weight, t);
   const b = perChannel(op, 'bias', o.bias, t);
   const spatial = sizeOf(t.shape.slice(2));
-  if (useInput && spatial <= 1) throw new ShapeError(op, `expected more than 1 spatial element when training, got input size ${formatShape(t.shape)}`, [t.shape]);
+  // PyTorch refuses exactly one spatial element (an empty input passes and gives an empty output)
+  if (useInput && spatial === 1) throw new ShapeError(op, `expected more than 1 spatial element when training, got input size ${formatShape(t.shape)}`, [t.shape]);
   if (!useInput && (rm === null || rv === null)) throw new ArgumentError(op, 'useInputStats: false needs runningMean and runningVar');
-  if (t.size === 0) throw new ShapeError(op, `cannot normalise an empty input ${formatShape(t.shape)}`, [t.shape]);
   let out: Tensor;
   try {
     if (!useInput) out = affine(t.sub(reshape(rm!, channelShape(t))).div(reshape(rv!.add(eps).sqrt(), channelShape(t))), t, w, b);
@@ -174,10 +184,15 @@ export function instanceNorm(x: TensorLike, options?: InstanceNormOptions): Tens
       const st = standardize(t, axes, eps);
       out = affine(st.y, t, w, b);
       const n = t.shape[0]!;
-      noGrad(() => {
-        if (rm !== null) updateRunning(rm, st.mean.data, n, momentum, 1);
-        if (rv !== null) updateRunning(rv, st.var.data, n, momentum, spatial / (spatial - 1));
-      });
+      // PyTorch runs batch_norm on the N copies of the statistics and averages them: an empty spatial
+      // extent leaves the copies as they were, and N = 0 averages no copy (NaN)
+      const none = new Float64Array(0);
+      if (spatial > 0 || n === 0) {
+        noGrad(() => {
+          if (rm !== null) updateRunning(rm, st.stats?.mean.data ?? none, n, momentum, 1);
+          if (rv !== null) updateRunning(rv, st.stats?.var.data ?? none, n, momentum, spatial / (spatial - 1));
+        });
+      }
     }
   } catch (e) {
     throw renameError(op, e);
@@ -206,7 +221,8 @@ export interface BatchNormOptions {
  * normalised with the batch's mean and biased variance (over N and the spatial axes), and the running
  * statistics, when given, are updated in place with momentum and the UNBIASED variance (their
  * `version` is bumped; they must not require grad). In evaluation the running statistics normalise.
- * Gradients flow to x, weight and bias.
+ * Gradients flow to x, weight and bias. An empty input gives an empty output and leaves the running
+ * statistics as they were (PyTorch).
  */
 export function batchNorm(x: TensorLike, runningMean?: Tensor | null, runningVar?: Tensor | null, options?: BatchNormOptions): Tensor {
   const op = 'batchNorm';
@@ -220,7 +236,9 @@ export function batchNorm(x: TensorLike, runningMean?: Tensor | null, runningVar
   const w = perChannel(op, 'weight', o.weight, t);
   const b = perChannel(op, 'bias', o.bias, t);
   const count = t.shape[0]! * sizeOf(t.shape.slice(2));
-  if (training && count <= 1) throw new ShapeError(op, `expected more than 1 value per channel when training, got input size ${formatShape(t.shape)}`, [t.shape]);
+  // PyTorch refuses exactly one value per channel; an empty input gives an empty output and leaves
+  // the running statistics as they were
+  if (training && count === 1) throw new ShapeError(op, `expected more than 1 value per channel when training, got input size ${formatShape(t.shape)}`, [t.shape]);
   if (!training && (rm === null || rv === null)) throw new ArgumentError(op, 'evaluation (training: false) needs runningMean and runningVar');
   try {
     if (!training) {
@@ -230,10 +248,13 @@ export function batchNorm(x: TensorLike, runningMean?: Tensor | null, runningVar
     const axes = [0, ...t.shape.slice(2).map((_, i) => i + 2)];
     const st = standardize(t, axes, eps);
     const out = affine(st.y, t, w, b);
-    noGrad(() => {
-      if (rm !== null) updateRunning(rm, st.mean.data, 1, momentum, 1);
-      if (rv !== null) updateRunning(rv, st.var.data, 1, momentum, count / (count - 1));
-    });
+    const stats = st.stats; // null for an empty input: the running statistics stay as they were
+    if (stats !== null) {
+      noGrad(() => {
+        if (rm !== null) updateRunning(rm, stats.mean.data, 1, momentum, 1);
+        if (rv !== null) updateRunning(rv, stats.var.data, 1, momentum, count / (count - 1));
+      });
+    }
     return out;
   } catch (e) {
     throw renameError(op, e);

@@ -33,6 +33,7 @@ export interface InterpolateOptions {
   /**
    * With `scaleFactor`: compute the output size, then interpolate as if that size had been given
    * (PyTorch's recompute_scale_factor; default false: the given factor's inverse is the scale).
+   * Setting it with `size` is an error, as in PyTorch.
    */
   recomputeScaleFactor?: boolean;
 }
@@ -119,6 +120,10 @@ function checkInterp(op: string, s: Shape, p: InterpParams): number[] {
   }
   if (s.slice(2).some((d) => d === 0)) {
     throw new ShapeError(op, `input and output sizes should be greater than 0, but got input ${formatShape(s)} and output size ${formatShape(p.outSize)}`, [s]);
+  }
+  // PyTorch's upsample kernels refuse an empty input unless only the batch axis is 0 (C = 0 is refused)
+  if (sizeOf(s) === 0 && sizeOf(s.slice(1)) === 0) {
+    throw new ShapeError(op, `expects a non-empty input (only the batch axis may be 0), got ${formatShape(s)}`, [s]);
   }
   const out = [s[0]!, s[1]!, ...p.outSize];
   checkElementCount(op, out);
@@ -285,6 +290,8 @@ function perAxis(value: unknown, spatial: number, what: string, integer: boolean
  * give exactly one of `size` and `scaleFactor`. 'nearest' copies the source element at
  * floor(dst · scale) (PyTorch 1.13's rule, scale = 1/scaleFactor or in/out); 'linear' (3-D) and
  * 'bilinear' (4-D) blend the two nearest sources per axis, with `alignCorners` as in PyTorch.
+ * An empty batch (N = 0) gives an empty output; C = 0 or an empty spatial axis is an error (PyTorch).
+ * 5-D inputs and the modes 'bicubic', 'trilinear', 'area' and 'nearest-exact' are not supported.
  */
 export function interpolate(x: TensorLike, options: InterpolateOptions): Tensor {
   const t = toTensor(x, 'x', 'interpolate');
@@ -305,6 +312,9 @@ export function interpolate(x: TensorLike, options: InterpolateOptions): Tensor 
   }
   if ((o.size === undefined) === (o.scaleFactor === undefined)) {
     throw new ArgumentError('interpolate', o.size === undefined ? 'give either size or scaleFactor' : 'give only one of size and scaleFactor');
+  }
+  if (o.size !== undefined && o.recomputeScaleFactor === true) {
+    throw new ArgumentError('interpolate', 'recomputeScaleFactor is not meaningful with an explicit size (give scaleFactor)');
   }
   const spatial = t.rank - 2;
   let outSize: number[];
