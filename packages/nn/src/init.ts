@@ -6,6 +6,7 @@
 import { ArgumentError, Generator as RandomGenerator, ShapeError, Tensor, defaultGenerator, formatShape } from '@memograd/autograd';
 import type { Generator } from '@memograd/autograd';
 import { describe } from './module.ts';
+import { text } from './errors.ts';
 
 /** Options of the random initializers. */
 export interface InitOptions {
@@ -66,7 +67,7 @@ export function computeFans(shape: readonly number[] | Tensor): {
 function fansOf(op: string, shape: readonly number[] | Tensor): { fanIn: number; fanOut: number } {
   const s = Array.isArray(shape) ? (shape as readonly number[]) : shape instanceof Tensor ? shape.shape : null;
   if (s === null || s.some((d) => typeof d !== 'number' || !Number.isInteger(d) || d < 0)) {
-    throw new ArgumentError(op, `expected a shape (an array of non-negative integers) or a Tensor, got ${Array.isArray(shape) ? `[${shape.map(String).join(', ')}]` : describe(shape)}`);
+    throw new ArgumentError(op, `expected a shape (an array of non-negative integers) or a Tensor, got ${Array.isArray(shape) ? `[${shape.map(text).join(', ')}]` : describe(shape)}`);
   }
   if (s.length < 2) {
     throw new ShapeError(op, `fan in and fan out need a tensor with at least 2 dimensions, got ${formatShape(s)}`, [s]);

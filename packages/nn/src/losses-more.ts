@@ -359,7 +359,7 @@ function lengthsOf(op: string, name: string, v: Lengths, n: number, max: number 
   for (let i = 0; i < n; i++) {
     const x = values[i]!;
     if (!Number.isInteger(x) || x < 0 || (max !== null && x > max)) {
-      throw new ArgumentError(op, `${name}[${i}] = ${x} must be an integer in [0, ${max ?? 'Infinity'}]`);
+      throw new ArgumentError(op, `${name}[${i}] = ${text(x)} must be an integer in [0, ${max ?? 'Infinity'}]`);
     }
     out.push(x);
   }
