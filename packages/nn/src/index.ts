@@ -55,3 +55,6 @@ export type { ModelJSON, LayerJSON, JSONValue } from './model.ts';
 export * from './safetensors.ts';
 export { gradientReport } from './gradient-report.ts';
 export type { GradientReport, GradientReportOptions, LayerGradient, LayerGradientStatus } from './gradient-report.ts';
+// ---- norm-layers ----
+export { NormBase, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, GroupNorm, Embedding } from './norm-layers.ts';
+export type { InstanceNormLayerOptions, GroupNormLayerOptions, EmbeddingLayerOptions, EmbeddingPretrainedOptions } from './norm-layers.ts';
