@@ -41,12 +41,25 @@ export function loadWeights(model: Module, bytes: Uint8Array, options: LoadState
   const decoded = decodeSafetensors(bytes);
   const dict: Record<string, TensorRecord> = {};
   const problems: string[] = [];
+  // integer tensors (PyTorch's int64 num_batches_tracked) take the dtype of the module's tensor of that name
+  const targets = new Map(model.stateEntries().map(([n, t]) => [n, t.dtype]));
   for (const [name, t] of Object.entries(decoded.tensors)) {
     if (t.dtype === 'uint8') {
       problems.push(`key '${name}': the file stores U8, which cannot be loaded into a float tensor`);
       continue;
     }
-    Object.defineProperty(dict, name, { value: { data: t.data, shape: t.shape, dtype: t.dtype }, enumerable: true, writable: true, configurable: true });
+    let { data, dtype } = t;
+    if ((t.fileDtype === 'I32' || t.fileDtype === 'I64') && targets.get(name) === 'float32') {
+      const f = Float32Array.from(data);
+      const bad = f.findIndex((v, i) => v !== data[i]);
+      if (bad >= 0) {
+        problems.push(`key '${name}': the file's ${t.fileDtype} element ${bad} = ${data[bad]} cannot be represented exactly in float32`);
+        continue;
+      }
+      data = f;
+      dtype = 'float32';
+    }
+    Object.defineProperty(dict, name, { value: { data, shape: t.shape, dtype }, enumerable: true, writable: true, configurable: true });
   }
   if (problems.length > 0) throw new StateDictError('loadWeights', problems);
   return model.loadStateDict(dict, options);

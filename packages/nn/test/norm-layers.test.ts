@@ -56,6 +56,30 @@ describe('safetensors round trips with PyTorch', () => {
     close(bn.eval().call(fromPlain(trip['bn']!.input)).data, trip['bn']!.output);
   });
 
+  it("loads a float32 PyTorch BatchNorm2d (F32 weights, I64 num_batches_tracked) into a float32 layer", () => {
+    const bn = new BatchNorm2d(3);
+    expect(loadWeights(bn, file('torch-batchnorm2d-f32.safetensors'))).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    expect([bn.num_batches_tracked!.dtype, bn.num_batches_tracked!.item()]).toEqual(['float32', trip['bn32']!.num_batches_tracked]);
+    const y = bn.eval().call(fromPlain(trip['bn32']!.input).to('float32'));
+    const e = trip['bn32']!.output.data as number[];
+    expect(Math.max(...Array.from(y.data, (v, i) => Math.abs(v - e[i]!)))).toBeLessThan(1e-5);
+  });
+
+  it('refuses an integer in the file that float32 cannot hold exactly, changing nothing', () => {
+    const header = new TextEncoder().encode(JSON.stringify({ num_batches_tracked: { dtype: 'I64', shape: [], data_offsets: [0, 8] } }).padEnd(64, ' '));
+    const bytes = new Uint8Array(8 + header.length + 8);
+    const view = new DataView(bytes.buffer);
+    view.setBigUint64(0, BigInt(header.length), true);
+    bytes.set(header, 8);
+    view.setBigInt64(8 + header.length, 2n ** 24n + 1n, true);
+    const bn = new BatchNorm2d(3, { affine: false });
+    expect(() => loadWeights(bn, bytes, { strict: false })).toThrow(/key 'num_batches_tracked': the file's I64 element 0 = 16777217 cannot be represented exactly in float32/);
+    expect(bn.num_batches_tracked!.item()).toBe(0);
+    view.setBigInt64(8 + header.length, 2n ** 24n, true);
+    loadWeights(bn, bytes, { strict: false });
+    expect(bn.num_batches_tracked!.item()).toBe(2 ** 24);
+  });
+
   it("loads PyTorch's Embedding weights and gives PyTorch's outputs", () => {
     const emb = new Embedding(7, 3, { ...f64, paddingIdx: -1 });
     expect(loadWeights(emb, file('torch-embedding.safetensors'))).toEqual({ missingKeys: [], unexpectedKeys: [] });
