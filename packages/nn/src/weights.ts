@@ -33,7 +33,8 @@ export function saveWeights(model: Module, metadata?: Record<string, string>): U
  * Loads weights saved by `saveWeights` (or any safetensors file with the same names, shapes and
  * dtypes). The file is parsed and every name, shape and dtype validated before anything is
  * written: a truncated or corrupt file (`SafetensorsError`) or a mismatch (`StateDictError`)
- * leaves the model unchanged.
+ * leaves the model unchanged. Integer tensors (I32, I64: PyTorch's `num_batches_tracked`) load
+ * into float32 tensors too, when every value is exact in float32.
  */
 export function loadWeights(model: Module, bytes: Uint8Array, options: LoadStateDictOptions = {}): LoadStateDictResult {
   if (!(model instanceof ModuleClass)) throw new ArgumentError('loadWeights', `model must be a Module, got ${describe(model)}`);
