@@ -60,3 +60,7 @@ export { ConvNd, Conv1d, Conv2d, ConvTranspose2d } from './conv-layers.ts';
 export type { ConvLayerOptions, ConvTransposeLayerOptions, ConvPadding, PaddingMode } from './conv-layers.ts';
 export { MaxPoolNd, MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample, PixelShuffle, PixelUnshuffle } from './pool-layers.ts';
 export type { MaxPoolLayerOptions, AvgPoolLayerOptions, AdaptiveSize, UpsampleOptions } from './pool-layers.ts';
+
+// ---- norm-layers ----
+export { NormBase, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, GroupNorm, Embedding } from './norm-layers.ts';
+export type { InstanceNormLayerOptions, GroupNormLayerOptions, EmbeddingLayerOptions, EmbeddingPretrainedOptions } from './norm-layers.ts';

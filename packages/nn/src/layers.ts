@@ -7,7 +7,7 @@ import {
   ArgumentError, DTypeError, Generator as RandomGenerator, MemogradError, ShapeError, Tensor, defaultGenerator, formatShape, noGrad, ones, zeros,
 } from '@memograd/autograd';
 import type { DType, Generator, SoftplusOptions } from '@memograd/autograd';
-import { linear as linearOp } from '@memograd/autograd';
+import { batchNorm as batchNormOp, linear as linearOp } from '@memograd/autograd';
 import { Module, Parameter, checkOptions, describe, show } from './module.ts';
 import { initialize_, kaimingUniform_, uniform_ } from './init.ts';
 import { named, relabel } from './errors.ts';
@@ -365,21 +365,14 @@ export class BatchNorm1d extends Module {
 
   constructor(numFeatures: number, options: BatchNormOptions = {}) {
     super();
-    checkPositiveInt('BatchNorm1d', 'numFeatures', numFeatures);
-    checkOptions('BatchNorm1d', options);
-    options ??= {};
-    const dtype = checkDType('BatchNorm1d', options.dtype);
+    const o = normOptions('BatchNorm1d', numFeatures, options, { affine: true, trackRunningStats: true, momentumNull: true });
     this.numFeatures = numFeatures;
-    this.eps = options.eps ?? 1e-5;
-    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
-    if (typeof this.eps !== 'number' || !(this.eps > 0) || !Number.isFinite(this.eps)) throw new ArgumentError('BatchNorm1d', `eps must be a finite positive number, got ${describe(this.eps)}`);
-    if (this.momentum !== null && (typeof this.momentum !== 'number' || !(this.momentum >= 0 && this.momentum <= 1))) {
-      throw new ArgumentError('BatchNorm1d', `momentum must be in [0, 1] or null, got ${describe(this.momentum)}`);
-    }
-    this.affine = boolOption('BatchNorm1d', 'affine', options.affine, true);
-    this.trackRunningStats = boolOption('BatchNorm1d', 'trackRunningStats', options.trackRunningStats, true);
+    this.eps = o.eps;
+    this.momentum = o.momentum;
+    this.affine = o.affine;
+    this.trackRunningStats = o.trackRunningStats;
     // a size above the element limit is reported by the allocation: name this layer
-    const filled = (v: 0 | 1): Tensor => named('BatchNorm1d', () => (v === 0 ? zeros : ones)([numFeatures], { dtype }));
+    const filled = (v: 0 | 1): Tensor => named('BatchNorm1d', () => (v === 0 ? zeros : ones)([numFeatures], { dtype: o.dtype }));
     if (this.affine) {
       this.weight = new Parameter(filled(1));
       this.bias = new Parameter(filled(0));
@@ -387,7 +380,7 @@ export class BatchNorm1d extends Module {
     if (this.trackRunningStats) {
       this.registerBuffer('runningMean', filled(0));
       this.registerBuffer('runningVar', filled(1));
-      this.registerBuffer('numBatchesTracked', zeros([], { dtype }));
+      this.registerBuffer('numBatchesTracked', zeros([], { dtype: o.dtype }));
     } else {
       this.registerBuffer('runningMean', null);
       this.registerBuffer('runningVar', null);
@@ -402,12 +395,7 @@ export class BatchNorm1d extends Module {
 
   /** Zeroes the running mean, sets the running variance to one and the batch count to zero. */
   resetRunningStats(): void {
-    this.runningMean?.data.fill(0);
-    this.runningVar?.data.fill(1);
-    this.numBatchesTracked?.data.fill(0);
-    this.runningMean?.bumpVersion();
-    this.runningVar?.bumpVersion();
-    this.numBatchesTracked?.bumpVersion();
+    resetStats(this.runningMean, this.runningVar, this.numBatchesTracked);
   }
 
   forward(x: Tensor): Tensor {
@@ -418,56 +406,119 @@ export class BatchNorm1d extends Module {
         x instanceof Tensor ? [x.shape] : [],
       );
     }
-    // checked before anything is computed or any running statistic is updated
-    const wd = (this.weight ?? this.runningMean)?.dtype;
-    if (wd !== undefined && x.dtype !== wd) throw dtypeMismatch(this.label, x.dtype, wd);
-    const axes = x.rank === 2 ? [0] : [0, 2];
-    const statShape = x.rank === 2 ? [this.numFeatures] : [this.numFeatures, 1];
-    const count = x.rank === 2 ? x.shape[0]! : x.shape[0]! * x.shape[2]!;
-    const useBatch = this.training || !this.trackRunningStats;
-    let normalized: Tensor;
-    if (useBatch) {
-      if (this.training && count <= 1) {
-        throw new ShapeError(this.label, `expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`, [x.shape]);
-      }
-      const mean = x.mean({ axis: axes, keepDims: true });
-      const centered = x.sub(mean);
-      const variance = centered.square().mean({ axis: axes, keepDims: true });
-      normalized = centered.div(variance.add(this.eps).sqrt());
-      if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, count);
-    } else {
-      const rm = this.runningMean!.reshape(statShape);
-      const rv = this.runningVar!.reshape(statShape);
-      normalized = x.sub(rm).div(rv.add(this.eps).sqrt());
-    }
-    if (this.affine) normalized = normalized.mul(this.weight!.reshape(statShape)).add(this.bias!.reshape(statShape));
-    return normalized;
-  }
-
-  private updateRunningStats(mean: Tensor, biasedVar: Tensor, count: number): void {
-    noGrad(() => {
-      const nbt = this.numBatchesTracked!;
-      nbt.data[0] = nbt.data[0]! + 1;
-      const f = this.momentum ?? 1 / nbt.data[0]!;
-      const rm = this.runningMean!.data;
-      const rv = this.runningVar!.data;
-      const m = mean.data;
-      const v = biasedVar.data;
-      const unbias = count / (count - 1);
-      for (let c = 0; c < rm.length; c++) {
-        rm[c] = (1 - f) * rm[c]! + f * m[c]!;
-        rv[c] = (1 - f) * rv[c]! + f * v[c]! * unbias;
-      }
-      // in-place updates: a graph that saved the old statistics (an eval-mode forward) must see the change
-      nbt.bumpVersion();
-      this.runningMean!.bumpVersion();
-      this.runningVar!.bumpVersion();
-    });
+    return batchNormCore(this.label, this, x);
   }
 
   override extraRepr(): string {
     return `${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}, affine=${this.affine}, trackRunningStats=${this.trackRunningStats}`;
   }
+}
+
+/** The checked options shared by the normalization layers (internal: BatchNorm1d and norm-layers.ts). */
+export interface NormSettings {
+  /** Added to the variance. */
+  eps: number;
+  /** The running averages' update rate, or null (cumulative average). */
+  momentum: number | null;
+  /** Learned per-channel scale and shift. */
+  affine: boolean;
+  /** Keep running statistics. */
+  trackRunningStats: boolean;
+  /** Element type of parameters and buffers. */
+  dtype: DType;
+}
+
+/**
+ * Checks a normalization layer's size and options (eps, momentum, affine, trackRunningStats, dtype),
+ * with errors naming `op`; `defaults` gives affine's and trackRunningStats' defaults and whether
+ * momentum may be null. Internal (not exported from the package).
+ */
+export function normOptions(
+  op: string, numFeatures: number, options: BatchNormOptions | undefined,
+  defaults: { affine: boolean; trackRunningStats: boolean; momentumNull: boolean },
+): NormSettings {
+  checkPositiveInt(op, 'numFeatures', numFeatures);
+  checkOptions(op, options);
+  const o = options ?? {};
+  const dtype = checkDType(op, o.dtype);
+  const eps = o.eps ?? 1e-5;
+  const momentum = o.momentum === undefined ? 0.1 : o.momentum;
+  if (typeof eps !== 'number' || !(eps > 0) || !Number.isFinite(eps)) throw new ArgumentError(op, `eps must be a finite positive number, got ${describe(eps)}`);
+  if (momentum === null) {
+    if (!defaults.momentumNull) throw new ArgumentError(op, 'momentum must be a number in [0, 1], got null (PyTorch\'s instance norm has no cumulative average: momentum=None is a TypeError there)');
+  } else if (typeof momentum !== 'number' || !(momentum >= 0 && momentum <= 1)) {
+    throw new ArgumentError(op, `momentum must be in [0, 1]${defaults.momentumNull ? ' or null' : ''}, got ${describe(momentum)}`);
+  }
+  return {
+    eps, momentum, dtype,
+    affine: boolOption(op, 'affine', o.affine, defaults.affine),
+    trackRunningStats: boolOption(op, 'trackRunningStats', o.trackRunningStats, defaults.trackRunningStats),
+  };
+}
+
+/** Zeroes a running mean, sets a running variance to one and a batch count to zero (each may be null). */
+export function resetStats(mean: Tensor | null, variance: Tensor | null, count: Tensor | null): void {
+  noGrad(() => {
+    for (const [t, v] of [[mean, 0], [variance, 1], [count, 0]] as const) {
+      if (t === null) continue;
+      t.data.fill(v);
+      t.bumpVersion();
+    }
+  });
+}
+
+/** What `batchNormCore` reads of a batch-normalization layer. */
+export interface BatchNormState {
+  /** Training mode. */
+  readonly training: boolean;
+  /** Whether running statistics are kept (PyTorch's track_running_stats). */
+  readonly trackRunningStats: boolean;
+  /** The running averages' update rate, or null (cumulative average). */
+  readonly momentum: number | null;
+  /** Added to the variance. */
+  readonly eps: number;
+  /** Per-channel scale, or null. */
+  readonly weight: Tensor | null;
+  /** Per-channel shift, or null. */
+  readonly bias: Tensor | null;
+  /** Running mean buffer, or null. */
+  readonly runningMean: Tensor | null;
+  /** Running (unbiased) variance buffer, or null. */
+  readonly runningVar: Tensor | null;
+  /** Number of training batches seen (a scalar buffer), or null. */
+  readonly numBatchesTracked: Tensor | null;
+}
+
+/**
+ * PyTorch's `_BatchNorm.forward` over x [N, C, ...] (shape already checked by the layer) with
+ * autograd's `batchNorm`: training (or no running statistics) normalizes with the batch statistics,
+ * and training with tracked statistics bumps numBatchesTracked and updates them with momentum (or
+ * 1 / numBatchesTracked when momentum is null); otherwise the running statistics normalize.
+ * Everything is checked before any buffer changes. Internal.
+ */
+export function batchNormCore(label: string, s: BatchNormState, x: Tensor): Tensor {
+  // checked before anything is computed or any running statistic is updated
+  const wd = (s.weight ?? s.runningMean)?.dtype;
+  if (wd !== undefined && x.dtype !== wd) throw dtypeMismatch(label, x.dtype, wd);
+  // PyTorch: bn_training = training or (running_mean is None and running_var is None)
+  const useBatch = s.training || s.runningMean === null;
+  const count = x.shape[0]! * x.shape.slice(2).reduce((a, d) => a * d, 1);
+  if (useBatch && count <= 1) {
+    throw new ShapeError(label, `expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`, [x.shape]);
+  }
+  const update = s.training && s.trackRunningStats && s.runningMean !== null;
+  const nbt = s.numBatchesTracked;
+  const factor = !update ? 0 : s.momentum ?? 1 / ((nbt?.data[0] ?? 0) + 1);
+  const y = named(label, () => batchNormOp(x, useBatch && !update ? null : s.runningMean, useBatch && !update ? null : s.runningVar, {
+    weight: s.weight, bias: s.bias, training: useBatch, momentum: factor, eps: s.eps,
+  }));
+  if (update && nbt !== null) {
+    noGrad(() => {
+      nbt.data[0] = nbt.data[0]! + 1;
+      nbt.bumpVersion();
+    });
+  }
+  return y;
 }
 
 /** Options of `LayerNorm`. */

@@ -33,7 +33,8 @@ export function saveWeights(model: Module, metadata?: Record<string, string>): U
  * Loads weights saved by `saveWeights` (or any safetensors file with the same names, shapes and
  * dtypes). The file is parsed and every name, shape and dtype validated before anything is
  * written: a truncated or corrupt file (`SafetensorsError`) or a mismatch (`StateDictError`)
- * leaves the model unchanged.
+ * leaves the model unchanged. Integer tensors (I32, I64: PyTorch's `num_batches_tracked`) load
+ * into float32 tensors too, when every value is exact in float32.
  */
 export function loadWeights(model: Module, bytes: Uint8Array, options: LoadStateDictOptions = {}): LoadStateDictResult {
   if (!(model instanceof ModuleClass)) throw new ArgumentError('loadWeights', `model must be a Module, got ${describe(model)}`);
@@ -41,12 +42,25 @@ export function loadWeights(model: Module, bytes: Uint8Array, options: LoadState
   const decoded = decodeSafetensors(bytes);
   const dict: Record<string, TensorRecord> = {};
   const problems: string[] = [];
+  // integer tensors (PyTorch's int64 num_batches_tracked) take the dtype of the module's tensor of that name
+  const targets = new Map(model.stateEntries().map(([n, t]) => [n, t.dtype]));
   for (const [name, t] of Object.entries(decoded.tensors)) {
     if (t.dtype === 'uint8') {
       problems.push(`key '${name}': the file stores U8, which cannot be loaded into a float tensor`);
       continue;
     }
-    Object.defineProperty(dict, name, { value: { data: t.data, shape: t.shape, dtype: t.dtype }, enumerable: true, writable: true, configurable: true });
+    let { data, dtype } = t;
+    if ((t.fileDtype === 'I32' || t.fileDtype === 'I64') && targets.get(name) === 'float32') {
+      const f = Float32Array.from(data);
+      const bad = f.findIndex((v, i) => v !== data[i]);
+      if (bad >= 0) {
+        problems.push(`key '${name}': the file's ${t.fileDtype} element ${bad} = ${data[bad]} cannot be represented exactly in float32`);
+        continue;
+      }
+      data = f;
+      dtype = 'float32';
+    }
+    Object.defineProperty(dict, name, { value: { data, shape: t.shape, dtype }, enumerable: true, writable: true, configurable: true });
   }
   if (problems.length > 0) throw new StateDictError('loadWeights', problems);
   return model.loadStateDict(dict, options);
