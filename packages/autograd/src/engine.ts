@@ -897,7 +897,8 @@ function unbroadcast(op: OpDef<any>, i: number, g: Tensor, shape: readonly numbe
     const d = shape[shape.length - k]!;
     if (d !== 1 && d !== gs[gs.length - k]) ok = false;
   }
-  if (!ok || sizeOf(gs) < sizeOf(shape)) {
+  // broadcast-compatible is enough: a size-1 axis may broadcast to 0 (an empty batch), and its gradient sums to zeros
+  if (!ok) {
     throw new ShapeError(
       'backward',
       `rule for '${op.name}' returned shape ${formatShape(gs)} for input ${i} of shape ${formatShape(shape)}`,

@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import {
   AnomalyError, GradcheckError, GraphError, Tensor, assertGradcheck, customFunction, detectAnomaly, explain, grad, gradcheck,
   hessian, noGrad, enableGrad, isGradEnabled, PRIMITIVES, scalar, setDetectAnomaly, tensor, toDot, valueAndGrad, vjp,
+  add, expand, mul, zeros,
 } from '../src/index.ts';
 
 const f64 = (v: number[] | number[][], requiresGrad = true): Tensor =>
@@ -678,5 +679,24 @@ describe('hand-written elementwise definitions in the scalar lane', () => {
     expect(await run({ derivative: (m, s) => { s.da = m.mul(m.mul(s.g, m.mul(s.a, s.a)), m.k(3)); } })).toBe(12);
     expect(await run({ scalarBackward: (s) => { s.da = s.g * s.a * s.a * 3; } })).toBe(12);
     expect(await run({})).toBe(12); // neither: the tensor rule
+  });
+});
+
+describe('gradients broadcast onto empty shapes', () => {
+  it('an operand broadcast along an axis of size 0 gets a zero gradient of its own shape', () => {
+    expect.hasAssertions();
+    const w = tensor([1, 2, 3], { requiresGrad: true });
+    expand(w, [0, 3]).sum().backward();
+    expect(w.grad!.shape).toEqual([3]);
+    expect(Array.from(w.grad!.data)).toEqual([0, 0, 0]);
+    const m = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true, dtype: 'float64' });
+    const e = zeros([0, 2, 3], { dtype: 'float64', requiresGrad: true });
+    mul(m, e).sum().backward();
+    expect(m.grad!.shape).toEqual([2, 3]);
+    expect(Array.from(m.grad!.data)).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(e.grad!.shape).toEqual([0, 2, 3]);
+    const col = tensor([[1], [2]], { requiresGrad: true });
+    add(col, zeros([2, 0])).sum().backward();
+    expect(Array.from(col.grad!.data)).toEqual([0, 0]);
   });
 });
