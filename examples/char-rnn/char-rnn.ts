@@ -38,11 +38,11 @@ export class CharLSTM extends Module {
   readonly embed: Parameter;
   readonly lstm: LSTM;
   readonly head: Linear;
-  constructor(vocab: number, options: { embed: number; hidden: number; layers: number; generator: Generator }) {
+  constructor(vocab: number, options: { embed: number; hidden: number; layers: number; dropout?: number; generator: Generator }) {
     super();
     // nn.Embedding's initialisation (N(0, 1)); the lookup is autograd's `embedding` op
     this.embed = new Parameter(randn([vocab, options.embed], { generator: options.generator }));
-    this.lstm = new LSTM(options.embed, options.hidden, { numLayers: options.layers, batchFirst: true, generator: options.generator });
+    this.lstm = new LSTM(options.embed, options.hidden, { numLayers: options.layers, batchFirst: true, dropout: options.dropout ?? 0, generator: options.generator });
     this.head = new Linear(options.hidden, vocab, { generator: options.generator });
   }
   forward(indices: Tensor): Tensor {
@@ -59,6 +59,8 @@ export interface CharRnnOptions {
   hidden?: number;
   embed?: number;
   layers?: number;
+  /** Dropout between the LSTM layers (default 0.25): the text is small, and the model memorises it without. */
+  dropout?: number;
   lr?: number;
   seed?: number;
   /** Print the mean loss every this many steps (0: never). */
@@ -131,7 +133,7 @@ export function trainCharRnn(options: CharRnnOptions = {}): CharRnnResult {
   const data = all.slice(0, cut);
   const heldOut = all.slice(cut);
   if (heldOut.length <= seqLength + 1) throw new Error(`char-rnn: the held-out tenth of the text (${heldOut.length} characters) is shorter than seqLength + 2`);
-  const model = new CharLSTM(vocab.size, { embed: options.embed ?? 32, hidden: options.hidden ?? 128, layers: options.layers ?? 2, generator });
+  const model = new CharLSTM(vocab.size, { embed: options.embed ?? 32, hidden: options.hidden ?? 128, layers: options.layers ?? 2, dropout: options.dropout ?? 0.25, generator });
   const optimizer = new Adam(model.parameters(), { lr: options.lr ?? 3e-3 });
 
   const windows = (source: number[], starts: number[]) => ({

@@ -8,7 +8,7 @@ export { Module, Parameter, StateDictError } from './module.ts';
 export type { LoadStateDictOptions, LoadStateDictResult, TensorRecord } from './module.ts';
 export {
   Linear, Dense, ReLU, LeakyReLU, ELU, GELU, SiLU, Sigmoid, Tanh, Softplus, Softmax, LogSoftmax, Identity,
-  Dropout, dropout, linear, BatchNorm1d, LayerNorm, Flatten, Sequential, ModuleList, ModuleDict, getActivation,
+  Dropout, dropout, linear, LayerNorm, Flatten, Sequential, ModuleList, ModuleDict, getActivation,
 } from './layers.ts';
 export type { ActivationName, LinearOptions, DropoutOptions, BatchNormOptions, LayerNormOptions } from './layers.ts';
 export * as init from './init.ts';
@@ -62,5 +62,5 @@ export { MaxPoolNd, MaxPool1d, MaxPool2d, AvgPool2d, AdaptiveAvgPool2d, Upsample
 export type { MaxPoolLayerOptions, AvgPoolLayerOptions, AdaptiveSize, UpsampleOptions } from './pool-layers.ts';
 
 // ---- norm-layers ----
-export { NormBase, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, GroupNorm, Embedding } from './norm-layers.ts';
+export { NormBase, BatchNorm1d, BatchNorm2d, BatchNorm3d, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, GroupNorm, Embedding } from './norm-layers.ts';
 export type { InstanceNormLayerOptions, GroupNormLayerOptions, EmbeddingLayerOptions, EmbeddingPretrainedOptions } from './norm-layers.ts';

@@ -14,12 +14,13 @@ import type { DType } from '@memograd/autograd';
 import { Module, describe, show } from './module.ts';
 import { problemList, text } from './errors.ts';
 import {
-  BatchNorm1d, Dense, Dropout, ELU, Flatten, GELU, Identity, LayerNorm, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, SiLU,
+  Dense, Dropout, ELU, Flatten, GELU, Identity, LayerNorm, LeakyReLU, Linear, LogSoftmax, ReLU, Sequential, SiLU,
   Sigmoid, Softmax, Softplus, Tanh,
 } from './layers.ts';
-import type { ActivationName } from './layers.ts';
+import type { ActivationName, BatchNormOptions } from './layers.ts';
 import { isBuiltInRegularizer, makeRegularizer } from './regularizers.ts';
 import { Conv1d, Conv2d, ConvTranspose2d } from './conv-layers.ts';
+import { NormBase, BatchNorm1d, BatchNorm2d, BatchNorm3d, Embedding, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d } from './norm-layers.ts';
 import type { ConvNd, PaddingMode } from './conv-layers.ts';
 import { AdaptiveAvgPool2d, AvgPool2d, MaxPool1d, MaxPool2d, PixelShuffle, PixelUnshuffle, Upsample } from './pool-layers.ts';
 import type { AdaptiveSize, MaxPoolNd, UpsampleOptions } from './pool-layers.ts';
@@ -205,6 +206,64 @@ function maxPoolSpec(cls: typeof MaxPool1d | typeof MaxPool2d): LayerSpec {
   };
 }
 
+
+/** A batch or instance norm's spec: the constructor takes (numFeatures, options) with the same fields. */
+function normSpec(cls: new (numFeatures: number, options: BatchNormOptions) => NormBase): LayerSpec {
+  return {
+    cls,
+    config: (m) => {
+      const b = m as NormBase;
+      return {
+        numFeatures: b.numFeatures, eps: finite('eps', b.eps), momentum: b.momentum === null ? null : finite('momentum', b.momentum),
+        affine: b.affine, trackRunningStats: b.trackRunningStats, dtype: dtypeOf(b),
+      };
+    },
+    keys: { numFeatures: isPosInt, eps: isNum, momentum: orNull(isNum), affine: isBool, trackRunningStats: isBool, dtype: isDType },
+    optional: ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype'],
+    build: (c) => new cls(c.numFeatures as number, {
+      eps: c.eps as number | undefined, momentum: c.momentum as number | null | undefined, affine: c.affine as boolean | undefined,
+      trackRunningStats: c.trackRunningStats as boolean | undefined, dtype: c.dtype as DType | undefined,
+    }),
+  };
+}
+
+/** The normalization layers and Embedding (norm-layers.ts). */
+const NORM_LAYERS: Record<string, LayerSpec> = {
+  BatchNorm1d: normSpec(BatchNorm1d),
+  BatchNorm2d: normSpec(BatchNorm2d),
+  BatchNorm3d: normSpec(BatchNorm3d),
+  InstanceNorm1d: normSpec(InstanceNorm1d),
+  InstanceNorm2d: normSpec(InstanceNorm2d),
+  InstanceNorm3d: normSpec(InstanceNorm3d),
+  GroupNorm: {
+    cls: GroupNorm,
+    config: (m) => {
+      const g = m as GroupNorm;
+      return { numGroups: g.numGroups, numChannels: g.numChannels, eps: finite('eps', g.eps), affine: g.affine, dtype: dtypeOf(g) };
+    },
+    keys: { numGroups: isPosInt, numChannels: isPosInt, eps: isNum, affine: isBool, dtype: isDType },
+    optional: ['eps', 'affine', 'dtype'],
+    build: (c) => new GroupNorm(c.numGroups as number, c.numChannels as number, {
+      eps: c.eps as number | undefined, affine: c.affine as boolean | undefined, dtype: c.dtype as DType | undefined,
+    }),
+  },
+  Embedding: {
+    cls: Embedding,
+    config: (m) => {
+      const e = m as Embedding;
+      return {
+        numEmbeddings: e.numEmbeddings, embeddingDim: e.embeddingDim, paddingIdx: e.paddingIdx,
+        maxNorm: e.maxNorm === null ? null : finite('maxNorm', e.maxNorm), normType: finite('normType', e.normType), dtype: dtypeOf(e),
+      };
+    },
+    keys: { numEmbeddings: isPosInt, embeddingDim: isPosInt, paddingIdx: orNull(isInt), maxNorm: orNull(isNum), normType: isNum, dtype: isDType },
+    optional: ['paddingIdx', 'maxNorm', 'normType', 'dtype'],
+    build: (c) => new Embedding(c.numEmbeddings as number, c.embeddingDim as number, {
+      paddingIdx: c.paddingIdx as number | null | undefined, maxNorm: c.maxNorm as number | null | undefined,
+      normType: c.normType as number | undefined, dtype: c.dtype as DType | undefined,
+    }),
+  },
+};
 const CONV_LAYERS: Record<string, LayerSpec> = {
   Conv1d: convSpec(Conv1d, false),
   Conv2d: convSpec(Conv2d, false),
@@ -289,22 +348,6 @@ const REGISTRY: Record<string, LayerSpec> = {
     optional: ['seed'],
     build: (c) => new Dropout(c.p as number, c.seed === null || c.seed === undefined ? {} : { seed: c.seed as number }),
   },
-  BatchNorm1d: {
-    cls: BatchNorm1d,
-    config: (m) => {
-      const b = m as BatchNorm1d;
-      return {
-        numFeatures: b.numFeatures, eps: finite('eps', b.eps), momentum: b.momentum === null ? null : finite('momentum', b.momentum),
-        affine: b.affine, trackRunningStats: b.trackRunningStats, dtype: dtypeOf(b),
-      };
-    },
-    keys: { numFeatures: isPosInt, eps: isNum, momentum: orNull(isNum), affine: isBool, trackRunningStats: isBool, dtype: isDType },
-    optional: ['eps', 'momentum', 'affine', 'trackRunningStats', 'dtype'],
-    build: (c) => new BatchNorm1d(c.numFeatures as number, {
-      eps: c.eps as number | undefined, momentum: c.momentum as number | null | undefined, affine: c.affine as boolean | undefined,
-      trackRunningStats: c.trackRunningStats as boolean | undefined, dtype: c.dtype as DType | undefined,
-    }),
-  },
   LayerNorm: {
     cls: LayerNorm,
     config: (m) => {
@@ -329,6 +372,7 @@ const REGISTRY: Record<string, LayerSpec> = {
     },
   },
   ...CONV_LAYERS,
+  ...NORM_LAYERS,
 };
 
 /** The class names `modelToJSON` can save. */

@@ -143,6 +143,35 @@ export abstract class NormBase extends Module {
 // Batch norms
 
 /**
+ * Batch normalization over [N, C] or [N, C, L] inputs (PyTorch's BatchNorm1d). In training it
+ * normalizes with the batch mean and biased batch variance, and updates
+ * runningMean ← (1 − momentum) runningMean + momentum · mean and runningVar likewise with the
+ * unbiased batch variance; in eval mode it uses the running statistics.
+ */
+export class BatchNorm1d extends NormBase {
+  /**
+   * @param numFeatures the number of features C.
+   * @param options eps (1e-5), momentum (0.1; null for a cumulative average), affine (true), trackRunningStats (true), dtype.
+   */
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super(numFeatures, options, { affine: true, trackRunningStats: true, momentumNull: true });
+  }
+
+  forward(x: Tensor): Tensor {
+    if (!(x instanceof Tensor) || (x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(
+        this.label,
+        `expected input of shape [N, ${this.numFeatures}] or [N, ${this.numFeatures}, L], got ${x instanceof Tensor ? formatShape(x.shape) : typeof x}`,
+        x instanceof Tensor ? [x.shape] : [],
+      );
+    }
+    const wd = (this.weight ?? this.running_mean)?.dtype;
+    if (wd !== undefined && x.dtype !== wd) throw dtypeMismatch(this.label, x.dtype, wd);
+    return batchNormCore(this.label, this, x);
+  }
+}
+
+/**
  * Batch normalization over [N, C, H, W] inputs (PyTorch's BatchNorm2d): each channel normalized
  * over N, H and W. Training: the batch mean and **biased** variance normalize (gradients flow
  * through them); `running_mean ← (1 − momentum)·running_mean + momentum·mean`, `running_var`

@@ -133,7 +133,7 @@ describe('ModuleDict', () => {
     ]);
     m.heads.set('norm', new BatchNorm1d(4, { dtype: 'float64' }));
     expect(Object.keys(m.stateDict()).filter((k) => k.startsWith('heads.norm'))).toEqual([
-      'heads.norm.weight', 'heads.norm.bias', 'heads.norm.runningMean', 'heads.norm.runningVar', 'heads.norm.numBatchesTracked',
+      'heads.norm.weight', 'heads.norm.bias', 'heads.norm.running_mean', 'heads.norm.running_var', 'heads.norm.num_batches_tracked',
     ]);
     m.eval();
     expect(m.heads.get('norm').training).toBe(false);

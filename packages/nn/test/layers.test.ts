@@ -250,7 +250,7 @@ describe('BatchNorm1d', () => {
       expect(bn.runningVar!.data[j]).toBeCloseTo(rv[j]!, 12);
     }
     expect(bn.numBatchesTracked!.item()).toBe(3);
-    expect(bn.namedBuffers().map(([n]) => n)).toEqual(['runningMean', 'runningVar', 'numBatchesTracked']);
+    expect(bn.namedBuffers().map(([n]) => n)).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
   });
 
   it('momentum null gives the cumulative average', () => {

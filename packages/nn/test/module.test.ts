@@ -34,7 +34,7 @@ describe('Module', () => {
     expect(m.namedParameters().map(([n]) => n)).toEqual([
       'scale', 'fc1.weight', 'fc1.bias', 'bn.weight', 'bn.bias', 'fc2.weight', 'fc2.bias',
     ]);
-    expect(m.namedBuffers().map(([n]) => n)).toEqual(['bn.runningMean', 'bn.runningVar', 'bn.numBatchesTracked']);
+    expect(m.namedBuffers().map(([n]) => n)).toEqual(['bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked']);
     expect([...m.namedChildren()].map(([n]) => n)).toEqual(['fc1', 'bn', 'drop', 'fc2']);
     expect(m.children()).toHaveLength(4);
     expect(m.parameters()).toHaveLength(7);
@@ -89,7 +89,7 @@ describe('Module', () => {
     a.call(randn([6, 3], { dtype: 'float64', generator: new Generator(3) })); // update running stats
     const sd = a.stateDict();
     expect(Object.keys(sd)).toEqual([
-      'scale', 'fc1.weight', 'fc1.bias', 'bn.weight', 'bn.bias', 'bn.runningMean', 'bn.runningVar', 'bn.numBatchesTracked', 'fc2.weight', 'fc2.bias',
+      'scale', 'fc1.weight', 'fc1.bias', 'bn.weight', 'bn.bias', 'bn.running_mean', 'bn.running_var', 'bn.num_batches_tracked', 'fc2.weight', 'fc2.bias',
     ]);
     // copies, not views
     sd['fc1.weight']!.data[0] = 123;
@@ -123,7 +123,7 @@ describe('Module', () => {
     for (const [k, v] of Object.entries(m.stateDict())) expect(Array.from(v.data)).toEqual(Array.from(before[k]!.data));
 
     const missing = new MLP().stateDict();
-    delete missing['bn.runningVar'];
+    delete missing['bn.running_var'];
     missing['bogus'] = zeros([1], { dtype: 'float64' });
     missing['fc1.bias'] = zeros([4], { dtype: 'float32' });
     try {
@@ -131,7 +131,7 @@ describe('Module', () => {
       expect.unreachable();
     } catch (e) {
       const msg = (e as Error).message;
-      expect(msg).toContain("missing key 'bn.runningVar'");
+      expect(msg).toContain("missing key 'bn.running_var'");
       expect(msg).toContain("unexpected key 'bogus'");
       expect(msg).toContain("key 'fc1.bias': dtype mismatch: the module has float64, the dict has float32");
       expect((e as StateDictError).problems).toHaveLength(3);

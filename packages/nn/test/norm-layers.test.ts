@@ -11,7 +11,7 @@ import {
 } from '@memograd/autograd';
 import {
   BatchNorm1d, BatchNorm2d, BatchNorm3d, Embedding, GroupNorm, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm,
-  Linear, NormBase, Sequential, loadWeights, saveWeights, summary,
+  Flatten, Linear, NormBase, SERIALIZABLE_LAYERS, Sequential, loadWeights, modelFromJSON, modelToJSON, saveWeights, summary,
 } from '../src/index.ts';
 import type { Module } from '../src/index.ts';
 import { describeLayerFixture, fromPlain, type Plain } from './support/layer-fixture.ts';
@@ -35,7 +35,7 @@ describeLayerFixture('normalization layers and embeddings', new URL('./fixtures/
   let y: Tensor | null = null;
   for (const x of xs) y = m.call(x);
   if (m instanceof Embedding) return [y!, m.weight.detach()];
-  const stats = m instanceof NormBase || m instanceof BatchNorm1d ? [m.runningMean, m.runningVar, m.numBatchesTracked] : [];
+  const stats = m instanceof NormBase ? [m.runningMean, m.runningVar, m.numBatchesTracked] : [];
   return [y!, ...stats.filter((s): s is Tensor => s !== null)];
 });
 
@@ -145,7 +145,7 @@ describe('gradcheck (float64) with respect to the input and the parameters', () 
 });
 
 describe('parameters, buffers and initialization', () => {
-  it("names parameters and buffers as PyTorch's state dict, with BatchNorm1d's camelCase names as aliases", () => {
+  it("names parameters and buffers as PyTorch's state dict, with camelCase aliases", () => {
     const bn = new BatchNorm2d(4);
     expect(Object.keys(bn.stateDict())).toEqual(['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
     expect(bn.runningMean).toBe(bn.running_mean);
@@ -352,10 +352,11 @@ describe('summary, repr and errors', () => {
 });
 
 describe('BatchNorm1d shares the batch-norm code', () => {
-  it('keeps its camelCase buffer names and matches BatchNorm2d on [N, C, L] viewed as [N, C, L, 1]', () => {
+  it("has PyTorch's buffer names and matches BatchNorm2d on [N, C, L] viewed as [N, C, L, 1]", () => {
     const b1 = new BatchNorm1d(3, { ...f64, momentum: null });
     const b2 = new BatchNorm2d(3, { ...f64, momentum: null });
-    expect(b1.namedBuffers().map(([n]) => n)).toEqual(['runningMean', 'runningVar', 'numBatchesTracked']);
+    expect(b1.namedBuffers().map(([n]) => n)).toEqual(['running_mean', 'running_var', 'num_batches_tracked']);
+    expect(b1.runningMean).toBe(b1.running_mean);
     const g = new Generator(9);
     for (let i = 0; i < 2; i++) {
       const xb = randn([2, 3, 4], { dtype: 'float64', generator: g });
@@ -363,5 +364,50 @@ describe('BatchNorm1d shares the batch-norm code', () => {
     }
     expect(Array.from(b1.runningVar!.data)).toEqual(Array.from(b2.running_var!.data));
     expect(b1.numBatchesTracked!.item()).toBe(2);
+  });
+});
+
+describe('modelToJSON / modelFromJSON', () => {
+  const bits = (t: Tensor) => Buffer.from(new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength)).toString('hex');
+  const NORMS = ['BatchNorm1d', 'BatchNorm2d', 'BatchNorm3d', 'InstanceNorm1d', 'InstanceNorm2d', 'InstanceNorm3d', 'GroupNorm', 'Embedding'];
+  it('registers every normalization layer and Embedding', () => {
+    expect.hasAssertions();
+    for (const c of NORMS) expect(SERIALIZABLE_LAYERS).toContain(c);
+  });
+  const images = () => new Sequential(
+    new BatchNorm2d(4, { momentum: null, dtype: 'float64' }),
+    new GroupNorm(2, 4, { eps: 1e-3, dtype: 'float64' }),
+    new InstanceNorm2d(4, { affine: true, trackRunningStats: true, momentum: 0.2, dtype: 'float64' }),
+    new Flatten(2),
+    new BatchNorm1d(4, { eps: 1e-4, affine: false, dtype: 'float64' }),
+    new InstanceNorm1d(4, { dtype: 'float64' }),
+  );
+  it('round-trips the norms with their running statistics and bit-identical outputs in eval mode', () => {
+    expect.hasAssertions();
+    const model = images();
+    const g = new Generator(3);
+    for (let i = 0; i < 2; i++) model.call(randn([3, 4, 5, 2], { dtype: 'float64', generator: g }).mul(3).add(1));
+    model.eval();
+    const json = JSON.parse(JSON.stringify(modelToJSON(model))) as ReturnType<typeof modelToJSON>;
+    const loaded = modelFromJSON(json);
+    loaded.loadStateDict(model.stateDict());
+    loaded.eval();
+    expect(loaded.toString()).toBe(model.toString());
+    const x = randn([2, 4, 5, 2], { dtype: 'float64', generator: g });
+    expect(bits(loaded.call(x))).toBe(bits(model.call(x)));
+    expect(Object.keys(loaded.stateDict())).toEqual(Object.keys(model.stateDict()));
+  });
+  it('round-trips Embedding and BatchNorm3d / InstanceNorm3d configs', () => {
+    expect.hasAssertions();
+    for (const m of [
+      new Embedding(7, 3, { paddingIdx: -2, maxNorm: 1.5, normType: 1, dtype: 'float64' }),
+      new BatchNorm3d(2, { eps: 1e-3, trackRunningStats: false }),
+      new InstanceNorm3d(2, { affine: true }),
+    ] as Module[]) {
+      const model = new Sequential(m);
+      const loaded = modelFromJSON(JSON.parse(JSON.stringify(modelToJSON(model))) as ReturnType<typeof modelToJSON>);
+      expect(loaded.toString()).toBe(model.toString());
+      expect(Object.keys(loaded.stateDict())).toEqual(Object.keys(model.stateDict()));
+    }
   });
 });
