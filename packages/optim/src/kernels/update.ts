@@ -53,6 +53,11 @@ function getModule(): Module | null {
   return mod;
 }
 
+/** Whether the wasm kernels can run here (WebAssembly with SIMD128). */
+export function optimWasmAvailable(): boolean {
+  return getModule() !== null;
+}
+
 /** The module when it applies to these arrays: at least WASM_MIN elements, all of x's dtype. */
 function moduleFor(x: FloatArray, arrays: readonly (FloatArray | undefined)[]): Module | null {
   if (x.length < WASM_MIN || x.length === 0) return null;
