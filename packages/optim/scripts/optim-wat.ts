@@ -16,8 +16,9 @@
 //   ams: plain | ams (max with the third state buffer);
 // - sgd_<dt>_<wd>(n, step, sgn, wd): plain SGD, no momentum (wd: none | l2);
 // - sgdm_<dt>_<wd>_<nesterov>_<first>(n, sgn, wd, momentum, keep, negLr): with a momentum buffer;
-// - rmsprop_<dt>_<wd>(n, sgn, wd, alpha, oma, eps, negLr) and adagrad_<dt>_<wd>(n, sgn, wd, eps, negClr):
-//   the plain forms (no momentum, not centered).
+// - rmsprop_<dt>_<wd>_<centered>_<mom>(n, sgn, wd, alpha, oma, omac, eps, momentum, negLr): centered
+//   plain | lo | hi (the lerp of the gradient average, as Adam's), mom plain | mom (a momentum buffer);
+// - adagrad_<dt>_<wd>(n, sgn, wd, eps, negClr).
 
 /** Elements per region: the driver copies a parameter in chunks of this many. */
 export const OPTIM_CHUNK = 4096;
@@ -132,6 +133,43 @@ function sgdMomentum(dt: Dt, wd: 'none' | 'l2', nesterov: boolean, first: boolea
   );
 }
 
+function rmsprop(dt: Dt, wd: 'none' | 'l2', centered: 'plain' | 'lo' | 'hi', mom: boolean): string {
+  // regions: x, g, square average, momentum buffer, gradient average
+  const a = L('mi');
+  const lerped = centered === 'lo' ? add(a, mul(L('oma'), sub(L('gi'), a))) : sub(L('gi'), mul(sub(L('gi'), a), L('omac')));
+  const minusOne = '(v128.const f64x2 -1 -1)';
+  const avg =
+    centered === 'plain'
+      ? add(`(f64x2.sqrt ${L('vi')})`, L('eps'))
+      : add(`(f64x2.sqrt ${add(L('vi'), mul(mul(minusOne, L('mi')), L('mi')))})`, L('eps'));
+  const body = [
+    `(local.set $xi ${load(dt, 0)})`,
+    grad(dt, wd),
+    storeRound(dt, 2, add(mul(load(dt, 2), L('alpha')), mul(mul(L('oma'), L('gi')), L('gi'))), '$vi'),
+    centered === 'plain' ? '' : `(local.set $mi ${load(dt, 4)}) ${storeRound(dt, 4, lerped, '$mi')}`,
+    `(local.set $wi ${avg})`,
+    mom
+      ? `${storeRound(dt, 3, add(mul(load(dt, 3), L('momentum')), div(L('gi'), L('wi'))), '$mi')} ${store(dt, 0, add(L('xi'), mul(L('negLr'), L('mi'))))}`
+      : store(dt, 0, add(L('xi'), div(mul(L('negLr'), L('gi')), L('wi')))),
+  ];
+  return kernel(
+    `rmsprop_${dt}_${wd}_${centered}_${mom ? 'mom' : 'plain'}`,
+    ['sgn', 'wd', 'alpha', 'oma', 'omac', 'eps', 'momentum', 'negLr'],
+    body.filter((s) => s !== '').join('\n        '),
+  );
+}
+
+function adagrad(dt: Dt, wd: 'none' | 'l2'): string {
+  // regions: x, g, sum
+  const body = [
+    `(local.set $xi ${load(dt, 0)})`,
+    grad(dt, wd),
+    storeRound(dt, 2, add(load(dt, 2), mul(L('gi'), L('gi'))), '$vi'),
+    store(dt, 0, add(L('xi'), div(mul(L('negClr'), L('gi')), add(`(f64x2.sqrt ${L('vi')})`, L('eps'))))),
+  ].join('\n        ');
+  return kernel(`adagrad_${dt}_${wd}`, ['sgn', 'wd', 'eps', 'negClr'], body);
+}
+
 export function optimWat(): string {
   const fns: string[] = [];
   for (const dt of DTS) {
@@ -141,6 +179,8 @@ export function optimWat(): string {
     for (const wd of ['none', 'l2'] as const) {
       fns.push(sgd(dt, wd));
       for (const nesterov of [false, true]) for (const first of [false, true]) fns.push(sgdMomentum(dt, wd, nesterov, first));
+      for (const centered of ['plain', 'lo', 'hi'] as const) for (const mom of [false, true]) fns.push(rmsprop(dt, wd, centered, mom));
+      fns.push(adagrad(dt, wd));
     }
   }
   const pages = Math.ceil((REGIONS * REGION) / 65536);

@@ -4,9 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { test as propTest } from '@fast-check/vitest';
-import { Adam, AdamW, SGD, type Optimizer, type ParamLike } from '../src/index.ts';
-import { adamReference, sgdReference, type AdamStep, type SGDStep } from '../src/kernels/reference.ts';
-import { adamUpdate, optimWasmAvailable, setOptimWasmMin, sgdUpdate } from '../src/kernels/update.ts';
+import { Adagrad, Adam, AdamW, RMSprop, SGD, type Optimizer, type ParamLike } from '../src/index.ts';
+import { adagradReference, adamReference, rmspropReference, sgdReference, type AdamStep, type SGDStep } from '../src/kernels/reference.ts';
+import { adagradUpdate, adamUpdate, optimWasmAvailable, rmspropUpdate, setOptimWasmMin, sgdUpdate } from '../src/kernels/update.ts';
 import { OPTIM_CHUNK } from '../src/kernels/optim-wasm.generated.ts';
 
 type FloatArray = Float32Array | Float64Array;
@@ -127,6 +127,60 @@ describe('fast optimizer updates', () => {
     expectSameBits(buf === undefined ? [x, g] : [x, g, buf], ref.filter((a) => a !== undefined));
   });
 
+  propTest.prop(
+    {
+      ctor: dtypes,
+      n: sizes,
+      seed: fc.integer(),
+      steps: fc.integer({ min: 1, max: 3 }),
+      lr: fc.double({ min: 1e-5, max: 1, noNaN: true }),
+      alpha: fc.constantFrom(0, 0.3, 0.5, 0.9, 0.99, 1),
+      eps: fc.constantFrom(0, 1e-8, 1e-3),
+      weightDecay: maybeZero(fc.double({ min: 1e-4, max: 0.5, noNaN: true })),
+      momentum: maybeZero(fc.constantFrom(0.5, 0.9)),
+      centered: fc.boolean(),
+      maximize: fc.boolean(),
+    },
+    { numRuns: 100 },
+  )('RMSprop (centered, momentum): the wasm kernel gives the reference loop\'s bits', ({ ctor, n, seed, steps, centered, ...h }) => {
+    expect.hasAssertions();
+    const r = rng(seed);
+    const arrays = [fill(ctor, n, r), fill(ctor, n, r), fill(ctor, n, r, true), h.momentum > 0 ? fill(ctor, n, r) : undefined, centered ? fill(ctor, n, r) : undefined];
+    const ref = arrays.map((a) => a?.slice());
+    for (let t = 1; t <= steps; t++) {
+      setOptimWasmMin(0);
+      rmspropUpdate(arrays[0]!, arrays[1]!, arrays[2]!, arrays[3], arrays[4], h);
+      rmspropReference(ref[0]!, ref[1]!, ref[2]!, ref[3], ref[4], h);
+    }
+    expectSameBits(arrays.filter((a) => a !== undefined), ref.filter((a) => a !== undefined));
+  });
+
+  propTest.prop(
+    {
+      ctor: dtypes,
+      n: sizes,
+      seed: fc.integer(),
+      steps: fc.integer({ min: 1, max: 3 }),
+      lr: fc.double({ min: 1e-5, max: 1, noNaN: true }),
+      lrDecay: fc.constantFrom(0, 0.1),
+      eps: fc.constantFrom(0, 1e-10, 1e-3),
+      weightDecay: maybeZero(fc.double({ min: 1e-4, max: 0.5, noNaN: true })),
+      maximize: fc.boolean(),
+    },
+    { numRuns: 60 },
+  )('Adagrad: the wasm kernel gives the reference loop\'s bits', ({ ctor, n, seed, steps, ...o }) => {
+    expect.hasAssertions();
+    const r = rng(seed);
+    const arrays = [fill(ctor, n, r), fill(ctor, n, r), fill(ctor, n, r, true)];
+    const ref = arrays.map((a) => a.slice());
+    for (let t = 1; t <= steps; t++) {
+      setOptimWasmMin(0);
+      adagradUpdate(arrays[0]!, arrays[1]!, arrays[2]!, { ...o, step: t });
+      adagradReference(ref[0]!, ref[1]!, ref[2]!, { ...o, step: t });
+    }
+    expectSameBits(arrays, ref);
+  });
+
   it('a gradient of another dtype than the parameter takes the reference loop (and still works)', () => {
     const x = new Float32Array(100).fill(1);
     const g = new Float64Array(100).fill(0.5);
@@ -153,7 +207,7 @@ describe('fast optimizer updates', () => {
       ctor: dtypes,
       sizes: fc.array(sizes, { minLength: 1, maxLength: 3 }),
       seed: fc.integer(),
-      which: fc.constantFrom('Adam', 'AdamW', 'Adam amsgrad', 'SGD', 'SGD momentum', 'SGD nesterov'),
+      which: fc.constantFrom('Adam', 'AdamW', 'Adam amsgrad', 'SGD', 'SGD momentum', 'SGD nesterov', 'RMSprop', 'Adagrad'),
     },
     { numRuns: 40 },
   )('the optimizers give the same parameters and state dicts with and without the fast path', ({ ctor, sizes, seed, which }) => {
@@ -165,6 +219,8 @@ describe('fast optimizer updates', () => {
         case 'Adam amsgrad': return new Adam(ps, { amsgrad: true, betas: [0.3, 0.9] });
         case 'SGD': return new SGD(ps, { lr: 0.1, weightDecay: 0.01 });
         case 'SGD momentum': return new SGD(ps, { lr: 0.1, momentum: 0.9, dampening: 0.1 });
+        case 'RMSprop': return new RMSprop(ps, { momentum: 0.9, centered: true });
+        case 'Adagrad': return new Adagrad(ps, { lrDecay: 0.01, initialAccumulatorValue: 0.1 });
         default: return new SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true });
       }
     };

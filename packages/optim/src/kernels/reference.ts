@@ -90,3 +90,66 @@ export function sgdReference(x: FloatArray, g: FloatArray, buf: FloatArray | und
     x[i] = x[i] + -lr * d;
   }
 }
+
+/** RMSprop's hyperparameters. */
+export interface RMSpropStep {
+  lr: number;
+  alpha: number;
+  eps: number;
+  weightDecay: number;
+  momentum: number;
+  maximize: boolean;
+}
+
+/** One RMSprop step; `buf` with momentum > 0, `gradAvg` when centered. */
+export function rmspropReference(x: FloatArray, g: FloatArray, sq: FloatArray, buf: FloatArray | undefined, ga: FloatArray | undefined, h: RMSpropStep): void {
+  const { lr, alpha, eps, weightDecay: wd, momentum, maximize } = h;
+  const oneMinusAlpha = 1 - alpha;
+  for (let i = 0, n = x.length; i < n; i++) {
+    let gi = maximize ? -g[i] : g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    sq[i] = sq[i] * alpha + oneMinusAlpha * gi * gi;
+    let avg: number;
+    if (ga !== undefined) {
+      ga[i] = lerp(ga[i], gi, oneMinusAlpha);
+      avg = Math.sqrt(sq[i] + -1 * ga[i] * ga[i]) + eps;
+    } else {
+      avg = Math.sqrt(sq[i]) + eps;
+    }
+    if (buf !== undefined) {
+      buf[i] = buf[i] * momentum + gi / avg;
+      x[i] = x[i] + -lr * buf[i];
+    } else {
+      x[i] = x[i] + (-lr * gi) / avg;
+    }
+  }
+}
+
+/** Adagrad's hyperparameters for one step. */
+export interface AdagradStep {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  eps: number;
+  maximize: boolean;
+  /** the step number t (1 on the first step) */
+  step: number;
+}
+
+/** Adagrad's learning rate at step t: γ / (1 + (t − 1)η). */
+export function adagradLr(h: AdagradStep): number {
+  return h.lr / (1 + (h.step - 1) * h.lrDecay);
+}
+
+/** One Adagrad step over the accumulator `sum`. */
+export function adagradReference(x: FloatArray, g: FloatArray, sum: FloatArray, h: AdagradStep): void {
+  const { weightDecay: wd, eps, maximize } = h;
+  const clr = adagradLr(h);
+  for (let i = 0, n = x.length; i < n; i++) {
+    let gi = maximize ? -g[i] : g[i];
+    if (wd !== 0) gi = gi + wd * x[i];
+    sum[i] = sum[i] + gi * gi;
+    const std = Math.sqrt(sum[i]) + eps;
+    x[i] = x[i] + (-clr * gi) / std;
+  }
+}

@@ -7,7 +7,18 @@
 // while the chunk is in cache, and copies the changed arrays back.
 import type { FloatArray } from '../param.ts';
 import { OPTIM_CHUNK, OPTIM_REGION, OPTIM_WASM_BASE64 } from './optim-wasm.generated.ts';
-import { adamConstants, adamReference, sgdReference, type AdamStep, type SGDStep } from './reference.ts';
+import {
+  adagradLr,
+  adagradReference,
+  adamConstants,
+  adamReference,
+  rmspropReference,
+  sgdReference,
+  type AdagradStep,
+  type AdamStep,
+  type RMSpropStep,
+  type SGDStep,
+} from './reference.ts';
 
 /** From this many elements the wasm kernels run (below it the call and copies cost more than they save). */
 let WASM_MIN = 64;
@@ -116,4 +127,24 @@ export function sgdUpdate(x: FloatArray, g: FloatArray, buf: FloatArray | undefi
   const kernel = wm.fns[`sgdm_${dt}_${wd}_${h.nesterov ? 'nesterov' : 'plain'}_${first ? 'first' : 'next'}`]!;
   // the buffer is read only after the first step: copy it in only then
   chunked(wm, [x, g, buf], first ? 0b011 : 0b111, 0b101, kernel, [sgn, h.weightDecay, h.momentum, 1 - h.dampening, -h.lr]);
+}
+
+/** One RMSprop step (see rmspropReference): wasm when it applies, else the reference loop. */
+export function rmspropUpdate(x: FloatArray, g: FloatArray, sq: FloatArray, buf: FloatArray | undefined, ga: FloatArray | undefined, h: RMSpropStep): void {
+  const wm = moduleFor(x, [g, sq, buf, ga]);
+  if (wm === null) return rmspropReference(x, g, sq, buf, ga, h);
+  const oma = 1 - h.alpha;
+  const centered = ga === undefined ? 'plain' : Math.abs(oma) < 0.5 ? 'lo' : 'hi';
+  const kernel = wm.fns[`rmsprop_${x instanceof Float32Array ? 'f32' : 'f64'}_${h.weightDecay === 0 ? 'none' : 'l2'}_${centered}_${buf === undefined ? 'plain' : 'mom'}`]!;
+  const used = 0b00111 | (buf === undefined ? 0 : 0b01000) | (ga === undefined ? 0 : 0b10000);
+  const scalars = [h.maximize ? -1 : 1, h.weightDecay, h.alpha, oma, 1 - oma, h.eps, h.momentum, -h.lr];
+  chunked(wm, [x, g, sq, buf, ga], used, used & ~0b10, kernel, scalars);
+}
+
+/** One Adagrad step (see adagradReference): wasm when it applies, else the reference loop. */
+export function adagradUpdate(x: FloatArray, g: FloatArray, sum: FloatArray, h: AdagradStep): void {
+  const wm = moduleFor(x, [g, sum]);
+  if (wm === null) return adagradReference(x, g, sum, h);
+  const kernel = wm.fns[`adagrad_${x instanceof Float32Array ? 'f32' : 'f64'}_${h.weightDecay === 0 ? 'none' : 'l2'}`]!;
+  chunked(wm, [x, g, sum], 0b111, 0b101, kernel, [h.maximize ? -1 : 1, h.weightDecay, h.eps, -adagradLr(h)]);
 }
