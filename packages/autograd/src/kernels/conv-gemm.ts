@@ -60,7 +60,16 @@ function sizes(n: number, cin: number, cout: number, geo: ConvGeometry): Sizes {
  * KERNEL_CONFIG.convChunkElems (more rows for the threads, fewer calls), at least one.
  */
 function chunkImages(n: number, perImage: number): number {
-  return Math.max(1, Math.min(n, Math.floor(KERNEL_CONFIG.convChunkElems / Math.max(1, perImage))));
+  return Math.max(1, Math.min(n, Math.floor(chunkElems / Math.max(1, perImage))));
+}
+
+let chunkElems = KERNEL_CONFIG.convChunkElems;
+
+/** Change the chunk budget (tests: 0 gives one image per product); returns the previous value. */
+export function setConvChunkElems(elems: number): number {
+  const prev = chunkElems;
+  chunkElems = elems;
+  return prev;
 }
 
 const dtypeOf = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
