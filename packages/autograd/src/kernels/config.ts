@@ -44,7 +44,7 @@ export const KERNEL_CONFIG = Object.freeze({
   }),
   /**
    * Convolution (kernels/conv-gemm.ts): images go through one product together while their im2col
-   * column matrix holds at most this many elements (at least one image per product).
+   * column matrix and product hold at most this many elements (at least one image per product).
    */
   convChunkElems: 1 << 20,
   /** Matmul threads: Atomics.load polls before a thread falls back to Atomics.wait. */
