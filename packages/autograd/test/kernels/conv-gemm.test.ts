@@ -2,7 +2,7 @@
 // that take the wasm GEMM (and its threads, forced), over chunkings from one image per product to the
 // whole batch: groups, strides, dilation, padding larger after than before, float32 and float64.
 // The property tests (ops.property.test.ts) cover the same ops on small sizes, which take the JS path.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import '../../src/index.ts'; // first: the op modules import each other through it
 import { conv2dForward, conv2dInputGrad, conv2dWeightGrad, setConvChunkElems } from '../../src/kernels/conv-gemm.ts';
 import { KERNEL_CONFIG } from '../../src/kernels/config.ts';
@@ -106,4 +106,37 @@ describe('conv2d kernels vs the plain-loop oracles', () => {
       }
     }
   }
+});
+
+describe('conv2d kernels without WebAssembly', () => {
+  it('fall back to the JS matmul (fresh modules that find no WebAssembly) and still match the oracles', async () => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', undefined);
+    try {
+      const gemm = await import('../../src/kernels/conv-gemm.ts');
+      const mm = await import('../../src/kernels/matmul.ts');
+      expect(mm.matmulUsesWasm()).toBe(false);
+      for (const [Arr, rtol] of [[Float32Array, 1e-5], [Float64Array, 1e-13]] as const) {
+        const { n, cin, cout, geo } = CASES[1]!;
+        const xs = [n, cin, geo.h, geo.w];
+        const ws = [cout, cin / geo.groups, geo.kh, geo.kw];
+        const ys = [n, cout, geo.oh, geo.ow];
+        const x = values(Arr, xs.reduce((a, b) => a * b), 4);
+        const w = values(Arr, ws.reduce((a, b) => a * b), 5);
+        const g = values(Arr, ys.reduce((a, b) => a * b), 6);
+        const y = new Arr(g.length);
+        gemm.conv2dForward(x, w, n, cin, cout, geo, y);
+        expectOracle(conv2dCoreOp, [{ shape: xs, data: x }, { shape: ws, data: w }], geo, y, rtol);
+        const dx = new Arr(x.length);
+        gemm.conv2dInputGrad(g, w, n, cin, cout, geo, dx);
+        expectOracle(conv2dInputGradOp, [{ shape: ys, data: g }, { shape: ws, data: w }], geo, dx, rtol);
+        const dw = new Arr(w.length);
+        gemm.conv2dWeightGrad(x, g, n, cin, cout, geo, dw);
+        expectOracle(conv2dWeightGradOp, [{ shape: xs, data: x }, { shape: ys, data: g }], geo, dw, rtol);
+      }
+    } finally {
+      vi.unstubAllGlobals();
+      vi.resetModules();
+    }
+  });
 });
