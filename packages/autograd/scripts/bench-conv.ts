@@ -1,17 +1,23 @@
 // Quick timing of conv2d forward and forward + backward (not a test), float32, padding 1:
 //   x [32, 64, 32, 32], w [64, 64, 3, 3] (the reference case), and the MNIST convnet's two layers
 //   x [64, 1, 28, 28], w [32, 1, 3, 3] and x [64, 32, 14, 14], w [64, 32, 3, 3].
-// conv2d runs conv2dCore and its adjoints (kernels/conv-gemm.ts). Each line is the mean of a few runs
-// after a warm-up; on a shared machine, compare numbers taken in one session only.
+// conv2d runs conv2dCore and its adjoints (kernels/conv-gemm.ts). Each line is the minimum and the median
+// of `reps` runs after a warm-up; on a shared machine, compare numbers taken in one session only.
 // Run: node --import tsx packages/autograd/scripts/bench-conv.ts [reps]
 import { conv2d, grad, noGrad, randn, sum } from '../src/index.ts';
 
-const reps = Number(process.argv[2] ?? 3);
+const reps = Number(process.argv[2] ?? 5);
+// the minimum is the least disturbed run (other processes only ever add time); the median for scale
 const time = (label: string, f: () => void): void => {
   f(); // warm up (wasm instantiation, threads)
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) f();
-  console.log(`${label}: ${((performance.now() - t0) / reps).toFixed(1)} ms`);
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((a, b) => a - b);
+  console.log(`${label}: min ${ts[0]!.toFixed(1)} ms, median ${ts[reps >> 1]!.toFixed(1)} ms`);
 };
 const cases: [string, number[], number[]][] = [
   ['x [32,64,32,32] w [64,64,3,3]', [32, 64, 32, 32], [64, 64, 3, 3]],

@@ -72,6 +72,9 @@ export function setConvChunkElems(elems: number): number {
   return prev;
 }
 
+/** Rows of the forward's product transposed at a time (see conv2dForward). */
+const TILE = 32;
+
 const dtypeOf = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
 
 /** Calls `body(group, firstImage, images)` for every group and chunk of images. */
@@ -104,13 +107,16 @@ export function conv2dForward(x: FloatArray, w: FloatArray, n: number, cin: numb
   const { og, k, l } = s;
   eachChunk(s, geo.groups, (gi, b0, nb) => {
     matmulVia(dtypeOf(out), nb * l, k, og, true, true, fillColumns(x, s, geo, gi, b0, nb), { data: w, off: gi * og * k }, (c, at, ld) => {
-      // yᵀ's row j·L + p holds image j's position p for every output channel; read row by row (the
-      // writes go to og sequential streams, where reading by column would miss the cache on every row)
+      // yᵀ's row j·L + p holds image j's position p for every output channel: a transpose, done in
+      // tiles of TILE rows (which stay in L1 while each channel's run of TILE outputs is written)
       for (let j = 0; j < nb; j++) {
         const o = ((b0 + j) * cout + gi * og) * l;
-        for (let p = 0; p < l; p++) {
-          const row = at + (j * l + p) * ld;
-          for (let co = 0; co < og; co++) out[o + co * l + p] = c[row + co]!;
+        for (let p0 = 0; p0 < l; p0 += TILE) {
+          const p1 = Math.min(l, p0 + TILE);
+          for (let co = 0; co < og; co++) {
+            const to = o + co * l;
+            for (let p = p0, from = at + (j * l + p0) * ld + co; p < p1; p++, from += ld) out[to + p] = c[from]!;
+          }
         }
       }
     });

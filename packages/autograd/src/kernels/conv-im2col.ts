@@ -40,6 +40,11 @@ export function im2col(src: FloatArray, n: number, c: number, h: number, w: numb
  */
 export function im2colImage(src: FloatArray, srcOff: number, c: number, h: number, w: number, g: Window2d, out: FloatArray, outOff: number, ld: number): void {
   const { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && oh === h && ow === w) {
+    // a 1x1 kernel that reads every pixel once: each column row is an input plane
+    for (let ch = 0; ch < c; ch++) out.set(src.subarray(srcOff + ch * h * w, srcOff + (ch + 1) * h * w), outOff + ch * ld);
+    return;
+  }
   let r = outOff;
   for (let ch = 0; ch < c; ch++) {
     const plane = srcOff + ch * h * w;

@@ -7,16 +7,18 @@
  * matrix product per group and chunk of images on the fast matmul (wasm SIMD and its threads), with
  * the im2col columns written straight into the product's buffer (kernels/conv-gemm.ts), so that no
  * [N, Cin·kH·kW, L] column tensor is allocated forwards or backwards. Their backward rules are one
- * another, so second order works. The transposed convolution is conv2dInputGrad itself (it is the
- * gradient of a convolution in its input).
+ * another, so second order works. A 1x1 kernel with stride 1 and no padding skips them: its columns
+ * are x itself, and the batched matmul with the output channels as rows measured faster. The transposed
+ * convolution is conv2dInputGrad itself (it is the gradient of a convolution in its input).
  */
 import { DTypeError, ShapeError } from '../errors.ts';
 import { apply } from '../engine.ts';
-import { checkInteger, checkOptions, describe, formatShape } from '../shape.ts';
+import { checkInteger, checkOptions, describe, formatShape, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import type { OracleInput, Pick } from './define.ts';
 import { add } from './elementwise.ts';
 import { composite, primitive, type OpEntry } from './helpers.ts';
+import { matmulT } from './linalg.ts';
 import { reshape } from './shape-ops.ts';
 import { conv2dCoreOp, conv2dInputGradOp, conv2dWeightGradOp, type ConvGeometry } from './conv-core.ts';
 import { batched, foldOp, perDim, positions, unfoldOp, type SizeArg } from './conv-unfold.ts';
@@ -129,12 +131,27 @@ function convNd(op: string, dims: 1 | 2, x: TensorLike, weight: TensorLike, bias
   const [dh, dw] = at(dilation, 1);
   const [oh, ow] = at(out, 1);
   const [h, wd] = at(size, 1);
-  const geo: ConvGeometry = { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups, h, w: wd };
-  const x4 = dims === 2 ? t : reshape(t, [n, cin, 1, wd]);
-  const w4 = dims === 2 ? w : reshape(w, [cout, cin / groups, 1, kw]);
-  const y = apply(conv2dCoreOp, [x4, w4], geo);
+  // a 1x1 kernel with stride 1 and no padding reads each pixel once: the columns are x itself, and
+  // the batched matmul (output channels as rows) is faster than conv2dCore's transposed product
+  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && oh === h && ow === wd && n > 0;
+  const y = pointwise ? pointwiseConv(t, w, groups) : apply(conv2dCoreOp, [
+    dims === 2 ? t : reshape(t, [n, cin, 1, wd]),
+    dims === 2 ? w : reshape(w, [cout, cin / groups, 1, kw]),
+  ], { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups, h, w: wd });
   const shaped = addBias(dims === 2 ? y : reshape(y, [n, cout, ow]), b, dims);
   return unbatched ? reshape(shaped, shaped.shape.slice(1)) : shaped;
+}
+
+/** A 1x1 convolution with stride 1 and no padding as a batched product: W [Cout, Cin/groups] · x [N, Cin, L]. */
+function pointwiseConv(x: Tensor, w: Tensor, groups: number): Tensor {
+  const [n, cin] = x.shape as [number, number];
+  const cout = w.shape[0]!;
+  const l = sizeOf(x.shape.slice(2));
+  const k = cin / groups;
+  const y = groups === 1
+    ? matmulT(reshape(w, [cout, k]), reshape(x, [n, cin, l]), false, false)
+    : reshape(matmulT(reshape(w, [groups, cout / groups, k]), reshape(x, [n, groups, k, l]), false, false), [n, cout, l]);
+  return reshape(y, [n, cout, ...x.shape.slice(2)]);
 }
 
 /**
