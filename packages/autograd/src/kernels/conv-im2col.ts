@@ -1,8 +1,10 @@
 // Convolution and pooling kernels: plain loops over contiguous NCHW data.
 //
 // im2col/col2im lay the sliding windows of a [N, C, H, W] tensor out as the columns of a
-// [N, C·kH·kW, oH·oW] matrix (PyTorch's F.unfold) and add them back (F.fold), so that convolution is a
-// batched matrix product on the fast matmul kernel. The pooling loops compute one window per output.
+// [N, C·kH·kW, oH·oW] matrix (PyTorch's F.unfold) and add them back (F.fold). Their one-image forms
+// (im2colImage, col2imImage) write into and read from a matrix of any row stride: convolution
+// (conv-gemm.ts) lays a chunk of images' columns side by side in the matmul kernel's own buffer.
+// The pooling loops compute one window per output.
 //
 // A window's geometry: kernel (kh, kw), stride (sh, sw), dilation (dh, dw), the padding before the
 // first row/column (ph, pw) and the number of window positions (oh, ow). Rows or columns a window

@@ -5,7 +5,9 @@
 //   - larger ones use the WebAssembly SIMD kernels (f32x4 4x8 register tile for float32,
 //     f64x2 4x4 for float64) with packing and cache blocking, see matmul-wasm.ts;
 //   - without WebAssembly SIMD everything goes to the tiled JS kernel.
-// All paths are synchronous. `out` must not overlap `a` or `b`.
+// All paths are synchronous. `out` must not overlap `a` or `b`. `matmulVia` is the same product with
+// an operand written by a callback straight into the kernel's buffer and the result read from there
+// (convolution's im2col columns, kernels/conv-gemm.ts).
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
 import { KERNEL_CONFIG } from './config.ts';
