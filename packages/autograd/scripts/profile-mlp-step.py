@@ -2,6 +2,8 @@
 batch 64), median ms/step of `rounds` rounds of about 100 ms. One thread unless given:
 
     LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-pthread /usr/bin/python3 profile-mlp-step.py [rounds] [threads]
+With `serve` as a third argument it answers case names on stdin with the ms/step of one ~30 ms round
+(see the .ts).
 """
 import math, sys, time
 import torch
@@ -25,9 +27,29 @@ def trainer(B, make):
     return step
 
 
+CASES = [('sgd32', 32, lambda p: torch.optim.SGD(p, lr=0.1)), ('sgd128', 128, lambda p: torch.optim.SGD(p, lr=0.1)),
+         ('adam64', 64, lambda p: torch.optim.Adam(p))]
+if len(sys.argv) > 3 and sys.argv[3] == 'serve':
+    steps = {}
+    for line in sys.stdin:
+        c = [c for c in CASES if c[0] == line.strip()]
+        if not c:
+            break
+        name, B, make = c[0]
+        if name not in steps:
+            step = trainer(B, make)
+            t0 = time.perf_counter()
+            for _ in range(20):
+                step()
+            steps[name] = (step, max(3, round(30 / ((time.perf_counter() - t0) * 1e3 / 20))))
+        step, per = steps[name]
+        t1 = time.perf_counter()
+        for _ in range(per):
+            step()
+        print(f'{(time.perf_counter() - t1) * 1e3 / per:.4f}', flush=True)
+    sys.exit(0)
 res = []
-for name, B, make in [('sgd32', 32, lambda p: torch.optim.SGD(p, lr=0.1)), ('sgd128', 128, lambda p: torch.optim.SGD(p, lr=0.1)),
-                      ('adam64', 64, lambda p: torch.optim.Adam(p))]:
+for name, B, make in CASES:
     step = trainer(B, make)
     t0 = time.perf_counter()
     for _ in range(20):

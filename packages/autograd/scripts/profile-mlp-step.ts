@@ -5,6 +5,9 @@
 //
 //   MEMOGRAD_MATMUL_THREADS=1 node --conditions=source --import tsx packages/autograd/scripts/profile-mlp-step.ts [rounds] [case]
 //   (case: sgd32, sgd128 or adam64; all three when omitted)
+// With `serve` as the case it reads case names from stdin and answers each with the ms/step of one
+// ~30 ms round of it (warmed up when first named): a driver alternates it with the .py's serve mode,
+// so both see the same load (the machine is shared).
 import { tensor, type Tensor } from '../src/index.ts';
 import { crossEntropy, Linear, ReLU, Sequential } from '../../nn/src/index.ts';
 import { Adam, SGD, type Optimizer } from '../../optim/src/index.ts';
@@ -36,6 +39,26 @@ const cases = [
   ['adam64', 64, (m: Sequential) => new Adam(m.parameters())],
 ] as const;
 matmulThreads(2000); // helpers ready before timing
+if (only === 'serve') {
+  const steps = new Map<string, { step: () => void; per: number }>();
+  const { createInterface } = await import('node:readline');
+  for await (const line of createInterface({ input: process.stdin })) {
+    const c = cases.find(([name]) => name === line.trim());
+    if (c === undefined) break;
+    let s = steps.get(c[0]);
+    if (s === undefined) {
+      const step = trainer(c[1], c[2]);
+      const t0 = performance.now();
+      for (let i = 0; i < 20; i++) step();
+      s = { step, per: Math.max(3, Math.round(30 / ((performance.now() - t0) / 20))) };
+      steps.set(c[0], s);
+    }
+    const t1 = performance.now();
+    for (let i = 0; i < s.per; i++) s.step();
+    console.log(((performance.now() - t1) / s.per).toFixed(4));
+  }
+  process.exit(0);
+}
 const res: string[] = [];
 for (const [name, B, make] of cases) {
   if (only !== undefined && only !== name) continue;
