@@ -3,7 +3,9 @@
 // The module holds one macro-kernel per dtype. A macro-kernel multiplies a packed block of A
 // (mPanels panels of MR rows, each panel stored k-major: panel[p*MR + r]) by a packed block of
 // B (nPanels panels of NR columns, each stored k-major: panel[p*NR + c]) and ADDS the product
-// into a row-major C block with leading dimension ldc (elements). Panels are zero-padded by the
+// into a row-major C block with leading dimension ldc (elements), or, when $store is nonzero,
+// STORES it there (the first k block of a product that does not accumulate: C needs no zero fill
+// and is not read; the same values, as the register tile starts from +0). Panels are zero-padded by the
 // packer, so the kernel never sees a partial tile; the caller's C buffer is padded likewise.
 //
 // The register tile is MR x NR, held in MR * NR/LANES v128 accumulators. Loop order inside the
@@ -38,7 +40,7 @@ export function kernelWat(spec: KernelSpec): string {
   const e = (s: string) => L.push(s);
 
   e(`  (func $${name} (export "${name}")`);
-  e(`    (param $ap i32) (param $bp i32) (param $cp i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32) (param $ldc i32)`);
+  e(`    (param $ap i32) (param $bp i32) (param $cp i32) (param $mPanels i32) (param $nPanels i32) (param $kc i32) (param $ldc i32) (param $store i32)`);
   e(`    (local $jr i32) (local $ir i32) (local $a i32) (local $b i32) (local $c i32) (local $kk i32)`);
   e(`    (local $ldcb i32) (local $aStride i32) (local $bStride i32) (local $bPanel i32) (local $cCol i32)`);
   e(`    (local $av v128)`);
@@ -95,15 +97,23 @@ export function kernelWat(spec: KernelSpec): string {
     e(`          (local.set $kk (i32.sub (local.get $kk) (i32.const 1)))`);
     e(`          (br_if $kloop (local.get $kk)))`);
   }
-  // C += acc   ($a already points at the next A panel)
-  for (let i = 0; i < mr; i++) {
-    const row = i === 0 ? `(local.get $c)` : `(i32.add (local.get $c) (i32.mul (local.get $ldcb) (i32.const ${i})))`;
-    e(`        (local.set $kk ${row})`);
-    for (let v = 0; v < nv; v++) {
-      const off = v * lanes * esz;
-      e(`        (v128.store offset=${off} (local.get $kk) (${vx}.add (v128.load offset=${off} (local.get $kk)) (local.get ${acc(i, v)})))`);
+  // C += acc, or C = acc with $store   ($a already points at the next A panel)
+  const writeC = (add: boolean) => {
+    for (let i = 0; i < mr; i++) {
+      const row = i === 0 ? `(local.get $c)` : `(i32.add (local.get $c) (i32.mul (local.get $ldcb) (i32.const ${i})))`;
+      e(`        (local.set $kk ${row})`);
+      for (let v = 0; v < nv; v++) {
+        const off = v * lanes * esz;
+        const val = add ? `(${vx}.add (v128.load offset=${off} (local.get $kk)) (local.get ${acc(i, v)}))` : `(local.get ${acc(i, v)})`;
+        e(`        (v128.store offset=${off} (local.get $kk) ${val})`);
+      }
     }
-  }
+  };
+  e(`        (if (local.get $store) (then`);
+  writeC(false);
+  e(`        ) (else`);
+  writeC(true);
+  e(`        ))`);
   e(`        (local.set $c (i32.add (local.get $c) (i32.mul (local.get $ldcb) (i32.const ${mr}))))`);
   e(`        (local.set $ir (i32.sub (local.get $ir) (i32.const 1)))`);
   e(`        (br $iloop)))`);

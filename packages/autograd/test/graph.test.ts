@@ -177,6 +177,40 @@ describe('deep graphs', () => {
   }, 30_000);
 });
 
+describe('matmul backward computes only the gradients that are needed', () => {
+  // Counted through the records a createGraph pass writes: every recorded op numbers its output
+  // from one sequence, so a probe op before and after brackets what the pass recorded. With a seed
+  // that requires grad, each product the rule computes is recorded.
+  const seqOf = (t: Tensor): number => (t as unknown as { _seq: number })._seq;
+  const run = (xGrad: boolean, wGrad: boolean): { recorded: number; gx: Tensor | null; gw: Tensor | null } => {
+    const x = f64([[1, 2, 3], [4, 5, 6]], xGrad);
+    const w = f64([[1, -1], [0.5, 2], [3, 0]], wGrad);
+    const seed = f64([[1, 2], [3, 4]]);
+    const y = x.matmul(w);
+    const before = seqOf(seed.mul(1));
+    grad(y, [xGrad ? x : w], { gradOutputs: [seed], createGraph: true });
+    const recorded = seqOf(seed.mul(1)) - before - 1;
+    y.backward(seed);
+    return { recorded, gx: x.grad, gw: w.grad };
+  };
+
+  it('skips the product of an operand that does not require grad, and the others keep their values', () => {
+    const both = run(true, true);
+    const onlyW = run(false, true);
+    const onlyX = run(true, false);
+    expect(both.recorded).toBe(2);
+    expect(onlyW.recorded).toBe(1);
+    expect(onlyX.recorded).toBe(1);
+    // dW = xᵀ s, dx = s wᵀ
+    expect(arr(onlyW.gw)).toEqual([13, 18, 17, 24, 21, 30]);
+    expect(arr(onlyX.gx)).toEqual([-1, 4.5, 3, -1, 9.5, 9]);
+    expect(onlyW.gx).toBeNull();
+    expect(onlyX.gw).toBeNull();
+    expect(arr(both.gw)).toEqual(arr(onlyW.gw));
+    expect(arr(both.gx)).toEqual(arr(onlyX.gx));
+  });
+});
+
 describe('retaining the graph', () => {
   it('a second backward without retainGraph throws a GraphError mentioning retainGraph', () => {
     const x = scalar(2);

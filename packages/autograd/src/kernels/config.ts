@@ -31,6 +31,11 @@ export const KERNEL_CONFIG = Object.freeze({
   reduceChunk: 1 << 14,
   /** Matmul: below this many multiply-adds (m*k*n) the register-tiled JS kernel runs, not wasm. */
   matmulWasmMinWork: 1024,
+  /**
+   * Matmul (wasm path): rows of the product shorter than this many elements are copied out of (and,
+   * to accumulate, into) wasm memory by a loop rather than a subarray and a set() per row.
+   */
+  matmulCopyLoopMax: 16,
   /** Matmul: from this many multiply-adds the rows are split with the helper threads (Node only). */
   matmulThreadsMinWork: 1 << 22,
   /**

@@ -56,6 +56,8 @@ export interface RowJob {
   nc: number;
   mr: number;
   nr: number;
+  /** 1: the kernel stores C (first k block, no accumulate), 0: adds to it */
+  store: number;
 }
 
 const WORKER_SOURCE = `
@@ -96,11 +98,11 @@ while (ex !== null) {
       const aSrc = u[${P + 1}], rsA = u[${P + 2}], csA = u[${P + 3}], m = u[${P + 4}];
       const MC = u[${P + 6}], kc = u[${P + 7}], aPack = u[${P + 8}] + slot * u[${P + 9}];
       const bPack = u[${P + 10}], cBlock = u[${P + 11}], np = u[${P + 12}], nc = u[${P + 13}];
-      const mr = u[${P + 14}], nr = u[${P + 15}], mp = u[${P + 16}];
+      const mr = u[${P + 14}], nr = u[${P + 15}], mp = u[${P + 16}], store = u[${P + 17}];
       const ic = idx * MC;
       const mc = Math.min(MC, mp - ic);
       ex[f.packA](aSrc + ic * rsA, rsA, csA, m - ic, mc / mr, kc, aPack);
-      ex[f.kernel](aPack, bPack, cBlock + ic * np * esz, mc / mr, nc / nr, kc, np);
+      ex[f.kernel](aPack, bPack, cBlock + ic * np * esz, mc / mr, nc / nr, kc, np, store);
     } catch (e) {
       Atomics.store(ctl, ${ERR}, 1);
     }
@@ -212,6 +214,7 @@ export class MatmulPool {
     u[P + 14] = job.mr;
     u[P + 15] = job.nr;
     u[P + 16] = job.mp;
+    u[P + 17] = job.store;
     Atomics.store(ctl, COMPLETED, 0);
     Atomics.store(ctl, ERR, 0);
     Atomics.store(ctl, CLAIM, tag);

@@ -7,10 +7,14 @@
 //   [aBytes, aBytes+bBytes)  packed B block: KC x NC, as NC/NR panels of [KC][NR]
 //   [aBytes+bBytes, ...)     C, padded to mp x np (multiples of MR and NR), row-major
 //   then the raw A (m*k) and raw B (k*n) as the caller stored them
-// The kernels compute C += Apack * Bpack for one (MC, KC, NC) block.
+// The kernels compute C += Apack * Bpack for one (MC, KC, NC) block, or C = Apack * Bpack in the
+// first k block of a product that does not accumulate (then C is neither zero-filled nor read).
+// Rows of C shorter than COPY_LOOP_MAX elements are copied out (and in) by a loop: a subarray and
+// a set() per row of 10 (an MLP's logits) cost more than the copy itself.
 
 import type { FloatArray } from './matmul-js.ts';
 import type { MatmulPool } from './matmul-threads.ts';
+import { KERNEL_CONFIG } from './config.ts';
 
 /**
  * The slice of the WebAssembly JS API used here. The workspace compiles against lib ES2022
@@ -30,6 +34,9 @@ export function wasmApi(): WasmApi | undefined {
   return (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 }
 
+/** Rows of C shorter than this are copied element by element (KERNEL_CONFIG.matmulCopyLoopMax). */
+const COPY_LOOP_MAX = KERNEL_CONFIG.matmulCopyLoopMax;
+
 /** The most bytes a wasm32 linear memory can hold: 65536 pages of 64 KiB (4 GiB). */
 export const WASM_MAX_BYTES = 65536 * 65536;
 
@@ -41,6 +48,8 @@ export type MacroKernel = (
   nPanels: number,
   kc: number,
   ldc: number,
+  /** nonzero: C = the product (C is not read), else C += the product */
+  store: number,
 ) => void;
 
 /** wasm packing routine, see scripts/matmul-wat.ts packWat (all addresses/strides in bytes) */
@@ -143,6 +152,13 @@ export class WasmGemm {
       if (ld === n) {
         if (to) out.set(v.subarray(at, at + m * n), outOff);
         else v.set(out.subarray(outOff, outOff + m * n), at);
+      } else if (n < COPY_LOOP_MAX) {
+        for (let i = 0; i < m; i++) {
+          const o = outOff + i * n;
+          const w = at + i * ld;
+          if (to) for (let j = 0; j < n; j++) out[o + j] = v[w + j]!;
+          else for (let j = 0; j < n; j++) v[w + j] = out[o + j]!;
+        }
       } else {
         for (let i = 0; i < m; i++) {
           if (to) out.set(v.subarray(at + i * ld, at + i * ld + n), outOff + i * n);
@@ -209,9 +225,11 @@ export class WasmGemm {
     const v = this.ensure(total);
     // nothing was written yet: the caller computes the product with the JS kernel instead
     if (v === null) return false;
-    // C in
-    v.fill(0, cBase, cBase + mp * np);
-    if (initC !== null) initC(v, cBase, np);
+    // C in: without initC the first k block stores C (see the file comment)
+    if (initC !== null) {
+      v.fill(0, cBase, cBase + mp * np);
+      initC(v, cBase, np);
+    }
     fillA(v, aRaw);
     fillB(v, bRaw);
     const rsA = (transA ? 1 : k) * esz;
@@ -223,6 +241,7 @@ export class WasmGemm {
       const nc = Math.min(NC, np - jc);
       for (let pc = 0; pc < k; pc += KC) {
         const kc = Math.min(KC, k - pc);
+        const store = pc === 0 && initC === null ? 1 : 0;
         packB(bRaw * esz + jc * csB + pc * rsB, csB, rsB, n - jc, nc / nr, kc, bBase * esz);
         if (useThreads) {
           const aSrc = aRaw * esz + pc * csA;
@@ -247,12 +266,13 @@ export class WasmGemm {
               nc,
               mr,
               nr,
+              store,
             },
             (idx) => {
               const ic = idx * MC;
               const mc = Math.min(MC, mp - ic);
               packA(aSrc + ic * rsA, rsA, csA, m - ic, mc / mr, kc, aBase * esz);
-              kernel(aBase * esz, bBase * esz, cBlock + ic * np * esz, mc / mr, nPanelsB, kc, np);
+              kernel(aBase * esz, bBase * esz, cBlock + ic * np * esz, mc / mr, nPanelsB, kc, np, store);
             },
           );
           continue;
@@ -260,7 +280,7 @@ export class WasmGemm {
         for (let ic = 0; ic < mp; ic += MC) {
           const mc = Math.min(MC, mp - ic);
           packA(aRaw * esz + ic * rsA + pc * csA, rsA, csA, m - ic, mc / mr, kc, aBase * esz);
-          kernel(aBase * esz, bBase * esz, (cBase + ic * np + jc) * esz, mc / mr, nc / nr, kc, np);
+          kernel(aBase * esz, bBase * esz, (cBase + ic * np + jc) * esz, mc / mr, nc / nr, kc, np, store);
         }
       }
     }

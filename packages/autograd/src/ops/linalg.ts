@@ -99,9 +99,11 @@ export const matmulOp = defineOp<MatmulParams>({
     const g = a0!.rank === 1 || b0!.rank === 1
       ? reshape(grad, [...grad.shape.slice(0, grad.rank - (a0!.rank > 1 ? 1 : 0) - (b0!.rank > 1 ? 1 : 0)), matDims(a.shape, transA)[0], matDims(b.shape, transB)[1]])
       : grad;
+    // an operand that does not require grad gets none (the engine would drop it): a network's
+    // input x is the left operand of its first layer, and that product costs as much as the forward
     return [
-      asGiven(transA ? matmulT(b, g, transB, true) : matmulT(g, b, false, !transB), a, a0!),
-      asGiven(transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false), b, b0!),
+      a0!.requiresGrad ? asGiven(transA ? matmulT(b, g, transB, true) : matmulT(g, b, false, !transB), a, a0!) : null,
+      b0!.requiresGrad ? asGiven(transB ? matmulT(g, a, true, transA) : matmulT(a, g, !transA, false), b, b0!) : null,
     ];
   },
   test: {

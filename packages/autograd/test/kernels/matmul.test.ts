@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { test as propTest } from '@fast-check/vitest';
 import fc from 'fast-check';
 import {
   matmul,
@@ -278,6 +279,47 @@ describe('matmul kernels vs matmulReference', () => {
     matmulWasm(a, 0, b, 0, out, 0, m, k, n, false, false);
     matmulReference(a, 0, b, 0, want, 0, m, k, n, false, false);
     expect(Array.from(out)).toEqual(Array.from(want));
+  });
+});
+
+describe("an MLP step's products: the stored first k block and short rows copied by a loop", () => {
+  // The 784-128-10 step multiplies [B, 784] by [784, 128] and [B, 128] by [128, 10] (and the transposed
+  // variants of the backward): k on both sides of the k block (KC = 512), rows of C shorter than
+  // matmulCopyLoopMax and padded (n not a multiple of NR), with accumulate reading C in by the same loop.
+  const loopMax = KERNEL_CONFIG.matmulCopyLoopMax;
+  const arb = fc.record({
+    m: fc.integer({ min: 1, max: 140 }),
+    k: fc.oneof(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 500, max: 530 })),
+    n: fc.oneof(fc.integer({ min: 1, max: loopMax + 4 }), fc.integer({ min: 120, max: 136 })),
+    transA: fc.boolean(),
+    transB: fc.boolean(),
+    aOff: fc.integer({ min: 0, max: 3 }),
+    bOff: fc.integer({ min: 0, max: 3 }),
+    outOff: fc.integer({ min: 0, max: 3 }),
+    accumulate: fc.boolean(),
+    seed: fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+  });
+  for (const [dname, Arr, rtol] of dtypes) {
+    for (const [kname, kernel] of [['matmul', matmul], ['matmulWasm', matmulWasm]] as const) {
+      propTest.prop([arb], { numRuns: 40 })(`${kname} ${dname} matches the reference`, (c) => {
+        expect.hasAssertions();
+        expect(() => check(kernel, Arr, c, rtol)).not.toThrow();
+      });
+    }
+  }
+
+  it('a sum of signed zeros is +0 as in the reference (the stored tile starts from +0)', () => {
+    for (const Arr of [Float32Array, Float64Array]) {
+      const m = 9, k = 20, n = 10;
+      const a = new Arr(m * k).fill(-0);
+      const b = new Arr(k * n).fill(1);
+      const out = new Arr(m * n).fill(-1);
+      const want = new Arr(m * n);
+      matmulWasm(a, 0, b, 0, out, 0, m, k, n, false, false);
+      matmulReference(a, 0, b, 0, want, 0, m, k, n, false, false);
+      expect(Array.from(out, (v, i) => Object.is(v, want[i]))).toEqual(new Array(m * n).fill(true));
+      expect(Object.is(out[0], 0)).toBe(true);
+    }
   });
 });
 
