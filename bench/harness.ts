@@ -126,6 +126,19 @@ export function machineLine(): string {
     .join(' ')}`;
 }
 
+/**
+ * |got − ref| ≤ tol · mag element-wise (mag: the same computation on absolute values, e.g. |A|·|B|
+ * for a product, which bounds the rounding error of any summation order), else throw.
+ */
+export function agree(name: string, got: ArrayLike<number>, ref: ArrayLike<number>, mag: ArrayLike<number>, tol: number): void {
+  if (got.length !== ref.length) throw new Error(`${name}: ${got.length} values, the reference has ${ref.length}`);
+  for (let i = 0; i < ref.length; i++) {
+    const err = Math.abs(got[i]! - ref[i]!);
+    if (!(err <= tol * mag[i]! + 1e-30))
+      throw new Error(`${name}: result differs from the float64 reference at ${i}: ${got[i]} vs ${ref[i]} (tolerance ${tol} · ${mag[i]})`);
+  }
+}
+
 /** Deterministic uniform [-1, 1) data (mulberry32). */
 export function randomArray(Ctor: Float32ArrayConstructor, n: number, seed: number): Float32Array;
 export function randomArray(Ctor: Float64ArrayConstructor, n: number, seed: number): Float64Array;

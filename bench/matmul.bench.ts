@@ -11,6 +11,7 @@
 // both end with the product readable from JS); input tensors are created once, outside the timing.
 import { matmul, matmulReference, matmulTiled, THREADS_MIN_WORK } from '../packages/autograd/src/kernels/matmul.ts';
 import {
+  agree,
   loadJax,
   loadTf,
   measure,
@@ -27,15 +28,6 @@ import {
 import { runTorch, torchCase, torchLabel, torchOrNote, torchOutput, torchRow, type TorchResult } from './torch-peer.ts';
 
 type F = Float32Array | Float64Array;
-
-/** |x - ref| <= tol * (|A| |B|)[i,j] for every element, else throw. */
-function agree(name: string, got: ArrayLike<number>, ref: Float64Array, mag: Float64Array, tol: number): void {
-  for (let i = 0; i < ref.length; i++) {
-    const err = Math.abs(got[i]! - ref[i]!);
-    if (!(err <= tol * mag[i]! + 1e-30))
-      throw new Error(`${name}: result differs from the float64 reference at ${i}: ${got[i]} vs ${ref[i]}`);
-  }
-}
 
 /** The textbook i-j-k triple loop (the "naive" baseline). */
 function naive(a: F, b: F, c: F, n: number): void {
