@@ -2,13 +2,14 @@
 // (gradients wrt input, weight and bias for a given upstream gradient), on the MNIST convnet's two
 // layer shapes and on a 64-channel 32x32 layer; then the convnet's whole training step (Adam, batch 64).
 //
-//   pnpm --filter @memograd/bench run bench:conv [--quick] [--cases=mnist1,mnist2,c64,train]
+//   pnpm --filter @memograd/bench run bench:conv [--quick] [--cases=mnist1,mnist2,c64,train] [--cpu-train]
 //
 // Peers on the same inputs: tfjs 4.22 on the wasm backend (`tf.fused.conv2d` with bias, NHWC; the
 // gradient by `tf.grads`; wasm 4.22 has no Conv2DBackpropFilter, so the weight gradient runs on the
 // stand-in of tfjs-conv-filter.ts, built from wasm's own Conv2D and Transpose kernels, and the rows
 // say so), tfjs-cpu (which has every kernel; MNIST shapes only, and not with --quick: ~1 GFLOP/s),
-// and PyTorch CPU (`F.conv2d`, `torch.autograd.grad`, subprocess: torch-peer.ts). memograd and
+// and PyTorch CPU (`F.conv2d`, `torch.autograd.grad`, subprocess: torch-peer.ts); the training step
+// on tfjs-layers cpu only with --cpu-train. memograd and
 // PyTorch run at 1 thread and at memograd's thread count. tfjs inputs are transposed to NHWC once,
 // outside the timing, and its outputs transposed back for the check. Every timed call ends with the
 // results readable from JS (tfjs: dataSync of each; memograd: its tensors hold Float32Arrays).
@@ -261,8 +262,9 @@ async function trainRows(tf: Tf, threads: number[], opts: BenchOptions, rows: Ro
     rows.push(r);
   }
 
+  // tfjs-layers on the cpu backend only with --cpu-train: more than 25 s per step here under load
   for (const backend of ['wasm', 'cpu'] as const) {
-    if (backend === 'cpu' && opts.quick) continue;
+    if (backend === 'cpu' && opts.args['cpu-train'] !== true) continue;
     await tf.setBackend(backend);
     const v = await tfLayersConvnet(tf, B, params, d, false);
     checkLosses(`tfjs-layers ${backend}`, await losses(v, steps), ref);
