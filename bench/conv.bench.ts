@@ -262,7 +262,8 @@ async function trainRows(tf: Tf, threads: number[], opts: BenchOptions, rows: Ro
     rows.push(r);
   }
 
-  // tfjs-layers on the cpu backend only with --cpu-train: more than 25 s per step here under load
+  // tfjs-layers on the cpu backend only with --cpu-train: the first full run spent over 5 minutes on
+  // its warm-up and 5 timed steps without finishing them (2 loaded cores)
   for (const backend of ['wasm', 'cpu'] as const) {
     if (backend === 'cpu' && opts.args['cpu-train'] !== true) continue;
     await tf.setBackend(backend);
