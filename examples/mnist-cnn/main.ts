@@ -2,6 +2,7 @@
 //   node --conditions=source --import tsx examples/mnist-cnn/main.ts [--epochs N] [--quick] [--batch-size B] [--seed S] [--verbose 0|1|2]
 import { parseArgs } from 'node:util';
 import { runMnistCnn } from './mnist-cnn.ts';
+import { int, verbosity } from '../mnist-mlp/args.ts';
 
 const { values } = parseArgs({
   options: {
@@ -13,20 +14,13 @@ const { values } = parseArgs({
   },
 });
 
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${v}'`);
-  return n;
-}
 
-const verbose = int('verbose', values.verbose);
-if (verbose !== undefined && verbose > 2) throw new Error('--verbose must be 0, 1 or 2');
+const verbose = verbosity(values.verbose);
 runMnistCnn({
   epochs: int('epochs', values.epochs) ?? (values.quick ? 1 : undefined),
   trainSize: values.quick ? 5000 : undefined,
   testSize: values.quick ? 1000 : undefined,
   batchSize: int('batch-size', values['batch-size']),
   seed: int('seed', values.seed),
-  verbose: verbose as 0 | 1 | 2 | undefined,
+  verbose,
 });

@@ -8,6 +8,7 @@ import { Tensor, zeros } from '@memograd/autograd';
 import { LambdaCallback, type TrainingContext } from '@memograd/optim';
 import { SummaryWriter, TensorBoard, plotHistory } from '@memograd/optim/node';
 import { runMnist } from './mnist.ts';
+import { int, verbosity } from './args.ts';
 
 const { values } = parseArgs({
   options: {
@@ -54,16 +55,9 @@ function tensorBoardCallbacks(logDir: string) {
   };
 }
 
-function int(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} must be a non-negative integer, got '${v}'`);
-  return n;
-}
 
 const quick = values.quick;
-const verbose = int('verbose', values.verbose);
-if (verbose !== undefined && verbose > 2) throw new Error('--verbose must be 0, 1 or 2');
+const verbose = verbosity(values.verbose);
 const r = runMnist({
   epochs: int('epochs', values.epochs) ?? (quick ? 1 : 5),
   trainSize: quick ? 5000 : undefined,
@@ -71,7 +65,7 @@ const r = runMnist({
   batchSize: int('batch-size', values['batch-size']),
   seed: int('seed', values.seed),
   skipLecture: values['skip-lecture'],
-  verbose: verbose as 0 | 1 | 2 | undefined,
+  verbose,
   callbacks: values.logdir === undefined ? undefined : tensorBoardCallbacks(values.logdir),
 });
 

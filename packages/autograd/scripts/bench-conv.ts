@@ -1,25 +1,36 @@
-// Quick timing of conv2d forward + backward (not a test): x [32, 64, 32, 32], w [64, 64, 3, 3],
-// padding 1, float32; and for scale, its two parts alone: im2col and the batched matmul.
-// On a machine where first touching fresh memory is slow, most of unfold's time is page faults.
-// Run: node --import tsx packages/autograd/scripts/bench-conv.ts
-import { conv2d, grad, matmul, noGrad, randn, sum, unfold } from '../src/index.ts';
+// Quick timing of conv2d forward and forward + backward (not a test), float32, padding 1:
+//   x [32, 64, 32, 32], w [64, 64, 3, 3] (the reference case), and the MNIST convnet's two layers
+//   x [64, 1, 28, 28], w [32, 1, 3, 3] and x [64, 32, 14, 14], w [64, 32, 3, 3].
+// conv2d runs conv2dCore and its adjoints (kernels/conv-gemm.ts). Each line is the minimum and the median
+// of `reps` runs after a warm-up; on a shared machine, compare numbers taken in one session only.
+// Run: node --import tsx packages/autograd/scripts/bench-conv.ts [reps]
+import { conv2d, grad, noGrad, randn, sum } from '../src/index.ts';
 
-const x = randn([32, 64, 32, 32], { requiresGrad: true });
-const w = randn([64, 64, 3, 3], { requiresGrad: true });
-const b = randn([64], { requiresGrad: true });
-const time = (label: string, f: () => void, reps = 3): void => {
+const reps = Number(process.argv[2] ?? 5);
+// the minimum is the least disturbed run (other processes only ever add time); the median for scale
+const time = (label: string, f: () => void): void => {
   f(); // warm up (wasm instantiation, threads)
-  const t0 = performance.now();
-  for (let i = 0; i < reps; i++) f();
-  console.log(`${label}: ${((performance.now() - t0) / reps).toFixed(0)} ms`);
+  const ts: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    f();
+    ts.push(performance.now() - t0);
+  }
+  ts.sort((a, b) => a - b);
+  console.log(`${label}: min ${ts[0]!.toFixed(1)} ms, median ${ts[reps >> 1]!.toFixed(1)} ms`);
 };
-time('conv2d forward', () => noGrad(() => conv2d(x, w, b, { padding: 1 })));
-time('conv2d forward + backward (x, w, b)', () => {
-  const y = conv2d(x, w, b, { padding: 1 });
-  grad(sum(y), [x, w, b]);
-});
-time('unfold (im2col) alone: a fresh 75 MB column buffer', () => noGrad(() => unfold(x, 3, { padding: 1 })));
-// the GEMM inside: [64, 576] x [32, 576, 1024]
-const a = randn([64, 576]);
-const cols = randn([32, 576, 1024]);
-time('matmul [64,576] x [32,576,1024] (forward GEMM alone)', () => noGrad(() => matmul(a, cols)));
+const cases: [string, number[], number[]][] = [
+  ['x [32,64,32,32] w [64,64,3,3]', [32, 64, 32, 32], [64, 64, 3, 3]],
+  ['MNIST conv1 x [64,1,28,28] w [32,1,3,3]', [64, 1, 28, 28], [32, 1, 3, 3]],
+  ['MNIST conv2 x [64,32,14,14] w [64,32,3,3]', [64, 32, 14, 14], [64, 32, 3, 3]],
+];
+for (const [label, xs, ws] of cases) {
+  const x = randn(xs, { requiresGrad: true });
+  const w = randn(ws, { requiresGrad: true });
+  const b = randn([ws[0]!], { requiresGrad: true });
+  time(`${label} forward`, () => noGrad(() => conv2d(x, w, b, { padding: 1 })));
+  time(`${label} forward + backward (x, w, b)`, () => {
+    const y = conv2d(x, w, b, { padding: 1 });
+    grad(sum(y), [x, w, b]);
+  });
+}

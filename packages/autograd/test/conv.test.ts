@@ -104,15 +104,17 @@ describe('conv values', () => {
     expect(maxDiff(back.data, want.data)).toBeLessThan(1e-12);
   });
 
-  it('empty batches give empty outputs, and x its empty gradient', () => {
+  it('empty batches give empty outputs, x its empty gradient and the weight zeros (PyTorch)', () => {
     const x = rand([0, 2, 4, 4], 1);
     x.requiresGrad = true;
     const w = rand([3, 2, 3, 3], 2);
     w.requiresGrad = true;
     const y = conv2d(x, w, null, { padding: 1 });
     expect(y.shape).toEqual([0, 3, 4, 4]);
-    const [gx] = grad(sum(y), [x]);
+    const [gx, gw] = grad(sum(y), [x, w]);
     expect(gx!.shape).toEqual([0, 2, 4, 4]);
+    expect(gw!.shape).toEqual([3, 2, 3, 3]);
+    expect(Array.from(gw!.data).every((v) => v === 0)).toBe(true);
     expect(convTranspose2d(x, rand([2, 3, 2, 2], 3), rand([3], 4), { stride: 2 }).shape).toEqual([0, 3, 8, 8]);
     expect(maxPool2d(x, 2).shape).toEqual([0, 2, 2, 2]);
     expect(avgPool2d(x, 2).shape).toEqual([0, 2, 2, 2]);

@@ -2,6 +2,7 @@ import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } f
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
+import { adagradUpdate } from './kernels/update.ts';
 
 export interface AdagradOptions extends BaseOptions {
   /** Learning rate (default 0.01). */
@@ -63,15 +64,6 @@ export class Adagrad extends Optimizer<AdagradOptions, AdagradState> {
   }
 
   protected update(x: FloatArray, g: FloatArray, st: AdagradState, group: ResolvedParamGroup<AdagradOptions>): void {
-    const { lr, lrDecay, weightDecay: wd, eps, maximize } = group;
-    const clr = lr / (1 + (st.step - 1) * lrDecay);
-    const sum = st.sum;
-    for (let i = 0, n = x.length; i < n; i++) {
-      let gi = maximize ? -g[i] : g[i];
-      if (wd !== 0) gi = gi + wd * x[i];
-      sum[i] = sum[i] + gi * gi;
-      const std = Math.sqrt(sum[i]) + eps;
-      x[i] = x[i] + (-clr * gi) / std;
-    }
+    adagradUpdate(x, g, st.sum, { ...group, step: st.step });
   }
 }

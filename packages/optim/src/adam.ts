@@ -2,7 +2,7 @@ import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } f
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { lerp } from './util.ts';
+import { adamUpdate } from './kernels/update.ts';
 
 export interface AdamOptions extends BaseOptions {
   /** Learning rate (default 1e-3). */
@@ -52,38 +52,17 @@ abstract class AdamCore extends Optimizer<AdamOptions, AdamState> {
   }
 
   protected update(x: FloatArray, g: FloatArray, st: AdamState, group: ResolvedParamGroup<AdamOptions>): void {
-    const { lr, eps, weightDecay: wd, amsgrad, maximize } = group;
-    const beta1 = group.betas[0];
-    const beta2 = group.betas[1];
-    const decoupled = this.decoupled;
-    const t = st.step;
-    const bc1 = 1 - beta1 ** t;
-    const bc2 = 1 - beta2 ** t;
-    const stepSize = lr / bc1;
-    const bc2Sqrt = Math.sqrt(bc2);
-    const decay = 1 - lr * wd;
-    const w1 = 1 - beta1;
-    const w2 = 1 - beta2;
-    const m = st.expAvg;
-    const v = st.expAvgSq;
-    const vmax = amsgrad ? (st.maxExpAvgSq ??= zerosLike(x)) : undefined;
-    for (let i = 0, n = x.length; i < n; i++) {
-      let gi = maximize ? -g[i] : g[i];
-      if (wd !== 0) {
-        if (decoupled) x[i] = x[i] * decay;
-        else gi = gi + wd * x[i];
-      }
-      m[i] = lerp(m[i], gi, w1);
-      v[i] = v[i] * beta2 + w2 * gi * gi;
-      let denom: number;
-      if (vmax !== undefined) {
-        vmax[i] = Math.max(vmax[i], v[i]);
-        denom = Math.sqrt(vmax[i]) / bc2Sqrt + eps;
-      } else {
-        denom = Math.sqrt(v[i]) / bc2Sqrt + eps;
-      }
-      x[i] = x[i] + (-stepSize * m[i]) / denom;
-    }
+    const vmax = group.amsgrad ? (st.maxExpAvgSq ??= zerosLike(x)) : undefined;
+    adamUpdate(x, g, st.expAvg, st.expAvgSq, vmax, {
+      lr: group.lr,
+      beta1: group.betas[0],
+      beta2: group.betas[1],
+      eps: group.eps,
+      weightDecay: group.weightDecay,
+      maximize: group.maximize,
+      decoupled: this.decoupled,
+      step: st.step,
+    });
   }
 }
 

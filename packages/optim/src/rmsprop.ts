@@ -2,7 +2,7 @@ import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } f
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
-import { lerp } from './util.ts';
+import { rmspropUpdate } from './kernels/update.ts';
 
 export interface RMSpropOptions extends BaseOptions {
   /** Learning rate (default 0.01). */
@@ -73,28 +73,8 @@ export class RMSprop extends Optimizer<RMSpropOptions, RMSpropState> {
   }
 
   protected update(x: FloatArray, g: FloatArray, st: RMSpropState, group: ResolvedParamGroup<RMSpropOptions>): void {
-    const { lr, alpha, eps, weightDecay: wd, momentum, centered, maximize } = group;
-    const sq = st.squareAvg;
-    const buf = momentum > 0 ? (st.momentumBuffer ??= zerosLike(x)) : undefined;
-    const ga = centered ? (st.gradAvg ??= zerosLike(x)) : undefined;
-    const oneMinusAlpha = 1 - alpha;
-    for (let i = 0, n = x.length; i < n; i++) {
-      let gi = maximize ? -g[i] : g[i];
-      if (wd !== 0) gi = gi + wd * x[i];
-      sq[i] = sq[i] * alpha + oneMinusAlpha * gi * gi;
-      let avg: number;
-      if (ga !== undefined) {
-        ga[i] = lerp(ga[i], gi, oneMinusAlpha);
-        avg = Math.sqrt(sq[i] + -1 * ga[i] * ga[i]) + eps;
-      } else {
-        avg = Math.sqrt(sq[i]) + eps;
-      }
-      if (buf !== undefined) {
-        buf[i] = buf[i] * momentum + gi / avg;
-        x[i] = x[i] + -lr * buf[i];
-      } else {
-        x[i] = x[i] + (-lr * gi) / avg;
-      }
-    }
+    const buf = group.momentum > 0 ? (st.momentumBuffer ??= zerosLike(x)) : undefined;
+    const ga = group.centered ? (st.gradAvg ??= zerosLike(x)) : undefined;
+    rmspropUpdate(x, g, st.squareAvg, buf, ga, group);
   }
 }

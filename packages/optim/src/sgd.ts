@@ -2,6 +2,7 @@ import type { BaseOptions, ParamState, Params, ResolvedParamGroup, StateSpec } f
 import { Optimizer } from './optimizer.ts';
 import type { FloatArray, ParamLike } from './param.ts';
 import { zerosLike } from './param.ts';
+import { sgdUpdate } from './kernels/update.ts';
 
 export interface SGDOptions extends BaseOptions {
   /** Learning rate (default 1e-3). */
@@ -64,33 +65,14 @@ export class SGD extends Optimizer<SGDOptions, SGDState> {
   }
 
   protected update(x: FloatArray, g: FloatArray, st: SGDState, group: ResolvedParamGroup<SGDOptions>): void {
-    const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = group;
-    const n = x.length;
-    if (momentum === 0) {
-      // the plain step is most of a small model's optimizer time: one tight loop per case rather
-      // than two tests per element (same arithmetic as the general form below)
-      const step = maximize ? lr : -lr;
-      if (wd === 0) {
-        for (let i = 0; i < n; i++) x[i] = x[i] + step * g[i];
-      } else {
-        for (let i = 0; i < n; i++) {
-          const gi = (maximize ? -g[i] : g[i]) + wd * x[i];
-          x[i] = x[i] + -lr * gi;
-        }
-      }
-      return;
+    let buf: FloatArray | undefined;
+    let first = false;
+    if (group.momentum !== 0) {
+      buf = st.momentumBuffer;
+      first = buf === undefined;
+      if (buf === undefined) buf = st.momentumBuffer = zerosLike(x);
     }
-    let buf = st.momentumBuffer;
-    const first = buf === undefined;
-    if (buf === undefined) buf = st.momentumBuffer = zerosLike(x);
-    const keep = 1 - dampening;
-    for (let i = 0; i < n; i++) {
-      let gi = maximize ? -g[i] : g[i];
-      if (wd !== 0) gi = gi + wd * x[i];
-      buf[i] = first ? gi : buf[i] * momentum + keep * gi;
-      const d = nesterov ? gi + momentum * buf[i] : buf[i];
-      x[i] = x[i] + -lr * d;
-    }
+    sgdUpdate(x, g, buf, first, group);
   }
 }
 

@@ -42,6 +42,11 @@ export const KERNEL_CONFIG = Object.freeze({
     f32: Object.freeze({ kc: 512, mc: 64, nc: 4096 }),
     f64: Object.freeze({ kc: 256, mc: 64, nc: 4096 }),
   }),
+  /**
+   * Convolution (kernels/conv-gemm.ts): images go through one product together while their im2col
+   * column matrix and product hold at most this many elements (at least one image per product).
+   */
+  convChunkElems: 1 << 20,
   /** Matmul threads: Atomics.load polls before a thread falls back to Atomics.wait. */
   matmulSpin: 5_000,
   /** Matmul threads: a claimed block that does not finish in this many ms throws rather than hangs. */

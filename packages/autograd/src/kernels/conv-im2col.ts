@@ -1,8 +1,10 @@
 // Convolution and pooling kernels: plain loops over contiguous NCHW data.
 //
 // im2col/col2im lay the sliding windows of a [N, C, H, W] tensor out as the columns of a
-// [N, C·kH·kW, oH·oW] matrix (PyTorch's F.unfold) and add them back (F.fold), so that convolution is a
-// batched matrix product on the fast matmul kernel. The pooling loops compute one window per output.
+// [N, C·kH·kW, oH·oW] matrix (PyTorch's F.unfold) and add them back (F.fold). Their one-image forms
+// (im2colImage, col2imImage) write into and read from a matrix of any row stride: convolution
+// (conv-gemm.ts) lays a chunk of images' columns side by side in the matmul kernel's own buffer.
+// The pooling loops compute one window per output.
 //
 // A window's geometry: kernel (kh, kw), stride (sh, sw), dilation (dh, dw), the padding before the
 // first row/column (ph, pw) and the number of window positions (oh, ow). Rows or columns a window
@@ -29,31 +31,45 @@ export interface Window2d {
 
 /** out[n, (c·kh + i)·kw + j, y·ow + x] = in[n, c, y·sh − ph + i·dh, x·sw − pw + j·dw] (0 outside). */
 export function im2col(src: FloatArray, n: number, c: number, h: number, w: number, g: Window2d, out: FloatArray): void {
+  const l = g.oh * g.ow;
+  for (let b = 0; b < n; b++) im2colImage(src, b * c * h * w, c, h, w, g, out, b * c * g.kh * g.kw * l, l);
+}
+
+/**
+ * im2col of one image (its c planes from src[srcOff]) into a column matrix whose rows are `ld`
+ * elements apart: row (ch·kh + i)·kw + j, columns 0..oh·ow − 1 from out[outOff]. A row stride larger
+ * than oh·ow lays several images' columns side by side (convolution's GEMM, kernels/conv-gemm.ts).
+ */
+export function im2colImage(src: FloatArray, srcOff: number, c: number, h: number, w: number, g: Window2d, out: FloatArray, outOff: number, ld: number): void {
   const { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = (b * c + ch) * h * w;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          // the range of x whose column ix = x·sw − pw + j·dw lies inside [0, w)
-          const off = j * dw - pw;
-          const x0 = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / sw));
-          const x1 = Math.max(x0, Math.min(ow, Math.ceil((w - off) / sw)));
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + i * dh;
-            if (iy < 0 || iy >= h) {
-              out.fill(0, o, o + ow);
-              o += ow;
-              continue;
-            }
-            const row = plane + iy * w + off;
-            let x = 0;
-            for (; x < x0; x++) out[o++] = 0;
-            if (sw === 1) for (; x < x1; x++) out[o++] = src[row + x]!;
-            else for (; x < x1; x++) out[o++] = src[row + x * sw]!;
-            for (; x < ow; x++) out[o++] = 0;
+  if (kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && oh === h && ow === w) {
+    // a 1x1 kernel that reads every pixel once: each column row is an input plane
+    for (let ch = 0; ch < c; ch++) out.set(src.subarray(srcOff + ch * h * w, srcOff + (ch + 1) * h * w), outOff + ch * ld);
+    return;
+  }
+  let r = outOff;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = srcOff + ch * h * w;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++, r += ld) {
+        // the range of x whose column ix = x·sw − pw + j·dw lies inside [0, w)
+        const off = j * dw - pw;
+        const x0 = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / sw));
+        const x1 = Math.max(x0, Math.min(ow, Math.ceil((w - off) / sw)));
+        let o = r;
+        for (let y = 0; y < oh; y++) {
+          const iy = y * sh - ph + i * dh;
+          if (iy < 0 || iy >= h) {
+            out.fill(0, o, o + ow);
+            o += ow;
+            continue;
           }
+          const row = plane + iy * w + off;
+          let x = 0;
+          for (; x < x0; x++) out[o++] = 0;
+          if (sw === 1) for (; x < x1; x++) out[o++] = src[row + x]!;
+          else for (; x < x1; x++) out[o++] = src[row + x * sw]!;
+          for (; x < ow; x++) out[o++] = 0;
         }
       }
     }
@@ -62,24 +78,27 @@ export function im2col(src: FloatArray, n: number, c: number, h: number, w: numb
 
 /** The adjoint of im2col: adds each column element back into the input position it was read from. */
 export function col2im(cols: FloatArray, n: number, c: number, h: number, w: number, g: Window2d, out: FloatArray): void {
+  const l = g.oh * g.ow;
+  for (let b = 0; b < n; b++) col2imImage(cols, b * c * g.kh * g.kw * l, l, c, h, w, g, out, b * c * h * w);
+}
+
+/** The adjoint of im2colImage: adds the column matrix at cols[colsOff] (rows `ld` apart) into the image at out[outOff]. */
+export function col2imImage(cols: FloatArray, colsOff: number, ld: number, c: number, h: number, w: number, g: Window2d, out: FloatArray, outOff: number): void {
   const { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow } = g;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      const plane = (b * c + ch) * h * w;
-      for (let i = 0; i < kh; i++) {
-        for (let j = 0; j < kw; j++) {
-          const off = j * dw - pw;
-          const x0 = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / sw));
-          const x1 = Math.max(x0, Math.min(ow, Math.ceil((w - off) / sw)));
-          for (let y = 0; y < oh; y++) {
-            const iy = y * sh - ph + i * dh;
-            if (iy >= 0 && iy < h) {
-              const row = plane + iy * w + off;
-              for (let x = x0; x < x1; x++) out[row + x * sw] = out[row + x * sw]! + cols[o + x]!;
-            }
-            o += ow;
-          }
+  let r = colsOff;
+  for (let ch = 0; ch < c; ch++) {
+    const plane = outOff + ch * h * w;
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++, r += ld) {
+        const off = j * dw - pw;
+        const x0 = off >= 0 ? 0 : Math.min(ow, Math.ceil(-off / sw));
+        const x1 = Math.max(x0, Math.min(ow, Math.ceil((w - off) / sw)));
+        for (let y = 0, o = r; y < oh; y++, o += ow) {
+          const iy = y * sh - ph + i * dh;
+          if (iy < 0 || iy >= h) continue;
+          const row = plane + iy * w + off;
+          if (sw === 1) for (let x = x0; x < x1; x++) out[row + x] = out[row + x]! + cols[o + x]!;
+          else for (let x = x0; x < x1; x++) out[row + x * sw] = out[row + x * sw]! + cols[o + x]!;
         }
       }
     }

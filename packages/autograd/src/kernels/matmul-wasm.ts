@@ -139,6 +139,49 @@ export class WasmGemm {
     transB: boolean,
     accumulate: boolean,
   ): boolean {
+    const copyC = (to: boolean) => (v: FloatArray, at: number, ld: number): void => {
+      if (ld === n) {
+        if (to) out.set(v.subarray(at, at + m * n), outOff);
+        else v.set(out.subarray(outOff, outOff + m * n), at);
+      } else {
+        for (let i = 0; i < m; i++) {
+          if (to) out.set(v.subarray(at + i * ld, at + i * ld + n), outOff + i * n);
+          else v.set(out.subarray(outOff + i * n, outOff + i * n + n), at + i * ld);
+        }
+      }
+    };
+    return this.gemmVia(
+      m,
+      k,
+      n,
+      transA,
+      transB,
+      (v, at) => v.set(a.subarray(aOff, aOff + m * k), at),
+      (v, at) => v.set(b.subarray(bOff, bOff + k * n), at),
+      copyC(true),
+      accumulate ? copyC(false) : null,
+    );
+  }
+
+  /**
+   * The product with its operands written straight into wasm memory by the caller: `fillA(view, at)`
+   * writes the m·k elements of A as stored (row-major [m, k], or [k, m] when transA) at element `at`
+   * of `view`, `fillB` likewise B; `readC(view, at, ld)` reads the m x n result, rows `ld` elements
+   * apart; `initC`, when given, writes the starting C there (accumulate), else C starts at 0. So an
+   * operand that is computed anyway (im2col columns) never exists as a JS array. False, with nothing
+   * called, when the memory cannot hold the product.
+   */
+  gemmVia(
+    m: number,
+    k: number,
+    n: number,
+    transA: boolean,
+    transB: boolean,
+    fillA: (view: FloatArray, at: number) => void,
+    fillB: (view: FloatArray, at: number) => void,
+    readC: (view: FloatArray, at: number, ld: number) => void,
+    initC: ((view: FloatArray, at: number, ld: number) => void) | null,
+  ): boolean {
     const { mr, nr, kernel } = this.cfg;
     const mp = Math.ceil(m / mr) * mr;
     const np = Math.ceil(n / nr) * nr;
@@ -158,7 +201,7 @@ export class WasmGemm {
     const esz = this.esz;
     const { packA, packB } = this.cfg;
 
-    // raw operands, copied once; the wasm pack routines read them with strides (absorbing
+    // raw operands, written once; the wasm pack routines read them with strides (absorbing
     // the transposes) into the panel buffers
     const aRaw = cBase + mp * np;
     const bRaw = aRaw + Math.ceil((m * k) / 4) * 4;
@@ -168,12 +211,9 @@ export class WasmGemm {
     if (v === null) return false;
     // C in
     v.fill(0, cBase, cBase + mp * np);
-    if (accumulate) {
-      if (np === n) v.set(out.subarray(outOff, outOff + m * n), cBase);
-      else for (let i = 0; i < m; i++) v.set(out.subarray(outOff + i * n, outOff + i * n + n), cBase + i * np);
-    }
-    v.set(a.subarray(aOff, aOff + m * k), aRaw);
-    v.set(b.subarray(bOff, bOff + k * n), bRaw);
+    if (initC !== null) initC(v, cBase, np);
+    fillA(v, aRaw);
+    fillB(v, bRaw);
     const rsA = (transA ? 1 : k) * esz;
     const csA = (transA ? m : 1) * esz;
     const rsB = (transB ? 1 : n) * esz;
@@ -226,8 +266,7 @@ export class WasmGemm {
     }
 
     // C out
-    if (np === n) out.set(v.subarray(cBase, cBase + m * n), outOff);
-    else for (let i = 0; i < m; i++) out.set(v.subarray(cBase + i * np, cBase + i * np + n), outOff + i * n);
+    readC(v, cBase, np);
     return true;
   }
 }

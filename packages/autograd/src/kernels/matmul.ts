@@ -5,7 +5,9 @@
 //   - larger ones use the WebAssembly SIMD kernels (f32x4 4x8 register tile for float32,
 //     f64x2 4x4 for float64) with packing and cache blocking, see matmul-wasm.ts;
 //   - without WebAssembly SIMD everything goes to the tiled JS kernel.
-// All paths are synchronous. `out` must not overlap `a` or `b`.
+// All paths are synchronous. `out` must not overlap `a` or `b`. `matmulVia` is the same product with
+// an operand written by a callback straight into the kernel's buffer and the result read from there
+// (convolution's im2col columns, kernels/conv-gemm.ts).
 
 import { matmulReference, matmulTiled, type FloatArray } from './matmul-js.ts';
 import { KERNEL_CONFIG } from './config.ts';
@@ -176,6 +178,60 @@ export function matmul(
     }
   }
   matmulTiled(a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate);
+}
+
+/**
+ * An operand of `matmulVia`: an array holding it from an offset, or a callback that writes it (row-major
+ * as stored: [m, k] or [k, m] for A, [k, n] or [n, k] for B) into `buf` from element `at`.
+ */
+export type ViaOperand = { readonly data: FloatArray; readonly off: number } | ((buf: FloatArray, at: number) => void);
+
+/**
+ * C = op(A) op(B) where an operand may be produced by a callback straight into the kernel's buffer
+ * (wasm memory on the wasm path), and the result is handed to `read(buf, at, ld)` (m x n, rows `ld`
+ * apart) instead of being copied into an array: for products whose operand is a large temporary
+ * (convolution's im2col columns) that should never exist as a JS array. Dispatch as `matmul`; the JS
+ * path (small products, no wasm SIMD, memory that cannot grow) writes the operands into scratch arrays.
+ */
+export function matmulVia(
+  dtype: 'f32' | 'f64',
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  a: ViaOperand,
+  b: ViaOperand,
+  read: (buf: FloatArray, at: number, ld: number) => void,
+): void {
+  if (m <= 0 || n <= 0) return;
+  const Arr = dtype === 'f32' ? Float32Array : Float64Array;
+  if (k <= 0) {
+    read(new Arr(m * n), 0, n);
+    return;
+  }
+  const into = (op: ViaOperand, size: number) => (buf: FloatArray, at: number): void => {
+    if (typeof op === 'function') op(buf, at);
+    else buf.set(op.data.subarray(op.off, op.off + size), at);
+  };
+  if (m * k * n >= WASM_MIN_WORK) {
+    const be = getBackends();
+    if (be !== null) {
+      const g = be[dtype];
+      if (g.fits(m, k, n) && g.gemmVia(m, k, n, transA, transB, into(a, m * k), into(b, k * n), read, null)) return;
+    }
+  }
+  const js = (op: ViaOperand, size: number): [FloatArray, number] => {
+    if (typeof op !== 'function') return [op.data, op.off];
+    const buf = new Arr(size);
+    op(buf, 0);
+    return [buf, 0];
+  };
+  const [ad, ao] = js(a, m * k);
+  const [bd, bo] = js(b, k * n);
+  const c = new Arr(m * n);
+  matmulTiled(ad, ao, bd, bo, c, 0, m, k, n, transA, transB, false);
+  read(c, 0, n);
 }
 
 /**

@@ -44,7 +44,8 @@ export function positions(op: string, axis: string, size: number, k: number, s: 
   return n;
 }
 
-function checkWindow(op: string, g: Window2d): void {
+/** Validates a window's sizes (integers: kernel, stride and dilation >= 1, padding and positions >= 0). */
+export function checkWindow(op: string, g: Window2d): void {
   for (const k of ['kh', 'kw', 'sh', 'sw', 'dh', 'dw'] as const) checkInteger(op, k, g[k], 1);
   for (const k of ['ph', 'pw', 'oh', 'ow'] as const) checkInteger(op, k, g[k], 0);
 }

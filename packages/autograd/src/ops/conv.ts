@@ -1,28 +1,34 @@
 /**
  * Convolution and pooling: conv1d, conv2d, convTranspose2d, unfold/fold, maxPool1d/2d, avgPool2d, adaptiveAvgPool2d.
  *
- * Convolution is im2col (the `unfold` primitive) followed by one batched matrix product on the fast
- * matmul (weights [Cout, Cin·kH·kW] times columns [N, Cin·kH·kW, L]), so it runs on the wasm kernels
- * and threads. It is a composite: its gradient comes from matmul's and unfold's rules (dW = G·colsᵀ,
- * dcols = Wᵀ·G folded back by col2im), which are Tensor ops, so second order works. The transposed
- * convolution is the same product read the other way (Wᵀ·x) followed by fold.
+ * conv1d and conv2d validate their arguments, resolve the geometry ('same' padding, conv1d as conv2d
+ * over a height of 1, unbatched inputs) and apply the primitive `conv2dCore` (conv-core.ts), then
+ * add the bias. conv2dCore and its two adjoints, conv2dInputGrad and conv2dWeightGrad, are each one
+ * matrix product per group and chunk of images on the fast matmul (wasm SIMD and its threads), with
+ * the im2col columns written straight into the product's buffer (kernels/conv-gemm.ts), so that no
+ * [N, Cin·kH·kW, L] column tensor is allocated forwards or backwards. Their backward rules are one
+ * another, so second order works. A 1x1 kernel with stride 1 and no padding skips them: its columns
+ * are x itself, and the batched matmul with the output channels as rows measured faster. The transposed
+ * convolution is conv2dInputGrad itself (it is the gradient of a convolution in its input).
  */
 import { DTypeError, ShapeError } from '../errors.ts';
 import { apply } from '../engine.ts';
-import { checkInteger, checkOptions, describe, formatShape } from '../shape.ts';
+import { checkInteger, checkOptions, describe, formatShape, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import type { OracleInput, Pick } from './define.ts';
 import { add } from './elementwise.ts';
 import { composite, primitive, type OpEntry } from './helpers.ts';
 import { matmulT } from './linalg.ts';
 import { reshape } from './shape-ops.ts';
-import { batched, foldOp, perDim, positions, unfoldOp, type SizeArg, type Window2d } from './conv-unfold.ts';
+import { conv2dCoreOp, conv2dInputGradOp, conv2dWeightGradOp, type ConvGeometry } from './conv-core.ts';
+import { batched, foldOp, perDim, positions, unfoldOp, type SizeArg } from './conv-unfold.ts';
 import { POOL_OPS } from './pool.ts';
 
 export { unfold, fold, type UnfoldOptions, type SizeArg } from './conv-unfold.ts';
 export { maxPool1d, maxPool2d, avgPool2d, adaptiveAvgPool2d, type MaxPoolOptions, type AvgPool2dOptions, type PoolWithIndices } from './pool.ts';
 
 const FUNCTION_ONLY = { method: null } as const;
+const INTERNAL = { fn: null } as const;
 
 /** Options of `conv1d` and `conv2d` (PyTorch's F.conv1d / F.conv2d); sizes per dimension or one number. */
 export interface ConvOptions {
@@ -84,7 +90,7 @@ function addBias(out: Tensor, b: Tensor | null, spatial: number): Tensor {
   return b === null ? out : add(out, reshape(b, [b.shape[0]!, ...new Array<number>(spatial).fill(1)]));
 }
 
-/** conv1d and conv2d: x as [N, C, H, W] (conv1d: H = 1), validated, then unfold and one batched product. */
+/** conv1d and conv2d: x as [N, C, H, W] (conv1d: H = 1), validated, then conv2dCore and the bias. */
 function convNd(op: string, dims: 1 | 2, x: TensorLike, weight: TensorLike, bias: TensorLike | null | undefined, options: ConvOptions | undefined): Tensor {
   const [t0, w, b] = operands(op, x, weight, bias);
   const o = checkOptions(op, options, ['stride', 'padding', 'dilation', 'groups']);
@@ -125,21 +131,27 @@ function convNd(op: string, dims: 1 | 2, x: TensorLike, weight: TensorLike, bias
   const [dh, dw] = at(dilation, 1);
   const [oh, ow] = at(out, 1);
   const [h, wd] = at(size, 1);
-  const g: Window2d = { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow };
-  const x4 = dims === 2 ? t : reshape(t, [n, cin, 1, wd]);
-  // a 1x1 kernel with stride 1 and no padding reads each pixel once: the columns are x itself
-  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && oh === h && ow === wd;
-  const cols = pointwise ? reshape(x4, [n, cin, h * wd]) : apply(unfoldOp, [x4], g);
-  const k = (cin / groups) * kh * kw;
-  const l = oh * ow;
-  // an empty batch: the output is empty too (the engine cannot yet sum a gradient over a broadcast
-  // axis of size 0, so the weight and bias are left out of its graph rather than given zeros)
-  if (n === 0) return reshape(cols, [...t0.shape.slice(0, t0.rank - dims - 1), cout, ...(dims === 2 ? [oh, ow] : [ow])]);
-  const y = groups === 1
-    ? matmulT(reshape(w, [cout, k]), cols, false, false)
-    : reshape(matmulT(reshape(w, [groups, cout / groups, k]), reshape(cols, [n, groups, k, l]), false, false), [n, cout, l]);
-  const shaped = addBias(reshape(y, [n, cout, ...(dims === 2 ? [oh, ow] : [ow])]), b, dims);
+  // a 1x1 kernel with stride 1 and no padding reads each pixel once: the columns are x itself, and
+  // the batched matmul (output channels as rows) is faster than conv2dCore's transposed product
+  const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && oh === h && ow === wd && n > 0;
+  const y = pointwise ? pointwiseConv(t, w, groups) : apply(conv2dCoreOp, [
+    dims === 2 ? t : reshape(t, [n, cin, 1, wd]),
+    dims === 2 ? w : reshape(w, [cout, cin / groups, 1, kw]),
+  ], { kh, kw, sh, sw, ph, pw, dh, dw, oh, ow, groups, h, w: wd });
+  const shaped = addBias(dims === 2 ? y : reshape(y, [n, cout, ow]), b, dims);
   return unbatched ? reshape(shaped, shaped.shape.slice(1)) : shaped;
+}
+
+/** A 1x1 convolution with stride 1 and no padding as a batched product: W [Cout, Cin/groups] · x [N, Cin, L]. */
+function pointwiseConv(x: Tensor, w: Tensor, groups: number): Tensor {
+  const [n, cin] = x.shape as [number, number];
+  const cout = w.shape[0]!;
+  const l = sizeOf(x.shape.slice(2));
+  const k = cin / groups;
+  const y = groups === 1
+    ? matmulT(reshape(w, [cout, k]), reshape(x, [n, cin, l]), false, false)
+    : reshape(matmulT(reshape(w, [groups, cout / groups, k]), reshape(x, [n, groups, k, l]), false, false), [n, cout, l]);
+  return reshape(y, [n, cout, ...x.shape.slice(2)]);
 }
 
 /**
@@ -189,14 +201,9 @@ export function convTranspose2d(x: TensorLike, weight: TensorLike, bias?: Tensor
   if (oh < 1 || ow < 1) {
     throw new ShapeError(op, `the output size [${oh}, ${ow}] is too small for x ${formatShape(t0.shape)}, weight ${formatShape(w.shape)}, stride [${sh}, ${sw}], padding [${ph}, ${pw}]`, [t0.shape, w.shape]);
   }
-  const k = (cout / groups) * kh * kw;
-  const l = h * wd;
-  // columns Wᵀ·x: [N, Cout·kH·kW, H·W], then each column added into its window of the output
-  if (n === 0) return apply(foldOp, [reshape(t, [0, cout * kh * kw, l])], { kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: wd, h: oh, w: ow }); // as in convNd
-  const cols = groups === 1
-    ? matmulT(reshape(w, [cin, k]), reshape(t, [n, cin, l]), true, false)
-    : reshape(matmulT(reshape(w, [groups, cin / groups, k]), reshape(t, [n, groups, cin / groups, l]), true, false), [n, cout * kh * kw, l]);
-  const y = addBias(apply(foldOp, [cols], { kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: wd, h: oh, w: ow }), b, 2);
+  // the gradient in the input of the convolution with this weight that maps [oh, ow] to [h, wd]
+  const geo: ConvGeometry = { kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: wd, groups, h: oh, w: ow };
+  const y = addBias(apply(conv2dInputGradOp, [t, w], geo), b, 2);
   return unbatched ? reshape(y, y.shape.slice(1)) : y;
 }
 
@@ -309,6 +316,9 @@ function sampleConvTranspose(pick: Pick): { shapes: number[][]; params: ConvTran
 export const CONV_OPS = {
   unfold: primitive(unfoldOp, FUNCTION_ONLY),
   fold: primitive(foldOp, FUNCTION_ONLY),
+  conv2dCore: primitive(conv2dCoreOp, INTERNAL), // conv1d's and conv2d's product, without bias
+  conv2dInputGrad: primitive(conv2dInputGradOp, INTERNAL), // its adjoint in x, and convTranspose2d
+  conv2dWeightGrad: primitive(conv2dWeightGradOp, INTERNAL), // its adjoint in w
   conv1d: composite('conv1d', ([x, w, b], p: ConvOptions) => conv1d(x!, w!, b ?? null, p), {
     shapes: 'unary',
     sample: (pick) => sampleConv(1, pick),

@@ -57,6 +57,19 @@ function toAxes(op: string, x: Tensor, axes: unknown, distinct: boolean): number
 
 const sampleAxis = (shapes: readonly number[][], pick: Pick) => ({ axis: pickAxis(shapes[0]!, pick) });
 
+/** The shape rule of a scan along an axis given directly: the input's shape. */
+function scanShape(op: string, s: Shape, axis: unknown): number[] {
+  checkAxis(op, s, axis);
+  return s.slice();
+}
+
+/** A lane-wise scan's forward: a fresh output filled by `kernel` lane by lane along `axis`. */
+function laneForward(x: Tensor, axis: number, kernel: (src: Tensor['data'], out: Tensor['data'], lanes: ReturnType<typeof lanesOf>) => void): Tensor['data'] {
+  const out = allocateForOverwrite(x.dtype, x.size);
+  kernel(x.data, out, lanesOf(x.shape, axis));
+  return out;
+}
+
 // ------------------------------------------------------------------ cumsum
 
 interface ScanParams {
@@ -70,15 +83,11 @@ export const cumsumOp: OpDef<ScanParams> = defineOp<ScanParams>({
   inputs: ['x'],
   saves: [],
   shape: ([s], p) => {
-    checkAxis('cumsum', s!, p?.axis);
-    checkBoolean('cumsum', 'reverse', p.reverse, false);
-    return s!.slice();
-  },
-  forward: ([x], { axis, reverse }) => {
-    const out = allocateForOverwrite(x!.dtype, x!.size);
-    cumsumKernel(x!.data, out, lanesOf(x!.shape, axis), reverse === true);
+    const out = scanShape('cumsum', s!, p?.axis);
+    checkBoolean('cumsum', 'reverse', p?.reverse, false);
     return out;
   },
+  forward: ([x], { axis, reverse }) => laneForward(x!, axis, (src, out, lanes) => cumsumKernel(src, out, lanes, reverse === true)),
   // d out_j / d x_k = 1 for k <= j: the gradient is the reverse running sum of g
   backward: ({ grad, params: { axis, reverse } }) => [apply(cumsumOp, [grad], { axis, reverse: !reverse })],
   test: {
@@ -162,15 +171,8 @@ export const cumprodOp: OpDef<{ axis: number }> = defineOp<{ axis: number }>({
   name: 'cumprod',
   inputs: ['x'],
   saves: [0, 'out'],
-  shape: ([s], p) => {
-    checkAxis('cumprod', s!, p?.axis);
-    return s!.slice();
-  },
-  forward: ([x], { axis }) => {
-    const out = allocateForOverwrite(x!.dtype, x!.size);
-    cumprodKernel(x!.data, out, lanesOf(x!.shape, axis));
-    return out;
-  },
+  shape: ([s], p) => scanShape('cumprod', s!, p?.axis),
+  forward: ([x], { axis }) => laneForward(x!, axis, cumprodKernel),
   // d/dx_k sum_j g_j out_j = sum_{j >= k} g_j prod_{i <= j, i != k} x_i = E_k S_k with E_k = out_{k-1}
   // (E_0 = 1) and S_k = g_k + x_{k+1} S_{k+1}: products only, exact with any number of zeros
   backward: ({ grad, inputs: [x], out, params: { axis } }) => [
@@ -197,15 +199,8 @@ export const logCumSumExpOp: OpDef<{ axis: number }> = defineOp<{ axis: number }
   name: 'logCumSumExp',
   inputs: ['x'],
   saves: [0, 'out'],
-  shape: ([s], p) => {
-    checkAxis('logCumSumExp', s!, p?.axis);
-    return s!.slice();
-  },
-  forward: ([x], { axis }) => {
-    const out = allocateForOverwrite(x!.dtype, x!.size);
-    logCumSumExpKernel(x!.data, out, lanesOf(x!.shape, axis));
-    return out;
-  },
+  shape: ([s], p) => scanShape('logCumSumExp', s!, p?.axis),
+  forward: ([x], { axis }) => laneForward(x!, axis, logCumSumExpKernel),
   backward: ({ grad, inputs: [x], out, params: { axis } }) => [logCumSumExpGrad(grad, x!, out, axis)],
   test: {
     shapes: 'unary',

@@ -7,6 +7,7 @@ import {
   matmulUsesWasm,
   matmulConfig,
   matmulThreads,
+  matmulVia,
   matmulWasm,
   setMatmulThreadsMinWork,
   type FloatArray,
@@ -101,8 +102,20 @@ const dtypes: [string, Ctor, number][] = [
   ['f64', Float64Array, 1e-12],
 ];
 
+/**
+ * matmulVia behind matmul's signature: A written by a callback, B given as an array, the result read
+ * (and added to out for accumulate) from the kernel's buffer row by row.
+ */
+const viaKernel: Kernel = (a, aOff, b, bOff, out, outOff, m, k, n, transA, transB, accumulate = false) => {
+  const fillA = (buf: FloatArray, at: number): void => buf.set(a.subarray(aOff, aOff + m * k), at);
+  matmulVia(out instanceof Float32Array ? 'f32' : 'f64', m, k, n, transA, transB, fillA, { data: b, off: bOff }, (c, at, ld) => {
+    for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) out[outOff + i * n + j] = (accumulate ? out[outOff + i * n + j]! : 0) + c[at + i * ld + j]!;
+  });
+};
+
 const kernels: [string, Kernel][] = [
   ['matmul (dispatch)', matmul],
+  ['matmulVia (operand callbacks)', viaKernel],
   ['matmulWasm (forced)', matmulWasm],
   ['matmulTiled (JS)', matmulTiled],
 ];
@@ -162,7 +175,7 @@ describe('matmul kernels vs matmulReference', () => {
   });
 
   it('k = 0 gives zeros, or leaves out unchanged with accumulate', () => {
-    for (const kernel of [matmul, matmulWasm]) {
+    for (const kernel of [matmul, matmulWasm, viaKernel]) {
       const out = new Float32Array([1, 2, 3, 4, 5, 6, 7]);
       kernel(new Float32Array(0), 0, new Float32Array(0), 0, out, 1, 2, 0, 3, false, false, true);
       expect(Array.from(out)).toEqual([1, 2, 3, 4, 5, 6, 7]);
