@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import Benchmark from 'benchmark';
+import { matmulThreads, setMatmulThreadsMinWork, THREADS_MIN_WORK } from '../packages/autograd/src/kernels/matmul.ts';
 
 export interface BenchOptions {
   /** fewer samples and smaller problems: a smoke run in seconds, numbers are rough */
@@ -125,6 +126,19 @@ export function machineLine(): string {
     .join(' ')}`;
 }
 
+/**
+ * |got − ref| ≤ tol · mag element-wise (mag: the same computation on absolute values, e.g. |A|·|B|
+ * for a product, which bounds the rounding error of any summation order), else throw.
+ */
+export function agree(name: string, got: ArrayLike<number>, ref: ArrayLike<number>, mag: ArrayLike<number>, tol: number): void {
+  if (got.length !== ref.length) throw new Error(`${name}: ${got.length} values, the reference has ${ref.length}`);
+  for (let i = 0; i < ref.length; i++) {
+    const err = Math.abs(got[i]! - ref[i]!);
+    if (!(err <= tol * mag[i]! + 1e-30))
+      throw new Error(`${name}: result differs from the float64 reference at ${i}: ${got[i]} vs ${ref[i]} (tolerance ${tol} · ${mag[i]})`);
+  }
+}
+
 /** Deterministic uniform [-1, 1) data (mulberry32). */
 export function randomArray(Ctor: Float32ArrayConstructor, n: number, seed: number): Float32Array;
 export function randomArray(Ctor: Float64ArrayConstructor, n: number, seed: number): Float64Array;
@@ -148,6 +162,71 @@ export function randomArray(
     out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
   }
   return out;
+}
+
+// ---- memograd's threads ----------------------------------------------------------------------
+
+/**
+ * The threads memograd's matmul (and everything built on it: linear, conv2d's im2col products)
+ * can use: 1 + its helper threads, capped by MEMOGRAD_MATMUL_THREADS (default min(cpus, 4)). Waits
+ * for the helpers to start, so that every timing sees the same setup.
+ */
+export function memogradThreads(): number {
+  return matmulThreads(10_000);
+}
+
+/**
+ * 1: every memograd matmul stays on the calling thread; otherwise the default, where products of
+ * at least THREADS_MIN_WORK multiply-adds are split over all threads (smaller ones stay on one).
+ */
+export function useMemogradThreads(threads: number): void {
+  setMatmulThreadsMinWork(threads === 1 ? Infinity : THREADS_MIN_WORK);
+}
+
+/** The thread counts a suite compares at: 1 and memograd's count (just [1] on one core). */
+export function threadCounts(): number[] {
+  const n = memogradThreads();
+  return n > 1 ? [1, n] : [1];
+}
+
+/**
+ * Time an async call (Benchmark.js cannot time them synchronously): a warm-up call, then calls
+ * until the budget (4 s, 0.6 s with --quick) and 5 samples (2) have passed, at most 30; the row's
+ * ops/s is `perCall` over the median time.
+ */
+export async function measureAsync(
+  group: string,
+  impl: string,
+  fn: () => Promise<void>,
+  perCall: number,
+  flop: number,
+  opts: BenchOptions,
+  note?: string,
+): Promise<Row> {
+  await fn();
+  const times: number[] = [];
+  const budget = opts.quick ? 600 : 4000;
+  const t0 = performance.now();
+  while (times.length < (opts.quick ? 2 : 5) || (performance.now() - t0 < budget && times.length < 30)) {
+    const s = performance.now();
+    await fn();
+    times.push(performance.now() - s);
+  }
+  times.sort((a, b) => a - b);
+  const med = times[times.length >> 1]!;
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  const sd = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, times.length - 1));
+  const row: Row = {
+    group,
+    impl,
+    hz: perCall / (med / 1000),
+    rme: (100 * 1.96 * sd) / Math.sqrt(times.length) / mean,
+    samples: times.length,
+    flop,
+    note,
+  };
+  process.stderr.write(`  ${group.padEnd(24)} ${impl.padEnd(30)} ${fmt(row.hz)} ops/s\n`);
+  return row;
 }
 
 // ---- tfjs under Node -------------------------------------------------------------------------

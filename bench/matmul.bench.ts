@@ -1,32 +1,33 @@
 // Matmul suite: memograd's matmul kernel vs tfjs 4.22 (cpu backend, wasm backend with SIMD,
 // 1 thread) and jax-js 0.1.25 (wasm device, 1 thread; np.matmul op by op and under jit) on
-// float32, and memograd's float64 kernel vs plain-JS loops.
+// float32, and memograd's float64 kernel vs plain-JS loops. PyTorch (torch.mm into a preallocated
+// output, in a subprocess: torch-peer.ts) at 1 thread and at memograd's thread count for float32
+// A·B from n = 256 (skipped with a note without torch).
 //
 //   pnpm --filter @memograd/bench run bench:matmul [--quick] [--sizes=128,256,512,1024]
 //
 // Every implementation's output is checked against a float64 reference before it is timed.
 // tfjs and jax-js timings include `dataSync()` of the result (ours writes into a caller's Float32Array, so
 // both end with the product readable from JS); input tensors are created once, outside the timing.
+import { matmul, matmulReference, matmulTiled, THREADS_MIN_WORK } from '../packages/autograd/src/kernels/matmul.ts';
 import {
-  matmul,
-  matmulReference,
-  matmulThreads,
-  matmulTiled,
-  setMatmulThreadsMinWork,
-  THREADS_MIN_WORK,
-} from '../packages/autograd/src/kernels/matmul.ts';
-import { loadJax, loadTf, measure, numList, randomArray, runIfMain, type BenchOptions, type JaxArray, type Row } from './harness.ts';
+  agree,
+  loadJax,
+  loadTf,
+  measure,
+  memogradThreads,
+  numList,
+  randomArray,
+  runIfMain,
+  threadCounts,
+  useMemogradThreads,
+  type BenchOptions,
+  type JaxArray,
+  type Row,
+} from './harness.ts';
+import { runTorch, torchCase, torchLabel, torchOrNote, torchOutput, torchRow, type TorchResult } from './torch-peer.ts';
 
 type F = Float32Array | Float64Array;
-
-/** |x - ref| <= tol * (|A| |B|)[i,j] for every element, else throw. */
-function agree(name: string, got: ArrayLike<number>, ref: Float64Array, mag: Float64Array, tol: number): void {
-  for (let i = 0; i < ref.length; i++) {
-    const err = Math.abs(got[i]! - ref[i]!);
-    if (!(err <= tol * mag[i]! + 1e-30))
-      throw new Error(`${name}: result differs from the float64 reference at ${i}: ${got[i]} vs ${ref[i]}`);
-  }
-}
 
 /** The textbook i-j-k triple loop (the "naive" baseline). */
 function naive(a: F, b: F, c: F, n: number): void {
@@ -47,15 +48,25 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
   const jaxMm = jx.jax.jit((a: JaxArray, b: JaxArray) => np.matmul(a, b));
   const jaxMmT = jx.jax.jit((a: JaxArray, b: JaxArray) => np.matmul(a.transpose(), b));
   const rows: Row[] = [];
-  // helper threads start in the background; wait for them so every size sees the same setup
-  const threads = matmulThreads(10_000);
+  const threads = memogradThreads();
   /** time ours single-threaded, then (if helpers exist) with all threads */
   const ours = (group: string, impl: string, fn: () => void, flop: number) => {
-    setMatmulThreadsMinWork(Infinity);
+    useMemogradThreads(1);
     rows.push(measure(group, `${impl}, 1 thread`, fn, flop, opts, true, 1));
-    setMatmulThreadsMinWork(THREADS_MIN_WORK);
+    useMemogradThreads(threads);
     if (threads > 1 && flop / 2 >= THREADS_MIN_WORK) rows.push(measure(group, `${impl}, ${threads} threads`, fn, flop, opts, true, threads));
   };
+  // PyTorch: one subprocess per thread count with every size from 256, on the inputs below
+  const torchSizes = sizes.filter((n) => n >= 256);
+  const torch: TorchResult[] = [];
+  if (torchSizes.length > 0 && torchOrNote('matmul')) {
+    const inputs: Record<string, { data: Float32Array; shape: number[] }> = {};
+    for (const n of torchSizes) {
+      inputs[`a${n}`] = { data: Float32Array.from(randomArray(Float64Array, n * n, 1000 + n)), shape: [n, n] };
+      inputs[`b${n}`] = { data: Float32Array.from(randomArray(Float64Array, n * n, 2000 + n)), shape: [n, n] };
+    }
+    for (const t of threadCounts()) torch.push(runTorch('matmul', inputs, { sizes: torchSizes }, t, opts));
+  }
 
   for (const n of sizes) {
     const flop = 2 * n * n * n;
@@ -104,6 +115,11 @@ export default async function matmulSuite(opts: BenchOptions): Promise<Row[]> {
         rows.push(measure(group, backend === 'cpu' ? 'tfjs-cpu 4.22' : 'tfjs-wasm 4.22 (simd, 1 thread)', run, flop, opts));
         ta.dispose();
         tb.dispose();
+      }
+
+      for (const res of torchSizes.includes(n) ? torch : []) {
+        agree(`PyTorch ${res.threads}T`, torchOutput(res, `c${n}`), ref, mag, 1e-5);
+        rows.push(torchRow(group, torchLabel(res, 'torch.mm(out=)'), torchCase(res, `n=${n}`), res.threads, flop));
       }
 
       // jax-js: the inputs are held (refcount 1) and passed as `.ref`, which the call consumes;

@@ -3,7 +3,9 @@
 // linear/logSoftmax) vs tfjs 4.22 variableGrads loops (cpu, wasm 1 thread), tfjs-layers model.fit
 // (wasm), the hand-written backward on tfjs-wasm ops with explicit transposes (the reference's
 // "diagnostic" row), jax-js 0.1.25 valueAndGrad + manual SGD (wasm device, 1 thread; the whole
-// step under jit, and op by op) and hand-written plain JS.
+// step under jit, and op by op), hand-written plain JS, and PyTorch (nn.Linear + CrossEntropyLoss +
+// optim.SGD in a subprocess, see torch-peer.ts; skipped with a note when torch is missing).
+// memograd's nn row and PyTorch run at 1 thread and at memograd's thread count (both pinned).
 //
 //   pnpm --filter @memograd/bench run bench:mlp [--quick] [--batches=32,128]
 //
@@ -28,7 +30,20 @@ import {
   type Trainer,
   type Weights,
 } from './mlp-impls.ts';
-import { loadJax, loadTf, measure, numList, runIfMain, type BenchOptions, type Row, type Tf } from './harness.ts';
+import {
+  loadJax,
+  loadTf,
+  measure,
+  measureAsync,
+  numList,
+  runIfMain,
+  threadCounts,
+  useMemogradThreads,
+  type BenchOptions,
+  type Row,
+  type Tf,
+} from './harness.ts';
+import { runTorch, torchCase, torchLabel, torchOrNote, torchRow, type TorchResult } from './torch-peer.ts';
 
 const VERIFY_STEPS = 20;
 
@@ -69,34 +84,6 @@ async function layersFit(tf: Tf, B: number, w: Weights, d: Data) {
   return { fit, dispose: () => model.dispose() };
 }
 
-/** time an async call: median-based row (Benchmark.js cannot time async calls synchronously) */
-async function measureAsync(group: string, impl: string, fn: () => Promise<void>, perCall: number, flop: number, opts: BenchOptions): Promise<Row> {
-  await fn(); // warm-up
-  const times: number[] = [];
-  const budget = opts.quick ? 600 : 4000;
-  const t0 = performance.now();
-  while (times.length < (opts.quick ? 2 : 5) || (performance.now() - t0 < budget && times.length < 30)) {
-    const s = performance.now();
-    await fn();
-    times.push(performance.now() - s);
-  }
-  times.sort((a, b) => a - b);
-  const med = times[times.length >> 1]!;
-  const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  const sd = Math.sqrt(times.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, times.length - 1));
-  const row: Row = {
-    group,
-    impl,
-    hz: perCall / (med / 1000),
-    rme: (100 * 1.96 * sd) / Math.sqrt(times.length) / mean,
-    samples: times.length,
-    flop,
-    note: 'median of whole fit() calls',
-  };
-  process.stderr.write(`  ${group.padEnd(24)} ${impl.padEnd(30)} ${row.hz.toFixed(0)} samples/s\n`);
-  return row;
-}
-
 export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
   const batches = numList(opts, 'batches', [32, 128]);
   const tf = await loadTf();
@@ -104,6 +91,21 @@ export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
   const d = makeData();
   const rows: Row[] = [];
   const verifySteps = opts.quick ? 5 : VERIFY_STEPS;
+  const threads = threadCounts();
+  // PyTorch: one subprocess per thread count, every batch size, on this process' data and weights
+  const torch = new Map<number, TorchResult>();
+  if (torchOrNote('mlp')) {
+    const w = initWeights();
+    const inputs = {
+      X: { data: d.X, shape: [N_DATA, IN] },
+      labels: { data: Float32Array.from(d.labels), shape: [N_DATA] },
+      W1: { data: w.W1, shape: [IN, HID] },
+      b1: { data: w.b1, shape: [HID] },
+      W2: { data: w.W2, shape: [HID, OUT] },
+      b2: { data: w.b2, shape: [OUT] },
+    };
+    for (const t of threads) torch.set(t, runTorch('mlp', inputs, { batches, verifySteps, lr: LR }, t, opts));
+  }
   for (const B of batches) {
     if (B * verifySteps > N_DATA) throw new Error('mlp: batch too large for the verification');
     const group = `MLP train B=${B}`;
@@ -111,17 +113,27 @@ export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
     const ref = meanLoss(plainJs(B, w, d), verifySteps);
     process.stderr.write(`  ${group}: plain JS mean loss of the first ${verifySteps} steps ${ref.toFixed(6)}\n`);
     /** verify then time one step-function implementation; the row's ops/s is samples/s */
-    const time = (impl: string, t: Trainer, ours = false) => {
+    const time = (impl: string, t: Trainer, ours = false, nThreads = 1) => {
       check(`${impl} B=${B}`, meanLoss(t, verifySteps), ref);
-      const r = measure(group, impl, () => t.step(), FLOP_PER_SAMPLE * B, opts, ours);
+      const r = measure(group, impl, () => t.step(), FLOP_PER_SAMPLE * B, opts, ours, nThreads);
       r.hz *= B;
       r.flop = FLOP_PER_SAMPLE;
       rows.push(r);
       t.dispose();
     };
-    time('memograd nn.Linear + crossEntropy + optim.SGD', memogradNn(B, w, d), true);
-    time('memograd raw tensors, linear() + logSoftmax', memogradRaw(B, w, d));
+    for (const t of threads) {
+      useMemogradThreads(t);
+      time(`memograd nn.Linear + crossEntropy + optim.SGD, ${t} thread${t > 1 ? 's' : ''}`, memogradNn(B, w, d), true, t);
+    }
+    useMemogradThreads(1);
+    time('memograd raw tensors, linear() + logSoftmax, 1 thread', memogradRaw(B, w, d));
     rows[rows.length - 1]!.note = 'ours too';
+    useMemogradThreads(threads[threads.length - 1]!); // back to the default for what follows
+    for (const [t, res] of torch) {
+      const c = torchCase(res, `B=${B}`);
+      check(`PyTorch ${t}T B=${B}`, c.meanLoss as number, ref);
+      rows.push(torchRow(group, torchLabel(res, 'nn.Linear + CrossEntropyLoss + optim.SGD'), c, t, FLOP_PER_SAMPLE, B));
+    }
     for (const backend of ['cpu', 'wasm'] as const) {
       if (backend === 'cpu' && opts.quick && B > 32) continue;
       await tf.setBackend(backend);
@@ -132,7 +144,9 @@ export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
       const m = await layersFit(tf, B, w, d);
       check(`tfjs-layers model.fit wasm B=${B}`, await m.fit(verifySteps), ref);
       const steps = opts.quick ? 8 : Math.floor(N_DATA / B);
-      rows.push(await measureAsync(group, 'tfjs-layers model.fit, wasm', () => m.fit(steps).then(() => {}), steps * B, FLOP_PER_SAMPLE, opts));
+      rows.push(
+        await measureAsync(group, 'tfjs-layers model.fit, wasm', () => m.fit(steps).then(() => {}), steps * B, FLOP_PER_SAMPLE, opts, 'median of whole fit() calls'),
+      );
       m.dispose();
     } catch (e) {
       process.stderr.write(`  tfjs-layers model.fit skipped: ${String(e)}\n`);
