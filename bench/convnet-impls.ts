@@ -9,7 +9,7 @@ import { Adam } from '@memograd/optim';
 import { convNet } from '../examples/mnist-cnn/mnist-cnn.ts';
 import type { Tf } from './harness.ts';
 import { denseAfterFlattenToTf, oihwToHwio } from './layout.ts';
-import { rng, transposed, type Trainer } from './mlp-impls.ts';
+import { moduleTrainer, rng, transposed, type Trainer } from './mlp-impls.ts';
 
 export const CNN_BATCH = 64;
 export const CNN_LR = 1e-3;
@@ -56,25 +56,7 @@ export function memogradConvnet(B: number, params: Param[], d: Images, train: bo
   model.parameters().forEach((p, i) => p.data.set(params[i]!.data));
   model.train(train);
   const opt = new Adam(model.parameters(), { lr: CNN_LR });
-  const nb = Math.floor(d.n / B);
-  const xs: Tensor[] = [];
-  const ys: Int32Array[] = [];
-  for (let b = 0; b < nb; b++) {
-    xs.push(tensor(d.X.subarray(b * B * 784, (b + 1) * B * 784), { shape: [B, 1, 28, 28] }));
-    ys.push(d.labels.slice(b * B, (b + 1) * B));
-  }
-  let i = 0;
-  return {
-    step() {
-      const b = i++ % nb;
-      opt.zeroGrad();
-      const loss = crossEntropy(model.call(xs[b]!), ys[b]!);
-      loss.backward();
-      opt.step();
-      return loss.item();
-    },
-    dispose() {},
-  };
+  return moduleTrainer(model, opt, d.X, d.labels, Math.floor(d.n / B), [B, 1, 28, 28]);
 }
 
 /** An async training step (tfjs-layers' trainOnBatch returns a promise). */

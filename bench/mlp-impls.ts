@@ -78,22 +78,25 @@ export interface Trainer {
 
 // ---- memograd ---------------------------------------------------------------------------------
 
-/** nn.Sequential(Linear, ReLU, Linear) + crossEntropy + optim.SGD, class-index targets */
-export function memogradNn(B: number, w: Weights, d: Data): Trainer {
-  const l1 = new Linear(IN, HID);
-  const l2 = new Linear(HID, OUT);
-  l1.weight.data.set(transposed(w.W1, IN, HID)); // memograd stores [out, in]
-  l1.bias!.data.set(w.b1);
-  l2.weight.data.set(transposed(w.W2, HID, OUT));
-  l2.bias!.data.set(w.b2);
-  const model = new Sequential(l1, new ReLU(), l2);
-  const opt = new SGD(model.parameters(), { lr: LR });
-  const nb = Math.floor(N_DATA / B);
+/**
+ * A memograd nn training step over `nb` fixed batches of `x` (rows of shape `batchShape`) and class
+ * `labels`, cycled: zeroGrad, crossEntropy, backward, step. Shared by the MLP and convnet suites.
+ */
+export function moduleTrainer(
+  model: { call(x: Tensor): Tensor },
+  opt: { zeroGrad(): void; step(): void },
+  x: Float32Array,
+  labels: Int32Array,
+  nb: number,
+  batchShape: readonly number[],
+): Trainer {
+  const per = batchShape.reduce((a, b) => a * b, 1);
+  const B = batchShape[0]!;
   const xs: Tensor[] = [];
   const ys: Int32Array[] = [];
   for (let b = 0; b < nb; b++) {
-    xs.push(tensor(d.X.subarray(b * B * IN, (b + 1) * B * IN), { shape: [B, IN] }));
-    ys.push(d.labels.slice(b * B, (b + 1) * B));
+    xs.push(tensor(x.subarray(b * per, (b + 1) * per), { shape: [...batchShape] }));
+    ys.push(labels.slice(b * B, (b + 1) * B));
   }
   let i = 0;
   return {
@@ -107,6 +110,19 @@ export function memogradNn(B: number, w: Weights, d: Data): Trainer {
     },
     dispose() {},
   };
+}
+
+/** nn.Sequential(Linear, ReLU, Linear) + crossEntropy + optim.SGD, class-index targets */
+export function memogradNn(B: number, w: Weights, d: Data): Trainer {
+  const l1 = new Linear(IN, HID);
+  const l2 = new Linear(HID, OUT);
+  l1.weight.data.set(transposed(w.W1, IN, HID)); // memograd stores [out, in]
+  l1.bias!.data.set(w.b1);
+  l2.weight.data.set(transposed(w.W2, HID, OUT));
+  l2.bias!.data.set(w.b2);
+  const model = new Sequential(l1, new ReLU(), l2);
+  const opt = new SGD(model.parameters(), { lr: LR });
+  return moduleTrainer(model, opt, d.X, d.labels, Math.floor(N_DATA / B), [B, IN]);
 }
 
 /** raw tensors: linear() + relu + logSoftmax, one-hot loss, SGD update as a loop over .data */
