@@ -5,13 +5,15 @@
 // /work/shared/perf-reference/mlp.mjs (same generator and seeds), rewritten here.
 import { linear, noGrad, tensor, type Tensor } from '@memograd/autograd';
 import { crossEntropy, Linear, ReLU, Sequential } from '@memograd/nn';
-import { SGD } from '@memograd/optim';
+import { Adam, SGD } from '@memograd/optim';
 import type { Jax, JaxArray, Tf } from './harness.ts';
 
 export const IN = 784;
 export const HID = 128;
 export const OUT = 10;
 export const LR = 0.1;
+/** Adam's learning rate in the MNIST-epoch workload (Adam, batch 64: PyTorch's MNIST recipe) */
+export const ADAM_LR = 1e-3;
 /** random dataset size (samples); the steps cycle through it */
 export const N_DATA = 4096;
 /** dense-layer flop per sample: forward 2(784·128 + 128·10); backward dW1, dW2, dH (no dX) */
@@ -112,8 +114,8 @@ export function moduleTrainer(
   };
 }
 
-/** nn.Sequential(Linear, ReLU, Linear) + crossEntropy + optim.SGD, class-index targets */
-export function memogradNn(B: number, w: Weights, d: Data): Trainer {
+/** nn.Sequential(Linear, ReLU, Linear) + crossEntropy + optim.SGD (or optim.Adam), class-index targets */
+export function memogradNn(B: number, w: Weights, d: Data, adam = false): Trainer {
   const l1 = new Linear(IN, HID);
   const l2 = new Linear(HID, OUT);
   l1.weight.data.set(transposed(w.W1, IN, HID)); // memograd stores [out, in]
@@ -121,7 +123,7 @@ export function memogradNn(B: number, w: Weights, d: Data): Trainer {
   l2.weight.data.set(transposed(w.W2, HID, OUT));
   l2.bias!.data.set(w.b2);
   const model = new Sequential(l1, new ReLU(), l2);
-  const opt = new SGD(model.parameters(), { lr: LR });
+  const opt = adam ? new Adam(model.parameters(), { lr: ADAM_LR }) : new SGD(model.parameters(), { lr: LR });
   return moduleTrainer(model, opt, d.X, d.labels, Math.floor(N_DATA / B), [B, IN]);
 }
 

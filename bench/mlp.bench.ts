@@ -7,12 +7,17 @@
 // optim.SGD in a subprocess, see torch-peer.ts; skipped with a note when torch is missing).
 // memograd's nn row and PyTorch run at 1 thread and at memograd's thread count (both pinned).
 //
-//   pnpm --filter @memograd/bench run bench:mlp [--quick] [--batches=32,128]
+//   pnpm --filter @memograd/bench run bench:mlp [--quick] [--batches=32,128] [--adam=64]
+//
+// The Adam group (`--adam`, batch 64 by default; `--adam=` skips it) is the issue's MNIST-epoch
+// workload: the same network with optim.Adam lr 1e-3, memograd against PyTorch's torch.optim.Adam
+// (no JS peer runs it); samples/s converts to seconds per 60,000-sample epoch (in the note).
 //
 // Before timing, every implementation runs the first VERIFY_STEPS SGD steps from the same initial
 // weights on the same batches; their mean losses must agree with plain JS to 1e-4 (relative).
 // The "ops/s" column of this suite is samples/s; GFLOP/s counts the dense layers only.
 import {
+  ADAM_LR,
   FLOP_PER_SAMPLE,
   HID,
   IN,
@@ -86,6 +91,7 @@ async function layersFit(tf: Tf, B: number, w: Weights, d: Data) {
 
 export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
   const batches = numList(opts, 'batches', [32, 128]);
+  const adamBatches = numList(opts, 'adam', [64]).filter((b) => b > 0);
   const tf = await loadTf();
   const jx = await loadJax();
   const d = makeData();
@@ -104,7 +110,7 @@ export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
       W2: { data: w.W2, shape: [HID, OUT] },
       b2: { data: w.b2, shape: [OUT] },
     };
-    for (const t of threads) torch.set(t, runTorch('mlp', inputs, { batches, verifySteps, lr: LR }, t, opts));
+    for (const t of threads) torch.set(t, runTorch('mlp', inputs, { batches, adamBatches, verifySteps, lr: LR, adamLr: ADAM_LR }, t, opts));
   }
   for (const B of batches) {
     if (B * verifySteps > N_DATA) throw new Error('mlp: batch too large for the verification');
@@ -160,6 +166,38 @@ export default async function mlpSuite(opts: BenchOptions): Promise<Row[]> {
     }
     time('plain JS hand-written (Float32Array, i-k-j)', plainJs(B, w, d));
   }
+  for (const B of adamBatches) rows.push(...adamGroup(B, d, threads, torch, verifySteps, opts));
+  return rows;
+}
+
+/**
+ * The MNIST-epoch workload: memograd nn + optim.Adam at each thread count against PyTorch's Adam
+ * (no plain-JS reference: the first steps' mean losses of memograd and PyTorch must agree to 1e-4).
+ */
+function adamGroup(B: number, d: Data, threads: readonly number[], torch: Map<number, TorchResult>, verifySteps: number, opts: BenchOptions): Row[] {
+  const rows: Row[] = [];
+  const group = `MLP train Adam B=${B}`;
+  const w = initWeights();
+  const epoch = (r: Row) => {
+    r.note = `${(60000 / r.hz).toFixed(2)} s per 60k-sample epoch`;
+    rows.push(r);
+  };
+  const ref = meanLoss(memogradNn(B, w, d, true), verifySteps);
+  process.stderr.write(`  ${group}: memograd mean loss of the first ${verifySteps} steps ${ref.toFixed(6)}\n`);
+  for (const [t, res] of torch) {
+    const c = torchCase(res, `Adam B=${B}`);
+    check(`PyTorch ${t}T Adam B=${B}`, c.meanLoss as number, ref);
+  }
+  for (const t of threads) {
+    useMemogradThreads(t);
+    const tr = memogradNn(B, w, d, true);
+    const r = measure(group, `memograd nn.Linear + crossEntropy + optim.Adam, ${t} thread${t > 1 ? 's' : ''}`, () => tr.step(), FLOP_PER_SAMPLE * B, opts, true, t);
+    r.hz *= B;
+    r.flop = FLOP_PER_SAMPLE;
+    epoch(r);
+  }
+  for (const [t, res] of torch) epoch(torchRow(group, torchLabel(res, 'nn.Linear + CrossEntropyLoss + optim.Adam'), torchCase(res, `Adam B=${B}`), t, FLOP_PER_SAMPLE, B));
+  useMemogradThreads(threads[threads.length - 1]!);
   return rows;
 }
 

@@ -72,6 +72,27 @@ describe.skipIf(!torchAvailable().ok)('torch-peer with PyTorch', () => {
     expect(res.blas).toMatch(/blas/i);
   });
 
+  it('runs the MLP task with Adam from the given weights: the losses of memograd nn + optim.Adam', async () => {
+    const { ADAM_LR, HID, IN, initWeights, makeData, memogradNn, OUT } = await import('../mlp-impls.ts');
+    const d = makeData();
+    const w = initWeights();
+    const B = 8, steps = 4;
+    const inputs = {
+      X: { data: d.X.subarray(0, B * steps * IN), shape: [B * steps, IN] },
+      labels: { data: Float32Array.from(d.labels.subarray(0, B * steps)), shape: [B * steps] },
+      W1: { data: w.W1, shape: [IN, HID] },
+      b1: { data: w.b1, shape: [HID] },
+      W2: { data: w.W2, shape: [HID, OUT] },
+      b2: { data: w.b2, shape: [OUT] },
+    };
+    const res = runTorch('mlp', inputs, { batches: [], adamBatches: [B], verifySteps: steps, lr: 0.1, adamLr: ADAM_LR }, 1, parseOptions(['--quick']));
+    const ours = memogradNn(B, w, d, true);
+    let mean = 0;
+    for (let i = 0; i < steps; i++) mean += ours.step() / steps;
+    const theirs = res.cases.find((c) => c.name === `Adam B=${B}`)!.meanLoss as number;
+    expect(Math.abs(theirs - mean)).toBeLessThan(1e-5 * mean);
+  });
+
   it('runs the matmul task on the given inputs', () => {
     const a = { data: new Float32Array(64).map((_, i) => i % 7), shape: [8, 8] };
     const b = { data: new Float32Array(64).map((_, i) => (i % 5) - 2), shape: [8, 8] };

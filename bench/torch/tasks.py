@@ -35,15 +35,15 @@ def task_matmul(params, inputs, ctx):
     return cases, outs
 
 
-def sgd_trainer(B, inputs, lr):
-    """the MLP 784-128-10 (ReLU, CrossEntropyLoss, SGD) from the JS side's weights (W [in, out])"""
+def mlp_trainer(B, inputs, lr, adam=False):
+    """the MLP 784-128-10 (ReLU, CrossEntropyLoss, SGD or Adam) from the JS side's weights (W [in, out])"""
     X, labels = inputs['X'], inputs['labels'].to(torch.int64)
     l1, l2 = torch.nn.Linear(*inputs['W1'].shape), torch.nn.Linear(*inputs['W2'].shape)
     with torch.no_grad():
         l1.weight.copy_(inputs['W1'].t()); l1.bias.copy_(inputs['b1'])
         l2.weight.copy_(inputs['W2'].t()); l2.bias.copy_(inputs['b2'])
     model = torch.nn.Sequential(l1, torch.nn.ReLU(), l2)
-    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    opt = (torch.optim.Adam if adam else torch.optim.SGD)(model.parameters(), lr=lr)
     return batched_step(model, opt, X, labels, B)
 
 
@@ -66,13 +66,15 @@ def batched_step(model, opt, X, labels, B):
 
 
 def task_mlp(params, inputs, ctx):
-    """SGD training step of the MLP at each batch size: mean loss of the first verifySteps steps
+    """SGD training step of the MLP at each batch size (and Adam at each of adamBatches): mean loss of the first verifySteps steps
     (from the initial weights), then the timing of a fresh trainer"""
     cases = []
-    for B in params['batches']:
-        s = sgd_trainer(B, inputs, params['lr'])
+    runs = [(B, False, params['lr']) for B in params['batches']]
+    runs += [(B, True, params['adamLr']) for B in params.get('adamBatches', [])]
+    for B, adam, lr in runs:
+        s = mlp_trainer(B, inputs, lr, adam)
         mean = sum(s() for _ in range(params['verifySteps'])) / params['verifySteps']
-        cases.append(case(f'B={B}', ctx.time(sgd_trainer(B, inputs, params['lr'])), meanLoss=mean))
+        cases.append(case(f'{"Adam " if adam else ""}B={B}', ctx.time(mlp_trainer(B, inputs, lr, adam)), meanLoss=mean))
     return cases, {}
 
 
