@@ -125,7 +125,11 @@ export abstract class MaxPoolNd extends Module {
 
   /** The maxima of each window: [N, C, ...out] (or [C, ...out]). */
   forward(input: Tensor): Tensor {
-    return this.forwardWithIndices(input).values;
+    // values only: the arg-max pass of forwardWithIndices is not needed (backward finds it again)
+    const x = checkPoolInput(this.label, input, this.spatialDims);
+    const fn = this.spatialDims === 1 ? maxPool1d : maxPool2d;
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return named(this.label, () => fn(x, this.kernelSize, o));
   }
 
   /**

@@ -140,10 +140,26 @@ export function arithmeticFast(
     return true;
   }
   // a column (shape [R..., 1...], a's leading dims then ones) broadcast along the trailing axes
-  // of the other operand: [R, C] - [R, 1] (softmax's backward, normalizations), either side
-  if (a.length === n && b.length < n && isColumn(aShape, bShape)) return columnLoop(code, a, b, out, false);
-  if (b.length === n && a.length < n && isColumn(bShape, aShape)) return columnLoop(code, b, a, out, true);
+  // of the other operand: [R, C] - [R, 1] (softmax's backward, normalizations), either side; and
+  // more generally one varying block of dims with ones around it, repeated over the leading ones:
+  // a convolution's bias [C, 1, 1] over [N, C, H, W] (N blocks of a [C, H·W] column broadcast)
+  if (a.length === n && b.length < n) {
+    const outer = columnBlocks(aShape, bShape);
+    if (outer > 0) return columnBlocksLoop(code, a, b, out, false, outer);
+  }
+  if (b.length === n && a.length < n) {
+    const outer = columnBlocks(bShape, aShape);
+    if (outer > 0) return columnBlocksLoop(code, b, a, out, true, outer);
+  }
   return false;
+}
+
+/** columnLoop over each of `outer` equal consecutive blocks of big and out, with the same column. */
+function columnBlocksLoop(code: ArithmeticCode, big: FloatArray, col: FloatArray, out: FloatArray, colLeft: boolean, outer: number): boolean {
+  if (outer === 1) return columnLoop(code, big, col, out, colLeft);
+  const size = out.length / outer;
+  for (let o = 0; o < out.length; o += size) columnLoop(code, big.subarray(o, o + size), col, out.subarray(o, o + size), colLeft);
+  return true;
 }
 
 /** out[r c + j] = big[r c + j] op col[r], or col[r] op big[r c + j] when colLeft. */
@@ -173,14 +189,26 @@ function columnLoop(code: ArithmeticCode, big: FloatArray, col: FloatArray, out:
   return true;
 }
 
-/** Whether `col` has full's rank, full's leading dims, then only ones (at least one of them < full's). */
-function isColumn(full: Shape, col: Shape): boolean {
-  if (col.length !== full.length || col.length === 0) return false;
+/**
+ * Whether `col` (right-aligned to full's rank, missing dims taken as 1) is ones, then a non-empty
+ * run of full's dims, then ones: full is then `outer` blocks of a [col.length, rest] column
+ * broadcast. Returns outer (the product of full's dims before the run), or 0 when col does not
+ * have that layout.
+ */
+function columnBlocks(full: Shape, col: Shape): number {
+  const r = full.length;
+  if (col.length > r || r === 0) return 0;
+  const at = (d: number): number => (d < r - col.length ? 1 : col[d - (r - col.length)]!);
   let d = 0;
-  while (d < col.length && col[d] === full[d]) d++;
-  if (d === col.length) return false;
-  for (let e = d; e < col.length; e++) if (col[e] !== 1) return false;
-  return true;
+  let outer = 1;
+  while (d < r && at(d) === 1) outer *= full[d++]!;
+  const start = d;
+  while (d < r && at(d) === full[d]) d++;
+  if (d === start) return 0;
+  // the run ended at a dim where col differs from full (a broadcast 1, as the rest must be), or
+  // at the end (col is full's tail: outer blocks of an elementwise op)
+  for (let e = d; e < r; e++) if (at(e) !== 1) return 0;
+  return outer;
 }
 
 function isRow(shape: Shape, k: number): boolean {

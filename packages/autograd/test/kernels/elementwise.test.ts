@@ -184,10 +184,11 @@ describe('arithmetic loops (JS and wasm)', () => {
     div: (x, y) => x / y,
   };
   // [a shape, b shape] for each layout arithmeticFast takes: equal, scalar b, scalar a, row b,
-  // column b, column a, and a column over two trailing axes
+  // column b, column a, a column over two trailing axes, and blocks of columns: a convolution's
+  // bias [C, 1, 1] over [N, C, H, W] (either side, lower rank, unit dims around it)
   const layout = fc
-    .tuple(fc.integer({ min: 1, max: 40 }), fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(15, 16, 17, 33, 64)), fc.integer({ min: 0, max: 6 }))
-    .map(([r, k, kind]): [number[], number[]] => {
+    .tuple(fc.integer({ min: 1, max: 40 }), fc.oneof(fc.integer({ min: 1, max: 40 }), fc.constantFrom(15, 16, 17, 33, 64)), fc.integer({ min: 0, max: 10 }), fc.integer({ min: 1, max: 4 }))
+    .map(([r, k, kind, m]): [number[], number[]] => {
       switch (kind) {
         case 0: return [[r, k], [r, k]];
         case 1: return [[r, k], []];
@@ -195,7 +196,11 @@ describe('arithmetic loops (JS and wasm)', () => {
         case 3: return [[r, k], k > 1 ? [1, k] : [k]];
         case 4: return [[r, k], [r, 1]];
         case 5: return [[r, 1], [r, k]];
-        default: return [[r, 2, k], [r, 1, 1]];
+        case 6: return [[r, 2, k], [r, 1, 1]];
+        case 7: return [[m, r, 2, k], [r, 1, 1]];
+        case 8: return [[r, 1, 1], [m, r, k, 2]];
+        case 9: return [[m, 1, r, k], [1, 1, r, 1]];
+        default: return [[m, 3, r, k], [1, 3, r, 1]];
       }
     });
   for (const code of ['add', 'sub', 'mul', 'div'] as const) {
