@@ -72,8 +72,6 @@ export function setConvChunkElems(elems: number): number {
   return prev;
 }
 
-/** Rows of the forward's product transposed at a time (see conv2dForward). */
-const TILE = 32;
 
 const dtypeOf = (a: FloatArray): 'f32' | 'f64' => (a instanceof Float32Array ? 'f32' : 'f64');
 
@@ -106,17 +104,14 @@ export function conv2dForward(x: FloatArray, w: FloatArray, n: number, cin: numb
   const s = sizes(n, cin, cout, geo);
   const { og, k, l } = s;
   eachChunk(s, geo.groups, (gi, b0, nb) => {
-    matmulVia(dtypeOf(out), nb * l, k, og, true, true, fillColumns(x, s, geo, gi, b0, nb), { data: w, off: gi * og * k }, (c, at, ld) => {
-      // yᵀ's row j·L + p holds image j's position p for every output channel: a transpose, done in
-      // tiles of TILE rows (which stay in L1 while each channel's run of TILE outputs is written)
-      for (let j = 0; j < nb; j++) {
-        const o = ((b0 + j) * cout + gi * og) * l;
-        for (let p0 = 0; p0 < l; p0 += TILE) {
-          const p1 = Math.min(l, p0 + TILE);
-          for (let co = 0; co < og; co++) {
-            const to = o + co * l;
-            for (let p = p0, from = at + (j * l + p0) * ld + co; p < p1; p++, from += ld) out[to + p] = c[from]!;
-          }
+    // y = W · cols: [Cout/g, nb·L], each channel's run of L outputs per image contiguous in the
+    // product as in `out` (computed as colsᵀ · Wᵀ it needed a strided transpose: MNIST conv1
+    // forward 8.5 -> 4.1 ms, [32, 64, 32, 32] 119 -> 105 ms, scripts/bench-conv.ts, 1 thread)
+    matmulVia(dtypeOf(out), og, k, nb * l, false, false, { data: w, off: gi * og * k }, fillColumns(x, s, geo, gi, b0, nb), (c, at, ld) => {
+      for (let co = 0; co < og; co++) {
+        for (let j = 0; j < nb; j++) {
+          const from = at + co * ld + j * l;
+          out.set(c.subarray(from, from + l), ((b0 + j) * cout + gi * og + co) * l);
         }
       }
     });

@@ -5,7 +5,7 @@
  * matrices), so they are differentiable again.
  */
 import { allocate, allocateForOverwrite, type DType } from '../dtype.ts';
-import { apply } from '../engine.ts';
+import { apply, isGradEnabled } from '../engine.ts';
 import { ArgumentError, ShapeError } from '../errors.ts';
 import { adaptiveAvgPool2d as adaptiveKernel, adaptiveRange, avgCounts, avgPool2d as avgKernel, maxPool2d as maxKernel, type Window2d } from '../kernels/conv-im2col.ts';
 import { checkBoolean, checkInteger, checkOptions, describe, formatShape, sizeOf, type Shape } from '../shape.ts';
@@ -74,6 +74,17 @@ export const maxPool2dOp = defineOp<Window2d>({
     const [n, c, h, w] = x!.shape as [number, number, number, number];
     const l = g.oh * g.ow;
     const index = argmaxIndices(x!, g);
+    if (!isGradEnabled()) {
+      // no graph of this backward is being built (the usual backward()): add each window's
+      // gradient at its arg-max directly, as the scatterAdd below would, in the same order
+      const gx = allocate(grad.dtype, n * c * h * w);
+      const gd = grad.data;
+      for (let p = 0, o = 0; p < n * c; p++) {
+        const base = p * h * w;
+        for (let i = 0; i < l; i++, o++) gx[base + index[o]!] = gx[base + index[o]!]! + gd[o]!;
+      }
+      return [rawTensor(gx, x!.shape, grad.dtype)];
+    }
     const gx = apply(scatterAddOp, [rawTensor(allocate(grad.dtype, n * c * h * w), [n, c, h * w], grad.dtype), reshape(grad, [n, c, l])], { axis: 2, index, indexShape: [n, c, l] });
     return [reshape(gx, x!.shape)];
   },
