@@ -202,13 +202,16 @@ export class WasmGemm {
     const mp = Math.ceil(m / mr) * mr;
     const np = Math.ceil(n / nr) * nr;
     const KC = Math.min(this.cfg.kc, k);
-    const MC = Math.min(this.cfg.mc, mp);
+    let MC = Math.min(this.cfg.mc, mp);
     const NC = Math.min(this.cfg.nc, np);
     // threads: the caller and the helpers claim row blocks of MC rows dynamically; every thread
     // (slot) packs A into its own buffer
     const pool = this.cfg.pool;
-    const useThreads =
-      pool != null && m * k * n >= (this.cfg.threadsMinWork ?? Infinity) && mp > MC && pool.readyCount() > 0 && Math.ceil(mp / MC) <= 0xffff;
+    const threadable = pool != null && m * k * n >= (this.cfg.threadsMinWork ?? Infinity) && pool.readyCount() > 0;
+    // a product of few rows and many columns (a convolution's W · cols: Cout rows) would be one
+    // block: cut its rows among the threads instead, whole register panels each
+    if (threadable && mp <= MC && mp >= 2 * mr) MC = Math.ceil(mp / (1 + pool.size) / mr) * mr;
+    const useThreads = threadable && mp > MC && Math.ceil(mp / MC) <= 0xffff;
     const slots = useThreads ? 1 + pool.size : 1;
     // element offsets (all multiples of 4 elements = 16 bytes for f32, 2 for f64)
     const aBase = 0;

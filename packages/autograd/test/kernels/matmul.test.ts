@@ -258,6 +258,39 @@ describe('matmul kernels vs matmulReference', () => {
       });
     });
 
+    it.skipIf(threads < 2)('cuts a product of few rows (at most one row block: a convolution\'s W · cols) among the threads, with the unsplit bits', () => {
+      for (const [, Arr] of dtypes) {
+        const mc = matmulConfig(Arr === Float32Array ? 'f32' : 'f64')!.mc;
+        fc.assert(
+          fc.property(fc.integer({ min: 2, max: mc }), fc.integer({ min: 1, max: 70 }), fc.integer({ min: 100, max: 400 }), fc.boolean(), fc.boolean(), fc.integer({ min: 0, max: 1000 }),
+            (m, k, n, transA, transB, seed) => {
+              const a = new Arr(m * k), b = new Arr(k * n);
+              fill(a, seed);
+              fill(b, seed + 1);
+              const split = new Arr(m * n), whole = new Arr(m * n), want = new Arr(m * n);
+              setMatmulThreadsMinWork(0);
+              try {
+                matmulWasm(a, 0, b, 0, split, 0, m, k, n, transA, transB);
+              } finally {
+                setMatmulThreadsMinWork(Infinity);
+              }
+              try {
+                matmulWasm(a, 0, b, 0, whole, 0, m, k, n, transA, transB);
+              } finally {
+                setMatmulThreadsMinWork(THREADS_MIN_WORK);
+              }
+              // each element's sum runs in the same k order whichever thread computes its row
+              expect(Array.from(split)).toEqual(Array.from(whole));
+              matmulReference(a, 0, b, 0, want, 0, m, k, n, transA, transB, false);
+              let worst = 0;
+              for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(split[i]! - want[i]!));
+              expect(worst).toBeLessThanOrEqual(1e-4 * k);
+            }),
+          { numRuns: 40 },
+        );
+      }
+    });
+
     it('many consecutive threaded calls stay in sync (no lost or stale jobs)', () => {
       withSmallBlocks(() => {
         for (let i = 0; i < 200; i++) {
