@@ -125,11 +125,8 @@ export abstract class MaxPoolNd extends Module {
 
   /** The maxima of each window: [N, C, ...out] (or [C, ...out]). */
   forward(input: Tensor): Tensor {
-    // values only: the arg-max pass of forwardWithIndices is not needed (backward finds it again)
-    const x = checkPoolInput(this.label, input, this.spatialDims);
-    const fn = this.spatialDims === 1 ? maxPool1d : maxPool2d;
-    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
-    return named(this.label, () => fn(x, this.kernelSize, o));
+    // values only: no arg-max pass (the op's backward finds the arg-max again)
+    return this.#pool(input, false) as Tensor;
   }
 
   /**
@@ -137,10 +134,14 @@ export abstract class MaxPoolNd extends Module {
    * index a flat position in its input plane (H·W, or L), as a float tensor of integers.
    */
   forwardWithIndices(input: Tensor): PoolWithIndices {
+    return this.#pool(input, true) as PoolWithIndices;
+  }
+
+  #pool(input: Tensor, returnIndices: boolean): Tensor | PoolWithIndices {
     const x = checkPoolInput(this.label, input, this.spatialDims);
     const fn = this.spatialDims === 1 ? maxPool1d : maxPool2d;
-    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode, returnIndices: true as const };
-    return named(this.label, () => fn(x, this.kernelSize, o));
+    const o = { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+    return named(this.label, () => (returnIndices ? fn(x, this.kernelSize, { ...o, returnIndices: true as const }) : fn(x, this.kernelSize, o)));
   }
 }
 
