@@ -716,6 +716,87 @@ function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[num
 }
 
 /**
+ * maxpool2_f32(p, h, w, oh, ow, planes, q, qi, withIndex): maxPool2d's 2x2 window, stride 2, no
+ * padding or dilation, over `planes` float32 planes of h x w at p (2 oh <= h, 2 ow <= w): the
+ * maxima at q (oh x ow per plane) and, when withIndex is set, the arg-max at qi as plane-relative
+ * flat indices (int32). The comparisons of the JS loop (conv-im2col.ts maxPool2x2), made
+ * branch-free: the window's top-left value starts, then top-right, bottom-left, bottom-right each
+ * take over where they are greater or NaN (bitselect on f32x4.gt | f32x4.ne), so ties keep the
+ * first maximum, -0 and +0 keep the first, and NaN propagates with the last NaN's index. Four
+ * windows a step (the evens and odds of two rows of eight floats), then one at a time.
+ */
+const MAXPOOL2 = (() => {
+  const take = (v: string, m: string, code: string, off: string) => `
+        (local.set $t (v128.or (f32x4.gt ${v} (local.get $m)) (f32x4.ne ${v} ${v})))
+        (local.set $m (v128.bitselect ${v} (local.get $m) (local.get $t)))
+        (local.set $c (v128.bitselect ${off} (local.get $c) (local.get $t)))`.replace(/\$m\b/g, m).replace(/\$c\b/g, code);
+  const stake = (v: string, off: string) => `
+            (local.set $v ${v})
+            (if (i32.or (f32.gt (local.get $v) (local.get $s)) (f32.ne (local.get $v) (local.get $v)))
+              (then (local.set $s (local.get $v)) (local.set $k (i32.add (local.get $k0) ${off}))))`;
+  return `
+  (func (export "maxpool2_f32") (param $p i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
+    (param $planes i32) (param $q i32) (param $qi i32) (param $withIndex i32)
+    (local $plane i32) (local $y i32) (local $x i32) (local $r0 i32) (local $r1 i32) (local $k0 i32) (local $k i32)
+    (local $a v128) (local $b v128) (local $c2 v128) (local $d v128) (local $m v128) (local $c v128) (local $t v128)
+    (local $offW v128) (local $offW1 v128) (local $lanes v128) (local $s f32) (local $v f32) (local $ow4 i32)
+    (local.set $offW (i32x4.splat (local.get $w)))
+    (local.set $offW1 (i32x4.splat (i32.add (local.get $w) (i32.const 1))))
+    (local.set $lanes (v128.const i32x4 0 2 4 6))
+    (local.set $ow4 (i32.and (local.get $ow) (i32.const -4)))
+    (block $pdone (loop $pnext
+      (br_if $pdone (i32.ge_u (local.get $plane) (local.get $planes)))
+      (local.set $y (i32.const 0))
+      (block $ydone (loop $ynext
+        (br_if $ydone (i32.ge_u (local.get $y) (local.get $oh)))
+        ;; k0: the plane-relative index of the row pair's first element
+        (local.set $k0 (i32.mul (i32.shl (local.get $y) (i32.const 1)) (local.get $w)))
+        (local.set $r0 (i32.add (local.get $p) (i32.shl (local.get $k0) (i32.const 2))))
+        (local.set $r1 (i32.add (local.get $r0) (i32.shl (local.get $w) (i32.const 2))))
+        (local.set $x (i32.const 0))
+        (block $xdone (loop $xnext
+          (br_if $xdone (i32.ge_u (local.get $x) (local.get $ow4)))
+          (local.set $a (v128.load (local.get $r0)))
+          (local.set $b (v128.load offset=16 (local.get $r0)))
+          (local.set $c2 (v128.load (local.get $r1)))
+          (local.set $d (v128.load offset=16 (local.get $r1)))
+          (local.set $m (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a) (local.get $b)))
+          (local.set $b (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+          (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c2) (local.get $d)))
+          (local.set $d (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c2) (local.get $d)))
+          (local.set $c (v128.const i32x4 0 0 0 0))${take('(local.get $b)', '$m', '$c', '(v128.const i32x4 1 1 1 1)')}${take('(local.get $a)', '$m', '$c', '(local.get $offW)')}${take('(local.get $d)', '$m', '$c', '(local.get $offW1)')}
+          (v128.store (local.get $q) (local.get $m))
+          (if (local.get $withIndex) (then
+            (v128.store (local.get $qi) (i32x4.add (local.get $c)
+              (i32x4.add (local.get $lanes) (i32x4.splat (i32.add (local.get $k0) (i32.shl (local.get $x) (i32.const 1)))))))
+            (local.set $qi (i32.add (local.get $qi) (i32.const 16)))))
+          (local.set $q (i32.add (local.get $q) (i32.const 16)))
+          (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
+          (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
+          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+          (br $xnext)))
+        (block $tdone (loop $tnext
+          (br_if $tdone (i32.ge_u (local.get $x) (local.get $ow)))
+            (local.set $k0 (i32.add (i32.mul (i32.shl (local.get $y) (i32.const 1)) (local.get $w)) (i32.shl (local.get $x) (i32.const 1))))
+            (local.set $s (f32.load (local.get $r0)))
+            (local.set $k (local.get $k0))${stake('(f32.load offset=4 (local.get $r0))', '(i32.const 1)')}${stake('(f32.load (local.get $r1))', '(local.get $w)')}${stake('(f32.load offset=4 (local.get $r1))', '(i32.add (local.get $w) (i32.const 1))')}
+            (f32.store (local.get $q) (local.get $s))
+            (if (local.get $withIndex) (then
+              (i32.store (local.get $qi) (local.get $k))
+              (local.set $qi (i32.add (local.get $qi) (i32.const 4)))))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
+            (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
+            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+          (br $tnext)))
+        (local.set $y (i32.add (local.get $y) (i32.const 1)))
+        (br $ynext)))
+      (local.set $p (i32.add (local.get $p) (i32.shl (i32.mul (local.get $h) (local.get $w)) (i32.const 2))))
+      (local.set $plane (i32.add (local.get $plane) (i32.const 1)))
+      (br $pnext))))`;
+})();
+
+/**
  * Moves every v128.const of each function into a local read once, before the body, from a mutable
  * global holding it. V8 (TurboFan, V8 11 in Node 20) folds a constant local back into its uses and
  * rebuilds a 128-bit constant at each one (movabs, movq, punpcklqdq: three instructions), which was
@@ -759,5 +840,6 @@ ${reductions.join('\n')}
 ${ARITH_OPS.flatMap((op) => REDUCE_DTYPES.flatMap((dt) => [binFunc(op, dt, false), binFunc(op, dt, true), binsFunc(op, dt, false), binsFunc(op, dt, true)])).join('\n')}
 ${EXACT_UNARY.flatMap((op) => REDUCE_DTYPES.map((dt) => unFunc(op, dt))).join('\n')}
 ${COMPARE_OPS.flatMap((op) => REDUCE_DTYPES.map((dt) => cmpFunc(op, dt))).join('\n')}
+${MAXPOOL2}
 )`;
 }

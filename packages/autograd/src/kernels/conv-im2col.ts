@@ -12,6 +12,7 @@
 // row is implied by oh/ow, so asymmetric ('same') padding and ceil mode need nothing more.
 
 import type { FloatArray } from '../dtype.ts';
+import { wasmMaxPool2x2F32 } from './unary-wasm.ts';
 
 /** Where the sliding windows of a 2-D convolution or pooling sit (see the file comment). */
 export interface Window2d {
@@ -161,9 +162,11 @@ export function maxPoolWindows(src: FloatArray, planes: number, h: number, w: nu
  * inside the input. The same comparisons in the same order as maxPoolWindows (its first element
  * taken as the start: the general loop's -Infinity start gives the same value and index), without
  * its per-window bounds: 1.6x faster on [64, 32, 28, 28] of random values (the rest of its time is
- * branch mispredictions on the comparisons).
+ * branch mispredictions on the comparisons). Float32 planes go to wasm (wasmMaxPool2x2F32: the
+ * same comparisons, branch-free, four windows at a time).
  */
 function maxPool2x2(src: FloatArray, planes: number, h: number, w: number, oh: number, ow: number, out: FloatArray | null, index: Int32Array | null): void {
+  if (src instanceof Float32Array && (out === null || out instanceof Float32Array) && wasmMaxPool2x2F32(src, planes, h, w, oh, ow, out, index)) return;
   let o = 0;
   for (let p = 0; p < planes; p++) {
     const base = p * h * w;

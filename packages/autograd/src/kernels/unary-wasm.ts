@@ -60,6 +60,8 @@ interface Module {
   cmp: Record<`${WasmCompareCode}_${'f32' | 'f64'}`, (p: number, q: number, n: number) => void>;
   /** un_<op>_<dtype>(p, n): in place */
   un: Record<`${WasmExactUnary}_${'f32' | 'f64'}`, InPlace>;
+  /** maxpool2_f32(p, h, w, oh, ow, planes, q, qi, withIndex) */
+  maxpool2: (p: number, h: number, w: number, oh: number, ow: number, planes: number, q: number, qi: number, withIndex: number) => void;
   /** reduce_<op>_<dtype>(p, n): one run */
   run: Record<`${WasmReduceCode}_${'f32' | 'f64'}`, (p: number, n: number) => number>;
 }
@@ -90,6 +92,7 @@ function getModule(): Module | null {
       expsum2: e.expsum2_f32 as Module['expsum2'],
       scale: e.scale_f32 as Module['scale'],
       sublog: e.sublog_f32 as Module['sublog'],
+      maxpool2: e.maxpool2_f32 as Module['maxpool2'],
       rows: {} as Module['rows'],
       run: {} as Module['run'],
       cols: {} as Module['cols'],
@@ -231,6 +234,37 @@ export function wasmLogSumExpRowsF32(src: Float32Array, out: Float32Array, n: nu
       const mk = Number.isFinite(mx) ? mx : 0;
       out[r] = mk + Math.log(Math.fround(lse(off * 4, n, mk)));
     }
+  }
+  return true;
+}
+
+/**
+ * maxPool2d's 2x2 stride-2 window over float32 planes in wasm (maxpool2_f32: branch-free, the
+ * values and arg-max indices of the JS loop), planes copied in by chunks of about REDUCE_CHUNK
+ * elements (at least one plane). `out` and `index` as maxPool2x2's; returns false (nothing done)
+ * below the size threshold or without wasm.
+ */
+export function wasmMaxPool2x2F32(src: Float32Array, planes: number, h: number, w: number, oh: number, ow: number, out: Float32Array | null, index: Int32Array | null): boolean {
+  if (src.length < WASM_UNARY_MIN || planes === 0) return false;
+  const m = getModule();
+  if (m === null) return false;
+  const hw = h * w, ohw = oh * ow;
+  const per = Math.max(1, Math.floor(REDUCE_CHUNK / hw));
+  const q = per * hw * 4;
+  const qi = q + per * ohw * 4;
+  const need = qi + per * ohw * 4;
+  if (m.memory.buffer.byteLength < need) m.memory.grow(Math.ceil((need - m.memory.buffer.byteLength) / 65536));
+  const buf = m.memory.buffer;
+  const input = new Float32Array(buf, 0, per * hw);
+  const values = new Float32Array(buf, q, per * ohw);
+  const indices = new Int32Array(buf, qi, per * ohw);
+  for (let p0 = 0; p0 < planes; p0 += per) {
+    const count = Math.min(per, planes - p0);
+    input.set(src.subarray(p0 * hw, (p0 + count) * hw));
+    m.maxpool2(0, h, w, oh, ow, count, q, qi, index === null ? 0 : 1);
+    const len = count * ohw;
+    if (out !== null) out.set(len === values.length ? values : values.subarray(0, len), p0 * ohw);
+    if (index !== null) index.set(len === indices.length ? indices : indices.subarray(0, len), p0 * ohw);
   }
   return true;
 }

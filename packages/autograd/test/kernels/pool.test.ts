@@ -1,9 +1,11 @@
-// maxPool2d's 2x2 stride-2 path against the general window loop: the same values and the same
-// arg-max indices (ties keep the first maximum, NaN takes over), for the shapes it accepts (odd
-// sizes leave the last row and column out) and the ones it must refuse (padding, ceil-mode windows).
+// maxPool2d's 2x2 stride-2 paths (the JS loop, and wasm for float32) against the general window
+// loop: the same values and the same arg-max indices (ties keep the first maximum, NaN takes over),
+// for the shapes they accept (odd sizes leave the last row and column out) and the ones they must
+// refuse (padding, ceil-mode windows).
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { maxPool2d, maxPoolWindows, type Window2d } from '../../src/kernels/conv-im2col.ts';
+import { setWasmReduceChunk, setWasmUnaryMin } from '../../src/kernels/unary-wasm.ts';
 
 function values(n: number, seed: number, f32: boolean): Float32Array | Float64Array {
   let s = seed >>> 0;
@@ -16,21 +18,35 @@ function values(n: number, seed: number, f32: boolean): Float32Array | Float64Ar
 }
 
 describe('maxPool2d 2x2 stride 2', () => {
-  it('gives the general loop\'s values and indices', () => {
+  it('gives the general loop\'s values and indices (JS loop, and wasm with planes split across chunks)', () => {
     expect.hasAssertions();
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 13 }), fc.integer({ min: 2, max: 13 }), fc.integer(), fc.boolean(), (planes, h, w, seed, f32) => {
-        const src = values(planes * h * w, seed, f32);
-        const g: Window2d = { kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1, oh: Math.floor(h / 2), ow: Math.floor(w / 2) };
-        const m = planes * g.oh * g.ow;
-        const [v1, v2] = f32 ? [new Float32Array(m), new Float32Array(m)] : [new Float64Array(m), new Float64Array(m)];
-        const [i1, i2] = [new Int32Array(m), new Int32Array(m)];
-        maxPool2d(src, planes, h, w, g, v1, i1);
-        maxPoolWindows(src, planes, h, w, g, v2, i2);
-        expect(Array.from(i1)).toEqual(Array.from(i2));
-        for (let i = 0; i < m; i++) expect(Object.is(v1[i], v2[i]), `${v1[i]} vs ${v2[i]} at ${i}`).toBe(true);
-      }),
-      { numRuns: 200 },
+      fc.property(fc.integer({ min: 1, max: 5 }), fc.integer({ min: 2, max: 21 }), fc.integer({ min: 2, max: 21 }), fc.integer(), fc.boolean(), fc.boolean(), fc.constantFrom(1, 40, 1 << 14),
+        (planes, h, w, seed, f32, wasm, chunk) => {
+          const src = values(planes * h * w, seed, f32);
+          const g: Window2d = { kh: 2, kw: 2, sh: 2, sw: 2, ph: 0, pw: 0, dh: 1, dw: 1, oh: Math.floor(h / 2), ow: Math.floor(w / 2) };
+          const m = planes * g.oh * g.ow;
+          const [v1, v2, v3] = f32 ? [new Float32Array(m), new Float32Array(m), new Float32Array(m)] : [new Float64Array(m), new Float64Array(m), new Float64Array(m)];
+          const [i1, i2, i3] = [new Int32Array(m), new Int32Array(m), new Int32Array(m)];
+          const oldMin = setWasmUnaryMin(wasm ? 0 : Infinity);
+          const oldChunk = setWasmReduceChunk(chunk);
+          try {
+            maxPool2d(src, planes, h, w, g, v1, i1);
+            maxPool2d(src, planes, h, w, g, v3, null); // values alone
+            maxPool2d(src, planes, h, w, g, null, i3); // indices alone
+          } finally {
+            setWasmUnaryMin(oldMin);
+            setWasmReduceChunk(oldChunk);
+          }
+          maxPoolWindows(src, planes, h, w, g, v2, i2);
+          expect(Array.from(i1)).toEqual(Array.from(i2));
+          expect(Array.from(i3)).toEqual(Array.from(i2));
+          for (let i = 0; i < m; i++) {
+            expect(Object.is(v1[i], v2[i]), `${v1[i]} vs ${v2[i]} at ${i}`).toBe(true);
+            expect(Object.is(v3[i], v2[i]), `${v3[i]} vs ${v2[i]} at ${i} (values alone)`).toBe(true);
+          }
+        }),
+      { numRuns: 300 },
     );
   });
 
