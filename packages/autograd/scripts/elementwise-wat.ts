@@ -726,18 +726,20 @@ function unFunc(op: (typeof EXACT_UNARY)[number], dt: (typeof REDUCE_DTYPES)[num
  * windows a step (the evens and odds of two rows of eight floats), then one at a time.
  */
 const MAXPOOL2 = (() => {
-  const take = (v: string, m: string, code: string, off: string) => `
+  // the window element v (offset `off` from the window's first) takes over $m / $c (four windows) or
+  // $s / $k (one) where it is greater or NaN
+  const take = (v: string, off: string) => `
         (local.set $t (v128.or (f32x4.gt ${v} (local.get $m)) (f32x4.ne ${v} ${v})))
         (local.set $m (v128.bitselect ${v} (local.get $m) (local.get $t)))
-        (local.set $c (v128.bitselect ${off} (local.get $c) (local.get $t)))`.replace(/\$m\b/g, m).replace(/\$c\b/g, code);
+        (local.set $c (v128.bitselect ${off} (local.get $c) (local.get $t)))`;
   const stake = (v: string, off: string) => `
             (local.set $v ${v})
             (if (i32.or (f32.gt (local.get $v) (local.get $s)) (f32.ne (local.get $v) (local.get $v)))
-              (then (local.set $s (local.get $v)) (local.set $k (i32.add (local.get $k0) ${off}))))`;
+              (then (local.set $s (local.get $v)) (local.set $k (i32.add (local.get $kw) ${off}))))`;
   return `
   (func (export "maxpool2_f32") (param $p i32) (param $h i32) (param $w i32) (param $oh i32) (param $ow i32)
     (param $planes i32) (param $q i32) (param $qi i32) (param $withIndex i32)
-    (local $plane i32) (local $y i32) (local $x i32) (local $r0 i32) (local $r1 i32) (local $k0 i32) (local $k i32)
+    (local $plane i32) (local $y i32) (local $x i32) (local $r0 i32) (local $r1 i32) (local $k0 i32) (local $kw i32) (local $k i32)
     (local $a v128) (local $b v128) (local $c2 v128) (local $d v128) (local $m v128) (local $c v128) (local $t v128)
     (local $offW v128) (local $offW1 v128) (local $lanes v128) (local $s f32) (local $v f32) (local $ow4 i32)
     (local.set $offW (i32x4.splat (local.get $w)))
@@ -764,7 +766,7 @@ const MAXPOOL2 = (() => {
           (local.set $b (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
           (local.set $a (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $c2) (local.get $d)))
           (local.set $d (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $c2) (local.get $d)))
-          (local.set $c (v128.const i32x4 0 0 0 0))${take('(local.get $b)', '$m', '$c', '(v128.const i32x4 1 1 1 1)')}${take('(local.get $a)', '$m', '$c', '(local.get $offW)')}${take('(local.get $d)', '$m', '$c', '(local.get $offW1)')}
+          (local.set $c (v128.const i32x4 0 0 0 0))${take('(local.get $b)', '(v128.const i32x4 1 1 1 1)')}${take('(local.get $a)', '(local.get $offW)')}${take('(local.get $d)', '(local.get $offW1)')}
           (v128.store (local.get $q) (local.get $m))
           (if (local.get $withIndex) (then
             (v128.store (local.get $qi) (i32x4.add (local.get $c)
@@ -777,9 +779,10 @@ const MAXPOOL2 = (() => {
           (br $xnext)))
         (block $tdone (loop $tnext
           (br_if $tdone (i32.ge_u (local.get $x) (local.get $ow)))
-            (local.set $k0 (i32.add (i32.mul (i32.shl (local.get $y) (i32.const 1)) (local.get $w)) (i32.shl (local.get $x) (i32.const 1))))
+            ;; kw: the window's first element
+            (local.set $kw (i32.add (local.get $k0) (i32.shl (local.get $x) (i32.const 1))))
             (local.set $s (f32.load (local.get $r0)))
-            (local.set $k (local.get $k0))${stake('(f32.load offset=4 (local.get $r0))', '(i32.const 1)')}${stake('(f32.load (local.get $r1))', '(local.get $w)')}${stake('(f32.load offset=4 (local.get $r1))', '(i32.add (local.get $w) (i32.const 1))')}
+            (local.set $k (local.get $kw))${stake('(f32.load offset=4 (local.get $r0))', '(i32.const 1)')}${stake('(f32.load (local.get $r1))', '(local.get $w)')}${stake('(f32.load offset=4 (local.get $r1))', '(i32.add (local.get $w) (i32.const 1))')}
             (f32.store (local.get $q) (local.get $s))
             (if (local.get $withIndex) (then
               (i32.store (local.get $qi) (local.get $k))
