@@ -5,18 +5,12 @@
 // of `reps` runs after a warm-up; on a shared machine, compare numbers taken in one session only.
 // Run: node --import tsx packages/autograd/scripts/bench-conv.ts [reps]
 import { conv2d, grad, noGrad, randn, sum } from '../src/index.ts';
+import { sortedTimes } from './timing.ts';
 
 const reps = Number(process.argv[2] ?? 5);
 // the minimum is the least disturbed run (other processes only ever add time); the median for scale
 const time = (label: string, f: () => void): void => {
-  f(); // warm up (wasm instantiation, threads)
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((a, b) => a - b);
+  const ts = sortedTimes(f, reps, 1); // one warm-up (wasm instantiation, threads)
   console.log(`${label}: min ${ts[0]!.toFixed(1)} ms, median ${ts[reps >> 1]!.toFixed(1)} ms`);
 };
 const cases: [string, number[], number[]][] = [

@@ -2,6 +2,7 @@
 // node --conditions=source --import tsx packages/autograd/scripts/elementwise-bench.ts
 import { Tensor } from '../src/tensor.ts';
 import * as ag from '../src/index.ts';
+import { sortedTimes } from './timing.ts';
 
 function rand(n: number, dtype: 'float32' | 'float64'): Tensor {
   const d = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
@@ -10,14 +11,7 @@ function rand(n: number, dtype: 'float32' | 'float64'): Tensor {
 }
 
 function time(label: string, f: () => unknown, reps = 15): void {
-  for (let i = 0; i < 3; i++) f();
-  const ts: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((a, b) => a - b);
+  const ts = sortedTimes(f, reps, 3);
   console.log(`${label.padEnd(34)} median ${ts[reps >> 1]!.toFixed(2)} ms  min ${ts[0]!.toFixed(2)} ms`);
 }
 
