@@ -53,6 +53,7 @@ export class CharLSTM extends Module {
 /** What `trainCharRnn` takes; every field has a default. */
 export interface CharRnnOptions {
   text?: string;
+  /** Training steps (default 400, as the command line's). */
   steps?: number;
   batchSize?: number;
   seqLength?: number;
@@ -121,7 +122,7 @@ export function sample(model: CharLSTM, vocab: Vocabulary, prompt: string, lengt
 /** Trains the model on random windows of the text and returns the loss curve and a sample. */
 export function trainCharRnn(options: CharRnnOptions = {}): CharRnnResult {
   const text = options.text ?? SONNETS;
-  const steps = options.steps ?? 600;
+  const steps = options.steps ?? 400;
   const batch = options.batchSize ?? 32;
   const seqLength = options.seqLength ?? 64;
   const logEvery = options.logEvery ?? 50;

@@ -424,7 +424,9 @@ export function batchNormCore(label: string, s: BatchNormState, x: Tensor): Tens
   // PyTorch: bn_training = training or (running_mean is None and running_var is None)
   const useBatch = s.training || s.runningMean === null;
   const count = x.shape[0]! * x.shape.slice(2).reduce((a, d) => a * d, 1);
-  if (useBatch && count <= 1) {
+  // PyTorch's _verify_batch_size refuses exactly one value per channel; an empty batch passes (an
+  // empty output, the running statistics unchanged, numBatchesTracked still counted)
+  if (useBatch && count === 1) {
     throw new ShapeError(label, `expected more than 1 value per channel when training, got input of shape ${formatShape(x.shape)}`, [x.shape]);
   }
   const update = s.training && s.trackRunningStats && s.runningMean !== null;

@@ -257,6 +257,21 @@ describe('training and eval behaviour', () => {
     expect(bn.num_batches_tracked!.item()).toBe(3);
   });
 
+  it('an empty batch in training gives an empty output, keeps the running statistics and counts the batch (PyTorch)', () => {
+    const bn = new BatchNorm2d(3, f64);
+    bn.call(x());
+    const mean = Array.from(bn.running_mean!.data), variance = Array.from(bn.running_var!.data);
+    const y = bn.call(zeros([0, 3, 2, 2], f64));
+    expect(y.shape).toEqual([0, 3, 2, 2]);
+    expect(Array.from(bn.running_mean!.data)).toEqual(mean);
+    expect(Array.from(bn.running_var!.data)).toEqual(variance);
+    expect(bn.num_batches_tracked!.item()).toBe(2);
+    const b1 = new BatchNorm1d(3);
+    expect(b1.call(zeros([2, 3, 0])).shape).toEqual([2, 3, 0]);
+    expect(b1.call(zeros([0, 3])).shape).toEqual([0, 3]);
+    expect(b1.num_batches_tracked!.item()).toBe(2);
+  });
+
   it('without running statistics, eval mode normalizes with the batch statistics', () => {
     const bn = new BatchNorm2d(3, { ...f64, trackRunningStats: false });
     const xb = x();
