@@ -132,6 +132,13 @@ function validate(op: string, f: unknown, inputs: readonly Tensor[], options: Gr
     if (t.requiresGrad) diff.push(i);
   });
   if (diff.length === 0) throw new ArgumentError(op, 'no input requires grad: set requiresGrad on the inputs to check');
+  // x ± eps and the central difference's 2·eps must stay finite, or every numerical derivative is
+  // NaN (eps = 1.8e308)
+  for (const i of diff) {
+    let largest = 0;
+    for (const v of inputs[i]!.data) if (Number.isFinite(v) && Math.abs(v) > largest) largest = Math.abs(v);
+    if (!Number.isFinite(2 * (largest + eps))) throw new ArgumentError(op, `eps ${eps} moves input ${i} (largest |value| ${largest}) past the largest float64: no finite difference can be taken`);
+  }
   return { diff, s: { eps, atol, rtol, fastMode, seed: o.seed, name } };
 }
 

@@ -10,8 +10,10 @@ import {
   arange, assertGradcheck, assertGradgradcheck, broadcastShapes, cast, clamp, customFunction, defineOp, erf, erfc,
   explain, formatShape, gradcheck, gradgradcheck, indexSelect, linear, ones, outer, renameError, renameErrors,
   stableSigmoid, stack, std, tensor, toDot, toTensor, hessian, gather, Node, pow, norm,
+  conv1d, conv2d, convTranspose2d, unfold, fold, chunk, zeros, maskedFill, indexPut, checkDerivation, hardswish, hypot,
 } from '../src/index.ts';
-import { judgeError, type FuzzEntry } from './fuzz/harness.ts';
+import { judgeError, judgeResult, type FuzzEntry } from './fuzz/harness.ts';
+import { elementwiseCheck } from './fuzz/entries.ts';
 
 type ErrorClass = new (...args: any[]) => MemogradError;
 
@@ -325,5 +327,80 @@ group('findings of the long runs with seeds 1 and 2', () => {
     const g = gather(tensor([1, 2]), 0, 1 as never);
     expect([g.shape, g.item()]).toEqual([[], 2]);
     expect(gather(tensor([1.375]), 0, -0 as never).item()).toBe(1.375);
+  });
+});
+
+group('findings of the long runs with seeds 777001, 1001 and 2002 (300 and 1,000 runs per entry)', () => {
+  const x4 = () => tensor(new Float32Array(12), { shape: [1, 1, 3, 4] });
+  const w4 = () => tensor(new Float32Array(4), { shape: [1, 1, 2, 2] });
+
+  it('convolutions, unfold and fold refuse a padding, stride or dilation too large for any array, naming themselves', () => {
+    // was: conv2dCore's message (Infinity output size), or a raw RangeError from the columns buffer
+    expectTyped(() => conv2d(tensor(new Float32Array(12), { shape: [1, 3, 4] }), tensor([[[[1.875]]], [[[0.5]]]]), null, { padding: Number.MAX_VALUE }), ShapeError, 'conv2d', /padded input along the height .* is too large/);
+    expectTyped(() => conv2d(x4(), w4(), null, { padding: 2 ** 20 }), ArgumentError, 'conv2d', /the result would have shape \[1, 1, 2097154, 2097155\]/);
+    expectTyped(() => conv1d(tensor(new Float32Array(4), { shape: [1, 1, 4] }), tensor([[[1]]]), null, { padding: 2 ** 31 }), ArgumentError, 'conv1d', /the result would have shape/);
+    expectTyped(() => convTranspose2d(x4(), w4(), null, { stride: 1e300 }), ShapeError, 'convTranspose2d', /the output size \[2e\+300, 3e\+300\] is too large/);
+    expectTyped(() => convTranspose2d(x4(), w4(), null, { dilation: 2 ** 20 }), ArgumentError, 'convTranspose2d', /the result would have shape/);
+    expectTyped(() => unfold(x4(), 1, { padding: 2 ** 20 }), ArgumentError, 'unfold', /the result would have shape/);
+    expectTyped(() => fold(tensor(new Float32Array(1), { shape: [1, 1, 1] }), [2 ** 20, 2 ** 20], 1, { stride: 2 ** 20 }), ArgumentError, 'fold', /the result would have shape \[1, 1, 1048576, 1048576\]/);
+    // sizes that fit still work
+    expect(conv2d(x4(), w4(), null, { padding: 3 }).shape).toEqual([1, 1, 8, 9]);
+    expect(fold(tensor(new Float32Array(1), { shape: [1, 1, 1] }), [5, 5], 1, { stride: 5 }).shape).toEqual([1, 1, 5, 5]);
+  });
+
+  it('chunk refuses more than MAX_ELEMENTS chunks (an empty axis would give that many pieces)', () => {
+    expectTyped(() => chunk(zeros([0]), 2 ** 32 + 1, -1), ArgumentError, 'chunk', /chunks must be an integer from 1 to 2147483647, got 4294967297/);
+    expectTyped(() => tensor([1, 2]).chunk(1e300, 0), ArgumentError, 'chunk');
+    expect(chunk(zeros([0]), 5).map((p) => p.shape)).toEqual([[0], [0], [0], [0], [0]]); // PyTorch: 5 empty pieces
+  });
+
+  it('masks and indices nested deeper than MAX_RANK, or containing themselves, are refused without recursion or a hang', () => {
+    let deep: unknown = [true];
+    for (let i = 0; i < 20000; i++) deep = [deep];
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    expectTyped(() => maskedFill(tensor(0.25), deep as never, 1), ArgumentError, 'maskedFill', /deeper than 64 levels/);
+    expectTyped(() => maskedFill(tensor(0.25), cyclic as never, 1), ArgumentError, 'maskedFill', /deeper than 64 levels/);
+    expectTyped(() => indexPut(tensor([1.25, 2.125, -0.875]), cyclic as never, tensor([1, 2, 3])), ArgumentError, 'indexPut', /contains itself/);
+    expect(maskedFill(tensor([1, 2]), [true, false], 0).toArray()).toEqual([0, 2]);
+  });
+
+  it('checkDerivation with no random points and an incomplete `at` says there is nothing to check; options are plain records', () => {
+    // was: a raw TypeError reading the shape of a point that was never computed
+    const f = ({ x, w }: Record<string, Tensor>) => x!.mul(w!).sum();
+    expectTyped(() => checkDerivation(f, { w: () => 1 }, { at: { x: -1 }, shapes: { w: [2, 2], x: [] }, points: 0 }), ArgumentError, 'checkDerivation', /option 'at' gives no value for 'w': there is no point to check/);
+    // a Date is no record of shapes (it was read as an empty one, and f then met an undefined x)
+    expectTyped(() => checkDerivation(f, { w: () => 1 }, { at: { w: [0.5, -1] }, shapes: new Date(0) as never }), ArgumentError, 'checkDerivation', /option 'shapes' must be a record/);
+    expect(checkDerivation(f, { w: ({ x }) => x as number }, { at: { x: 0.3, w: 0.2 }, points: 0 }).checks[0]!.diagnosis).toBe('ok');
+  });
+
+  it('gradcheck refuses an eps that moves an input past the largest float64 (every difference would be NaN)', () => {
+    const x = tensor(Float64Array.of(-1.125, -2), { requiresGrad: true });
+    for (const [fn, name] of [[assertGradcheck, 'assertGradcheck'], [gradcheck, 'gradcheck'], [gradgradcheck, 'gradgradcheck']] as const) {
+      expectTyped(() => fn((t: Tensor) => t.exp().sum(), [x], { eps: Number.MAX_VALUE }), ArgumentError, name, /eps 1\.7976931348623157e\+308 moves input 0 .* past the largest float64/);
+    }
+    expect(gradcheck((t: Tensor) => t.exp().sum(), [x], { eps: 1e-6 }).ok).toBe(true);
+  });
+
+  it('the oracle: a number beyond float32 is an infinite input unless a float64 tensor takes it; hypot follows its nanExempt', () => {
+    const e: FuzzEntry = { name: 'hardswish', covers: [], gen: null as never, call: () => null };
+    // hardswish(-1e300): float32 -Infinity times 0 is NaN, as torch.nn.functional.hardswish(torch.tensor(-1e300))
+    expect(judgeResult(hardswish(-1e300), e, { args: [-1e300] })).toBeNull();
+    const nan = tensor(Float32Array.of(NaN));
+    expect(judgeResult(nan, e, { args: [2] })).toMatch(/result has NaN at 0 although no input holds NaN or Infinity/);
+    expect(judgeResult(nan, e, { args: [tensor([1], { dtype: 'float64' }), -1e300] })).toMatch(/although no input holds/);
+    // torch.hypot(nan, inf) is inf (C hypot): the reference no longer says NaN
+    const check = elementwiseCheck('hypot');
+    const a = tensor(Float32Array.of(NaN, 1)), b = tensor(Float32Array.of(Infinity));
+    expect(check(hypot(a, b), { args: [a, b] })).toBeNull();
+    expect(check(tensor(Float32Array.of(NaN, NaN)), { args: [a, b] })).toMatch(/value\[0\]/);
+    // float32 overflow matches an infinite reference of the same sign only (NaN or -Infinity do not)
+    expect(check(tensor(Float32Array.of(Infinity, -Infinity)), { args: [a, b] })).toMatch(/value\[1\] is -Infinity/);
+    // an array exponent of pow is a float32 tensor like any operand (torch.tensor([4294967297.]) is 2^32:
+    // (-1.625)^(2^32) is +Infinity); only a number exponent stays a double
+    const powCheck = elementwiseCheck('pow');
+    const base = tensor(Float32Array.of(-1.625));
+    expect(pow(base, [4294967297] as never).item()).toBe(Infinity);
+    expect(powCheck(pow(base, [4294967297] as never), { args: [base, [4294967297]] })).toBeNull();
   });
 });

@@ -9,7 +9,7 @@
  * so a boolean mask is given as nested arrays of booleans, and a Tensor is always a float mask
  * (use -Infinity to mask).
  */
-import { ArgumentError, ShapeError, Tensor, defaultGenerator, formatShape, matmul, tensor, zeros } from '@memograd/autograd';
+import { ArgumentError, MAX_RANK, ShapeError, Tensor, defaultGenerator, formatShape, matmul, tensor, zeros } from '@memograd/autograd';
 import type { DType, Generator } from '@memograd/autograd';
 import { Module, Parameter, checkOptions, describe } from './module.ts';
 import { Dropout, LayerNorm, Linear, dropout, getActivation, type ActivationName } from './layers.ts';
@@ -58,7 +58,20 @@ export interface AttentionResult {
   weights: Tensor;
 }
 
-const isBoolNest = (m: unknown): boolean => Array.isArray(m) && (m.length === 0 || typeof m[0] === 'boolean' || isBoolNest(m[0]));
+/**
+ * Whether m is nested arrays of booleans, judged by its first leaf (a loop: no recursion to overflow);
+ * a nesting deeper than MAX_RANK (or a cycle) is none.
+ */
+function isBoolNest(m: unknown): boolean {
+  if (!Array.isArray(m)) return false;
+  let level: unknown = m;
+  for (let depth = 0; Array.isArray(level); depth++) {
+    if (depth >= MAX_RANK) return false;
+    if (level.length === 0) return true;
+    level = level[0];
+  }
+  return typeof level === 'boolean';
+}
 
 /** A mask as an additive float tensor: booleans → −∞ where true, 0 elsewhere; tensors as they are. */
 function additive(op: string, name: string, mask: AttentionMask, dtype: DType): Tensor {

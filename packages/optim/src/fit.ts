@@ -448,7 +448,8 @@ export function fit(model: TrainableModule, options: FitOptions): History {
   const loss = lossFunction(options.loss, 'fit');
   const optimizer = resolveOptimizer(model, options.optimizer);
   const epochs = options.epochs ?? 1;
-  if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) fail(`epochs must be an integer >= 0, got ${describe(epochs)}`);
+  // a safe integer: past 2^53 a count of epochs never ends (e + 1 === e)
+  if (typeof epochs !== 'number' || !Number.isSafeInteger(epochs) || epochs < 0) fail(`epochs must be an integer from 0 to 2^53 - 1, got ${describe(epochs)}`);
   const split = options.validationSplit ?? 0;
   if (typeof split !== 'number' || !(split >= 0 && split < 1)) fail(`validationSplit must be in [0, 1), got ${describe(split)}`);
   if (split > 0 && options.validationData !== undefined) fail('give either validationSplit or validationData, not both');

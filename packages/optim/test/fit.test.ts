@@ -157,7 +157,7 @@ describe('fit', () => {
     expect(() => fit(model, { ...base, y: linearData(9).y })).toThrow(/same number of rows.*10 and 9/);
     expect(() => fit(model, { ...base, batchSize: 0 })).toThrow(/batchSize must be an integer >= 1, got 0/);
     expect(() => fit(model, { ...base, batchSize: 2.5 })).toThrow(/batchSize/);
-    expect(() => fit(model, { ...base, epochs: -1 })).toThrow(/epochs must be an integer >= 0, got -1/);
+    expect(() => fit(model, { ...base, epochs: -1 })).toThrow(/epochs must be an integer from 0 to 2\^53 - 1, got -1/);
     expect(() => fit(model, { ...base, validationSplit: 1 })).toThrow(/validationSplit must be in \[0, 1\), got 1/);
     expect(() => fit(model, { ...base, validationSplit: -0.1 })).toThrow(/validationSplit/);
     expect(() => fit(model, { ...base, validationSplit: 0.01 })).toThrow(/leaves 10 for training and 0 for validation/);

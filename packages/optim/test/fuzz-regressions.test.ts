@@ -10,8 +10,12 @@ import { Linear } from '@memograd/nn';
 import {
   Adagrad, CallbackList, EarlyStopping, ExponentialLR, LRScheduler, LearningRateScheduler, LinearLR, NAdam, OptionChecker,
   ReduceLROnPlateau, SGD, StepLR, TerminateOnNaN, cosineLr, cosineSchedule, evaluate, exponentialSchedule, fit,
-  multiStepSchedule, stepSchedule, warmupCosineSchedule,
+  multiStepSchedule, stepSchedule, warmupCosineSchedule, HyperParameters, probToValue, expectedImprovement, RandomSearch, GaussianProcess,
 } from '../src/index.ts';
+import { TunerProject } from '../src/node.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe as describeValue } from '../src/util.ts';
 import { expectMemogradError } from '../../autograd/test/support/thrown.ts';
 
@@ -193,5 +197,68 @@ group('util.describe: safe on anything', () => {
     expect(describeValue(tensor([[1, 2]]))).toBe('Tensor of shape [1, 2]');
     expect(describeValue(new Map())).toBe('a Map');
     expect(describeValue(new Proxy({}, { ownKeys: () => { throw new Error('trap'); } }))).toBe('object');
+  });
+});
+
+group('findings of the long runs with seeds 1001 and 2002 (500 runs per entry)', () => {
+  it('probToValue and expectedImprovement refuse what is no number, naming themselves', () => {
+    const hp = new HyperParameters();
+    hp.choice('u', [8, 16]);
+    const space = hp.space[0]!;
+    for (const bad of [2n ** 64n, Symbol('fuzz'), deep(20000), Object.create(null), NaN]) {
+      expectNamed(() => probToValue(space, bad as never), 'probToValue: prob must be a number in [0, 1]', /NaN/);
+    }
+    expect([probToValue(space, 0.2), probToValue(space, 0.9), probToValue(space, 7)]).toEqual([8, 16, 16]); // clamped
+    for (const bad of [2n ** 64n, Symbol('fuzz'), Object.create(null)]) {
+      expectNamed(() => expectedImprovement(0, 1, 2, bad as never), 'expectedImprovement: xi must be a number');
+      expectNamed(() => expectedImprovement(bad as never, 1, 2), 'expectedImprovement: mean must be a number');
+    }
+    expect(expectedImprovement(0, 0, 1, 0)).toBe(1);
+  });
+
+  it('TunerProject refuses a trial id that is no short name (no path outside the project, no overlong name, no raw error)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'memograd-trial-id-'));
+    try {
+      const p = new TunerProject({ directory: dir, projectName: 'p' });
+      const search = { oracle: 'RandomSearch', seed: 0, space: [], oracleState: {}, trials: [] };
+      const trial = (trialId: unknown) => ({ trialId, index: 0, values: { units: 2 }, status: 'COMPLETED', metrics: { val_loss: 0.5 }, score: 0.5, bestEpoch: 0, epochsRun: 1, seconds: 0 });
+      for (const bad of [2n ** 64n, Symbol('fuzz'), '../escape', 'a/b', '', 'x'.repeat(65), tensor([[1, 2]])]) {
+        expectNamed(() => p.saveTrial(trial(bad) as never, search as never), 'TunerProject.saveTrial: a trial id must be 1 to 64 letters');
+        expectNamed(() => p.saveWeights(bad as never, { w: tensor([1]) }), 'TunerProject.saveWeights: a trial id must be');
+        expectNamed(() => p.loadWeights(bad as never), 'TunerProject.loadWeights: a trial id must be');
+      }
+      expectNamed(() => p.saveTrial({ ...trial('00'), values: { units: 2n } } as never, search as never), 'TunerProject.saveTrial: the trial cannot be written as JSON');
+      expect(p.load()).toBeNull(); // nothing was written by the refused calls
+      p.saveTrial(trial('07') as never, search as never);
+      p.saveWeights('07', { w: tensor([1, 2]) });
+      expect(p.load()!.trials.map((t) => t.trialId)).toEqual(['07']);
+      expect(p.loadWeights('07')!.w!.toArray()).toEqual([1, 2]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('counts past 2^53 are refused: epochs 1.8e308 was a training loop that never ends (seed 11, 1,500 runs)', () => {
+    const model = new Linear(2, 1);
+    const x = tensor([[0, 1], [1, 0]]), y = tensor([[1], [0]]);
+    expectNamed(() => fit(model, { x, y, optimizer: new SGD(model.parameters(), { lr: 0.1 }), loss: 'mse', epochs: Number.MAX_VALUE, verbose: 0 } as never), 'fit: epochs must be an integer from 0 to 2^53 - 1');
+    const t = new RandomSearch((() => ({})) as never, { objective: 'loss', maxTrials: 1 });
+    expectNamed(() => t.search({ x, y, epochs: 2 ** 53 } as never), 'RandomSearch.search: epochs must be an integer from 1 to 2^53 - 1');
+    expectNamed(() => new RandomSearch((() => ({})) as never, { objective: 'loss', maxTrials: 1e300 }), 'RandomSearch: maxTrials must be an integer from 1 to 2^53 - 1');
+  });
+
+  it('GaussianProcess.fit standardises targets near the largest float64 without overflow (was: a NaN tensor)', () => {
+    const big = new GaussianProcess().fit([[0.1], [0.5], [0.9]], [Number.MAX_VALUE, Number.MAX_VALUE, 1e308]);
+    const p = big.predict([0.3]);
+    expect(Number.isFinite(p.mean) && Number.isFinite(p.std)).toBe(true);
+    // the standardised problem is the same as for the targets divided by 1e308
+    const small = new GaussianProcess().fit([[0.1], [0.5], [0.9]], [Number.MAX_VALUE / 1e308, Number.MAX_VALUE / 1e308, 1]);
+    expect(p.mean / 1e308).toBeCloseTo(small.predict([0.3]).mean, 6);
+  });
+
+  it('Tuner.search names the missing option x or y (was: "it is missing and undefined")', () => {
+    const t = new RandomSearch((() => ({})) as never, { objective: 'loss', maxTrials: 1 });
+    expect(expectNamed(() => t.search({ x: tensor([1]) } as never), 'RandomSearch.search: options.y must be a Tensor')).toMatch(/it is missing$/);
+    expect(expectNamed(() => t.search([[]] as never), 'RandomSearch.search: options.x must be a Tensor')).toMatch(/it is missing$/);
   });
 });

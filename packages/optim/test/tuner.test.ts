@@ -441,12 +441,13 @@ describe('tuners', () => {
   });
 
   it('rejects bad options with the tuner name', () => {
-    expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_accuracy', maxTrials: 0 }))).toBe('RandomSearch: maxTrials must be an integer >= 1, got 0');
+    expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_accuracy', maxTrials: 0 }))).toBe('RandomSearch: maxTrials must be an integer from 1 to 2^53 - 1, got 0');
     expect(messageOf(() => new RandomSearch(build as never, { objective: 'val_thing', maxTrials: 1 }))).toMatch(/^RandomSearch: cannot infer whether objective 'val_thing' is minimised or maximised/);
     expect(messageOf(() => new Hyperband(build as never, { objective: 'val_loss', factor: 1 }))).toBe('Hyperband: factor must be an integer >= 2, got 1');
     expect(messageOf(() => new RandomSearch(42 as never, { objective: 'val_loss', maxTrials: 1 }))).toMatch(/^RandomSearch: buildModel must be a function/);
     const t = new RandomSearch(build as never, { objective: 'val_loss', maxTrials: 1 });
-    expect(messageOf(() => t.search({ x: 1, y: 2 } as never))).toMatch(/^RandomSearch.search: x and y must be Tensors/);
+    expect(messageOf(() => t.search({ x: 1, y: 2 } as never))).toMatch(/^RandomSearch.search: options.x must be a Tensor, got 1/);
+    expect(messageOf(() => t.search({ x: tensor([1]) } as never))).toMatch(/^RandomSearch.search: options.y must be a Tensor, it is missing/);
     expect(messageOf(() => t.search({ x: problem().x, y: problem().y, epochs: 1, verbose: 0 }))).toBe("RandomSearch.search: the objective 'val_loss' needs validation data: give validationData or validationSplit");
     expect(t.oracle.trials).toEqual([]);
     expect(messageOf(() => t.getBestHyperparameters(0))).toBe('RandomSearch.getBestHyperparameters: n must be an integer >= 1, got 0');

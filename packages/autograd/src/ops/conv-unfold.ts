@@ -6,7 +6,7 @@ import { allocate, allocateForOverwrite } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError, ShapeError } from '../errors.ts';
 import { col2im, im2col, type Window2d } from '../kernels/conv-im2col.ts';
-import { checkInteger, checkOptions, describe, formatShape, sizeOf, type Shape } from '../shape.ts';
+import { checkElementCount, checkInteger, checkOptions, describe, formatShape, sizeOf, type Shape } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type OracleInput, type Pick } from './define.ts';
 import { reshape } from './shape-ops.ts';
@@ -36,6 +36,10 @@ export function perDim(op: string, arg: string, value: unknown, dims: number, mi
 export function positions(op: string, axis: string, size: number, k: number, s: number, padBefore: number, padAfter: number, d: number, ceil = false): number {
   const span = d * (k - 1) + 1;
   const room = size + padBefore + padAfter - span;
+  // a padding or dilation so large that the sizes are no longer exact integers (or Infinity)
+  if (!Number.isSafeInteger(size + padBefore + padAfter) || !Number.isSafeInteger(span)) {
+    throw new ShapeError(op, `the padded input along ${axis} (${size} + padding ${padBefore} + ${padAfter}) or the dilated kernel (size ${k}, dilation ${d}) is too large`);
+  }
   if (room < 0) {
     throw new ShapeError(op, `the kernel (size ${k}, dilation ${d}: ${span} elements) is larger than the padded input along ${axis} (${size} + padding ${padBefore + padAfter} = ${size + padBefore + padAfter})`);
   }
@@ -210,6 +214,7 @@ export function unfold(x: TensorLike, kernelSize: SizeArg, options?: UnfoldOptio
   const t0 = toTensor(x, 'x', 'unfold');
   const [t, unbatched] = batched('unfold', t0, 4, '[N, C, H, W]');
   const g = unfoldWindow('unfold', t.shape[2]!, t.shape[3]!, kernelSize, options);
+  checkElementCount('unfold', [t.shape[0]!, t.shape[1]! * g.kh * g.kw, g.oh * g.ow]);
   const out = apply(unfoldOp, [t], g);
   return unbatched ? reshape(out, out.shape.slice(1)) : out;
 }
@@ -231,6 +236,7 @@ export function fold(x: TensorLike, outputSize: SizeArg, kernelSize: SizeArg, op
   if (s[2] !== g.oh * g.ow) {
     throw new ShapeError('fold', `x's last dimension (${s[2]} in ${formatShape(t0.shape)}) must be the number of windows, ${g.oh}x${g.ow} = ${g.oh * g.ow} for outputSize [${h}, ${w}]`, [t0.shape]);
   }
+  checkElementCount('fold', [s[0]!, s[1]! / k, h, w]);
   const out = apply(foldOp, [t], { ...g, h, w });
   return unbatched ? reshape(out, out.shape.slice(1)) : out;
 }

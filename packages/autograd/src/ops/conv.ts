@@ -13,7 +13,7 @@
  */
 import { DTypeError, ShapeError } from '../errors.ts';
 import { apply } from '../engine.ts';
-import { checkInteger, checkOptions, describe, formatShape, sizeOf } from '../shape.ts';
+import { checkElementCount, checkInteger, checkOptions, describe, formatShape, sizeOf } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import type { OracleInput, Pick } from './define.ts';
 import { add } from './elementwise.ts';
@@ -131,6 +131,10 @@ function convNd(op: string, dims: 1 | 2, x: TensorLike, weight: TensorLike, bias
   const [dh, dw] = at(dilation, 1);
   const [oh, ow] = at(out, 1);
   const [h, wd] = at(size, 1);
+  // sizes no array can hold are refused here, naming the op, before any buffer is made (a huge
+  // padding): the output, and the columns one image unfolds into (Cin·kH·kW rows of oh·ow)
+  checkElementCount(op, [n, cout, ...out]);
+  checkElementCount(op, [cin * kh * kw, oh * ow], 'the columns of one image (Cin·kH·kW x positions)');
   // a 1x1 kernel with stride 1 and no padding reads each pixel once: the columns are x itself, and
   // the batched matmul (output channels as rows) is faster than conv2dCore's transposed product
   const pointwise = kh === 1 && kw === 1 && sh === 1 && sw === 1 && ph === 0 && pw === 0 && oh === h && ow === wd && n > 0;
@@ -198,9 +202,15 @@ export function convTranspose2d(x: TensorLike, weight: TensorLike, bias?: Tensor
   }
   const oh = (h - 1) * sh - 2 * ph + dh * (kh - 1) + qh + 1;
   const ow = (wd - 1) * sw - 2 * pw + dw * (kw - 1) + qw + 1;
+  if (!Number.isSafeInteger(oh) || !Number.isSafeInteger(ow)) {
+    throw new ShapeError(op, `the output size [${oh}, ${ow}] is too large for x ${formatShape(t0.shape)}, weight ${formatShape(w.shape)}, stride [${sh}, ${sw}], dilation [${dh}, ${dw}]`, [t0.shape, w.shape]);
+  }
   if (oh < 1 || ow < 1) {
     throw new ShapeError(op, `the output size [${oh}, ${ow}] is too small for x ${formatShape(t0.shape)}, weight ${formatShape(w.shape)}, stride [${sh}, ${sw}], padding [${ph}, ${pw}]`, [t0.shape, w.shape]);
   }
+  // as for conv2d: the output, and the columns of one image (Cout·kH·kW rows of h·wd), must fit
+  checkElementCount(op, [n, cout, oh, ow]);
+  checkElementCount(op, [cout * kh * kw, h * wd], 'the columns of one image (Cout·kH·kW x positions)');
   // the gradient in the input of the convolution with this weight that maps [oh, ow] to [h, wd]
   const geo: ConvGeometry = { kh, kw, sh, sw, ph, pw, dh, dw, oh: h, ow: wd, groups, h: oh, w: ow };
   const y = addBias(apply(conv2dInputGradOp, [t, w], geo), b, 2);

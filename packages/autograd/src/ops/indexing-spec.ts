@@ -4,7 +4,7 @@
  * (advanced indexing), with PyTorch's semantics. No tensor op runs here: the plan is plain data.
  */
 import { ArgumentError, ShapeError } from '../errors.ts';
-import { broadcastShapes, checkElementCount, describe, formatShape, sizeOf, stridesOf, type Shape } from '../shape.ts';
+import { MAX_RANK, broadcastShapes, checkElementCount, describe, formatShape, sizeOf, stridesOf, type Shape } from '../shape.ts';
 import { Tensor, toTensor, type TensorLike } from '../tensor.ts';
 import type { NestedIndex } from './shape-ops.ts';
 
@@ -85,15 +85,21 @@ export function toMaskTensor(op: string, m: unknown): Tensor {
   return t.detach();
 }
 
-function mapBools(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(mapBools);
+/**
+ * Booleans as 0/1 through nested arrays. Below MAX_RANK levels the arrays are left as they are, so
+ * that toTensor refuses a too deep (or cyclic) nesting with its own message instead of this
+ * recursion overflowing the stack.
+ */
+function mapBools(v: unknown, depth = 0): unknown {
+  if (Array.isArray(v)) return depth > MAX_RANK ? v : v.map((x) => mapBools(x, depth + 1));
   return typeof v === 'boolean' ? (v ? 1 : 0) : v;
 }
 
+/** Whether v is nested arrays of booleans (its first leaf decides; at most MAX_RANK levels, no cycle). */
 function isBoolArray(v: unknown): boolean {
   let p: unknown = v;
-  while (Array.isArray(p)) {
-    if (p.length === 0) return false;
+  for (let depth = 0; Array.isArray(p); depth++) {
+    if (p.length === 0 || depth >= MAX_RANK) return false;
     p = p[0];
   }
   return typeof p === 'boolean';

@@ -7,7 +7,7 @@ import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError, renameError, ShapeError } from '../errors.ts';
 import { gatherSeparable, scatterSeparable, strideMaps } from '../kernels/layout-gather.ts';
-import { checkElementCount, checkInteger, checkOptions, checkShape, describe, formatShape, normalizeAxis, sizeOf, type Shape } from '../shape.ts';
+import { MAX_ELEMENTS, checkElementCount, checkInteger, checkOptions, checkShape, describe, formatShape, normalizeAxis, sizeOf, type Shape } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { zeros } from './creation.ts';
 import { defineOp, type OpDef, type OracleInput, type Pick } from './define.ts';
@@ -304,7 +304,8 @@ export function split(x: TensorLike, sizeOrSections: number | readonly number[],
  */
 export function chunk(x: TensorLike, chunks: number, axis = 0): Tensor[] {
   const t = toTensor(x, 'x', 'chunk');
-  const c = checkInteger('chunk', 'chunks', chunks, 1);
+  // at most MAX_ELEMENTS: an empty axis gives `chunks` pieces, and no array holds more
+  const c = checkInteger('chunk', 'chunks', chunks, 1, MAX_ELEMENTS);
   if (t.rank === 0) throw new ShapeError('chunk', 'cannot chunk a 0-d tensor', [t.shape]);
   const a = normalizeAxis('chunk', axis, t.rank);
   const n = t.shape[a]!;

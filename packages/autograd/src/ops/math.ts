@@ -211,9 +211,10 @@ function remainderNumber(a: number, b: number): number {
 
 // fmod and remainder jump where a/b crosses an integer, and b = 0 is their pole: b (drawn after
 // a) is redrawn near 0 and where a/b is within 1e-3 of an integer for any a (finite differences
-// move a/b by about 1e-5)
+// move a/b by about 1e-5). a itself stays off 0 (remainder jumps there): an a within 2e-3 of 0 would
+// put a/b within 1e-3 of 0 for every b in [-2, 2], and no b could be drawn.
 const awayFromJumps = (v: number, input: number, all: readonly (readonly number[])[]): boolean =>
-  input === 1 && (Math.abs(v) < 0.3 || all[0]!.some((a) => nearInteger(a / v)));
+  input === 0 ? Math.abs(v) < 0.01 : input === 1 && (Math.abs(v) < 0.3 || all[0]!.some((a) => nearInteger(a / v)));
 
 export const fmodOp = binaryOp({
   name: 'fmod', scalar: fmodNumber, saves: [0, 1],

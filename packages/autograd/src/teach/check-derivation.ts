@@ -157,8 +157,11 @@ interface Config {
   maxPaths: number;
 }
 
+/** A plain object (an object literal, or one without prototype): a Date, Map or class instance is no record of names. */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !ArrayBuffer.isView(v) && !(v instanceof Tensor);
+  if (typeof v !== 'object' || v === null) return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
 }
 
 function intOption(name: string, v: unknown, min: number, max: number, fallback: number): number {
@@ -239,6 +242,10 @@ function parse(f: unknown, hand: unknown, options: unknown): Config {
   }
   const points = intOption('points', o.points, 0, 100, 5);
   if (points === 0 && at === null) throw new ArgumentError(OP, `option 'points' is 0 and no option 'at' is given: there is no point to check`);
+  const unset = names.filter((k) => at !== null && !at.has(k));
+  if (points === 0 && unset.length > 0) {
+    throw new ArgumentError(OP, `option 'points' is 0 and option 'at' gives no value for ${unset.map((k) => `'${k}'`).join(', ')}: there is no point to check (give every input in 'at', or ask for random points)`);
+  }
   const seed = intOption('seed', o.seed, 0, Number.MAX_SAFE_INTEGER, 0);
   let rtol = 1e-6;
   if (o.rtol !== undefined) {

@@ -422,31 +422,35 @@ export function changed(snaps: readonly Snap[]): string | null {
 // ---------------------------------------------------------------------------------------------
 // The generic oracle
 
-/** True when some argument holds a non-finite number (NaN, ±Infinity), in numbers, arrays or tensors. */
-export function hasNonFinite(v: unknown, depth = 0, seen = new Set<unknown>()): boolean {
-  if (typeof v === 'number') return !Number.isFinite(v);
+/**
+ * True when some argument holds a non-finite number (NaN, ±Infinity), in numbers, arrays or tensors.
+ * With `float32Numbers`, a number (alone or in an array) beyond float32's range counts too: float32
+ * is the default dtype, so such a number becomes ±Infinity (as torch.tensor(1e300) is inf).
+ */
+export function hasNonFinite(v: unknown, depth = 0, seen = new Set<unknown>(), float32Numbers = false): boolean {
+  if (typeof v === 'number') return !Number.isFinite(v) || (float32Numbers && !Number.isFinite(Math.fround(v)));
   if (typeof v !== 'object' || v === null || depth > 8 || seen.has(v)) return false;
   seen.add(v);
   try {
     if (v instanceof Tensor) {
       for (const x of v.data) if (!Number.isFinite(x)) return true;
       // a non-finite gradient explains a NaN that gradient tools (clipGradNorm, optimizers) report
-      return v.grad !== null && hasNonFinite(v.grad, depth + 1, seen);
+      return v.grad !== null && hasNonFinite(v.grad, depth + 1, seen, float32Numbers);
     }
     if (ArrayBuffer.isView(v)) {
       if (v instanceof BigInt64Array || v instanceof BigUint64Array) return false;
       for (const x of Array.from(v as unknown as ArrayLike<number>)) if (!Number.isFinite(x)) return true;
       return false;
     }
-    if (Array.isArray(v)) return v.slice(0, 64).some((x) => hasNonFinite(x, depth + 1, seen));
+    if (Array.isArray(v)) return v.slice(0, 64).some((x) => hasNonFinite(x, depth + 1, seen, float32Numbers));
     if (Object.getPrototypeOf(v) === Object.prototype) {
       return Object.keys(v).some((k) => {
         const d = Object.getOwnPropertyDescriptor(v, k);
-        return d !== undefined && !d.get && hasNonFinite(d.value, depth + 1, seen);
+        return d !== undefined && !d.get && hasNonFinite(d.value, depth + 1, seen, float32Numbers);
       });
     }
     if (typeof (v as { parameters?: unknown }).parameters === 'function') {
-      return ((v as { parameters: () => unknown[] }).parameters() ?? []).some((p) => hasNonFinite(p, depth + 1, seen));
+      return ((v as { parameters: () => unknown[] }).parameters() ?? []).some((p) => hasNonFinite(p, depth + 1, seen, float32Numbers));
     }
   } catch {
     return true;
@@ -533,6 +537,53 @@ export function defaultOp(name: string): string {
 }
 
 /** Checks a returned value; returns a problem or null. */
+/** The number an options argument holds as its own `eps` data property, or undefined. */
+export function epsOption(o: unknown): number | undefined {
+  if (typeof o !== 'object' || o === null) return undefined;
+  try {
+    const v = Object.getOwnPropertyDescriptor(o, 'eps')?.value;
+    return typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether `eps` (of the options argument o) is 0 in float32, or with `squared` its square is: 0
+ * itself or too small. PyTorch's x / max(‖x‖, eps), (x − mean) / √(var + eps) and cosine similarity's
+ * x·y / √max(‖x‖²‖y‖², eps²) are then 0 / 0 = NaN where the norm or the variance is 0.
+ */
+export function epsVanishes(o: unknown, squared = false): boolean {
+  const e = epsOption(o);
+  return e !== undefined && Math.fround(squared ? e * e : e) === 0;
+}
+
+/** The largest |value| among numbers, arrays (their first 64 entries) and tensors in v; NaN is skipped. */
+export function largestMagnitude(v: unknown, depth = 0): number {
+  if (typeof v === 'number') return Number.isNaN(v) ? 0 : Math.abs(v);
+  if (v instanceof Tensor) {
+    let m = 0;
+    for (const x of v.data) if (Math.abs(x) > m) m = Math.abs(x);
+    return m;
+  }
+  if (Array.isArray(v) && depth < 8) return v.slice(0, 64).reduce((m: number, x) => Math.max(m, largestMagnitude(x, depth + 1)), 0);
+  return 0;
+}
+
+/** Whether a float64 tensor appears among the arguments (top level, arrays, plain objects). */
+function hasFloat64Tensor(v: unknown, depth = 0): boolean {
+  if (v instanceof Tensor) return v.dtype === 'float64';
+  if (typeof v !== 'object' || v === null || depth > 4) return false;
+  if (Array.isArray(v)) return v.slice(0, 64).some((x) => hasFloat64Tensor(x, depth + 1));
+  if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
+    return Object.keys(v).some((k) => {
+      const d = Object.getOwnPropertyDescriptor(v, k);
+      return d !== undefined && !d.get && hasFloat64Tensor(d.value, depth + 1);
+    });
+  }
+  return false;
+}
+
 export function judgeResult(result: unknown, entry: FuzzEntry, c: Case): string | null {
   const ts = tensorsIn(result);
   for (const t of ts) {
@@ -540,7 +591,9 @@ export function judgeResult(result: unknown, entry: FuzzEntry, c: Case): string 
     if (p) return p;
   }
   const nanOk = typeof entry.nanOk === 'function' ? entry.nanOk(c) : entry.nanOk === true;
-  if (!nanOk && ts.length > 0 && !hasNonFinite(c.args) && !hasNonFinite(c.keep ?? [])) {
+  // a number beyond float32's range is ±Infinity unless a float64 tensor takes it in (a weak scalar)
+  const f32Numbers = !hasFloat64Tensor(c.args);
+  if (!nanOk && ts.length > 0 && !hasNonFinite(c.args, 0, new Set(), f32Numbers) && !hasNonFinite(c.keep ?? [], 0, new Set(), f32Numbers)) {
     for (const t of ts) {
       const d = t.data;
       for (let i = 0; i < d.length; i++) if (Number.isNaN(d[i])) return `result has NaN at ${i} although no input holds NaN or Infinity`;
@@ -567,8 +620,8 @@ export function closeTo(got: ArrayLike<number>, want: ArrayLike<number>, dtype: 
     if (Number.isNaN(w) && Number.isNaN(g)) continue;
     if (g === w) continue;
     if (!Number.isFinite(w) || !Number.isFinite(g)) {
-      // float32 overflows where float64 does not
-      if (dtype === 'float32' && !Number.isFinite(g) && Math.abs(w) > 3e38) continue;
+      // float32 overflows where float64 does not: to the infinity of the reference's sign (not NaN)
+      if (dtype === 'float32' && Math.abs(g) === Infinity && Math.abs(w) > 3e38 && Math.sign(g) === Math.sign(w)) continue;
       return `${what}[${i}] is ${num(g)}, reference ${num(w)}`;
     }
     if (Math.abs(g - w) > atol + rtol * Math.abs(w)) return `${what}[${i}] is ${num(g)}, reference ${num(w)}`;

@@ -74,7 +74,14 @@ export class TunerProject implements TrialStore {
     return this.path;
   }
 
-  private trialDir(trialId: string): string {
+  /**
+   * trial_<id> in the project. The id is 1 to 64 letters, digits, '_' or '-' (the tuners' ids are
+   * zero-padded numbers), so that no id reaches outside the project or makes a name too long.
+   */
+  private trialDir(op: string, trialId: unknown): string {
+    if (typeof trialId !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(trialId)) {
+      throw argumentError(`${op}: a trial id must be 1 to 64 letters, digits, '_' or '-', ${got(trialId)}`);
+    }
     return join(this.path, `trial_${trialId}`);
   }
 
@@ -108,16 +115,24 @@ export class TunerProject implements TrialStore {
 
   /** Writes `trial_<id>/trial.json`. */
   saveTrial(trial: TrialRecord, search: StoredSearch): void {
-    const dir = this.trialDir(trial.trialId);
-    mkdirSync(dir, { recursive: true });
+    const op = 'TunerProject.saveTrial';
+    if (trial === null || typeof trial !== 'object') throw argumentError(`${op}: trial must be a trial record, ${got(trial)}`);
+    const dir = this.trialDir(op, trial.trialId);
     const file: TrialFile = { oracle: search.oracle, seed: search.seed, space: search.space, oracleState: search.oracleState, trials: [], trial };
     const { trials: _unused, ...rest } = file;
-    writeAtomic(join(dir, 'trial.json'), `${JSON.stringify(rest, null, 2)}\n`);
+    let text: string;
+    try {
+      text = `${JSON.stringify(rest, null, 2)}\n`;
+    } catch (e) {
+      throw argumentError(`${op}: the trial cannot be written as JSON (${(e as Error).message})`);
+    }
+    mkdirSync(dir, { recursive: true });
+    writeAtomic(join(dir, 'trial.json'), text);
   }
 
   /** Writes `trial_<id>/checkpoint.safetensors`. */
   saveWeights(trialId: string, state: Record<string, Tensor>): void {
-    const dir = this.trialDir(trialId);
+    const dir = this.trialDir('TunerProject.saveWeights', trialId);
     mkdirSync(dir, { recursive: true });
     const tensors: Record<string, { dtype: 'float32' | 'float64'; shape: readonly number[]; data: Float32Array | Float64Array }> = {};
     for (const [k, t] of Object.entries(state)) tensors[k] = { dtype: t.dtype, shape: t.shape, data: t.data };
@@ -126,7 +141,7 @@ export class TunerProject implements TrialStore {
 
   /** Reads `trial_<id>/checkpoint.safetensors`, or null when there is none. */
   loadWeights(trialId: string): Record<string, Tensor> | null {
-    const file = join(this.trialDir(trialId), 'checkpoint.safetensors');
+    const file = join(this.trialDir('TunerProject.loadWeights', trialId), 'checkpoint.safetensors');
     if (!existsSync(file)) return null;
     const decoded = decodeSafetensors(new Uint8Array(readFileSync(file)));
     const out: Record<string, Tensor> = {};

@@ -195,6 +195,9 @@ export function normalCdf(z: number): number {
  * margin `xi`: `(best - mean - xi) Φ(z) + std φ(z)`, `z = (best - mean - xi) / std`.
  */
 export function expectedImprovement(mean: number, std: number, best: number, xi = 0.01): number {
+  for (const [name, v] of [['mean', mean], ['std', std], ['best', best], ['xi', xi]] as const) {
+    if (typeof v !== 'number') throw argumentError(`expectedImprovement: ${name} must be a number, ${got(v)}`);
+  }
   const imp = best - mean - xi;
   if (!(std > 1e-12)) return Math.max(imp, 0);
   const z = imp / std;
@@ -257,10 +260,24 @@ export class GaussianProcess {
     if (!Array.isArray(y) || y.length !== x.length || !y.every((v) => typeof v === 'number' && Number.isFinite(v))) throw argumentError(`${op}: y must be ${x.length} finite numbers (one per row of x), ${got(y)}`);
     if (params !== undefined) checkParams(op, params, d);
     const n = x.length;
-    const mean = this.normalizeY ? y.reduce((s, v) => s + v, 0) / n : 0;
+    let mean = this.normalizeY ? y.reduce((s, v) => s + v, 0) / n : 0;
     let std = this.normalizeY ? Math.sqrt(y.reduce((s, v) => s + (v - mean) ** 2, 0) / n) : 1;
-    if (!(std > 0)) std = 1;
-    const yn = y.map((v) => (v - mean) / std);
+    let yn: number[];
+    if (Number.isFinite(mean) && Number.isFinite(std)) {
+      if (!(std > 0)) std = 1;
+      yn = y.map((v) => (v - mean) / std);
+    } else {
+      // targets near ±1.8e308 overflow the sums: standardise y / max|y| (the same standardised
+      // values), whose mean and standard deviation are at most 1, then scale them back
+      const scale = y.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      const ys = y.map((v) => v / scale);
+      const m = ys.reduce((s, v) => s + v, 0) / n;
+      let sd = Math.sqrt(ys.reduce((s, v) => s + (v - m) ** 2, 0) / n);
+      if (!(sd > 0)) sd = 1;
+      yn = ys.map((v) => (v - m) / sd);
+      mean = m * scale;
+      std = sd * scale;
+    }
     const xt = tensor(x.flat(), { dtype: 'float64', shape: [n, d] });
     const yt = tensor(yn, { dtype: 'float64' });
     let best: { p: GPParams; nll: number };

@@ -197,6 +197,8 @@ export function valueToProb(hp: HyperParameterConfig, value: HPValue): number {
 
 /** The value that probability `prob` in [0, 1] maps to (Keras Tuner's `prob_to_value`). */
 export function probToValue(hp: HyperParameterConfig, prob: number): HPValue {
+  // a probability outside [0, 1] is clamped; one that is no number at all has no value
+  if (typeof prob !== 'number' || Number.isNaN(prob)) throw argumentError(`probToValue: prob must be a number in [0, 1], ${got(prob)}`);
   const p = Math.min(Math.max(prob, 0), 1);
   switch (hp.type) {
     case 'int':

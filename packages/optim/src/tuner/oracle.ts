@@ -163,9 +163,9 @@ export abstract class Oracle {
     this.objective = resolveObjective(op, options.objective);
     const mt = options.maxTrials;
     if (mt === undefined) {
-      if (maxTrialsRequired) throw argumentError(`${op}: maxTrials must be an integer >= 1, it is missing`);
+      if (maxTrialsRequired) throw argumentError(`${op}: maxTrials must be an integer from 1 to 2^53 - 1, it is missing`);
       this.maxTrials = Infinity;
-    } else if (!Number.isInteger(mt) || mt < 1) throw argumentError(`${op}: maxTrials must be an integer >= 1, ${got(mt)}`);
+    } else if (!Number.isSafeInteger(mt) || mt < 1) throw argumentError(`${op}: maxTrials must be an integer from 1 to 2^53 - 1, ${got(mt)}`);
     else this.maxTrials = mt;
     const seed = options.seed ?? 0;
     if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw argumentError(`${op}: seed must be an integer in [0, 2^32), ${got(seed)}`);

@@ -158,7 +158,7 @@ export class HyperbandOracle extends Oracle {
     super('Hyperband', options, false);
     const op = 'Hyperband';
     const maxEpochs = options.maxEpochs ?? 100;
-    if (!Number.isInteger(maxEpochs) || maxEpochs < 1) throw argumentError(`${op}: maxEpochs must be an integer >= 1, ${got(maxEpochs)}`);
+    if (!Number.isSafeInteger(maxEpochs) || maxEpochs < 1) throw argumentError(`${op}: maxEpochs must be an integer from 1 to 2^53 - 1, ${got(maxEpochs)}`);
     const factor = options.factor ?? 3;
     if (!Number.isInteger(factor) || factor < 2) throw argumentError(`${op}: factor must be an integer >= 2, ${got(factor)}`);
     const it = options.hyperbandIterations ?? 1;

@@ -226,8 +226,10 @@ export class Tuner {
     const verbose = options.verbose ?? 1;
     if (verbose !== 0 && verbose !== 1 && verbose !== 2) throw argumentError(`${op}: verbose must be 0, 1 or 2, ${got(verbose)}`);
     const epochs = options.epochs ?? 1;
-    if (!Number.isInteger(epochs) || epochs < 1) throw argumentError(`${op}: epochs must be an integer >= 1, ${got(epochs)}`);
-    if (!(options.x instanceof Tensor) || !(options.y instanceof Tensor)) throw argumentError(`${op}: x and y must be Tensors, ${got(options.x)} and ${describe(options.y)}`);
+    if (!Number.isSafeInteger(epochs) || epochs < 1) throw argumentError(`${op}: epochs must be an integer from 1 to 2^53 - 1, ${got(epochs)}`);
+    for (const key of ['x', 'y'] as const) {
+      if (!(options[key] instanceof Tensor)) throw argumentError(`${op}: options.${key} must be a Tensor, ${got(options[key])}`);
+    }
     if (options.callbacks !== undefined && (!Array.isArray(options.callbacks) || options.callbacks.some((c) => c === null || typeof c !== 'object'))) throw argumentError(`${op}: callbacks must be an array of callback objects, ${got(options.callbacks)}`);
     const hasValidation = options.validationData !== undefined || (typeof options.validationSplit === 'number' && options.validationSplit > 0);
     if (this.objective.fn === undefined && this.objective.name.startsWith('val_') && !hasValidation) {

@@ -61,12 +61,15 @@ const plotOptionsArb = fc.oneof(
  * The options with every path moved into the temp folder. Any object may arrive (fast-check's records
  * can have a null prototype; garbage includes Maps and tensors), and plotHistory would write
  * 'history.svg' into the working directory for one without a path: an object that is not a plain
- * record gets a child object with its own `path` (everything else inherited).
+ * record gets a child object with its own `path` (everything else inherited), and undefined becomes
+ * { path } alone (the defaults otherwise).
  */
 function inTemp(o: unknown): unknown {
+  // no options at all would write history.svg and history.html into the working directory
+  if (o === undefined) return { path: join(FILES, 'default.svg') };
   if (o === null || typeof o !== 'object' || Array.isArray(o)) return o;
   const r = o as Record<string, unknown>;
-  const path = Object.hasOwn(r, 'path') ? inFiles(r.path) : join(FILES, 'default.svg');
+  const path = Object.hasOwn(r, 'path') && r.path !== undefined ? inFiles(r.path) : join(FILES, 'default.svg');
   const html = Object.hasOwn(r, 'html') ? { html: inFiles(r.html) } : {};
   const proto = Object.getPrototypeOf(o);
   if (proto === Object.prototype || proto === null) return { ...r, path, ...html };
