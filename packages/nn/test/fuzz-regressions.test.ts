@@ -13,7 +13,7 @@ import {
   ModuleList, Parameter, ReLU, SafetensorsError, StateDictError, encodeSafetensors, Sequential, Sigmoid, SmoothL1Loss, Softmax, Tanh, binaryCrossEntropyWithLogits,
   calculateGain, categoricalCrossEntropy, dropout, getActivation, glorotNormal_, glorotUniform_, heNormal_, heUniform_,
   init, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, linear, mseLoss, regularizers,
-  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_,
+  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_, MultiheadAttention,
 } from '../src/index.ts';
 import { loadWeightsFile, saveWeightsFile } from '../src/node.ts';
 import { relabel } from '../src/errors.ts';
@@ -295,5 +295,22 @@ describe('norm layers check the dtype before doing anything', () => {
     expectNamed(() => new LayerNorm(3).call(tensor([[1, 2, 3]], { dtype: 'float64' })), DTypeError, "LayerNorm([3]): input is float64 but the layer's weights are float32");
     // without weights any dtype works
     expect(new LayerNorm(3, { elementwiseAffine: false }).call(tensor([[1, 2, 3]], { dtype: 'float64' })).dtype).toBe('float64');
+  });
+});
+
+describe('attention masks nested too deep or containing themselves', () => {
+  it('are refused as no mask, naming the layer, without recursion (a cyclic mask overflowed the stack)', () => {
+    let deep: unknown = [true];
+    for (let i = 0; i < 20000; i++) deep = [deep];
+    const cyclic: unknown[] = [];
+    cyclic.push(cyclic);
+    const mha = new MultiheadAttention(4, 2);
+    const q = zeros([1, 2, 4]);
+    for (const m of [deep, cyclic]) {
+      expectNamed(() => mha.call(q, q, q, { attnMask: m } as never), ArgumentError, 'MultiheadAttention(4, 2 heads): attnMask must be a Tensor (added to the scores) or nested arrays of booleans');
+    }
+    // a boolean mask of the right shape still works ([target, source] = [1, 1]: q is [L = 1, N = 2, E = 4])
+    const r = mha.call(q, q, q, { attnMask: [[false]] } as never) as unknown as { output?: Tensor } | Tensor;
+    expect((r instanceof Tensor ? r : r.output!).shape).toEqual([1, 2, 4]);
   });
 });
