@@ -275,6 +275,7 @@ function fullCheck(op: string, f: Fn, inputs: readonly Tensor[], diff: number[],
       `  worst entry: input index ${formatShape(w!.inputIndex)}, output index ${formatShape(w!.outputIndex)}: analytical ${w!.analytical} vs numerical ${w!.numerical} ` +
       `(|diff| ${w!.absDiff} > atol ${atol} + rtol ${rtol}·|numerical|)\n` +
       `  ${failures} entr${failures === 1 ? 'y' : 'ies'} out of tolerance; input shapes ${shapes}; eps ${eps}` +
+      (!Number.isFinite(w!.numerical) && Number.isFinite(w!.analytical) ? `\n  the numerical derivative is not finite: f is infinite or NaN at x ± eps (is eps ${eps} too large?)` : '') +
       (warnings.length ? `\n  warning: ${warnings[0]}${warnings.length > 1 ? ` (and ${warnings.length - 1} more)` : ''}` : '');
   return { ok, mode: 'full', worst: w, failures, warnings, message };
 }

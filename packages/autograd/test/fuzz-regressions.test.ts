@@ -380,6 +380,15 @@ group('findings of the long runs with seeds 777001, 1001 and 2002 (300 and 1,000
       expectTyped(() => fn((t: Tensor) => t.exp().sum(), [x], { eps: Number.MAX_VALUE }), ArgumentError, name, /eps 1\.7976931348623157e\+308 moves input 0 .* past the largest float64/);
     }
     expect(gradcheck((t: Tensor) => t.exp().sum(), [x], { eps: 1e-6 }).ok).toBe(true);
+    // a large but finite eps: a mismatch whose report says why (exp overflows at x + eps), with the
+    // NaN it computed in fast mode; the oracle takes NaN in that report, not in an ArgumentError
+    const x2 = tensor(Float64Array.of(-1.875, 0.375), { requiresGrad: true });
+    const e = thrown(() => assertGradcheck((t: Tensor) => t.exp().sum(), [x2], { eps: 4294967297, fastMode: true }));
+    expect(e).toBeInstanceOf(GradcheckError);
+    expect((e as Error).message).toMatch(/numerical Infinity .*\n.*\n  the numerical derivative is not finite: f is infinite or NaN at x ± eps \(is eps 4294967297 too large\?\)\n  \(fast mode: vᵀJu analytical [\d.]+ vs numerical NaN\)/);
+    const entry: FuzzEntry = { name: 'assertGradcheck', covers: [], gen: null as never, call: () => null, ops: ['assertGradcheck', 'gradcheck'], nanInMessage: (err) => err instanceof GradcheckError };
+    expect(judgeError(e, entry, { args: [] }, '')).toBeNull();
+    expect(judgeError(new ArgumentError('assertGradcheck', 'eps is NaN'), entry, { args: [] }, '')?.kind).toBe('message');
   });
 
   it('the oracle: a number beyond float32 is an infinite input unless a float64 tensor takes it; hypot follows its nanExempt', () => {

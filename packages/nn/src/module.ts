@@ -505,5 +505,7 @@ export function describe(v: unknown): string {
   if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
   if (typeof v === 'function') return 'function';
   if (typeof v === 'symbol') return 'symbol';
+  // a string is quoted: "got string NaN" would read as a mangled number
+  if (typeof v === 'string') return `string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v)}`;
   return `${typeof v} ${String(v)}`;
 }

@@ -179,7 +179,7 @@ describe('ModuleDict', () => {
     expect(() => d.set('x.y', new ReLU())).toThrow(/ModuleDict.set: key must be a non-empty string without '.', got "x.y"/);
     expect(() => d.set('', new ReLU())).toThrow(/key must be a non-empty string/);
     expect(() => d.set('z', 1 as unknown as Module)).toThrow(/ModuleDict.set: 'z' must be a Module, got number 1/);
-    expect(() => d.update([['p', new ReLU()], ['q', 'no' as unknown as Module]])).toThrow(/ModuleDict.update: 'q' must be a Module, got string no/);
+    expect(() => d.update([['p', new ReLU()], ['q', 'no' as unknown as Module]])).toThrow(/ModuleDict.update: 'q' must be a Module, got string "no"/);
     expect(() => d.update([['p'] as unknown as [string, Module]])).toThrow(/entry 0 must be a \[key, module\] pair/);
     expect(() => new ModuleDict(null as never)).toThrow(/ModuleDict: expected a record or \[key, module\] pairs, got null/);
     expect([...d.keys()]).toEqual(['a']);

@@ -13,7 +13,7 @@ import {
   ModuleList, Parameter, ReLU, SafetensorsError, StateDictError, encodeSafetensors, Sequential, Sigmoid, SmoothL1Loss, Softmax, Tanh, binaryCrossEntropyWithLogits,
   calculateGain, categoricalCrossEntropy, dropout, getActivation, glorotNormal_, glorotUniform_, heNormal_, heUniform_,
   init, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, linear, mseLoss, regularizers,
-  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_, MultiheadAttention,
+  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_, MultiheadAttention, crossEntropy, nllLoss, ctcLoss,
 } from '../src/index.ts';
 import { loadWeightsFile, saveWeightsFile } from '../src/node.ts';
 import { relabel } from '../src/errors.ts';
@@ -75,7 +75,7 @@ describe('raw JavaScript errors become typed errors', () => {
   it('forward on a non-tensor', () => {
     expectNamed(() => new LayerNorm(3).forward(0 as never), ArgumentError, 'LayerNorm([3]): expected a Tensor input, got number 0');
     const seq = new Sequential(new Linear(3, 4), new ReLU());
-    expectNamed(() => seq.forward('float64' as never), ArgumentError, 'Sequential.forward: input must be a Tensor, got string float64');
+    expectNamed(() => seq.forward('float64' as never), ArgumentError, 'Sequential.forward: input must be a Tensor, got string "float64"');
   });
 
   it('container indices and arguments of the wrong type', () => {
@@ -115,7 +115,7 @@ describe('raw JavaScript errors become typed errors', () => {
 
   it('boolean options of the norm layers and Linear', () => {
     expectNamed(() => new LayerNorm([3], { elementwiseAffine: nullProto() as never }), ArgumentError, 'LayerNorm: elementwiseAffine must be a boolean, got object');
-    expectNamed(() => new BatchNorm1d(3, { affine: 'yes' as never }), ArgumentError, 'BatchNorm1d: affine must be a boolean, got string yes');
+    expectNamed(() => new BatchNorm1d(3, { affine: 'yes' as never }), ArgumentError, 'BatchNorm1d: affine must be a boolean, got string "yes"');
     expectNamed(() => new Linear(3, 2, { bias: 0 as never }), ArgumentError, 'Linear: bias must be a boolean, got number 0');
     expectNamed(() => new LayerNorm(2 ** 31), ArgumentError, 'LayerNorm: ones: ');
     expectNamed(() => new BatchNorm1d(2 ** 53), ArgumentError, 'BatchNorm1d: ');
@@ -312,5 +312,25 @@ describe('attention masks nested too deep or containing themselves', () => {
     // a boolean mask of the right shape still works ([target, source] = [1, 1]: q is [L = 1, N = 2, E = 4])
     const r = mha.call(q, q, q, { attnMask: [[false]] } as never) as unknown as { output?: Tensor } | Tensor;
     expect((r instanceof Tensor ? r : r.output!).shape).toEqual([1, 2, 4]);
+  });
+});
+
+describe('findings of the long runs with seeds 22 and 23 (1,500 runs per entry)', () => {
+  it('crossEntropy / nllLoss with no classes and every target ignored: NaN for the mean, 0 for the sum, as PyTorch', () => {
+    // was: gather's unnamed "index 0 is out of range" for the ignored targets
+    const x = tensor(new Float32Array(0), { shape: [2, 0], requiresGrad: true });
+    const mean = crossEntropy(x, [1, 1], { ignoreIndex: 1 });
+    expect(Number.isNaN(mean.item()) && mean.requiresGrad).toBe(true); // F.cross_entropy(...) is nan with a grad_fn
+    mean.backward();
+    expect(x.grad!.shape).toEqual([2, 0]);
+    expect(crossEntropy(x, [1, 1], { ignoreIndex: 1, reduction: 'sum' }).item()).toBe(0);
+    expect(crossEntropy(x, [1, 1], { ignoreIndex: 1, reduction: 'none' }).toArray()).toEqual([0, 0]);
+    expect(Number.isNaN(nllLoss(tensor(new Float32Array(0), { shape: [2, 0] }), [3, 3], { ignoreIndex: 3 }).item())).toBe(true);
+    expectNamed(() => crossEntropy(x, [0, 1], { ignoreIndex: 1 }), ArgumentError, 'crossEntropy: target[0] = 0 is not a class index in [0, 0)');
+  });
+
+  it('a string argument is quoted in messages ("got string NaN" read as a mangled number)', () => {
+    const e = expectNamed(() => ctcLoss(zeros([4, 2, 3]), [[1, 1], [1, 1]], [4, 4], [2, 2], { zeroInfinity: 'NaN' as never }), ArgumentError, 'ctcLoss: zeroInfinity must be a boolean');
+    expect(e.message).toMatch(/got string "NaN"$/);
   });
 });

@@ -135,9 +135,10 @@ export const TENSORBOARD_ENTRIES: FuzzEntry[] = [
     acceptPrefixes: ['SummaryWriter'],
     gen: args(tbOptions, mix(intArb(0, 3), 5, 1), logs, context),
     call: (o, n, l, ctx) => {
-      // every log folder inside FILES: a missing (or undefined) logDir would default to 'logs' in the working directory
+      // every log folder inside FILES: a missing, undefined or null logDir would default to 'logs' in
+      // the working directory (options.logDir ?? 'logs')
       const opts = o === undefined ? { logDir: join(FILES, 'logs') }
-        : o !== null && typeof o === 'object' && !Array.isArray(o) ? { ...o, logDir: 'logDir' in o && (o as { logDir: unknown }).logDir !== undefined ? inFiles((o as { logDir: unknown }).logDir) : join(FILES, 'logs') } : o;
+        : o !== null && typeof o === 'object' && !Array.isArray(o) ? { ...o, logDir: 'logDir' in o && (o as { logDir: unknown }).logDir != null ? inFiles((o as { logDir: unknown }).logDir) : join(FILES, 'logs') } : o;
       const cb = new TensorBoard(opts as never);
       try {
         cb.onTrainBegin({}, ctx as never);
