@@ -9,6 +9,7 @@ import { defineOp, type OpDef, type Pick } from './define.ts';
 import { exp, where } from './elementwise.ts';
 import { expand, reshape } from './shape-ops.ts';
 import * as O from './core-oracles.ts';
+import { productOfOthers } from './scan.ts';
 
 /** Options of the reductions (`sum`, `mean`, `max`, ...): PyTorch's `dim` and `keepdim`. */
 export interface ReduceOptions {
@@ -149,13 +150,12 @@ export const prodOp: OpDef<ReduceParams> = reductionOp({
   combine: (a, v) => a * v,
   kernel: 'prod',
   saves: [0, 'out'],
+  // without zeros out / x; with zeros (anywhere in x, as PyTorch) the product of the others, from
+  // exclusive running products: exact, and differentiable again (a group with two zeros has first
+  // derivatives 0 and second derivatives that are not: a where() on the zeros lost them)
   backward: ({ grad, inputs: [x], out, params }) => {
     if (!x!.data.includes(0)) return [keep(grad.mul(out), x!, params).div(x!)];
-    const zero = x!.eq(0);
-    const nonZero = where(zero, 1, x!);
-    const rest = apply(prodOp, [nonZero], { axes: params.axes, keepDims: true });
-    const single = apply(sumOp, [zero], { axes: params.axes, keepDims: true }).eq(1);
-    return [keep(grad, x!, params).mul(where(zero, rest.mul(single), keep(out, x!, params).div(nonZero)))];
+    return [keep(grad, x!, params).mul(productOfOthers(x!, params.axes))];
   },
   // a polynomial: smooth at zeros, where the rule switches formula
   test: { domain: [0.5, 1.5], avoid: (v) => Math.abs(v) < 0.3, smoothAt: [0], oracle: ([x], p) => O.reduceOracle(x!, p.axes, p.keepDims, O.prodOf) },

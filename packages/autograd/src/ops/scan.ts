@@ -23,7 +23,7 @@ import { exp, log, where } from './elementwise.ts';
 import { composite, primitive, type OpEntry } from './helpers.ts';
 import { laneIndices, pickAxis, randomShape, scanOracle } from './scan-oracles.ts';
 import { argsortOp, kthValue, sort, SORT_TESTS, topk } from './scan-sort.ts';
-import { cat, reshape, slice } from './shape-ops.ts';
+import { cat, permute, reshape, slice } from './shape-ops.ts';
 
 export { argsort, kthValue, sort, topk, type KthValueOptions, type SortOptions, type SortResult, type TopkOptions } from './scan-sort.ts';
 
@@ -185,6 +185,26 @@ export const cumprodOp: OpDef<{ axis: number }> = defineOp<{ axis: number }>({
     oracle: ([x], { axis }) => scanOracle(x!, axis, false, (a, v) => a * v),
   },
 });
+
+/**
+ * For each element of x, the product of the other elements of its group (the elements that `axes`
+ * reduce together): ∂prod/∂x. Exclusive running products from both ends of each group, multiplied
+ * (PyTorch's prod_safe_zeros_backward): products only, so exact with any number of zeros, and built
+ * from differentiable ops, so its own derivative is right too (with two zeros in a group the first
+ * derivatives are all 0, the second ones are not). Used by prod's backward.
+ */
+export function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
+  const kept = x.shape.map((_, a) => a).filter((a) => !axes.includes(a));
+  const perm = [...kept, ...axes];
+  const keptShape = kept.map((a) => x.shape[a]!);
+  const group = axes.reduce((n, a) => n * x.shape[a]!, 1);
+  const last = keptShape.length;
+  const lanes = reshape(permute(x, perm), [...keptShape, group]);
+  const before = apply(cumprodOp, [shiftIn(lanes, last, 1)], { axis: last });
+  const after = flip(apply(cumprodOp, [shiftIn(flip(lanes, [last]), last, 1)], { axis: last }), [last]);
+  const inverse = x.shape.map((_, a) => perm.indexOf(a));
+  return permute(reshape(before.mul(after), [...keptShape, ...axes.map((a) => x.shape[a]!)]), inverse);
+}
 
 /** Running products along `axis` (like `torch.cumprod`); its gradient is exact with zeros in the input. */
 export function cumprod(x: TensorLike, axis: number): Tensor {
