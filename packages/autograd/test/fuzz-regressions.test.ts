@@ -259,9 +259,12 @@ group('the fuzz oracle', () => {
     ]) {
       expect(judgeError(new ArgumentError('forward', msg), entry(), c, '')).toBeNull();
     }
-    for (const msg of ['got undefined', 'got [object Object]', 'size NaN is invalid', 'name is null']) {
+    for (const msg of ['got undefined', 'got [object Object]', 'size NaN is invalid', 'name is null', 'got string "a", then NaN']) {
       expect(judgeError(new ArgumentError('forward', msg), entry(), c, '')?.kind).toBe('message');
     }
+    // a quoted string is a value the caller passed (nn's describe: got string "NaN")
+    expect(judgeError(new ArgumentError('forward', 'zeroInfinity must be a boolean, got string "NaN"'), entry(), c, '')).toBeNull();
+    expect(judgeError(new ArgumentError('forward', 'got "say \\"undefined\\" here"'), entry(), c, '')).toBeNull();
   });
 
   it('acceptPrefixes: a list or a function of the case adds accepted names; others are still refused', () => {

@@ -292,9 +292,10 @@ function targetWeights(w: Tensor | null, rows: IndexTargets): Tensor | null {
 
 function pickTargets(logp: Tensor, rows: IndexTargets): Tensor {
   const n = rows.idx.length;
-  // no classes: every target is the ignore index (checked before), so nothing is picked; the empty
-  // sums keep the graph (PyTorch's mean is then 0 / 0 = NaN)
-  if (logp.shape[1] === 0) return logp.sum({ axis: 1 });
+  // nothing to pick: no rows (an empty batch), or no classes, where every target is the ignore
+  // index (checked before); the empty sums keep the shape [n] and the graph (PyTorch's mean is then
+  // 0 / 0 = NaN)
+  if (n === 0 || logp.shape[1] === 0) return logp.sum({ axis: 1 });
   return logp.gather(1, Array.from(rows.idx, (v) => [v])).reshape([n]);
 }
 

@@ -496,6 +496,9 @@ const SUSPICIOUS = /\bundefined\b|\bNaN\b|\[object Object\]|\bnull\b/;
 const TYPE_TEXT = /(?:\bor|\||,)\s*(?:null|undefined)\b|\b(?:null|undefined)\s*(?:\bor\b|\|)|\bnot NaN\b|\ba NaN (?:bound|value|entry|element)\b/g;
 
 /** Classifies a thrown value; returns null when it is an acceptable typed error. */
+/** A double-quoted string as JSON.stringify writes it. */
+const QUOTED = /"(?:[^"\\\n]|\\.)*"/g;
+
 export function judgeError(e: unknown, entry: FuzzEntry, c: Case, argText: string): { kind: BadKind; error: string } | null {
   if (e instanceof FuzzUserError) return null; // user code threw: propagating that is correct
   if (e instanceof WrongResult) return { kind: 'wrong', error: e.message };
@@ -516,7 +519,8 @@ export function judgeError(e: unknown, entry: FuzzEntry, c: Case, argText: strin
   if (!ops.some(named)) {
     return { kind: 'message', error: `${error} [expected the message to start with ${ops.map((o) => `'${o}:'`).join(' or ')}]` };
   }
-  const m = SUSPICIOUS.exec(msg.replace(TYPE_TEXT, ' '));
+  // a quoted string is a string value the message prints (got string "NaN"), not a mangled one
+  const m = SUSPICIOUS.exec(msg.replace(TYPE_TEXT, ' ').replace(QUOTED, '""'));
   if (m && !argText.includes(m[0]) && !(m[0] === 'null' && /\bnull\b/.test(argText)) && !(m[0] === 'NaN' && (hasNonFinite(c.args) || entry.nanInMessage?.(e) === true))) {
     return { kind: 'message', error: `${error} [says '${m[0]}', which no argument is]` };
   }
