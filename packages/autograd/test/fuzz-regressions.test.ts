@@ -414,5 +414,18 @@ group('findings of the long runs with seeds 777001, 1001 and 2002 (300 and 1,000
     const base = tensor(Float32Array.of(-1.625));
     expect(pow(base, [4294967297] as never).item()).toBe(Infinity);
     expect(powCheck(pow(base, [4294967297] as never), { args: [base, [4294967297]] })).toBeNull();
+    // a number exponent is powScalar (PyTorch's pow(Tensor, Scalar)): torch.pow(-0., -0.5) is -inf
+    // (1/sqrt), torch.pow(-inf, 0.5) is nan (sqrt); Math.pow says +inf for both
+    const edge = tensor(Float64Array.of(-0, -Infinity, 4));
+    expect(Array.from(pow(edge, -0.5).data)).toEqual([-Infinity, NaN, 0.5]);
+    expect(Array.from(pow(edge, 0.5).data)).toEqual([-0, NaN, 2]);
+    expect(powCheck(pow(edge, -0.5), { args: [edge, -0.5] })).toBeNull();
+    expect(powCheck(pow(edge, 0.5), { args: [edge, 0.5] })).toBeNull();
+    expect(powCheck(tensor(Float64Array.of(Infinity, NaN, 0.5)), { args: [edge, -0.5] })).toMatch(/value\[0\] is Infinity, reference -Infinity/);
+    // an options record without prototype is looked into: pad's NaN value explains a NaN result
+    const padEntry: FuzzEntry = { name: 'pad', covers: [], gen: null as never, call: () => null };
+    const withNaN = Object.assign(Object.create(null), { mode: 'constant', value: NaN });
+    expect(judgeResult(tensor(Float64Array.of(NaN, 1)), padEntry, { args: [tensor([1], { dtype: 'float64' }), [1, 0], withNaN] })).toBeNull();
+    expect(judgeResult(tensor(Float64Array.of(NaN, 1)), padEntry, { args: [tensor([1], { dtype: 'float64' }), [1, 0], Object.assign(Object.create(null), { value: 2 })] })).toMatch(/result has NaN/);
   });
 });

@@ -174,8 +174,12 @@ export function multiMarginLoss(input: Tensor, target: ClassIndices, options: Mu
   const margin = finiteNumber(op, 'margin', options.margin, 1);
   const x = as2d(op, x0);
   const [n, c] = x.shape as [number, number];
+  // PyTorch: "Expected non-empty vector or matrix with optional 0-dim batch size"
+  if (c === 0) throw new ShapeError(op, `expected at least one class, got input of shape ${formatShape(x0.shape)}`, [x0.shape]);
   const rows = classIndices(op, target, n, c);
   const w = classWeights(op, options.weight, x, c);
+  // an empty batch: no rows to pick from (the sum is 0, the mean NaN)
+  if (n === 0) return reduceSamples(op, x.sum({ axis: 1 }), options.reduction, false);
   const idx = Array.from(rows.idx, (v) => [v]);
   let z = x.sub(x.gather(1, idx)).add(margin).relu(); // max(0, ·): no gradient at 0, as PyTorch's z > 0
   if (p === 2) z = z.square();

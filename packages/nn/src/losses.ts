@@ -256,12 +256,15 @@ export function classIndices(op: string, target: ClassIndices, n: number, c: num
   let kept = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i]!;
-    // as in PyTorch, the ignore index is tested first, so it may lie outside [0, C)
-    keep[i] = v !== ignoreIndex;
+    // as in PyTorch, the ignore index is tested first, so it may lie outside [0, C); with no ignore
+    // index (null) every target is kept (a null target is then refused, not ignored)
+    keep[i] = ignoreIndex === null || v !== ignoreIndex;
     if (!keep[i]) continue;
     if (!Number.isInteger(v) || v < 0 || v >= c) {
       const also = ignoreIndex === null ? '' : ` nor the ignore index ${ignoreIndex}`;
-      throw new ArgumentError(op, `target[${i}] = ${v} is not a class index in [0, ${c})${also}`);
+      // a number is printed as it is; anything else is described (a nested array's own toString
+      // recurses, and a deep one overflows the stack)
+      throw new ArgumentError(op, `target[${i}] = ${typeof v === 'number' ? v : describe(v)} is not a class index in [0, ${c})${also}`);
     }
     idx[i] = v;
     kept++;

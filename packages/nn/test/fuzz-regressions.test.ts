@@ -13,7 +13,7 @@ import {
   ModuleList, Parameter, ReLU, SafetensorsError, StateDictError, encodeSafetensors, Sequential, Sigmoid, SmoothL1Loss, Softmax, Tanh, binaryCrossEntropyWithLogits,
   calculateGain, categoricalCrossEntropy, dropout, getActivation, glorotNormal_, glorotUniform_, heNormal_, heUniform_,
   init, initialize_, kaimingNormal_, kaimingUniform_, l2Penalty, linear, mseLoss, regularizers,
-  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_, MultiheadAttention, crossEntropy, nllLoss, ctcLoss,
+  saveWeights, smoothL1Loss, uniform_, sparseCategoricalCrossEntropy, summary, xavierNormal_, xavierUniform_, MultiheadAttention, crossEntropy, nllLoss, ctcLoss, multiMarginLoss, Upsample,
 } from '../src/index.ts';
 import { loadWeightsFile, saveWeightsFile } from '../src/node.ts';
 import { relabel } from '../src/errors.ts';
@@ -344,5 +344,31 @@ describe('findings of the long runs with seeds 22 and 23 (1,500 runs per entry)'
   it('a string argument is quoted in messages ("got string NaN" read as a mangled number)', () => {
     const e = expectNamed(() => ctcLoss(zeros([4, 2, 3]), [[1, 1], [1, 1]], [4, 4], [2, 2], { zeroInfinity: 'NaN' as never }), ArgumentError, 'ctcLoss: zeroInfinity must be a boolean');
     expect(e.message).toMatch(/got string "NaN"$/);
+  });
+});
+
+describe('findings of the long runs with seeds 61 and 62 (5,000 runs per entry)', () => {
+  it('a target that is no number is described, not printed (a 20,000-deep array overflowed the stack); null is refused, not ignored', () => {
+    let deep: unknown = [1];
+    for (let i = 0; i < 20000; i++) deep = [deep];
+    expectNamed(() => sparseCategoricalCrossEntropy(tensor(Float64Array.of(-0)), deep as never), ArgumentError, 'sparseCategoricalCrossEntropy: target[0] = Array is not a class index in [0, 1)');
+    // without an ignore index a null target was silently left out of the loss
+    expectNamed(() => multiMarginLoss(tensor([[1, 2, 3]]), [null] as never), ArgumentError, 'multiMarginLoss: target[0] = null is not a class index in [0, 3)');
+    expectNamed(() => crossEntropy(tensor([[1, 2, 3]]), [null] as never, { ignoreIndex: null }), ArgumentError, 'crossEntropy: target element [0] is null');
+  });
+
+  it('multiMarginLoss: no classes is refused as in PyTorch; an empty batch sums to 0 (was gather\'s unnamed error)', () => {
+    expectNamed(() => multiMarginLoss(tensor(new Float32Array(0)), [null] as never), ShapeError, 'multiMarginLoss: expected at least one class, got input of shape [0]');
+    expect(multiMarginLoss(tensor(new Float32Array(0), { shape: [0, 3] }), [], { reduction: 'sum' }).item()).toBe(0);
+  });
+
+  it('Upsample / interpolate: an output axis above MAX_ELEMENTS is refused even on an empty batch (it hung building 2^31-long tables)', () => {
+    const x = tensor(new Float64Array(0), { shape: [0, 2, 1], requiresGrad: true });
+    expectNamed(() => new Upsample({ scaleFactor: 2 ** 31 }).call(x), ShapeError, "Upsample(scaleFactor=2147483648, mode='nearest'): interpolate: output size [2147483648] has an axis above 2147483647");
+    // a large axis on an empty batch computes nothing, forward or backward
+    const y = new Upsample({ scaleFactor: 2 ** 28 }).call(x);
+    expect(y.shape).toEqual([0, 2, 2 ** 28]);
+    y.sum().backward();
+    expect(x.grad!.shape).toEqual([0, 2, 1]);
   });
 });

@@ -9,7 +9,7 @@
 import { allocate } from '../dtype.ts';
 import { apply } from '../engine.ts';
 import { ArgumentError, renameError, ShapeError } from '../errors.ts';
-import { checkElementCount, checkOptions, describe, formatShape, sizeOf, type Shape } from '../shape.ts';
+import { MAX_ELEMENTS, checkElementCount, checkOptions, describe, formatShape, sizeOf, type Shape } from '../shape.ts';
 import { toTensor, type Tensor, type TensorLike } from '../tensor.ts';
 import { defineOp, type OpDef, type OracleInput, type Pick } from './define.ts';
 import { permute, reshape } from './shape-ops.ts';
@@ -137,6 +137,9 @@ export const interpolateOp: OpDef<InterpParams> = defineOp<InterpParams>({
   shape: ([s], p) => checkInterp('interpolate', s!, p),
   forward: ([x], p, outShape) => {
     const out = allocate(x!.dtype, sizeOf(outShape));
+    // nothing to compute (an empty batch): no tables, whose length is the output size (2^31 for a
+    // scaleFactor of 2^31)
+    if (out.length === 0) return out;
     const { twoD, planes, h, w, oh, ow, th, tw } = plan(x!.shape, p);
     const d = x!.data;
     const nearest = p.mode === 'nearest';
@@ -192,6 +195,7 @@ export const interpolateGradOp: OpDef<InterpParams & { inShape: readonly number[
   },
   forward: ([g], p, inShape) => {
     const out = allocate(g!.dtype, sizeOf(inShape));
+    if (out.length === 0 || g!.size === 0) return out; // nothing to add (see interpolate's forward)
     const { planes, h, w, oh, ow, th, tw } = plan(inShape, p);
     const d = g!.data;
     for (let c = 0; c < planes; c++) {
@@ -328,6 +332,12 @@ export function interpolate(x: TensorLike, options: InterpolateOptions): Tensor 
       throw new ShapeError('interpolate', `input and output sizes should be greater than 0, but got input ${formatShape(t.shape)} and output size ${formatShape(outSize)} (scaleFactor ${describe(o.scaleFactor)})`, [t.shape]);
     }
   }
+  // a size no axis may have (2^31 from a scaleFactor of 2^31, even on an empty batch), and an
+  // output no array holds, are refused here rather than by the next op
+  if (outSize.some((d) => d > MAX_ELEMENTS)) {
+    throw new ShapeError('interpolate', `output size ${formatShape(outSize)} has an axis above ${MAX_ELEMENTS} (input ${formatShape(t.shape)})`, [t.shape]);
+  }
+  checkElementCount('interpolate', [...t.shape.slice(0, 2), ...outSize]);
   return apply(interpolateOp, [t], { mode: mode === 'nearest' ? 'nearest' : 'linear', alignCorners: o.alignCorners ?? false, outSize, scales });
 }
 

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import * as ag from '@memograd/autograd';
 import { ALL_OPS, PRIMITIVES, Tensor } from '@memograd/autograd';
 import { drawSample } from '../support/sampling.ts';
+import { powScalar } from '../../src/ops/special.ts';
 import { mathEntries } from './entries-math.ts';
 import { activationEntries } from './entries-activation.ts';
 import { distanceEntries } from './entries-distance.ts';
@@ -452,10 +453,13 @@ export function elementwiseCheck(name: string) {
     if (ins.some((i) => i === null)) return null;
     const cols = ins.map((t) => broadcastTo(t!.data, t!.shape, out.shape));
     const r = f32(out.dtype);
+    const numberExponent = name === 'pow' && typeof c.args[1] === 'number';
     const want: number[] = [];
     for (let i = 0; i < out.size; i++) {
       const vals = cols.map((col) => col[i]!);
-      let w = r(vals.length === 1 ? f(vals[0]!, undefined) : f(vals[0]!, vals[1]!));
+      // pow with a number exponent is powScalar, PyTorch's pow(Tensor, Scalar): sqrt for 0.5,
+      // 1/sqrt for -0.5, ... (torch.pow(-0., -0.5) is -inf, torch.pow(-inf, 0.5) is nan)
+      let w = r(vals.length === 1 ? f(vals[0]!, undefined) : numberExponent ? powScalar(vals[0]!, c.args[1] as number) : f(vals[0]!, vals[1]!));
       // NaN in, NaN out (PyTorch), except comparisons, pow(NaN, 0) = pow(1, NaN) = 1, and the ops
       // whose definition states an exemption (hypot(±Infinity, NaN) = Infinity): their scalar decides
       if (!COMPARE.has(name) && name !== 'sign' && op.test?.nanExempt === undefined && vals.some(Number.isNaN) && !(name === 'pow' && (vals[1] === 0 || vals[0] === 1))) w = NaN;

@@ -445,7 +445,8 @@ export function hasNonFinite(v: unknown, depth = 0, seen = new Set<unknown>(), f
       return false;
     }
     if (Array.isArray(v)) return v.slice(0, 64).some((x) => hasNonFinite(x, depth + 1, seen, float32Numbers));
-    if (Object.getPrototypeOf(v) === Object.prototype) {
+    // plain records, with or without prototype (fast-check's records may have none)
+    if (Object.getPrototypeOf(v) === Object.prototype || Object.getPrototypeOf(v) === null) {
       return Object.keys(v).some((k) => {
         const d = Object.getOwnPropertyDescriptor(v, k);
         return d !== undefined && !d.get && hasNonFinite(d.value, depth + 1, seen, float32Numbers);
