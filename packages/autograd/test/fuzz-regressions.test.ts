@@ -10,7 +10,7 @@ import {
   arange, assertGradcheck, assertGradgradcheck, broadcastShapes, cast, clamp, customFunction, defineOp, erf, erfc,
   explain, formatShape, gradcheck, gradgradcheck, indexSelect, linear, ones, outer, renameError, renameErrors,
   stableSigmoid, stack, std, tensor, toDot, toTensor, hessian, gather, Node, pow, norm,
-  conv1d, conv2d, convTranspose2d, unfold, fold, chunk, zeros, maskedFill, indexPut, checkDerivation, hardswish, hypot,
+  conv1d, conv2d, convTranspose2d, unfold, fold, chunk, zeros, maskedFill, indexPut, checkDerivation, hardswish, hypot, pad,
 } from '../src/index.ts';
 import { judgeError, judgeResult, type FuzzEntry } from './fuzz/harness.ts';
 import { elementwiseCheck } from './fuzz/entries.ts';
@@ -377,6 +377,13 @@ group('findings of the long runs with seeds 777001, 1001 and 2002 (300 and 1,000
     expect(checkDerivation(f, { w: ({ x }) => x as number }, { at: { x: 0.3, w: 0.2 }, points: 0 }).checks[0]!.diagnosis).toBe('ok');
   });
 
+  it("pad 'circular' refuses to wrap around an axis its negative pads crop away (seed 15015, 3,000 runs)", () => {
+    // was: a value read through a NaN index; PyTorch 1.13 returns memory it never wrote here
+    const x = tensor(Float64Array.of(1.375, -1.625), { shape: [2, 1] });
+    expectTyped(() => pad(x, [1, -1], { mode: 'circular' }), ArgumentError, 'pad', /mode 'circular' cannot wrap around an axis its negative pads crop away: pads \(1, -1\)/);
+    expect(pad(tensor([[1, 2, 3]], { dtype: 'float64' }), [1, -1], { mode: 'circular' }).toArray()).toEqual([[2, 1, 2]]); // F.pad(..., [1, -1], 'circular')
+  });
+
   it('gradcheck refuses an eps that moves an input past the largest float64 (every difference would be NaN)', () => {
     const x = tensor(Float64Array.of(-1.125, -2), { requiresGrad: true });
     for (const [fn, name] of [[assertGradcheck, 'assertGradcheck'], [gradcheck, 'gradcheck'], [gradgradcheck, 'gradgradcheck']] as const) {
@@ -389,7 +396,7 @@ group('findings of the long runs with seeds 777001, 1001 and 2002 (300 and 1,000
     const e = thrown(() => assertGradcheck((t: Tensor) => t.exp().sum(), [x2], { eps: 4294967297, fastMode: true }));
     expect(e).toBeInstanceOf(GradcheckError);
     expect((e as Error).message).toMatch(/numerical Infinity .*\n.*\n  the numerical derivative is not finite: f is infinite or NaN at x ± eps \(is eps 4294967297 too large\?\)\n  \(fast mode: vᵀJu analytical [\d.]+ vs numerical NaN\)/);
-    const entry: FuzzEntry = { name: 'assertGradcheck', covers: [], gen: null as never, call: () => null, ops: ['assertGradcheck', 'gradcheck'], nanInMessage: (err) => err instanceof GradcheckError };
+    const entry: FuzzEntry = { name: 'assertGradcheck', covers: [], gen: null as never, call: () => null, ops: ['assertGradcheck', 'gradcheck'], printsComputedValues: (err) => err instanceof GradcheckError };
     expect(judgeError(e, entry, { args: [] }, '')).toBeNull();
     expect(judgeError(new ArgumentError('assertGradcheck', 'eps is NaN'), entry, { args: [] }, '')?.kind).toBe('message');
   });
@@ -422,6 +429,10 @@ group('findings of the long runs with seeds 777001, 1001 and 2002 (300 and 1,000
     expect(powCheck(pow(edge, -0.5), { args: [edge, -0.5] })).toBeNull();
     expect(powCheck(pow(edge, 0.5), { args: [edge, 0.5] })).toBeNull();
     expect(powCheck(tensor(Float64Array.of(Infinity, NaN, 0.5)), { args: [edge, -0.5] })).toMatch(/value\[0\] is Infinity, reference -Infinity/);
+    // checkDerivation prints what a hand formula returned; other messages still may not say null
+    const cd: FuzzEntry = { name: 'checkDerivation', covers: [], gen: null as never, call: () => null, printsComputedValues: (err) => /^checkDerivation: the hand formula '[^']*' must return /.test(err.message) };
+    expect(judgeError(new ArgumentError('checkDerivation', "the hand formula 'w' must return a number, a nested array or a Tensor, got null"), cd, { args: [] }, '')).toBeNull();
+    expect(judgeError(new ArgumentError('checkDerivation', "option 'at' is null"), cd, { args: [] }, '')?.kind).toBe('message');
     // an options record without prototype is looked into: pad's NaN value explains a NaN result
     const padEntry: FuzzEntry = { name: 'pad', covers: [], gen: null as never, call: () => null };
     const withNaN = Object.assign(Object.create(null), { mode: 'constant', value: NaN });

@@ -245,6 +245,8 @@ group('findings of the long runs with seeds 1001 and 2002 (500 runs per entry)',
     const t = new RandomSearch((() => ({})) as never, { objective: 'loss', maxTrials: 1 });
     expectNamed(() => t.search({ x, y, epochs: 2 ** 53 } as never), 'RandomSearch.search: epochs must be an integer from 1 to 2^53 - 1');
     expectNamed(() => new RandomSearch((() => ({})) as never, { objective: 'loss', maxTrials: 1e300 }), 'RandomSearch: maxTrials must be an integer from 1 to 2^53 - 1');
+    // seed 71 at 5,000 runs: 2^53 executions per trial ran on past the watchdog
+    expectNamed(() => new RandomSearch((() => ({})) as never, { objective: 'loss', maxTrials: 1, executionsPerTrial: 2 ** 53 }), 'RandomSearch: executionsPerTrial must be an integer from 1 to 2^53 - 1');
   });
 
   it('GaussianProcess.fit standardises targets near the largest float64 without overflow (was: a NaN tensor)', () => {

@@ -53,6 +53,10 @@ function padShape(op: string, shape: Shape, { pad, mode, value }: PadParams): nu
     if (mode === 'circular' && (before > n || after > n)) {
       throw new ArgumentError(op, `mode 'circular' wraps around at most once: pads (${before}, ${after}) exceed axis ${axis} of size ${n} (x has shape ${formatShape(shape)})`);
     }
+    // negative pads crop first; nothing is left to wrap around then (PyTorch 1.13 reads memory it never wrote)
+    if (mode === 'circular' && (before > 0 || after > 0) && n - Math.max(-before, 0) - Math.max(-after, 0) <= 0) {
+      throw new ArgumentError(op, `mode 'circular' cannot wrap around an axis its negative pads crop away: pads (${before}, ${after}) on axis ${axis} of size ${n} (x has shape ${formatShape(shape)})`);
+    }
     out[axis] = n + before + after;
     if (out[axis]! < 0) throw new ShapeError(op, `pads (${before}, ${after}) would give axis ${axis} of size ${n} the negative size ${out[axis]}`, [shape]);
   }

@@ -49,8 +49,12 @@ export interface FuzzEntry {
   check?: (result: unknown, c: Case) => string | null | undefined;
   /** NaN in the result is legitimate (documented): true, or a predicate on the case. */
   nanOk?: boolean | ((c: Case) => boolean);
-  /** The error may print NaN as a value it computed (gradcheck's mismatch report), not a mangled one. */
-  nanInMessage?: (e: Error) => boolean;
+  /**
+   * The error prints values that a computation or the caller's own callbacks produced, not mangled
+   * ones: gradcheck's mismatch report (a NaN derivative), a hand formula that returned null. Those
+   * errors skip the suspicious-word check; keep the predicate to such errors only.
+   */
+  printsComputedValues?: (e: Error) => boolean;
   /** Skip the state snapshot (for entries whose failure legitimately consumes state). */
   noSnapshot?: boolean;
   /** Scales the number of runs (e.g. 0.3 for slow entries such as gradcheck or fit). */
@@ -522,7 +526,7 @@ export function judgeError(e: unknown, entry: FuzzEntry, c: Case, argText: strin
   }
   // a quoted string is a string value the message prints (got string "NaN"), not a mangled one
   const m = SUSPICIOUS.exec(msg.replace(TYPE_TEXT, ' ').replace(QUOTED, '""'));
-  if (m && !argText.includes(m[0]) && !(m[0] === 'null' && /\bnull\b/.test(argText)) && !(m[0] === 'NaN' && (hasNonFinite(c.args) || entry.nanInMessage?.(e) === true))) {
+  if (m && !argText.includes(m[0]) && !(m[0] === 'null' && /\bnull\b/.test(argText)) && !(m[0] === 'NaN' && hasNonFinite(c.args)) && entry.printsComputedValues?.(e) !== true) {
     return { kind: 'message', error: `${error} [says '${m[0]}', which no argument is]` };
   }
   void c;

@@ -198,7 +198,7 @@ export class Tuner {
   constructor(name: string, buildModel: BuildModel, oracle: Oracle, options: TunerOptions) {
     if (typeof buildModel !== 'function') throw argumentError(`${name}: buildModel must be a function (hp) => ({ model, optimizer, loss, metrics }), ${got(buildModel)}`);
     const e = options.executionsPerTrial ?? 1;
-    if (!Number.isInteger(e) || e < 1) throw argumentError(`${name}: executionsPerTrial must be an integer >= 1, ${got(e)}`);
+    if (!Number.isSafeInteger(e) || e < 1) throw argumentError(`${name}: executionsPerTrial must be an integer from 1 to 2^53 - 1, ${got(e)}`);
     const store = options.store ?? new MemoryTrialStore();
     if (store === null || typeof store !== 'object' || typeof store.load !== 'function' || typeof store.saveTrial !== 'function' || typeof store.saveWeights !== 'function' || typeof store.loadWeights !== 'function') {
       throw argumentError(`${name}: store must be a TrialStore (load, saveTrial, saveWeights, loadWeights), ${got(store)}`);
