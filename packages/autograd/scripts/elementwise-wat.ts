@@ -732,6 +732,9 @@ const MAXPOOL2 = (() => {
         (local.set $t (v128.or (f32x4.gt ${v} (local.get $m)) (f32x4.ne ${v} ${v})))
         (local.set $m (v128.bitselect ${v} (local.get $m) (local.get $t)))
         (local.set $c (v128.bitselect ${off} (local.get $c) (local.get $t)))`;
+  // the end of a step: $q, $r0, $r1 and $x move on by `n` windows (bytes for the pointers)
+  const advance = (n: number, pad: string) => ['q', 'r0', 'r1', 'x']
+    .map((v, i) => `\n${pad}(local.set $${v} (i32.add (local.get $${v}) (i32.const ${n * [4, 8, 8, 1][i]!})))`).join('');
   const stake = (v: string, off: string) => `
             (local.set $v ${v})
             (if (i32.or (f32.gt (local.get $v) (local.get $s)) (f32.ne (local.get $v) (local.get $v)))
@@ -771,11 +774,7 @@ const MAXPOOL2 = (() => {
           (if (local.get $withIndex) (then
             (v128.store (local.get $qi) (i32x4.add (local.get $c)
               (i32x4.add (local.get $lanes) (i32x4.splat (i32.add (local.get $k0) (i32.shl (local.get $x) (i32.const 1)))))))
-            (local.set $qi (i32.add (local.get $qi) (i32.const 16)))))
-          (local.set $q (i32.add (local.get $q) (i32.const 16)))
-          (local.set $r0 (i32.add (local.get $r0) (i32.const 32)))
-          (local.set $r1 (i32.add (local.get $r1) (i32.const 32)))
-          (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (local.set $qi (i32.add (local.get $qi) (i32.const 16)))))${advance(4, '          ')}
           (br $xnext)))
         (block $tdone (loop $tnext
           (br_if $tdone (i32.ge_u (local.get $x) (local.get $ow)))
@@ -786,11 +785,7 @@ const MAXPOOL2 = (() => {
             (f32.store (local.get $q) (local.get $s))
             (if (local.get $withIndex) (then
               (i32.store (local.get $qi) (local.get $k))
-              (local.set $qi (i32.add (local.get $qi) (i32.const 4)))))
-            (local.set $q (i32.add (local.get $q) (i32.const 4)))
-            (local.set $r0 (i32.add (local.get $r0) (i32.const 8)))
-            (local.set $r1 (i32.add (local.get $r1) (i32.const 8)))
-            (local.set $x (i32.add (local.get $x) (i32.const 1)))
+              (local.set $qi (i32.add (local.get $qi) (i32.const 4)))))${advance(1, '            ')}
           (br $tnext)))
         (local.set $y (i32.add (local.get $y) (i32.const 1)))
         (br $ynext)))

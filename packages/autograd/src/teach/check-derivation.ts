@@ -241,10 +241,12 @@ function parse(f: unknown, hand: unknown, options: unknown): Config {
     }
   }
   const points = intOption('points', o.points, 0, 100, 5);
-  if (points === 0 && at === null) throw new ArgumentError(OP, `option 'points' is 0 and no option 'at' is given: there is no point to check`);
-  const unset = names.filter((k) => at !== null && !at.has(k));
+  // with no random points, 'at' must give every input a value
+  const unset = names.filter((k) => at === null || !at.has(k));
   if (points === 0 && unset.length > 0) {
-    throw new ArgumentError(OP, `option 'points' is 0 and option 'at' gives no value for ${unset.map((k) => `'${k}'`).join(', ')}: there is no point to check (give every input in 'at', or ask for random points)`);
+    throw new ArgumentError(OP, at === null
+      ? `option 'points' is 0 and no option 'at' is given: there is no point to check`
+      : `option 'points' is 0 and option 'at' gives no value for ${unset.map((k) => `'${k}'`).join(', ')}: there is no point to check (give every input in 'at', or ask for random points)`);
   }
   const seed = intOption('seed', o.seed, 0, Number.MAX_SAFE_INTEGER, 0);
   let rtol = 1e-6;

@@ -548,11 +548,11 @@ export function defaultOp(name: string): string {
 }
 
 /** Checks a returned value; returns a problem or null. */
-/** The number an options argument holds as its own `eps` data property, or undefined. */
-export function epsOption(o: unknown): number | undefined {
+/** The number an options argument holds as its own data property `key` (no getter runs; garbage may trap), or undefined. */
+export function ownNumber(o: unknown, key: string): number | undefined {
   if (typeof o !== 'object' || o === null) return undefined;
   try {
-    const v = Object.getOwnPropertyDescriptor(o, 'eps')?.value;
+    const v = Object.getOwnPropertyDescriptor(o, key)?.value;
     return typeof v === 'number' ? v : undefined;
   } catch {
     return undefined;
@@ -565,7 +565,7 @@ export function epsOption(o: unknown): number | undefined {
  * x·y / √max(‖x‖²‖y‖², eps²) are then 0 / 0 = NaN where the norm or the variance is 0.
  */
 export function epsVanishes(o: unknown, squared = false): boolean {
-  const e = epsOption(o);
+  const e = ownNumber(o, 'eps');
   return e !== undefined && Math.fround(squared ? e * e : e) === 0;
 }
 

@@ -11,7 +11,7 @@ import { tensor } from '@memograd/autograd';
 import * as nn from '@memograd/nn';
 import * as optim from '@memograd/optim';
 import { TunerProject } from '@memograd/optim/node';
-import { args, garbage, intArb, label, mix, opt, smallNum, type FuzzEntry } from '../../../autograd/test/fuzz/harness.ts';
+import { args, garbage, intArb, label, mix, opt, ownNumber, smallNum, type FuzzEntry } from '../../../autograd/test/fuzz/harness.ts';
 
 const FILES = mkdtempSync(join(tmpdir(), 'memograd-fuzz-tuner-'));
 const api = optim as unknown as Record<string, any>;
@@ -30,16 +30,6 @@ const floatOpts = fc.record({
 }, { requiredKeys: [] });
 const nameArb = mix(fc.constantFrom('units', 'lr', 'a b', 'tuner/x'));
 const choiceVals = mix(fc.constantFrom([1, 2, 3], ['adam', 'sgd'], [true, false], [1, 'a'], [], [1, 1]));
-
-/** Whether the options ask for more than 1e4 Adam steps (read as a data property; garbage may trap). */
-function hugeSteps(o: unknown): boolean {
-  try {
-    const steps = typeof o === 'object' && o !== null ? Object.getOwnPropertyDescriptor(o, 'steps')?.value : undefined;
-    return typeof steps === 'number' && steps > 1e4;
-  } catch {
-    return false;
-  }
-}
 
 /** A HyperParameters with a few registered entries (one conditional). */
 function sampleHp(): optim.HyperParameters {
@@ -137,7 +127,7 @@ export const TUNER_ENTRIES: FuzzEntry[] = [
   { name: 'optim.GaussianProcess', covers: ['optim:GaussianProcess', ...privates('GaussianProcess', ['fit', 'predict', 'evalNll', 'kernelNumbers', 'optimise'])], ops: ['GaussianProcess', 'GaussianProcess.fit', 'GaussianProcess.predict'],
     gen: args(opt(mix(fc.record({ kernel: opt(fc.constantFrom('rbf', 'matern52', 'x')), steps: opt(fc.constantFrom(0, 3, -1)), alpha: opt(fc.constantFrom(1e-6, -1)) }, { requiredKeys: [] }))), mix(fc.constantFrom([[0], [1]], [[0.1, 0.2], [0.5, 0.5], [0.9, 0.1]], [[NaN]], [])), mix(fc.constantFrom([1, -1], [0.5, 0.2, 0.1], [NaN, 1])), mix(fc.constantFrom([0.5], [0.3, 0.3], [])))
       // a valid but huge number of Adam steps (2^31 from the garbage) is slow, not wrong
-      .filter((c) => !hugeSteps(c.args[0])),
+      .filter((c) => !((ownNumber(c.args[0], 'steps') ?? 0) > 1e4)),
     call: (o, x, y, q) => { const gp = new optim.GaussianProcess({ steps: 3, ...(o as object ?? {}) } as never); gp.fit(x as never, y as never); return gp.predict(q as never); } },
   { name: 'optim.expectedImprovement', covers: ['optim:expectedImprovement'], gen: args(smallNum, fc.oneof(fc.constantFrom(0, 1e-15), fc.double({ min: 0, max: 3, noNaN: true })), smallNum, opt(fc.constantFrom(0, 0.01))), call: (m, s, b, xi) => optim.expectedImprovement(m as number, s as number, b as number, xi as number) },
   ...['RandomSearch', 'GridSearch', 'Hyperband', 'BayesianOptimization'].map((kind): FuzzEntry => ({
